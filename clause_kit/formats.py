@@ -1,0 +1,392 @@
+"""French formatting for the generated legal documents. Pure functions, no I/O.
+
+This module owns how a value is written in a piece of the dossier: numbers with French
+grouping, amounts in figures and in letters (as in an acte d'engagement), hours,
+percentages, dates, and the checks and layout of SIRET and CPV codes, plus the slugs
+used for folder names. Every string it returns or raises is French.
+
+Typography follows French usage as CLDR encodes it for ``fr``: the thousands separator is
+the narrow no-break space U+202F, and ``€`` and ``%`` follow a no-break space U+00A0, so a
+figure never breaks across lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+from babel.numbers import format_decimal
+
+__all__ = [
+    "cpv_valide",
+    "date_fr",
+    "formater_siret",
+    "heures",
+    "montant",
+    "montant_en_lettres",
+    "nombre_en_lettres",
+    "nombre",
+    "normaliser_cpv",
+    "pourcentage",
+    "siret_valide",
+    "slug",
+]
+
+ESPACE_FINE = "\u202f"  # narrow no-break space: thousands separator
+ESPACE_INSECABLE = "\u00a0"  # no-break space: before € and %, inside a SIRET
+
+_TAXES = {"HT": "hors taxes", "TTC": "toutes taxes comprises", "": ""}
+_MONTANT_MAX = Decimal("999999999999.99")
+
+
+# --- numbers -------------------------------------------------------------------------
+
+
+def _en_decimal(valeur: Decimal | int | str) -> Decimal:
+    """Convert an amount given as Decimal, int or text into a finite Decimal.
+
+    Floats are refused: a binary float cannot hold 0.1 exactly, and an amount written in a
+    contract must be the amount that was typed. Text may use a French decimal comma and
+    spaces between thousands ("1 250 000,50").
+    """
+    if isinstance(valeur, bool | float) or not isinstance(valeur, Decimal | int | str):
+        raise TypeError(f"montant attendu en Decimal, entier ou texte, pas {type(valeur).__name__}")
+    if isinstance(valeur, str):
+        texte = "".join(valeur.split()).replace(",", ".")
+        try:
+            resultat = Decimal(texte)
+        except InvalidOperation as err:
+            raise ValueError(f"montant illisible : {valeur!r}") from err
+    else:
+        resultat = Decimal(valeur)
+    if not resultat.is_finite():
+        raise ValueError(f"montant illisible : {valeur!r}")
+    return resultat
+
+
+def _arrondir(valeur: Decimal, decimales: int) -> Decimal:
+    """Round half up to ``decimales`` places (babel and Decimal default to half-even).
+
+    The precision is widened first so that quantize never fails on a large value.
+    """
+    with localcontext() as ctx:
+        ctx.prec = max(28, valeur.adjusted() + decimales + 2)
+        arrondi = valeur.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+    # -0,00 must not reach a document.
+    return arrondi.copy_abs() if arrondi == 0 else arrondi
+
+
+def nombre(valeur: Decimal | int, decimales: int = 0) -> str:
+    """Format a number the French way: ``1 429`` (U+202F) and ``0,89``, rounded half up."""
+    if decimales < 0:
+        raise ValueError("le nombre de décimales doit être positif ou nul")
+    if isinstance(valeur, bool) or not isinstance(valeur, Decimal | int):
+        raise TypeError(f"nombre attendu en Decimal ou entier, pas {type(valeur).__name__}")
+    arrondi = _arrondir(Decimal(valeur), decimales)
+    motif = "#,##0" + ("." + "0" * decimales if decimales else "")
+    with localcontext() as ctx:
+        # babel quantizes in the current context, which fails past its 28 digits.
+        ctx.prec = max(28, arrondi.adjusted() + decimales + 2)
+        texte = format_decimal(arrondi, format=motif, locale="fr_FR", decimal_quantization=False)
+    # CLDR gives U+202F for fr today; older data gave U+00A0 or a plain space.
+    return texte.replace(ESPACE_INSECABLE, ESPACE_FINE).replace(" ", ESPACE_FINE)
+
+
+def _verifier_taxe(taxe: str) -> None:
+    if taxe not in _TAXES:
+        raise ValueError(f"mention de taxe inconnue : {taxe!r} ; valeurs possibles : « HT », « TTC » ou vide")
+
+
+def _centimes_exacts(valeur: Decimal) -> Decimal:
+    """Refuse an amount with significant digits past the cent: no silent rounding of money."""
+    if valeur != _arrondir(valeur, 2):
+        raise ValueError(f"montant avec plus de deux décimales : {valeur}")
+    return _arrondir(valeur, 2)
+
+
+def montant(valeur: Decimal | int | str, taxe: str = "HT") -> str:
+    """Format an amount in euros: ``1 250 000,00 € HT`` (``taxe`` is "HT", "TTC" or "").
+
+    A negative amount (a moins-value in an avenant) is allowed; more than two decimals is not.
+    """
+    _verifier_taxe(taxe)
+    texte = nombre(_centimes_exacts(_en_decimal(valeur)), 2) + ESPACE_INSECABLE + "€"
+    return f"{texte} {taxe}" if taxe else texte
+
+
+def heures(valeur: int) -> str:
+    """Format a number of hours: ``1 429 heures``, ``1 heure``, ``0 heure``."""
+    if isinstance(valeur, bool) or not isinstance(valeur, int):
+        raise TypeError(f"nombre d'heures entier attendu, pas {type(valeur).__name__}")
+    if valeur < 0:
+        raise ValueError("un nombre d'heures ne peut pas être négatif")
+    # French singular covers 0 and 1 ("0 heure").
+    return f"{nombre(valeur)} {'heure' if valeur < 2 else 'heures'}"
+
+
+def pourcentage(valeur: Decimal | int | float, decimales: int | None = None) -> str:
+    """Format a percentage given in percent: ``10 %``, ``12,5 %`` (U+00A0 before %).
+
+    Without ``decimales`` the significant decimals are kept and trailing zeros dropped.
+    """
+    if isinstance(valeur, bool) or not isinstance(valeur, Decimal | int | float):
+        raise TypeError(f"pourcentage attendu en nombre, pas {type(valeur).__name__}")
+    # str() gives the shortest repr of a float: 12.5 and not 12.5000000000000001.
+    nombre_decimal = Decimal(str(valeur)) if isinstance(valeur, float) else Decimal(valeur)
+    if not nombre_decimal.is_finite():
+        raise ValueError(f"pourcentage illisible : {valeur!r}")
+    if decimales is None:
+        exposant = nombre_decimal.normalize().as_tuple().exponent
+        decimales = max(0, -exposant) if isinstance(exposant, int) else 0
+    return nombre(nombre_decimal, decimales) + ESPACE_INSECABLE + "%"
+
+
+# --- amounts in letters ----------------------------------------------------------------
+
+_UNITES = (
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
+).split()
+_DIZAINES = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
+
+
+def _moins_de_cent(n: int) -> str:
+    """Write 1..99 in traditional spelling; 80 is returned without its final s."""
+    if n <= 16:
+        return _UNITES[n]
+    if n < 20:
+        return "dix-" + _UNITES[n - 10]
+    dizaine, unite = divmod(n, 10)
+    if dizaine in (7, 9):
+        # 70-79 and 90-99 count on from soixante / quatre-vingt: soixante-douze, quatre-vingt-onze.
+        base = "soixante" if dizaine == 7 else "quatre-vingt"
+        liaison = " et " if n == 71 else "-"
+        return base + liaison + _moins_de_cent(10 + unite)
+    if dizaine == 8:
+        # No "et" after quatre-vingt: quatre-vingt-un.
+        return "quatre-vingt" + ("-" + _UNITES[unite] if unite else "")
+    base = _DIZAINES[dizaine]
+    if unite == 0:
+        return base
+    return base + (" et un" if unite == 1 else "-" + _UNITES[unite])
+
+
+def _moins_de_mille(n: int, final: bool) -> str:
+    """Write 1..999; ``final`` tells whether vingt and cent may take their plural s.
+
+    They do when they end the number or stand before million / milliard (nouns), and stay
+    invariable before mille (an adjective): deux cents, deux cents millions, deux cent mille.
+    """
+    centaine, reste = divmod(n, 100)
+    mots: list[str] = []
+    if centaine:
+        cent = "cent" if centaine == 1 else _UNITES[centaine] + " cent"
+        mots.append(cent + ("s" if centaine > 1 and reste == 0 and final else ""))
+    if reste:
+        mots.append(_moins_de_cent(reste) + ("s" if reste == 80 and final else ""))
+    return " ".join(mots)
+
+
+def _entier_en_lettres(n: int) -> str:
+    """Write 0..999 999 999 999 in letters, traditional (pre-1990) spelling."""
+    if n == 0:
+        return "zéro"
+    milliards, reste = divmod(n, 10**9)
+    millions, reste = divmod(reste, 10**6)
+    milliers, unites = divmod(reste, 1000)
+    mots: list[str] = []
+    for quantite, nom in ((milliards, "milliard"), (millions, "million")):
+        if quantite:
+            mots.append(_moins_de_mille(quantite, final=True) + " " + nom + ("s" if quantite > 1 else ""))
+    if milliers:
+        # "mille", never "un mille"; mille is invariable and keeps cent / vingt invariable.
+        mots.append("mille" if milliers == 1 else _moins_de_mille(milliers, final=False) + " mille")
+    if unites:
+        mots.append(_moins_de_mille(unites, final=True))
+    return " ".join(mots)
+
+
+def nombre_en_lettres(valeur: int) -> str:
+    """Write a whole number in letters (hours in an acte d'engagement): 1429 → "mille quatre cent vingt-neuf"."""
+    if valeur < 0 or valeur > 999_999_999_999:
+        raise ValueError(f"nombre hors limites pour être écrit en lettres : {valeur}")
+    return _entier_en_lettres(valeur)
+
+
+def montant_en_lettres(valeur: Decimal | int | str, taxe: str = "HT") -> str:
+    """Write an amount in letters as in an acte d'engagement.
+
+    ``montant_en_lettres(1250000)`` gives "un million deux cent cinquante mille euros hors
+    taxes"; a round number of millions takes "d'euros", cents follow "et", zero cents are
+    not written, and an amount under one euro is written in centimes only.
+
+    Raises:
+        ValueError: the amount is negative, above 999 999 999 999,99 or has more than two
+            decimals, or ``taxe`` is not "HT", "TTC" or "".
+
+    """
+    _verifier_taxe(taxe)
+    decimal = _en_decimal(valeur)
+    if decimal < 0:
+        raise ValueError(f"montant négatif : {decimal}")
+    if decimal > _MONTANT_MAX:
+        raise ValueError("montant trop élevé pour être écrit en lettres (999 999 999 999,99 € au plus)")
+    decimal = _centimes_exacts(decimal)
+    euros = int(decimal)
+    centimes = int((decimal - euros) * 100)
+    parties: list[str] = []
+    if euros or not centimes:
+        if euros and euros % 10**6 == 0:
+            unite = "d'euros"  # un million d'euros: million and milliard are nouns
+        else:
+            unite = "euros" if euros > 1 else "euro"
+        parties.append(f"{_entier_en_lettres(euros)} {unite}")
+    if centimes:
+        parties.append(f"{_entier_en_lettres(centimes)} {'centimes' if centimes > 1 else 'centime'}")
+    texte = " et ".join(parties)
+    return f"{texte} {_TAXES[taxe]}" if taxe else texte
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_MOIS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+
+
+def date_fr(d: datetime.date) -> str:
+    """Write a date in full: ``1er avril 2026``, ``15 décembre 2026`` (no OS locale used)."""
+    jour = "1er" if d.day == 1 else str(d.day)
+    return f"{jour} {_MOIS[d.month - 1]} {d.year}"
+
+
+# --- SIRET -----------------------------------------------------------------------------
+
+_SIREN_LA_POSTE = "356000000"
+
+
+def _chiffres_siret(siret: str) -> str | None:
+    """Return the 14 digits of a SIRET typed with or without spaces, or None."""
+    chiffres = "".join(siret.split())
+    return chiffres if len(chiffres) == 14 and chiffres.isascii() and chiffres.isdigit() else None
+
+
+def _luhn(chiffres: str) -> bool:
+    total = 0
+    for rang, caractere in enumerate(reversed(chiffres)):
+        valeur = int(caractere) * (2 if rang % 2 else 1)
+        total += valeur - 9 if valeur > 9 else valeur
+    return total % 10 == 0
+
+
+def siret_valide(siret: str) -> bool:
+    """Tell whether a SIRET has 14 digits and a correct Luhn key (spaces allowed).
+
+    La Poste's establishments share SIREN 356 000 000 and cannot all satisfy Luhn, so INSEE
+    gives them a key making the sum of the 14 digits a multiple of 5; both are accepted.
+    """
+    chiffres = _chiffres_siret(siret)
+    if chiffres is None:
+        return False
+    if _luhn(chiffres):
+        return True
+    return chiffres.startswith(_SIREN_LA_POSTE) and sum(map(int, chiffres)) % 5 == 0
+
+
+def formater_siret(siret: str) -> str:
+    """Lay out a valid SIRET as ``123 456 789 00012`` with no-break spaces (SIREN, then NIC)."""
+    chiffres = _chiffres_siret(siret)
+    if chiffres is None or not siret_valide(chiffres):
+        raise ValueError(
+            f"SIRET invalide : {siret!r} (14 chiffres avec une clé de contrôle correcte attendus)"
+        )
+    groupes = (chiffres[0:3], chiffres[3:6], chiffres[6:9], chiffres[9:])
+    return ESPACE_INSECABLE.join(groupes)
+
+
+# --- CPV -------------------------------------------------------------------------------
+
+# Hyphen, or the dashes a word processor substitutes for it, or a dot, or nothing.
+_FORME_CPV = re.compile("([0-9]{8})[-\u2010\u2011\u2013\u2014.]?([0-9])")
+_POIDS_CPV = (3, 7, 1, 3, 7, 1, 3, 7)
+
+# Codes of the official CPV 2008 list (Reg. (EC) 213/2008) whose published check digit does
+# not follow the rule above: the Publications Office acknowledged in 2024 that digits of the
+# 2008 revision are wrong by its own rule and will not be corrected. Users copy the published
+# digit, so it is the one accepted. Each entry maps a code prefix to the shift between the
+# published digit and the computed one, found by checking the rule against some 330 codes of
+# a copy of the official list (divisions 03, 09, 14, 15, 44, 45, 76, 77 and 79); the rest
+# of the list may hold further exceptions, to add here when met.
+_DECALAGES_CPV = {
+    "03300000": 8,  # farming, hunting and fishing products
+    "0331": 8,
+    "0332": 8,
+    "034": 9,  # forestry and logging products
+    "091": 6,  # fuels (09000000-3 itself follows the rule)
+    "092": 6,
+    "093": 6,  # electricity, heating, solar and nuclear energy: 09310000-5
+    "45233139": 1,  # highway maintenance work
+    "79342410": 4,  # electronic auction services
+}
+
+
+def _cle_cpv(chiffres: str) -> int:
+    """Check digit of an 8-digit CPV code: weights 3, 7, 1 repeated, sum modulo 10."""
+    cle = sum(int(c) * p for c, p in zip(chiffres, _POIDS_CPV, strict=True)) % 10
+    for prefixe, decalage in _DECALAGES_CPV.items():
+        if chiffres.startswith(prefixe):
+            return (cle + decalage) % 10
+    return cle
+
+
+def normaliser_cpv(code: str) -> str:
+    """Return a CPV code in its official layout ``45000000-7``.
+
+    Spaces are dropped and any dash, a dot or nothing is accepted before the check digit;
+    the check digit itself is not verified here (see ``cpv_valide``).
+
+    Raises:
+        ValueError: the code is not 8 digits followed by one check digit.
+
+    """
+    compact = "".join(code.split())
+    forme = _FORME_CPV.fullmatch(compact)
+    if forme is None:
+        if re.fullmatch("[0-9]{8}", compact):
+            raise ValueError(
+                f"code CPV incomplet : {code!r} ; ajouter le chiffre de contrôle, ex. 45000000-7"
+            )
+        raise ValueError(f"code CPV mal formé : {code!r} ; attendu 8 chiffres, un tiret et un chiffre")
+    return f"{forme.group(1)}-{forme.group(2)}"
+
+
+def cpv_valide(code: str) -> bool:
+    """Tell whether a CPV code is well formed and its check digit right (``45000000-7``)."""
+    try:
+        normalise = normaliser_cpv(code)
+    except ValueError:
+        return False
+    return _cle_cpv(normalise[:8]) == int(normalise[9])
+
+
+# --- slugs -----------------------------------------------------------------------------
+
+# Ligatures and letters that NFKD does not decompose into a base letter.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+
+
+def slug(texte: str) -> str:
+    """Make a folder-safe name: ``La Penne-sur-Huveaune`` gives ``la-penne-sur-huveaune``.
+
+    Raises:
+        ValueError: nothing usable (no letter or digit) is left.
+
+    """
+    minuscules = texte.lower().translate(_LIGATURES)
+    sans_accents = "".join(
+        c for c in unicodedata.normalize("NFKD", minuscules) if not unicodedata.combining(c)
+    )
+    # NFKD may bring capitals back (e.g. from compatibility letters), so lower again.
+    resultat = re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
+    if not resultat:
+        raise ValueError(f"aucune lettre ni aucun chiffre dans {texte!r} : nom de dossier impossible")
+    return resultat
