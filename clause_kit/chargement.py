@@ -1,0 +1,321 @@
+"""YAML → validated ``Consultation``: safe loading, line numbers, every problem at once.
+
+Reading is defensive because the files are written by hand by non-programmers: size cap,
+UTF-8 check, no YAML anchors/aliases (they serve no purpose here and enable "billion laughs"
+bombs), duplicate keys refused (YAML would silently keep the last one), unknown keys
+answered with the nearest valid key. Each problem is located by file, line and field path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme
+from clause_kit.modele import Chemin, Consultation, verifier_coherence
+
+__all__ = ["TAILLE_MAX", "Lignes", "Parametres", "charger", "charger_parametres", "chemin_texte", "lire_yaml"]
+
+#: A contract description is a few kilobytes; anything near this is not one.
+TAILLE_MAX = 1_000_000
+
+Lignes = dict[Chemin, int]
+
+
+@dataclass
+class Parametres:
+    """The defaults of ``parametres.yaml`` (see that file for the meaning of each value)."""
+
+    brut: dict[str, Any] = field(repr=False)
+
+    @property
+    def codes_publics(self) -> set[str]:
+        """Codes of the known eligible publics."""
+        return set(self.brut["publics"])
+
+
+@functools.cache
+def charger_parametres() -> Parametres:
+    """Load the packaged defaults once per process."""
+    texte = resources.files("clause_kit").joinpath("parametres.yaml").read_text(encoding="utf-8")
+    try:
+        return Parametres(yaml.safe_load(texte))
+    except yaml.YAMLError as err:  # only a broken installation gets here
+        raise ErreurDonnees(f"parametres.yaml illisible : {err}") from err
+
+
+class _ChargeurSansAlias(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases instead of expanding them."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise _ProblemeYaml(event.start_mark.line + 1, "les alias YAML (*nom) ne sont pas acceptés")
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+class _ProblemeYaml(Exception):
+    def __init__(self, ligne: int | None, message: str) -> None:
+        super().__init__(message)
+        self.ligne, self.message = ligne, message
+
+
+def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
+    """Read one YAML mapping and the line of each key; raise ``ErreursValidation`` on unreadable input."""
+    nom = str(chemin)
+    try:
+        brut = _lire_octets(chemin)
+        texte = _decoder(brut)
+        noeud = _composer(texte)
+    except _ProblemeYaml as err:
+        raise ErreursValidation([Probleme(nom, err.ligne, "", err.message)]) from err
+    if noeud is None:
+        raise ErreursValidation([Probleme(nom, None, "", "fichier vide : une description de marché est attendue")])
+    if not isinstance(noeud, MappingNode):
+        raise ErreursValidation(
+            [Probleme(nom, noeud.start_mark.line + 1, "", "le fichier doit contenir des clés (acheteur, marche, insertion), pas une liste ni une valeur seule")]
+        )
+    lignes: Lignes = {(): 1}
+    problemes: list[Probleme] = []
+    for chemin_cle, ligne, message in _parcourir(noeud, ()):
+        if message:
+            problemes.append(Probleme(nom, ligne, chemin_texte(chemin_cle), message))
+        else:
+            lignes[chemin_cle] = ligne
+    if problemes:
+        raise ErreursValidation(problemes)
+    donnees = _ChargeurSansAlias("").construct_document(noeud)
+    return donnees, lignes
+
+
+def _lire_octets(chemin: Path) -> bytes:
+    try:
+        if chemin.stat().st_size > TAILLE_MAX:
+            raise _ProblemeYaml(None, f"fichier trop volumineux (plus de {TAILLE_MAX // 1000} ko) pour une description de marché")
+        return chemin.read_bytes()
+    except FileNotFoundError as err:
+        raise _ProblemeYaml(None, "fichier introuvable") from err
+    except IsADirectoryError as err:
+        raise _ProblemeYaml(None, "c'est un dossier, pas un fichier YAML") from err
+    except OSError as err:
+        raise _ProblemeYaml(None, f"lecture impossible ({err.strerror})") from err
+
+
+def _decoder(brut: bytes) -> str:
+    try:
+        texte = brut.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        ligne = brut[: err.start].count(b"\n") + 1
+        raise _ProblemeYaml(ligne, "le fichier n'est pas un texte UTF-8 (enregistrez-le en UTF-8)") from err
+    if "\x00" in texte:
+        raise _ProblemeYaml(texte[: texte.index("\x00")].count("\n") + 1, "le fichier contient des octets binaires, pas du YAML")
+    return texte
+
+
+def _composer(texte: str) -> Node | None:
+    chargeur = _ChargeurSansAlias(texte)
+    try:
+        return chargeur.get_single_node()  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as err:
+        marque = err.problem_mark or err.context_mark
+        ligne = marque.line + 1 if marque else None
+        raise _ProblemeYaml(ligne, f"YAML mal formé : {_traduire_yaml(err.problem or str(err))}") from err
+    except yaml.YAMLError as err:
+        raise _ProblemeYaml(None, f"YAML mal formé : {err}") from err
+    finally:
+        chargeur.dispose()
+
+
+_YAML_FR = {
+    "found character '\\t' that cannot start any token": "tabulation interdite (indenter avec des espaces)",
+    "mapping values are not allowed here": "« : » inattendu (mettez le texte entre guillemets ou vérifiez l'indentation)",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    "could not find expected ':'": "« : » attendu (clé sans valeur ou indentation incorrecte)",
+    "found undefined alias": "les alias YAML (*nom) ne sont pas acceptés",
+    "expected <block end>, but found '-'": "tiret de liste mal indenté",
+    "did not find expected key": "clé attendue (indentation incorrecte ?)",
+    "found duplicate anchor": "ancre YAML en double",
+}
+
+
+def _traduire_yaml(probleme: str) -> str:
+    for anglais, francais in _YAML_FR.items():
+        if anglais in probleme:
+            return francais
+    return probleme
+
+
+def _parcourir(noeud: Node, chemin: Chemin) -> Iterator[tuple[Chemin, int, str]]:
+    """Yield (path, line, "") for every key and list item, or (path, line, message) for a problem."""
+    if noeud.anchor if hasattr(noeud, "anchor") else False:
+        yield chemin, noeud.start_mark.line + 1, "les ancres YAML (&nom) ne sont pas acceptées"
+    if isinstance(noeud, MappingNode):
+        vues: set[str] = set()
+        for cle, valeur in noeud.value:
+            ligne = cle.start_mark.line + 1
+            if not isinstance(cle, ScalarNode):
+                yield chemin, ligne, "clé invalide (une clé est un mot, pas une liste)"
+                continue
+            if cle.value == "<<":
+                yield chemin, ligne, "la fusion YAML (<<) n'est pas acceptée"
+                continue
+            enfant = (*chemin, cle.value)
+            if cle.value in vues:
+                yield enfant, ligne, f"clé « {cle.value} » en double"
+            vues.add(cle.value)
+            yield enfant, ligne, ""
+            yield from _parcourir(valeur, enfant)
+    elif isinstance(noeud, SequenceNode):
+        for i, element in enumerate(noeud.value):
+            enfant = (*chemin, i)
+            yield enfant, element.start_mark.line + 1, ""
+            yield from _parcourir(element, enfant)
+
+
+def chemin_texte(chemin: Chemin) -> str:
+    """Field path for messages: ``marche.lots[2].montant_ht`` (list items counted from 1)."""
+    texte = ""
+    for partie in chemin:
+        texte += f"[{partie + 1}]" if isinstance(partie, int) else (f".{partie}" if texte else str(partie))
+    return texte
+
+
+def ligne_de(lignes: Lignes, chemin: Chemin) -> int | None:
+    """Line of a field, or of its nearest parent present in the file (for a missing key)."""
+    for n in range(len(chemin), -1, -1):
+        if chemin[:n] in lignes:
+            return lignes[chemin[:n]]
+    return None
+
+
+def charger(chemin: Path, donnees: dict[str, Any] | None = None, lignes: Lignes | None = None) -> Consultation:
+    """Read, validate and check the coherence of one contract file; raise ``ErreursValidation``."""
+    if donnees is None or lignes is None:
+        donnees, lignes = lire_yaml(chemin)
+    nom = str(chemin)
+    try:
+        consultation = Consultation.model_validate(donnees)
+    except ValidationError as err:
+        problemes = [_probleme_pydantic(nom, lignes, e) for e in err.errors(include_url=False)]
+        raise ErreursValidation(sorted(problemes, key=lambda p: (p.ligne or 0, p.champ))) from err
+    from clause_kit.calcul import ErreurCalcul, calculer
+
+    incoherences = verifier_coherence(consultation, charger_parametres().codes_publics)
+    if not incoherences:
+        try:
+            calculer(consultation, charger_parametres())
+        except ErreurCalcul as err:
+            incoherences = [(err.chemin, err.message)]
+    if incoherences:
+        problemes = [Probleme(nom, ligne_de(lignes, c), chemin_texte(c), m) for c, m in incoherences]
+        raise ErreursValidation(sorted(problemes, key=lambda p: (p.ligne or 0, p.champ)))
+    return consultation
+
+
+def _probleme_pydantic(nom: str, lignes: Lignes, erreur: Any) -> Probleme:
+    chemin: Chemin = tuple(erreur["loc"])
+    return Probleme(nom, ligne_de(lignes, chemin), chemin_texte(chemin), _message_fr(erreur, chemin))
+
+
+def _message_fr(erreur: Any, chemin: Chemin) -> str:
+    """French message for one pydantic error (pydantic's own messages are English)."""
+    genre, ctx = erreur["type"], erreur.get("ctx", {})
+    if genre == "extra_forbidden":
+        return _cle_inconnue(chemin)
+    if genre in ("value_error", "assertion_error"):
+        return str(ctx.get("error", erreur["msg"]))
+    if genre == "literal_error":
+        return _valeur_inconnue(erreur.get("input"), str(ctx.get("expected", "")))
+    modele = _MESSAGES.get(genre)
+    if modele is None:
+        return erreur["msg"]
+    return modele.format(**{k: _fr(v) for k, v in ctx.items()})
+
+
+def _fr(valeur: Any) -> str:
+    texte = str(valeur)
+    return texte.replace(".", ",") if texte.replace(".", "").replace("-", "").isdigit() else texte
+
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "string_type": "texte attendu",
+    "string_too_short": "ne doit pas être vide",
+    "string_too_long": "texte trop long (au plus {max_length} caractères)",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu (pas de décimales)",
+    "decimal_type": "nombre attendu",
+    "decimal_parsing": "nombre attendu (ex. 1250000 ou 35.50, sans espace ni symbole €)",
+    "decimal_max_places": "au plus {decimal_places} décimales",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "literal_error": "valeur non reconnue ; valeurs possibles : {expected}",
+    "bool_type": "oui/non attendu (true ou false)",
+    "bool_parsing": "oui/non attendu (true ou false)",
+    "date_type": "date attendue au format AAAA-MM-JJ",
+    "date_parsing": "date attendue au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ",
+    "list_type": "liste attendue (éléments précédés de « - »)",
+    "model_type": "bloc de clés attendu (ex. « cle: valeur » sur les lignes suivantes, indentées)",
+    "dict_type": "bloc de clés attendu",
+    "too_short": "au moins {min_length} élément(s) attendu(s)",
+    "finite_number": "nombre fini attendu",
+}
+
+
+def _valeur_inconnue(valeur: Any, attendues: str) -> str:
+    """Message for a value outside a fixed list, with the nearest allowed value."""
+    possibles = re.findall(r"'([^']*)'", attendues)
+    proches = difflib.get_close_matches(str(valeur), possibles, n=1, cutoff=0.6)
+    suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
+    return f"valeur non reconnue « {valeur} »{suggestion} (valeurs possibles : {', '.join(possibles)})"
+
+
+def _cle_inconnue(chemin: Chemin) -> str:
+    cle = str(chemin[-1])
+    valides = _cles_valides(chemin[:-1])
+    proches = difflib.get_close_matches(cle, valides, n=1, cutoff=0.6)
+    if proches:
+        return f"clé inconnue « {cle} » ; vouliez-vous dire « {proches[0]} » ?"
+    return f"clé inconnue « {cle} » ; clés possibles : {', '.join(valides)}"
+
+
+def _cles_valides(chemin_parent: Chemin) -> list[str]:
+    """Field names of the model found at this path, walking the model classes."""
+    modele: type[BaseModel] = Consultation
+    for partie in chemin_parent:
+        if isinstance(partie, int):
+            continue
+        info = modele.model_fields.get(str(partie))
+        if info is None:
+            return []
+        sous = _modele_de(info.annotation)
+        if sous is None:
+            return []
+        modele = sous
+    return list(modele.model_fields)
+
+
+def _modele_de(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel inside ``X``, ``X | None`` or ``list[X] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        trouve = _modele_de(argument)
+        if trouve is not None:
+            return trouve
+    return None

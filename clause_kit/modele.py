@@ -1,0 +1,281 @@
+"""The contract model: what a valid YAML contract description is. No I/O here.
+
+Field-level rules (types, ranges, known codes) live beside the fields, so pydantic reports
+every one of them at once; rules that tie several fields together (weights summing up, lot
+amounts, unique lot numbers) are in ``verifier_coherence`` and return located problems.
+Every model forbids unknown keys: a typo in a key must never silently drop a clause.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from clause_kit.droit import PROCEDURES, Regime, TypeMarche
+from clause_kit.formats import normaliser_cpv, siret_valide, slug
+
+__all__ = [
+    "Acheteur",
+    "Article14",
+    "Article53",
+    "Consultation",
+    "Critere",
+    "Facilitateur",
+    "Insertion",
+    "Lot",
+    "Marche",
+    "Penalite",
+    "SousCritere",
+    "verifier_coherence",
+]
+
+Texte = Annotated[str, Field(min_length=1, max_length=2000)]
+Pourcentage = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
+Montant = Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), decimal_places=2)]
+Ponderation = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+
+
+class _Strict(BaseModel):
+    """Shared configuration: unknown keys are errors, surrounding spaces are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+
+class Acheteur(_Strict):
+    """The contracting authority (acheteur / donneur d'ordre)."""
+
+    nom: Texte
+    commune: Texte
+    adresse: Texte | None = None
+    siret: str | None = None
+    representant: Texte | None = None
+
+    @field_validator("commune")
+    @classmethod
+    def _commune_en_dossier(cls, valeur: str) -> str:
+        _exiger_slug(valeur)
+        return valeur
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_luhn(cls, valeur: str | None) -> str | None:
+        if valeur is not None and not siret_valide(valeur):
+            raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
+        return valeur
+
+
+class Facilitateur(_Strict):
+    """The buyer's clause officer, single referent for companies and job-support bodies."""
+
+    nom: Texte | None = None
+    structure: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
+    adresse: Texte | None = None
+
+
+class Article14(_Strict):
+    """Insertion as an execution condition: a number of hours, computed or set directly.
+
+    Used for the whole contract and, field by field, to override it on one lot.
+    """
+
+    pourcentage: Pourcentage | None = None
+    taux_main_oeuvre: Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)] | None = None
+    cout_horaire: Annotated[Decimal, Field(gt=0, lt=10000, decimal_places=2)] | None = None
+    heures: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+
+
+class SousCritere(_Strict):
+    """One insertion sub-criterion announced in the RC with its weight."""
+
+    libelle: Texte
+    ponderation: Ponderation
+    description: Texte | None = None
+
+
+class Critere(_Strict):
+    """An award criterion other than insertion (price, technical value...)."""
+
+    libelle: Texte
+    ponderation: Ponderation
+
+
+class Article53(_Strict):
+    """Insertion as an award criterion, scored on weighted sub-criteria."""
+
+    ponderation: Annotated[Decimal, Field(gt=0, lt=100, decimal_places=2)]
+    sous_criteres: list[SousCritere] | None = None
+
+
+class Penalite(_Strict):
+    """Penalty per missing insertion hour: a fixed amount or a multiple of the hourly SMIC."""
+
+    montant_par_heure: Annotated[Decimal, Field(gt=0, lt=100000, decimal_places=2)] | None = None
+    multiple_smic: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = None
+
+    @model_validator(mode="after")
+    def _un_seul_mode(self) -> Penalite:
+        if (self.montant_par_heure is None) == (self.multiple_smic is None):
+            raise ValueError("indiquer soit montant_par_heure, soit multiple_smic (l'un ou l'autre)")
+        return self
+
+
+class Insertion(_Strict):
+    """The insertion clause: regime, article 14 and/or article 53, publics, penalties."""
+
+    regime: Regime = "ccp"
+    article_14: Article14 | None = None
+    article_53: Article53 | None = None
+    publics: list[Texte] | None = None
+    penalite: Penalite | None = None
+    heures_par_etp: Annotated[int, Field(gt=0, le=3000)] | None = None
+
+
+class Lot(_Strict):
+    """A separately awarded part of the contract; hours are set lot by lot."""
+
+    numero: Annotated[int, Field(ge=1, le=999)]
+    intitule: Texte
+    montant_ht: Montant
+    insertion: Article14 | None = None
+
+
+class Marche(_Strict):
+    """The contract itself."""
+
+    reference: Annotated[str, Field(min_length=1, max_length=60)]
+    objet: Texte
+    type: TypeMarche
+    montant_ht: Montant
+    procedure: str | None = None
+    cpv: str | None = None
+    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = None
+    date_limite_offres: datetime.date | None = None
+    criteres: list[Critere] | None = None
+    lots: list[Lot] | None = None
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_en_dossier(cls, valeur: str) -> str:
+        if any(ord(c) < 32 for c in valeur):
+            raise ValueError("la référence contient un caractère de contrôle")
+        _exiger_slug(valeur)
+        return valeur
+
+    @field_validator("procedure")
+    @classmethod
+    def _procedure_connue(cls, valeur: str | None) -> str | None:
+        if valeur is not None and valeur not in PROCEDURES:
+            raise ValueError("procédure inconnue ; valeurs possibles : " + ", ".join(PROCEDURES))
+        return valeur
+
+    @field_validator("cpv")
+    @classmethod
+    def _cpv_bien_forme(cls, valeur: str | None) -> str | None:
+        # Only the layout is an error: some officially published codes carry a check digit that
+        # no known rule reproduces, so a mismatch is a warning (see calcul), not a refusal.
+        return normaliser_cpv(valeur) if valeur is not None else None
+
+
+class Consultation(_Strict):
+    """A whole contract description: the root of a YAML file."""
+
+    acheteur: Acheteur
+    facilitateur: Facilitateur | None = None
+    marche: Marche
+    insertion: Insertion
+
+
+def _exiger_slug(valeur: str) -> None:
+    """Refuse a value that gives no usable folder name (only punctuation, '..')."""
+    try:
+        slug(valeur)
+    except ValueError as err:
+        raise ValueError("ne donne pas de nom de dossier utilisable (lettres ou chiffres attendus)") from err
+
+
+Chemin = tuple[str | int, ...]
+
+
+def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> list[tuple[Chemin, str]]:
+    """Return the problems that tie several fields together, each with the path of the field at fault."""
+    problemes: list[tuple[Chemin, str]] = []
+    marche, insertion = consultation.marche, consultation.insertion
+    problemes += _coherence_lots(marche)
+    problemes += _coherence_criteres(marche, insertion)
+    if insertion.article_14 is None and insertion.article_53 is None:
+        if not any(lot.insertion for lot in marche.lots or []):
+            problemes.append((("insertion",), "aucune clause : indiquer article_14, article_53 ou les deux"))
+    if insertion.article_14 is not None:
+        a14 = insertion.article_14
+        if a14.heures is None and a14.pourcentage is None:
+            problemes.append(
+                (("insertion", "article_14"), "indiquer pourcentage (heures calculées) ou heures (nombre fixé)")
+            )
+    for i, code in enumerate(insertion.publics or []):
+        if code not in codes_publics:
+            problemes.append((("insertion", "publics", i), _inconnu("public", code, codes_publics)))
+    return problemes
+
+
+def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
+    problemes: list[tuple[Chemin, str]] = []
+    lots = marche.lots or []
+    vus: set[int] = set()
+    for i, lot in enumerate(lots):
+        if lot.numero in vus:
+            problemes.append((("marche", "lots", i, "numero"), f"numéro de lot {lot.numero} en double"))
+        vus.add(lot.numero)
+    if lots:
+        somme = sum((lot.montant_ht for lot in lots), Decimal(0))
+        if somme != marche.montant_ht:
+            problemes.append(
+                (
+                    ("marche", "montant_ht"),
+                    f"la somme des montants des lots ({_nb(somme)} € HT) diffère du montant du marché "
+                    f"({_nb(marche.montant_ht)} € HT)",
+                )
+            )
+    return problemes
+
+
+def _coherence_criteres(marche: Marche, insertion: Insertion) -> list[tuple[Chemin, str]]:
+    problemes: list[tuple[Chemin, str]] = []
+    a53 = insertion.article_53
+    if a53 is not None and a53.sous_criteres:
+        somme = sum((sc.ponderation for sc in a53.sous_criteres), Decimal(0))
+        if somme != a53.ponderation:
+            problemes.append(
+                (
+                    ("insertion", "article_53", "sous_criteres"),
+                    f"la somme des pondérations des sous-critères ({_nb(somme)}) doit égaler la pondération "
+                    f"du critère insertion ({_nb(a53.ponderation)})",
+                )
+            )
+    if marche.criteres is not None:
+        total = sum((c.ponderation for c in marche.criteres), Decimal(0))
+        total += a53.ponderation if a53 is not None else 0
+        if total != 100:
+            detail = " (critère insertion compris)" if a53 is not None else ""
+            problemes.append(
+                (("marche", "criteres"), f"les pondérations des critères{detail} totalisent {_nb(total)} au lieu de 100")
+            )
+    return problemes
+
+
+def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
+    from difflib import get_close_matches
+
+    proches = get_close_matches(valeur, sorted(connus), n=1)
+    suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
+    return f"{quoi} inconnu « {valeur} »{suggestion} (valeurs possibles : {', '.join(sorted(connus))})"
+
+
+def _nb(valeur: Decimal) -> str:
+    """Plain French number for messages (no grouping: messages are read in a terminal)."""
+    texte = format(valeur.normalize(), "f") if valeur == valeur.to_integral() else format(valeur, "f")
+    return texte.replace(".", ",")

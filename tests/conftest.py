@@ -1,0 +1,25 @@
+"""Shared fixtures and the guard that makes an empty test run a failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parent.parent
+DOSSIERS = RACINE / "dossiers"
+MODELES = RACINE / "modeles"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a broken run, not a green one (pytest would exit 5)."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def exemples() -> list[Path]:
+    """The bundled example contract files."""
+    fichiers = sorted(p for p in DOSSIERS.rglob("*.yaml") if not p.name.startswith("_"))
+    assert len(fichiers) >= 5
+    return fichiers

@@ -1,0 +1,111 @@
+"""Loading and validating contract files: every bad input gets located French messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clause_kit.chargement import charger, chemin_texte
+from clause_kit.erreurs import ErreursValidation
+
+INVALIDES = Path(__file__).parent / "fixtures" / "invalides"
+
+# fichier, ligne attendue, champ attendu, fragment du message
+CAS = [
+    ("cle-inconnue.yaml", 8, "insertion.artcle_14", "vouliez-vous dire « article_14 »"),
+    ("insertion-manquante.yaml", 1, "insertion", "champ obligatoire manquant"),
+    ("objet-manquant.yaml", 2, "marche.objet", "champ obligatoire manquant"),
+    ("pourcentage-hors-bornes.yaml", 8, "insertion.article_14.pourcentage", "inférieur ou égal à 100"),
+    ("cout-horaire-nul.yaml", 8, "insertion.article_14.cout_horaire", "supérieur à 0"),
+    ("montant-negatif.yaml", 6, "marche.montant_ht", "supérieur à 0"),
+    ("sous-criteres-somme.yaml", 10, "insertion.article_53.sous_criteres", "doit égaler la pondération"),
+    ("lots-numero-double.yaml", 9, "marche.lots[2].numero", "numéro de lot 1 en double"),
+    ("lots-somme.yaml", 6, "marche.montant_ht", "somme des montants des lots (90 € HT)"),
+    ("reference-inutilisable.yaml", 3, "marche.reference", "nom de dossier"),
+    ("type-inconnu.yaml", 5, "marche.type", "vouliez-vous dire « travaux »"),
+    ("vide.yaml", None, "", "fichier vide"),
+    ("liste.yaml", 1, "", "pas une liste"),
+    ("bombe-alias.yaml", 2, "", "alias YAML"),
+    ("octets.yaml", 1, "", "UTF-8"),
+    ("tabulation.yaml", 2, "", "tabulation"),
+    ("guillemet-ouvert.yaml", None, "", "YAML mal formé"),
+    ("cle-en-double.yaml", 2, "acheteur", "en double"),
+    ("public-inconnu.yaml", 10, "insertion.publics[1]", "vouliez-vous dire « rsa »"),
+    ("criteres-somme.yaml", 7, "marche.criteres", "totalisent 105 au lieu de 100"),
+]
+
+
+@pytest.mark.parametrize(("fichier", "ligne", "champ", "fragment"), CAS, ids=[c[0] for c in CAS])
+def test_entree_invalide_donne_un_message_localise(fichier: str, ligne: int | None, champ: str, fragment: str) -> None:
+    with pytest.raises(ErreursValidation) as info:
+        charger(INVALIDES / fichier)
+    problemes = info.value.problemes
+    correspondants = [p for p in problemes if fragment in p.message]
+    assert correspondants, f"aucun message ne contient {fragment!r} : {info.value}"
+    probleme = correspondants[0]
+    assert probleme.fichier.endswith(fichier)
+    assert probleme.champ == champ
+    if ligne is not None:
+        assert probleme.ligne == ligne
+    texte = str(probleme)
+    assert texte.startswith(str(INVALIDES / fichier))
+    assert "Traceback" not in texte
+
+
+def test_tous_les_problemes_sont_rapportes_ensemble(tmp_path: Path) -> None:
+    fichier = tmp_path / "plusieurs.yaml"
+    fichier.write_text(
+        "acheteur: {nom: X, commune: Y}\n"
+        "marche:\n  reference: R1\n  objet: O\n  type: travaus\n  montant_ht: -3\n  lotz: []\n"
+        "insertion:\n  article_14: {pourcentage: 200}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ErreursValidation) as info:
+        charger(fichier)
+    champs = [p.champ for p in info.value.problemes]
+    assert champs == ["marche.type", "marche.montant_ht", "marche.lotz", "insertion.article_14.pourcentage"]
+    assert [p.ligne for p in info.value.problemes] == [5, 6, 7, 9]
+
+
+def test_bombe_alias_refusee_vite(tmp_path: Path) -> None:
+    # Thirty levels of nine aliases would be 9**30 nodes if expanded: refusing aliases keeps this instant.
+    lignes = ['a0: &a0 ["x"]'] + [f"a{i}: &a{i} [{', '.join([f'*a{i-1}'] * 9)}]" for i in range(1, 30)]
+    fichier = tmp_path / "bombe.yaml"
+    fichier.write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    with pytest.raises(ErreursValidation, match="alias"):
+        charger(fichier)
+
+
+def test_fichier_introuvable(tmp_path: Path) -> None:
+    with pytest.raises(ErreursValidation, match="fichier introuvable"):
+        charger(tmp_path / "absent.yaml")
+
+
+def test_fichier_trop_gros(tmp_path: Path) -> None:
+    fichier = tmp_path / "gros.yaml"
+    fichier.write_text("# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    with pytest.raises(ErreursValidation, match="trop volumineux"):
+        charger(fichier)
+
+
+def test_exemple_minimal_du_ticket_est_valide(tmp_path: Path) -> None:
+    fichier = tmp_path / "minimal.yaml"
+    fichier.write_text(
+        "acheteur: {nom: Commune de Roquevaire, commune: Roquevaire}\n"
+        "marche:\n  reference: 2026-TX-031\n  objet: Rénovation de l'école\n  type: travaux\n  montant_ht: 1250000\n"
+        "  lots:\n"
+        "insertion:\n  regime: ccp\n"
+        "  article_14: {pourcentage: 10, taux_main_oeuvre: 40, cout_horaire: 35}\n"
+        "  article_53:\n    ponderation: 15\n"
+        "    sous_criteres: [{libelle: Accueil et intégration, ponderation: 8}, {libelle: Tutorat, ponderation: 7}]\n",
+        encoding="utf-8",
+    )
+    consultation = charger(fichier)
+    assert consultation.marche.lots is None
+    assert consultation.insertion.article_53 is not None
+
+
+def test_chemin_texte_compte_les_elements_a_partir_de_un() -> None:
+    assert chemin_texte(("marche", "lots", 0, "montant_ht")) == "marche.lots[1].montant_ht"
+    assert chemin_texte(()) == ""
