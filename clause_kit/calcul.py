@@ -1,0 +1,278 @@
+"""The figures of a consultation: insertion hours per lot, ETP, penalties, weights.
+
+Arithmetic is on ``Decimal`` with explicit half-up rounding (the rounding a buyer does by
+hand: 1 428,5 h → 1 429 h), never on floats. Every default taken from ``parametres.yaml`` is
+recorded in ``Chiffres.choix`` so ``verifier`` can show it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from clause_kit.chargement import Parametres
+from clause_kit.formats import cpv_valide
+from clause_kit.modele import Article14, Chemin, Consultation, Lot
+
+__all__ = [
+    "Chiffres",
+    "ErreurCalcul",
+    "HeuresLot",
+    "arrondir_heures",
+    "calculer",
+    "etp",
+    "heures_formule",
+    "repartir_prorata",
+]
+
+CENT = Decimal(100)
+
+
+class ErreurCalcul(Exception):
+    """Raised when the figures cannot be computed; ``chemin`` names the field at fault."""
+
+    def __init__(self, chemin: Chemin, message: str) -> None:
+        super().__init__(message)
+        self.chemin, self.message = chemin, message
+
+
+@dataclass(frozen=True)
+class HeuresLot:
+    """Insertion hours of one lot (or of the implicit lot of a contract without lots)."""
+
+    numero: int | None
+    intitule: str
+    montant_ht: Decimal
+    heures: int
+    #: "formule", "fixe" (set by the buyer), "repartition" (share of a contract-wide figure) or "aucune".
+    origine: str
+    #: Unrounded result of the formula when its parameters are known (a check for fixed hours).
+    heures_formule: Decimal | None = None
+    pourcentage: Decimal | None = None
+    taux_main_oeuvre: Decimal | None = None
+    cout_horaire: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Critere:
+    """An award criterion with its weight, as announced in the RC."""
+
+    libelle: str
+    ponderation: Decimal
+    insertion: bool = False
+    description: str = ""
+
+
+@dataclass
+class Chiffres:
+    """Every figure and choice the pieces need, computed once."""
+
+    lots: list[HeuresLot]
+    heures_total: int
+    heures_par_etp: int
+    etp_total: Decimal
+    penalite_par_heure: Decimal
+    penalite_multiple_smic: Decimal | None
+    smic_horaire: Decimal
+    smic_date: datetime.date
+    procedure: str
+    publics: list[str]
+    criteres: list[Critere]
+    sous_criteres: list[Critere]
+    #: Human-readable French lines: each default or rule applied.
+    choix: list[str] = field(default_factory=list)
+
+
+def heures_formule(montant_ht: Decimal, taux_main_oeuvre: Decimal, pourcentage: Decimal, cout_horaire: Decimal) -> Decimal:
+    """Montant HT × taux de main-d'œuvre × pourcentage d'insertion ÷ coût horaire (percents as 0-100)."""
+    return montant_ht * (taux_main_oeuvre / CENT) * (pourcentage / CENT) / cout_horaire
+
+
+def arrondir_heures(heures: Decimal) -> int:
+    """Round half up to the hour."""
+    return int(heures.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def etp(heures: int, heures_par_etp: int) -> Decimal:
+    """Full-time equivalents, two decimals, half up."""
+    return (Decimal(heures) / Decimal(heures_par_etp)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def repartir_prorata(total: int, poids: list[Decimal]) -> list[int]:
+    """Split whole hours pro rata of the weights, largest remainders first, so the parts sum to ``total``."""
+    somme = sum(poids, Decimal(0))
+    if not poids or somme == 0:
+        return [0] * len(poids)
+    exactes = [Decimal(total) * p / somme for p in poids]
+    parts = [int(x.to_integral_value(rounding=ROUND_DOWN)) for x in exactes]
+    reste = total - sum(parts)
+    ordre = sorted(range(len(poids)), key=lambda i: (-(exactes[i] - parts[i]), i))
+    for i in ordre[:reste]:
+        parts[i] += 1
+    return parts
+
+
+def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
+    """Compute all figures of a consultation, applying and recording the defaults."""
+    p = parametres.brut
+    insertion = consultation.insertion
+    choix: list[str] = []
+    heures_par_etp = insertion.heures_par_etp or int(p["heures_par_etp"])
+    if insertion.heures_par_etp is None:
+        choix.append(f"1 ETP = {heures_par_etp} heures (valeur par défaut, durée annuelle légale du travail)")
+    lots = _heures_des_lots(consultation, p, choix)
+    total = sum(lot.heures for lot in lots)
+    penalite, multiple = _penalite(consultation, p, choix)
+    criteres, sous_criteres = _criteres(consultation, p, choix)
+    procedure = consultation.marche.procedure or p["procedure"]
+    if consultation.marche.procedure is None:
+        choix.append(f"procédure : {procedure} (valeur par défaut)")
+    if consultation.marche.cpv and not cpv_valide(consultation.marche.cpv):
+        choix.append(f"attention : le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; vérifiez le code")
+    publics = list(insertion.publics or p["publics_defaut"])
+    if insertion.publics is None:
+        choix.append("publics éligibles : liste type (valeur par défaut)")
+    return Chiffres(
+        lots=lots,
+        heures_total=total,
+        heures_par_etp=heures_par_etp,
+        etp_total=etp(total, heures_par_etp),
+        penalite_par_heure=penalite,
+        penalite_multiple_smic=multiple,
+        smic_horaire=Decimal(str(p["smic_horaire"]["montant"])),
+        smic_date=p["smic_horaire"]["au"],
+        procedure=procedure,
+        publics=publics,
+        criteres=criteres,
+        sous_criteres=sous_criteres,
+        choix=choix,
+    )
+
+
+def _lots_effectifs(consultation: Consultation) -> list[tuple[Chemin, Lot]]:
+    marche = consultation.marche
+    if marche.lots:
+        return [(("marche", "lots", i), lot) for i, lot in enumerate(marche.lots)]
+    implicite = Lot(numero=1, intitule=marche.objet, montant_ht=marche.montant_ht)
+    return [(("marche",), implicite)]
+
+
+def _heures_des_lots(consultation: Consultation, p: dict, choix: list[str]) -> list[HeuresLot]:
+    insertion, marche = consultation.insertion, consultation.marche
+    global14 = insertion.article_14
+    article14_actif = global14 is not None or any(lot.insertion for lot in marche.lots or [])
+    resultat: list[HeuresLot | None] = []
+    a_repartir: list[tuple[int, Lot]] = []
+    defauts_type = p["par_type"][marche.type]
+    for position, (_chemin, lot) in enumerate(_lots_effectifs(consultation)):
+        numero = lot.numero if marche.lots else None
+        if not article14_actif:
+            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
+            continue
+        propre = lot.insertion
+        params = _fusionner(global14, propre)
+        if params.heures is None and params.pourcentage is None:
+            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
+            continue
+        taux = params.taux_main_oeuvre if params.taux_main_oeuvre is not None else Decimal(str(defauts_type["taux_main_oeuvre"]))
+        cout = params.cout_horaire if params.cout_horaire is not None else Decimal(str(defauts_type["cout_horaire"]))
+        brut = heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
+        commun = dict(heures_formule=brut, pourcentage=params.pourcentage, taux_main_oeuvre=taux if brut is not None else None,
+                      cout_horaire=cout if brut is not None else None)
+        if brut is not None:
+            _noter_defauts(params, marche.type, taux, cout, choix)
+        fixe_sur_le_lot = propre is not None and propre.heures is not None
+        if params.heures is not None and (fixe_sur_le_lot or not marche.lots):
+            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, params.heures, "fixe", **commun))
+        elif params.heures is not None and not (propre and propre.pourcentage is not None):
+            a_repartir.append((position, lot))
+            resultat.append(None)
+        else:
+            assert brut is not None
+            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, arrondir_heures(brut), "formule", **commun))
+    if a_repartir:
+        _repartir(resultat, a_repartir, global14, choix)
+    return [lot for lot in resultat if lot is not None]
+
+
+def _repartir(resultat: list[HeuresLot | None], a_repartir: list[tuple[int, Lot]], global14: Article14 | None, choix: list[str]) -> None:
+    """Share the contract-wide hours, less the lots that set their own, pro rata of the lot amounts."""
+    assert global14 is not None and global14.heures is not None
+    deja = sum(lot.heures for lot in resultat if lot is not None)
+    reste = global14.heures - deja
+    if reste < 0:
+        raise ErreurCalcul(
+            ("insertion", "article_14", "heures"),
+            f"les heures fixées lot par lot ({deja}) dépassent les heures du marché ({global14.heures})",
+        )
+    parts = repartir_prorata(reste, [lot.montant_ht for _, lot in a_repartir])
+    for (position, lot), heures in zip(a_repartir, parts, strict=True):
+        resultat[position] = HeuresLot(lot.numero, lot.intitule, lot.montant_ht, heures, "repartition")
+    choix.append(f"{reste} heures fixées pour le marché, réparties entre les lots au prorata de leur montant")
+
+
+def _fusionner(global14: Article14 | None, propre: Article14 | None) -> Article14:
+    """The lot's own article 14 fields override the contract's, field by field."""
+    base = global14.model_dump() if global14 is not None else {}
+    if propre is not None:
+        base.update({k: v for k, v in propre.model_dump().items() if v is not None})
+    return Article14(**base)
+
+
+def _noter_defauts(params: Article14, type_marche: str, taux: Decimal, cout: Decimal, choix: list[str]) -> None:
+    if params.taux_main_oeuvre is None:
+        ligne = f"taux de main-d'œuvre : {taux} % (valeur par défaut pour un marché de {type_marche})"
+        if ligne not in choix:
+            choix.append(ligne)
+    if params.cout_horaire is None:
+        ligne = f"coût horaire moyen : {cout} € (valeur par défaut pour un marché de {type_marche})"
+        if ligne not in choix:
+            choix.append(ligne)
+
+
+def _penalite(consultation: Consultation, p: dict, choix: list[str]) -> tuple[Decimal, Decimal | None]:
+    penalite = consultation.insertion.penalite
+    smic = Decimal(str(p["smic_horaire"]["montant"]))
+    if penalite is not None and penalite.montant_par_heure is not None:
+        return penalite.montant_par_heure, None
+    if penalite is not None and penalite.multiple_smic is not None:
+        multiple = penalite.multiple_smic
+    else:
+        multiple = Decimal(str(p["penalite"]["multiple_smic"]))
+        choix.append(f"pénalité : {multiple} fois le SMIC horaire par heure non réalisée (valeur par défaut)")
+    return (multiple * smic).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), multiple
+
+
+def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[list[Critere], list[Critere]]:
+    a53 = consultation.insertion.article_53
+    if a53 is None:
+        return [], []
+    libelle_insertion = "Performances en matière d'insertion professionnelle des publics en difficulté"
+    if consultation.marche.criteres is not None:
+        autres = [Critere(c.libelle, c.ponderation) for c in consultation.marche.criteres]
+    else:
+        prix = Decimal(str(p["critere_prix"]["ponderation"]))
+        technique = CENT - prix - a53.ponderation
+        if technique <= 0:
+            raise ErreurCalcul(
+                ("marche",),
+                "pondération de l'insertion trop forte pour les critères par défaut : indiquer marche.criteres",
+            )
+        autres = [Critere(p["critere_prix"]["libelle"], prix), Critere(p["critere_valeur_technique"]["libelle"], technique)]
+        choix.append(f"critères d'attribution : prix {prix} %, valeur technique {technique} % (valeurs par défaut)")
+    criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True)]
+    if a53.sous_criteres:
+        sous = [Critere(sc.libelle, sc.ponderation, description=sc.description or "") for sc in a53.sous_criteres]
+    else:
+        modeles = p["sous_criteres"]
+        poids = _parts_egales(a53.ponderation, len(modeles))
+        sous = [Critere(m["libelle"], w, description=m.get("description", "")) for m, w in zip(modeles, poids, strict=True)]
+        choix.append("sous-critères d'insertion : ceux de la jurisprudence CE 25 mars 2013 n° 364950, à parts égales (valeurs par défaut)")
+    return criteres, sous
+
+
+def _parts_egales(total: Decimal, n: int) -> list[Decimal]:
+    """Split a weight into n parts to the hundredth, the remainder on the first parts."""
+    centiemes = repartir_prorata(int(total * 100), [Decimal(1)] * n)
+    return [Decimal(c) / 100 for c in centiemes]
