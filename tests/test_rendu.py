@@ -1,0 +1,101 @@
+"""The renderer: strict variables, exact escaping, sandbox, well-formed output, caching."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from clause_kit.erreurs import ErreurModele
+from clause_kit.rendu import compiler, rendre
+
+
+def modele(tmp_path: Path, *paragraphes: str, nom: str = "essai.docx", tableau: list[str] | None = None) -> Path:
+    document = docx.Document()
+    for texte in paragraphes:
+        document.add_paragraph(texte)
+    if tableau:
+        table = document.add_table(rows=len(tableau), cols=1)
+        for ligne, texte in zip(table.rows, tableau, strict=True):
+            ligne.cells[0].text = texte
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Marché {{ marche.reference }}"
+    chemin = tmp_path / nom
+    document.save(str(chemin))
+    return chemin
+
+
+def texte(contenu: bytes) -> str:
+    document = docx.Document(io.BytesIO(contenu))
+    morceaux = [p.text for p in document.paragraphs]
+    morceaux += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    morceaux += [p.text for s in document.sections for p in s.header.paragraphs]
+    return "\n".join(morceaux)
+
+
+CONTEXTE = {"marche": {"reference": "2026-TX-031", "objet": "École « Jean Moulin » & cour <nord>"}, "lots": ["A", "B"]}
+
+
+def test_caracteres_speciaux_reproduits_exactement(tmp_path: Path) -> None:
+    rendu = texte(rendre(compiler(modele(tmp_path, "Objet : {{ marche.objet }}")), CONTEXTE))
+    assert "Objet : École « Jean Moulin » & cour <nord>" in rendu
+    assert "Marché 2026-TX-031" in rendu  # headers are rendered too
+
+
+def test_variable_inconnue_nommee_avec_le_modele(tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "{{ marche.objt }}", nom="ccap.docx")
+    with pytest.raises(ErreurModele) as info:
+        rendre(compiler(chemin), CONTEXTE)
+    assert "ccap.docx" in str(info.value)
+    assert "« marche.objt »" in str(info.value)
+
+
+def test_variable_racine_inconnue(tmp_path: Path) -> None:
+    with pytest.raises(ErreurModele, match="« acheter »"):
+        rendre(compiler(modele(tmp_path, "{{ acheter.nom }}")), CONTEXTE)
+
+
+def test_balise_mal_ecrite(tmp_path: Path) -> None:
+    with pytest.raises(ErreurModele, match="balise mal écrite"):
+        compiler(modele(tmp_path, "{% if marche.objet %} sans fin"))
+
+
+def test_bac_a_sable(tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "{{ marche.__class__.__mro__ }}")
+    with pytest.raises(ErreurModele):
+        rendre(compiler(chemin), CONTEXTE)
+
+
+def test_paragraphes_conditionnels_et_lignes_repetees(tmp_path: Path) -> None:
+    chemin = modele(
+        tmp_path,
+        "{%p if marche.objet %}",
+        "Visible",
+        "{%p endif %}",
+        "{%p if not marche.objet %}",
+        "Invisible",
+        "{%p endif %}",
+        tableau=["{%tr for lot in lots %}", "Lot {{ lot }}", "{%tr endfor %}"],
+    )
+    rendu = texte(rendre(compiler(chemin), CONTEXTE))
+    assert "Visible" in rendu and "Invisible" not in rendu
+    assert "Lot A" in rendu and "Lot B" in rendu
+    assert "{%" not in rendu and "{{" not in rendu
+
+
+def test_compilation_mise_en_cache_et_invalidee_quand_le_modele_change(tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "Un {{ marche.reference }}")
+    assert compiler(chemin) is compiler(chemin)
+    premier = compiler(chemin)
+    modele(tmp_path, "Deux {{ marche.reference }} et plus", nom=chemin.name)
+    assert compiler(chemin) is not premier
+    assert "Deux 2026-TX-031" in texte(rendre(compiler(chemin), CONTEXTE))
+
+
+def test_fichier_qui_n_est_pas_un_docx(tmp_path: Path) -> None:
+    faux = tmp_path / "faux.docx"
+    faux.write_bytes(b"ceci n'est pas un zip")
+    with pytest.raises(ErreurModele, match="faux.docx"):
+        compiler(faux)
