@@ -1,0 +1,5 @@
+"""``python -m clause_kit`` runs the command-line interface."""
+
+from clause_kit.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""What ``verifier`` shows: the figures and the choices made, as plain data (JSON-ready)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from clause_kit.calcul import Chiffres
+from clause_kit.droit import REFERENCES, libelle_ccag
+from clause_kit.modele import Consultation
+
+__all__ = ["synthese", "synthese_texte"]
+
+
+def _nombre(valeur: Decimal) -> float | int:
+    """JSON number: an int when whole, else a float (figures here have at most 4 decimals)."""
+    return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+
+
+def synthese(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
+    """The validated contract's key figures, legal references and applied defaults."""
+    insertion, marche = consultation.insertion, consultation.marche
+    ref = REFERENCES[insertion.regime]
+    references = []
+    if chiffres.heures_total > 0:
+        references.append(ref.condition_execution)
+        if ref.article_ccag_insertion:
+            references.append(f"{ref.article_ccag_insertion} du {libelle_ccag(marche.type, insertion.regime)}")
+    if insertion.article_53 is not None:
+        references += [ref.critere_insertion, ref.ponderation]
+    return {
+        "reference": marche.reference,
+        "objet": marche.objet,
+        "acheteur": consultation.acheteur.nom,
+        "commune": consultation.acheteur.commune,
+        "type": marche.type,
+        "montant_ht": _nombre(marche.montant_ht),
+        "regime": insertion.regime,
+        "clauses": {"article_14": chiffres.heures_total > 0, "article_53": insertion.article_53 is not None},
+        "heures_insertion": chiffres.heures_total,
+        "etp": float(chiffres.etp_total),
+        "heures_par_etp": chiffres.heures_par_etp,
+        "lots": [
+            {
+                "numero": lot.numero if lot.numero is not None else 1,
+                "intitule": lot.intitule,
+                "montant_ht": _nombre(lot.montant_ht),
+                "heures_insertion": lot.heures,
+                "origine": lot.origine,
+                "heures_formule": float(lot.heures_formule) if lot.heures_formule is not None else None,
+            }
+            for lot in chiffres.lots
+        ],
+        "criteres": [
+            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation), "insertion": c.insertion} for c in chiffres.criteres
+        ],
+        "sous_criteres": [{"libelle": c.libelle, "ponderation": _nombre(c.ponderation)} for c in chiffres.sous_criteres],
+        "penalite_par_heure": float(chiffres.penalite_par_heure),
+        "publics": chiffres.publics,
+        "references_juridiques": references,
+        "choix": chiffres.choix,
+    }
+
+
+def synthese_texte(donnees: dict[str, Any]) -> str:
+    """The same summary for a person at a terminal."""
+    lignes = [
+        f"Marché {donnees['reference']} : {donnees['objet']}",
+        f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
+        f"  Type : {donnees['type']}, montant : {donnees['montant_ht']} € HT, régime : {donnees['regime']}",
+        f"  Heures d'insertion : {donnees['heures_insertion']} h, soit {donnees['etp']} ETP "
+        f"(1 ETP = {donnees['heures_par_etp']} h)",
+    ]
+    for lot in donnees["lots"]:
+        lignes.append(f"    lot {lot['numero']} « {lot['intitule']} » : {lot['heures_insertion']} h ({lot['origine']})")
+    if donnees["criteres"]:
+        lignes.append("  Critères d'attribution :")
+        lignes += [f"    {c['libelle']} : {c['ponderation']} %" for c in donnees["criteres"]]
+        lignes += [f"      dont {c['libelle']} : {c['ponderation']} %" for c in donnees["sous_criteres"]]
+    lignes.append("  Références citées : " + "; ".join(donnees["references_juridiques"]))
+    if donnees["choix"]:
+        lignes.append("  Choix appliqués :")
+        lignes += [f"    - {c}" for c in donnees["choix"]]
+    return "\n".join(lignes)

@@ -1,0 +1,86 @@
+"""``clause-kit verifier``: exit codes, exact messages, JSON contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from clause_kit import __version__
+from clause_kit.cli import main
+
+INVALIDES = Path(__file__).parent / "fixtures" / "invalides"
+
+
+def test_json_exemple_roquevaire(tmp_path: Path) -> None:
+    fichier = Path(__file__).parent.parent / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml"
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+    assert resultat.exit_code == 0, resultat.output
+    donnees = json.loads(resultat.output)
+    assert donnees["reference"] == "2026-TX-031"
+    assert donnees["regime"] == "ccp"
+    assert donnees["heures_insertion"] == 1429
+    assert donnees["etp"] == 0.89
+    assert donnees["lots"] == [
+        {"numero": 1, "intitule": "Rénovation de l'école", "montant_ht": 1250000, "heures_insertion": 1429,
+         "origine": "formule", "heures_formule": donnees["lots"][0]["heures_formule"]}
+    ]
+    assert any("L. 2112-2" in r for r in donnees["references_juridiques"])
+    assert any("R. 2152-7" in r for r in donnees["references_juridiques"])
+
+
+def test_json_lots_et_regime_ancien(exemples: list[Path]) -> None:
+    for fichier in exemples:
+        resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+        assert resultat.exit_code == 0, (fichier, resultat.output)
+        donnees = json.loads(resultat.output)
+        assert donnees["heures_insertion"] == sum(lot["heures_insertion"] for lot in donnees["lots"])
+        if donnees["regime"] == "cmp2006":
+            assert any("article 14" in r for r in donnees["references_juridiques"])
+
+
+def test_texte_montre_les_valeurs_par_defaut(tmp_path: Path) -> None:
+    fichier = tmp_path / "defauts.yaml"
+    fichier.write_text(
+        "acheteur: {nom: X, commune: Y}\nmarche: {reference: R1, objet: O, type: services, montant_ht: 100000}\n"
+        "insertion:\n  article_14: {pourcentage: 5}\n",
+        encoding="utf-8",
+    )
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier)])
+    assert resultat.exit_code == 0
+    assert "taux de main-d'œuvre : 70 % (valeur par défaut pour un marché de services)" in resultat.output
+    assert "Heures d'insertion : 140 h" in resultat.output
+
+
+def test_fichier_invalide_code_1_message_localise_sans_trace() -> None:
+    fichier = INVALIDES / "cle-inconnue.yaml"
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier)])
+    assert resultat.exit_code == 1
+    assert resultat.output.strip() == (
+        f"{fichier}:8: insertion.artcle_14: clé inconnue « artcle_14 » ; vouliez-vous dire « article_14 » ?"
+    )
+
+
+def test_mauvais_usage_code_2() -> None:
+    resultat = CliRunner().invoke(main, ["verifier", "x.yaml", "--format", "xml"])
+    assert resultat.exit_code == 2
+
+
+def test_version_et_aide() -> None:
+    assert CliRunner().invoke(main, ["--version"]).output.strip() == f"clause-kit {__version__}"
+    for commande in ([], ["verifier"], ["generer"]):
+        resultat = CliRunner().invoke(main, [*commande, "--help"])
+        assert resultat.exit_code == 0 and "Usage" in resultat.output
+
+
+def test_python_m_clause_kit_sans_trace_sur_erreur() -> None:
+    processus = subprocess.run(
+        [sys.executable, "-m", "clause_kit", "verifier", str(INVALIDES / "octets.yaml")],
+        capture_output=True, text=True, check=False,
+    )
+    assert processus.returncode == 1
+    assert "Traceback" not in processus.stderr
+    assert "UTF-8" in processus.stderr
