@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from clause_kit.chargement import Parametres
+from clause_kit.droit import libelle_procedure
 from clause_kit.formats import cpv_valide
 from clause_kit.modele import Article14, Chemin, Consultation, Lot
 
@@ -127,7 +128,7 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
     criteres, sous_criteres = _criteres(consultation, p, choix)
     procedure = consultation.marche.procedure or p["procedure"]
     if consultation.marche.procedure is None:
-        choix.append(f"procédure : {procedure} (valeur par défaut)")
+        choix.append(f"procédure : {libelle_procedure(procedure)} (valeur par défaut)")
     if consultation.marche.cpv and not cpv_valide(consultation.marche.cpv):
         choix.append(f"attention : le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; vérifiez le code")
     publics = list(insertion.publics or p["publics_defaut"])
@@ -222,11 +223,11 @@ def _fusionner(global14: Article14 | None, propre: Article14 | None) -> Article1
 
 def _noter_defauts(params: Article14, type_marche: str, taux: Decimal, cout: Decimal, choix: list[str]) -> None:
     if params.taux_main_oeuvre is None:
-        ligne = f"taux de main-d'œuvre : {taux} % (valeur par défaut pour un marché de {type_marche})"
+        ligne = f"taux de main-d'œuvre : {_fr(taux)} % (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
     if params.cout_horaire is None:
-        ligne = f"coût horaire moyen : {cout} € (valeur par défaut pour un marché de {type_marche})"
+        ligne = f"coût horaire moyen : {_fr(cout)} € (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
 
@@ -240,7 +241,7 @@ def _penalite(consultation: Consultation, p: dict, choix: list[str]) -> tuple[De
         multiple = penalite.multiple_smic
     else:
         multiple = Decimal(str(p["penalite"]["multiple_smic"]))
-        choix.append(f"pénalité : {multiple} fois le SMIC horaire par heure non réalisée (valeur par défaut)")
+        choix.append(f"pénalité : {_fr(multiple)} fois le SMIC horaire par heure non réalisée (valeur par défaut)")
     return (multiple * smic).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), multiple
 
 
@@ -260,7 +261,7 @@ def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[li
                 "pondération de l'insertion trop forte pour les critères par défaut : indiquer marche.criteres",
             )
         autres = [Critere(p["critere_prix"]["libelle"], prix), Critere(p["critere_valeur_technique"]["libelle"], technique)]
-        choix.append(f"critères d'attribution : prix {prix} %, valeur technique {technique} % (valeurs par défaut)")
+        choix.append(f"critères d'attribution : prix {_fr(prix)} %, valeur technique {_fr(technique)} % (valeurs par défaut)")
     criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True)]
     if a53.sous_criteres:
         sous = [Critere(sc.libelle, sc.ponderation, description=sc.description or "") for sc in a53.sous_criteres]
@@ -276,3 +277,8 @@ def _parts_egales(total: Decimal, n: int) -> list[Decimal]:
     """Split a weight into n parts to the hundredth, the remainder on the first parts."""
     centiemes = repartir_prorata(int(total * 100), [Decimal(1)] * n)
     return [Decimal(c) / 100 for c in centiemes]
+
+
+def _fr(valeur: Decimal) -> str:
+    """A parameter as a French reader writes it in a sentence: 1,5 ; 50 ; 32,5."""
+    return format(valeur.normalize(), "f").replace(".", ",")

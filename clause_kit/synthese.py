@@ -7,6 +7,7 @@ from typing import Any
 
 from clause_kit.calcul import Chiffres
 from clause_kit.droit import REFERENCES, libelle_ccag
+from clause_kit.formats import montant, nombre, pourcentage
 from clause_kit.modele import Consultation
 
 __all__ = ["synthese", "synthese_texte"]
@@ -62,21 +63,30 @@ def synthese(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
     }
 
 
+_ORIGINES = {
+    "formule": "formule",
+    "fixe": "fixées par l'acheteur",
+    "repartition": "réparties au prorata",
+    "aucune": "sans clause",
+}
+
+
 def synthese_texte(donnees: dict[str, Any]) -> str:
     """The same summary for a person at a terminal."""
     lignes = [
         f"Marché {donnees['reference']} : {donnees['objet']}",
         f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
-        f"  Type : {donnees['type']}, montant : {donnees['montant_ht']} € HT, régime : {donnees['regime']}",
-        f"  Heures d'insertion : {donnees['heures_insertion']} h, soit {donnees['etp']} ETP "
-        f"(1 ETP = {donnees['heures_par_etp']} h)",
+        f"  Type : {donnees['type']}, montant : {montant(str(donnees['montant_ht']))}, régime : {donnees['regime']}",
+        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP "
+        f"(1 ETP = {nombre(donnees['heures_par_etp'])} h)",
     ]
     for lot in donnees["lots"]:
-        lignes.append(f"    lot {lot['numero']} « {lot['intitule']} » : {lot['heures_insertion']} h ({lot['origine']})")
+        origine = _ORIGINES[lot["origine"]]
+        lignes.append(f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})")
     if donnees["criteres"]:
         lignes.append("  Critères d'attribution :")
-        lignes += [f"    {c['libelle']} : {c['ponderation']} %" for c in donnees["criteres"]]
-        lignes += [f"      dont {c['libelle']} : {c['ponderation']} %" for c in donnees["sous_criteres"]]
+        lignes += [f"    {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["criteres"]]
+        lignes += [f"      dont {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["sous_criteres"]]
     lignes.append("  Références citées : " + "; ".join(donnees["references_juridiques"]))
     if donnees["choix"]:
         lignes.append("  Choix appliqués :")

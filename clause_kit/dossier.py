@@ -1,0 +1,159 @@
+"""Building a dossier: which pieces, rendered in memory, then written all-or-nothing.
+
+``construire`` does everything that can fail on the user's input (loading, checking,
+computing, rendering) before anything touches the disk; ``ecrire`` then writes into a
+temporary folder beside the target and renames it at the end, so an interrupted or
+failed run never leaves a half dossier and never damages an existing one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clause_kit import __version__
+from clause_kit.calcul import Chiffres, calculer
+from clause_kit.chargement import charger, charger_parametres
+from clause_kit.contexte import construire_contexte
+from clause_kit.erreurs import ErreurSortie
+from clause_kit.formats import slug
+from clause_kit.modele import Consultation
+from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
+from clause_kit.rendu import compiler, rendre
+
+__all__ = ["DossierConstruit", "PieceRendue", "construire", "ecrire", "generer"]
+
+
+@dataclass(frozen=True)
+class PieceRendue:
+    """A rendered piece, in memory."""
+
+    piece: Piece
+    nom_fichier: str
+    contenu: bytes
+    sha256_modele: str
+
+
+@dataclass
+class DossierConstruit:
+    """Everything a dossier needs before being written."""
+
+    source: Path
+    sha256_source: str
+    consultation: Consultation
+    chiffres: Chiffres
+    pieces: list[PieceRendue]
+    genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
+
+    @property
+    def chemin_relatif(self) -> Path:
+        """``<commune>/<reference>``, both slugified."""
+        return Path(slug(self.consultation.acheteur.commune)) / slug(self.consultation.marche.reference)
+
+
+def construire(source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None) -> DossierConstruit:
+    """Load, check, compute and render a contract file into pieces in memory."""
+    consultation = charger(source)
+    parametres = charger_parametres()
+    chiffres = calculer(consultation, parametres)
+    dossier = dossier_modeles(modeles)
+    jour = aujourd_hui or datetime.date.today()
+    contexte = construire_contexte(consultation, chiffres, parametres, jour)
+    rendues = []
+    for numero, piece in enumerate(pieces_applicables(charger_pieces(dossier), consultation, chiffres.heures_total), start=1):
+        modele = compiler(dossier / piece.modele)
+        rendues.append(PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256))
+    return DossierConstruit(source, hashlib.sha256(source.read_bytes()).hexdigest(), consultation, chiffres, rendues)
+
+
+def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The manifest: versions and fingerprints to prove which input and templates made which piece."""
+    return {
+        "clause_kit": __version__,
+        "genere_le": construit.genere_le.isoformat(timespec="seconds"),
+        "source": {"fichier": construit.source.name, "sha256": construit.sha256_source},
+        "acheteur": construit.consultation.acheteur.nom,
+        "commune": construit.consultation.acheteur.commune,
+        "reference": construit.consultation.marche.reference,
+        "heures_insertion": construit.chiffres.heures_total,
+        "pieces": [
+            {
+                "fichier": r.nom_fichier,
+                "titre": r.piece.titre,
+                "modele": r.piece.modele,
+                "sha256_modele": r.sha256_modele,
+                "sha256": hashlib.sha256(r.contenu).hexdigest(),
+            }
+            for r in construit.pieces
+        ],
+        "autres_fichiers": {nom: hashlib.sha256(contenu).hexdigest() for nom, contenu in (autres or {}).items()},
+    }
+
+
+Complement = Callable[[Path, DossierConstruit], None]
+
+
+def ecrire(construit: DossierConstruit, sortie: Path, *, force: bool = False, complements: list[Complement] | None = None) -> Path:
+    """Write the dossier under ``sortie/<commune>/<reference>``, all or nothing; return its path.
+
+    ``complements`` run on the temporary folder after the pieces are written (PDF, ZIP...):
+    if one fails, nothing is left behind.
+    """
+    racine = sortie.resolve()
+    cible = (racine / construit.chemin_relatif).resolve()
+    if racine not in cible.parents:  # slugs cannot escape, but the check costs nothing
+        raise ErreurSortie(f"chemin de sortie hors de {sortie} : {cible}")
+    if cible.exists() and not force:
+        raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
+    try:
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
+    except OSError as err:
+        raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({err.strerror})") from err
+    try:
+        for rendue in construit.pieces:
+            (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
+        for complement in complements or []:
+            complement(temporaire, construit)
+        autres = {
+            p.name: p.read_bytes()
+            for p in sorted(temporaire.iterdir())
+            if p.is_file() and p.name not in {r.nom_fichier for r in construit.pieces}
+        }
+        contenu = json.dumps(manifeste(construit, autres), ensure_ascii=False, indent=2) + "\n"
+        (temporaire / "manifest.json").write_text(contenu, encoding="utf-8")
+        _remplacer(temporaire, cible)
+    except BaseException:
+        shutil.rmtree(temporaire, ignore_errors=True)
+        raise
+    return cible
+
+
+def _remplacer(temporaire: Path, cible: Path) -> None:
+    """Put the new dossier in place; an old one is moved aside first and removed only afterwards."""
+    ancien = None
+    if cible.exists():
+        ancien = cible.with_name(f".{cible.name}.ancien-{os.getpid()}")
+        os.replace(cible, ancien)
+    try:
+        os.replace(temporaire, cible)
+    except OSError as err:
+        if ancien is not None:
+            os.replace(ancien, cible)
+        raise ErreurSortie(f"impossible de mettre en place {cible} ({err.strerror})") from err
+    if ancien is not None:
+        shutil.rmtree(ancien, ignore_errors=True)
+
+
+def generer(source: Path, sortie: Path, *, force: bool = False, modeles: Path | None = None) -> tuple[Path, DossierConstruit]:
+    """Build and write one dossier."""
+    construit = construire(source, modeles=modeles)
+    return ecrire(construit, sortie, force=force), construit

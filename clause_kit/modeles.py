@@ -1,0 +1,85 @@
+"""Where the Word templates live and which pieces a dossier holds (``modeles/pieces.yaml``).
+
+The templates are the repository's top-level ``modeles/`` folder, owned by legal services.
+An installed clause_kit carries a copy as the ``clause_kit.modeles`` package data; a
+``--modeles`` option or the ``CLAUSE_KIT_MODELES`` variable points to another folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from clause_kit.erreurs import ErreurDonnees
+from clause_kit.modele import Consultation
+
+__all__ = ["Piece", "charger_pieces", "dossier_modeles", "pieces_applicables"]
+
+CONDITIONS = ("toujours", "article_14", "article_53")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of the dossier: its template, its title and when it applies."""
+
+    code: str
+    modele: str
+    titre: str
+    fichier: str
+    condition: str = "toujours"
+
+
+def dossier_modeles(choisi: Path | None = None) -> Path:
+    """The templates folder: the one given, else $CLAUSE_KIT_MODELES, else the source tree's, else the installed copy."""
+    if choisi is not None:
+        return choisi
+    if os.environ.get("CLAUSE_KIT_MODELES"):
+        return Path(os.environ["CLAUSE_KIT_MODELES"])
+    source = Path(__file__).resolve().parent.parent / "modeles"
+    if (source / "pieces.yaml").is_file():
+        return source
+    try:
+        installe = Path(str(resources.files("clause_kit.modeles")))
+    except ModuleNotFoundError as err:
+        raise ErreurDonnees("dossier des modèles introuvable : indiquez-le avec --modeles") from err
+    return installe
+
+
+def charger_pieces(dossier: Path) -> list[Piece]:
+    """Read and check the ordered list of pieces."""
+    chemin = dossier / "pieces.yaml"
+    try:
+        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ErreurDonnees(f"{chemin} : liste des pièces introuvable") from err
+    except yaml.YAMLError as err:
+        raise ErreurDonnees(f"{chemin} : YAML mal formé ({err})") from err
+    liste = donnees.get("pieces") if isinstance(donnees, dict) else None
+    if not isinstance(liste, list) or not liste:
+        raise ErreurDonnees(f"{chemin} : une clé « pieces » avec la liste des pièces est attendue")
+    pieces = []
+    for i, entree in enumerate(liste, start=1):
+        try:
+            piece = Piece(**entree)
+        except TypeError as err:
+            raise ErreurDonnees(f"{chemin} : pièce n° {i} mal décrite ({err})") from err
+        if piece.condition not in CONDITIONS:
+            raise ErreurDonnees(f"{chemin} : pièce {piece.code} : condition inconnue « {piece.condition} »")
+        if not (dossier / piece.modele).is_file():
+            raise ErreurDonnees(f"{chemin} : pièce {piece.code} : modèle {piece.modele} introuvable dans {dossier}")
+        pieces.append(piece)
+    return pieces
+
+
+def pieces_applicables(pieces: list[Piece], consultation: Consultation, heures_total: int) -> list[Piece]:
+    """The pieces this consultation needs, in dossier order."""
+    actifs = {
+        "toujours": True,
+        "article_14": heures_total > 0,
+        "article_53": consultation.insertion.article_53 is not None,
+    }
+    return [p for p in pieces if actifs[p.condition]]

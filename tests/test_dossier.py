@@ -1,0 +1,175 @@
+"""Whole dossiers: pieces present, reopenable, carrying the same figures; all-or-nothing writing."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from clause_kit.dossier import construire, ecrire
+from clause_kit.erreurs import ErreurModele, ErreurSortie
+from clause_kit.formats import nombre
+from tests.lecture import texte_docx
+
+JOUR = datetime.date(2026, 11, 24)
+RACINE = Path(__file__).resolve().parent.parent
+ROQUEVAIRE = RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml"
+RESTES = re.compile(r"\{\{|\{%|%\}|\}\}|\{#")
+
+
+def ecrire_contrat(tmp_path: Path, texte: str, nom: str = "contrat.yaml") -> Path:
+    chemin = tmp_path / nom
+    chemin.write_text(texte, encoding="utf-8")
+    return chemin
+
+
+@pytest.fixture(scope="module")
+def dossiers_exemples() -> dict[str, object]:
+    fichiers = sorted(p for p in (RACINE / "dossiers").rglob("*.yaml") if not p.name.startswith("_"))
+    return {f.stem: construire(f, aujourd_hui=JOUR) for f in fichiers}
+
+
+def test_chaque_exemple_a_au_moins_sept_pieces_lisibles(dossiers_exemples: dict) -> None:
+    for nom, construit in dossiers_exemples.items():
+        assert len(construit.pieces) >= 7, nom
+        for piece in construit.pieces:
+            texte = texte_docx(piece.contenu)
+            assert not RESTES.search(texte), (nom, piece.nom_fichier, RESTES.search(texte))
+            assert construit.consultation.marche.objet in texte, (nom, piece.nom_fichier)
+
+
+def test_fiche_technique_seulement_avec_article_53(dossiers_exemples: dict) -> None:
+    for construit in dossiers_exemples.values():
+        codes = [p.piece.code for p in construit.pieces]
+        assert ("fiche_technique_insertion" in codes) == (construit.consultation.insertion.article_53 is not None)
+
+
+def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
+    """Every 'N heures' written in any piece is one of the contract's figures, written identically."""
+    motif = re.compile(r"(?<![\d,\u202f])(\d{1,3}(?:\u202f\d{3})*) heures?\b")
+    for nom, construit in dossiers_exemples.items():
+        chiffres = construit.chiffres
+        permis = {nombre(chiffres.heures_total), nombre(chiffres.heures_par_etp)}
+        permis |= {nombre(lot.heures) for lot in chiffres.lots}
+        pieces_avec_total = 0
+        for piece in construit.pieces:
+            texte = texte_docx(piece.contenu)
+            for trouve in motif.findall(texte):
+                assert trouve in permis, (nom, piece.nom_fichier, trouve, permis)
+            if chiffres.heures_total and f"{nombre(chiffres.heures_total)} heures" in texte:
+                pieces_avec_total += 1
+        if chiffres.heures_total:
+            assert pieces_avec_total >= 3, nom
+
+
+def test_montants_en_lettres_dans_l_acte_d_engagement(dossiers_exemples: dict) -> None:
+    construit = dossiers_exemples["2026-tx-031-ecole"]
+    ae = next(p for p in construit.pieces if p.piece.code == "acte_engagement_insertion")
+    texte = texte_docx(ae.contenu)
+    assert "un million deux cent cinquante mille euros hors taxes" in texte
+    assert "1\u202f250\u202f000,00\u00a0€ HT" in texte
+    assert "mille quatre cent vingt-neuf" in texte
+
+
+def test_references_juridiques_selon_le_regime(dossiers_exemples: dict) -> None:
+    ccp = "\n".join(texte_docx(p.contenu) for p in dossiers_exemples["hauts-de-quai"].pieces)
+    assert "L. 2112-2" in ccp and "R. 2152-7" in ccp and "code des marchés publics" not in ccp
+    ancien = "\n".join(texte_docx(p.contenu) for p in dossiers_exemples["centre-appel"].pieces)
+    assert "article 14 du code des marchés publics" in ancien
+    assert "L. 2112-2" not in ancien and "code de la commande publique" not in ancien
+
+
+def test_sections_sans_objet_disparaissent(tmp_path: Path) -> None:
+    fichier = ecrire_contrat(
+        tmp_path,
+        "acheteur: {nom: Commune de Cuges-les-Pins, commune: Cuges-les-Pins}\n"
+        "marche: {reference: 2026-FO-2, objet: Fourniture de mobilier, type: fournitures, montant_ht: 80000}\n"
+        "insertion:\n  article_14: {heures: 80}\n",
+    )
+    construit = construire(fichier, aujourd_hui=JOUR)
+    tout = "\n".join(texte_docx(p.contenu) for p in construit.pieces)
+    assert "Lot n°" not in tout
+    assert "sous-critère" not in tout.lower()
+    assert "fiche_technique_insertion" not in [p.piece.code for p in construit.pieces]
+
+
+def test_objet_avec_caracteres_speciaux_reproduit_a_l_identique(tmp_path: Path) -> None:
+    objet = "Travaux « cour <nord> » & préau – tranche 2 : l'école ; 100 % \"neuf\""
+    fichier = ecrire_contrat(
+        tmp_path,
+        "acheteur: {nom: Commune d'Auriol, commune: Auriol}\n"
+        f"marche: {{reference: A-1, objet: '{objet.replace(chr(39), chr(39) * 2)}', type: travaux, montant_ht: 500000}}\n"
+        "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
+    )
+    construit = construire(fichier, aujourd_hui=JOUR)
+    for piece in construit.pieces:
+        assert objet in texte_docx(piece.contenu), piece.nom_fichier
+
+
+def test_ecriture_manifeste_et_refus_sans_force(tmp_path: Path) -> None:
+    construit = construire(ROQUEVAIRE, aujourd_hui=JOUR)
+    cible = ecrire(construit, tmp_path / "sortie")
+    assert cible == (tmp_path / "sortie" / "roquevaire" / "2026-tx-031").resolve()
+    manifeste = json.loads((cible / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["source"]["sha256"] == construit.sha256_source
+    assert [p["fichier"] for p in manifeste["pieces"]] == sorted(p.name for p in cible.glob("*.docx"))
+    assert all(len(p["sha256"]) == 64 and len(p["sha256_modele"]) == 64 for p in manifeste["pieces"])
+    avant = {p.name: p.read_bytes() for p in cible.iterdir()}
+    with pytest.raises(ErreurSortie, match="--force"):
+        ecrire(construit, tmp_path / "sortie")
+    assert {p.name: p.read_bytes() for p in cible.iterdir()} == avant
+    ecrire(construit, tmp_path / "sortie", force=True)
+    assert sorted(p.name for p in cible.iterdir()) == sorted(avant)
+    assert not [p for p in cible.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_echec_pendant_l_ecriture_ne_laisse_rien(tmp_path: Path) -> None:
+    construit = construire(ROQUEVAIRE, aujourd_hui=JOUR)
+
+    def complement_en_echec(dossier: Path, _construit: object) -> None:
+        raise ErreurModele("échec simulé après l'écriture des pièces")
+
+    with pytest.raises(ErreurModele):
+        ecrire(construit, tmp_path / "sortie", complements=[complement_en_echec])
+    assert list((tmp_path / "sortie" / "roquevaire").iterdir()) == []
+
+
+def test_echec_avec_force_garde_l_ancien_dossier(tmp_path: Path) -> None:
+    construit = construire(ROQUEVAIRE, aujourd_hui=JOUR)
+    cible = ecrire(construit, tmp_path / "sortie")
+    avant = {p.name: p.read_bytes() for p in cible.iterdir()}
+
+    def complement_en_echec(dossier: Path, _construit: object) -> None:
+        raise ErreurModele("échec simulé")
+
+    with pytest.raises(ErreurModele):
+        ecrire(construit, tmp_path / "sortie", force=True, complements=[complement_en_echec])
+    assert {p.name: p.read_bytes() for p in cible.iterdir()} == avant
+
+
+def test_pieces_converties_par_libreoffice(dossiers_exemples: dict, tmp_path: Path) -> None:
+    """Each piece of two contrasting examples opens in LibreOffice and keeps its text in PDF."""
+    from pypdf import PdfReader
+
+    from clause_kit.pdf import convertir_en_pdf
+
+    entrees, attendus = [], []
+    for nom in ("2026-tx-031-ecole", "centre-appel"):
+        construit = dossiers_exemples[nom]
+        for piece in construit.pieces:
+            chemin = tmp_path / nom / piece.nom_fichier
+            chemin.parent.mkdir(exist_ok=True)
+            chemin.write_bytes(piece.contenu)
+            entrees.append(chemin)
+            attendus.append(construit.consultation.marche.reference)
+    pdfs = convertir_en_pdf(entrees, tmp_path / "pdf")
+    assert len(pdfs) == len(entrees)
+    for pdf, reference in zip(pdfs, attendus, strict=True):
+        lecteur = PdfReader(str(pdf))
+        texte = "".join(page.extract_text() or "" for page in lecteur.pages)
+        assert len(lecteur.pages) >= 1
+        assert reference in texte, pdf.name
+        assert "{{" not in texte and "{%" not in texte

@@ -1,0 +1,111 @@
+"""Property-based tests: any valid contract yields a readable dossier carrying its figures;
+any mutation of a valid file yields either a dossier or a clean, located error."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clause_kit.dossier import construire
+from clause_kit.erreurs import ErreursValidation
+from clause_kit.formats import nombre
+from tests.lecture import texte_docx
+
+JOUR = datetime.date(2026, 11, 24)
+RESTES = re.compile(r"\{\{|\{%|%\}|\}\}")
+REGLAGES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+textes = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")),
+    min_size=1, max_size=40,
+).filter(lambda t: t.strip() and re.search(r"[A-Za-z0-9]", t) is not None)
+montants = st.decimals(min_value=Decimal("1000"), max_value=Decimal("50000000"), places=2)
+
+
+@st.composite
+def contrats(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid contract description, lots and articles drawn at random."""
+    nb_lots = draw(st.integers(0, 4))
+    montants_lots = [draw(montants) for _ in range(nb_lots)]
+    marche: dict[str, Any] = {
+        "reference": draw(textes),
+        "objet": draw(textes),
+        "type": draw(st.sampled_from(["travaux", "services", "fournitures"])),
+        "montant_ht": str(sum(montants_lots, Decimal(0)) if nb_lots else draw(montants)),
+    }
+    if nb_lots:
+        marche["lots"] = [
+            {"numero": i + 1, "intitule": draw(textes), "montant_ht": str(m)} for i, m in enumerate(montants_lots)
+        ]
+    insertion: dict[str, Any] = {"regime": draw(st.sampled_from(["ccp", "cmp2006"]))}
+    avec_14, avec_53 = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
+    if avec_14:
+        if draw(st.booleans()):
+            insertion["article_14"] = {"heures": draw(st.integers(1, 50000))}
+        else:
+            insertion["article_14"] = {
+                "pourcentage": draw(st.integers(1, 20)),
+                "taux_main_oeuvre": draw(st.integers(10, 90)),
+                "cout_horaire": draw(st.integers(20, 45)),
+            }
+    if avec_53:
+        insertion["article_53"] = {"ponderation": draw(st.integers(5, 30))}
+    return {"acheteur": {"nom": draw(textes), "commune": draw(textes)}, "marche": marche, "insertion": insertion}
+
+
+@REGLAGES
+@given(contrats())
+def test_tout_contrat_valide_donne_un_dossier_lisible(tmp_path_factory: Any, contrat: dict[str, Any]) -> None:
+    fichier = tmp_path_factory.mktemp("prop") / "contrat.yaml"
+    fichier.write_text(yaml.safe_dump(contrat, allow_unicode=True), encoding="utf-8")
+    construit = construire(fichier, aujourd_hui=JOUR)
+    assert len(construit.pieces) >= 7
+    total = nombre(construit.chiffres.heures_total)
+    textes_pieces = [texte_docx(p.contenu) for p in construit.pieces]
+    for texte in textes_pieces:
+        assert not RESTES.search(texte)
+        assert contrat["marche"]["objet"].strip() in texte
+    if construit.chiffres.heures_total:
+        assert sum(f"{total} heures" in t for t in textes_pieces) >= 3
+
+
+def _mutations(texte: str) -> st.SearchStrategy[str]:
+    lignes = texte.splitlines()
+    supprimer = st.integers(0, len(lignes) - 1).map(lambda i: "\n".join(lignes[:i] + lignes[i + 1 :]))
+    remplacer = st.tuples(st.integers(0, len(texte) - 1), st.characters(codec="utf-8")).map(
+        lambda t: texte[: t[0]] + t[1] + texte[t[0] + 1 :]
+    )
+    inserer = st.tuples(st.integers(0, len(texte)), st.sampled_from([":", "-", " ", "\t", "{", "'", '"', "&", "*", "\n", "0"])).map(
+        lambda t: texte[: t[0]] + t[1] + texte[t[0] :]
+    )
+    dupliquer = st.integers(0, len(lignes) - 1).map(lambda i: "\n".join(lignes[: i + 1] + lignes[i:]))
+    return st.one_of(supprimer, remplacer, inserer, dupliquer)
+
+
+EXEMPLE = (Path(__file__).resolve().parent.parent / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml").read_text(
+    encoding="utf-8"
+)
+
+
+@REGLAGES
+@given(st.data())
+def test_toute_mutation_donne_un_dossier_ou_une_erreur_propre(tmp_path_factory: Any, data: st.DataObject) -> None:
+    texte = data.draw(_mutations(EXEMPLE))
+    fichier = tmp_path_factory.mktemp("mut") / "mute.yaml"
+    fichier.write_text(texte, encoding="utf-8")
+    try:
+        construit = construire(fichier, aujourd_hui=JOUR)
+    except ErreursValidation as err:
+        assert err.problemes
+        for probleme in err.problemes:
+            assert str(probleme).startswith(str(fichier))
+            assert probleme.message and "Traceback" not in probleme.message
+    else:
+        assert len(construit.pieces) >= 7
