@@ -23,9 +23,21 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme
+from clause_kit.communes import Origines, fusionner, trouver_defauts
 from clause_kit.modele import Chemin, Consultation, verifier_coherence
 
-__all__ = ["TAILLE_MAX", "Lignes", "Parametres", "charger", "charger_parametres", "chemin_texte", "lire_yaml"]
+__all__ = [
+    "TAILLE_MAX",
+    "Chargement",
+    "Lignes",
+    "Parametres",
+    "charger",
+    "charger_detail",
+    "charger_parametres",
+    "chemin_texte",
+    "lire_avec_defauts",
+    "lire_yaml",
+]
 
 #: A contract description is a few kilobytes; anything near this is not one.
 TAILLE_MAX = 1_000_000
@@ -65,6 +77,15 @@ class _ChargeurSansAlias(yaml.SafeLoader):
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
+def _date_en_texte(chargeur: yaml.SafeLoader, noeud: Node) -> str:
+    """Keep YAML timestamps as text: pydantic parses dates where a date is expected, with a located
+    message for "2026-13-01", and a reference such as 2026-03-15 stays a reference."""
+    return str(chargeur.construct_scalar(noeud))  # type: ignore[arg-type]
+
+
+_ChargeurSansAlias.add_constructor("tag:yaml.org,2002:timestamp", _date_en_texte)
+
+
 class _ProblemeYaml(Exception):
     def __init__(self, ligne: int | None, message: str) -> None:
         super().__init__(message)
@@ -95,7 +116,14 @@ def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
             lignes[chemin_cle] = ligne
     if problemes:
         raise ErreursValidation(problemes)
-    donnees = _ChargeurSansAlias("").construct_document(noeud)
+    try:
+        donnees = _ChargeurSansAlias("").construct_document(noeud)
+    except (yaml.YAMLError, ValueError, TypeError) as err:
+        marque = getattr(err, "problem_mark", None)
+        ligne = marque.line + 1 if marque else None
+        etiquette = re.search(r"tag '([^']+)'", str(err))
+        detail = f"étiquette « {etiquette.group(1)} » non acceptée" if etiquette else str(getattr(err, "problem", err))
+        raise ErreursValidation([Probleme(nom, ligne, "", f"valeur YAML non reconnue : {detail}")]) from err
     return donnees, lignes
 
 
@@ -124,17 +152,22 @@ def _decoder(brut: bytes) -> str:
 
 
 def _composer(texte: str) -> Node | None:
-    chargeur = _ChargeurSansAlias(texte)
     try:
-        return chargeur.get_single_node()  # type: ignore[no-any-return]
+        # The reader checks characters as soon as the loader is built: keep it inside the try.
+        chargeur = _ChargeurSansAlias(texte)
+        try:
+            return chargeur.get_single_node()  # type: ignore[no-any-return]
+        finally:
+            chargeur.dispose()
+    except yaml.reader.ReaderError as err:
+        ligne = texte[: err.position].count("\n") + 1
+        raise _ProblemeYaml(ligne, f"caractère interdit dans un fichier YAML (code U+{err.character:04X})") from err
     except yaml.MarkedYAMLError as err:
         marque = err.problem_mark or err.context_mark
         ligne = marque.line + 1 if marque else None
         raise _ProblemeYaml(ligne, f"YAML mal formé : {_traduire_yaml(err.problem or str(err))}") from err
     except yaml.YAMLError as err:
         raise _ProblemeYaml(None, f"YAML mal formé : {err}") from err
-    finally:
-        chargeur.dispose()
 
 
 _YAML_FR = {
@@ -191,24 +224,44 @@ def chemin_texte(chemin: Chemin) -> str:
     return texte
 
 
-def ligne_de(lignes: Lignes, chemin: Chemin) -> int | None:
-    """Line of a field, or of its nearest parent present in the file (for a missing key)."""
+def origine_de(origines: Origines, chemin: Chemin) -> tuple[str, int | None]:
+    """File and line of a field, or of its nearest parent present (for a missing key)."""
     for n in range(len(chemin), -1, -1):
-        if chemin[:n] in lignes:
-            return lignes[chemin[:n]]
-    return None
+        if chemin[:n] in origines:
+            return origines[chemin[:n]]
+    return next(iter(origines.values()))[0], None
 
 
-def charger(chemin: Path, donnees: dict[str, Any] | None = None, lignes: Lignes | None = None) -> Consultation:
-    """Read, validate and check the coherence of one contract file; raise ``ErreursValidation``."""
-    if donnees is None or lignes is None:
-        donnees, lignes = lire_yaml(chemin)
-    nom = str(chemin)
+@dataclass
+class Chargement:
+    """A validated contract and where each of its values came from."""
+
+    consultation: Consultation
+    origines: Origines
+    defauts: Path | None
+
+
+def lire_avec_defauts(chemin: Path) -> tuple[dict[str, Any], Origines, Path | None]:
+    """Read a contract file merged over its commune's ``_commune.yaml``, if there is one."""
+    donnees, lignes = lire_yaml(chemin)
+    origines: Origines = {c: (str(chemin), ligne) for c, ligne in lignes.items()}
+    defauts = trouver_defauts(chemin)
+    if defauts is None:
+        return donnees, origines, None
+    donnees_defauts, lignes_defauts = lire_yaml(defauts)
+    origines_defauts: Origines = {c: (str(defauts), ligne) for c, ligne in lignes_defauts.items()}
+    fusion, origines = fusionner(donnees_defauts, origines_defauts, donnees, origines)
+    return fusion, origines, defauts
+
+
+def charger_detail(chemin: Path) -> Chargement:
+    """Read, merge, validate and check one contract file; raise ``ErreursValidation`` listing every problem."""
+    donnees, origines, defauts = lire_avec_defauts(chemin)
     try:
         consultation = Consultation.model_validate(donnees)
     except ValidationError as err:
-        problemes = [_probleme_pydantic(nom, lignes, e) for e in err.errors(include_url=False)]
-        raise ErreursValidation(sorted(problemes, key=lambda p: (p.ligne or 0, p.champ))) from err
+        problemes = [_probleme_pydantic(origines, e) for e in err.errors(include_url=False)]
+        raise ErreursValidation(_trier(problemes)) from err
     from clause_kit.calcul import ErreurCalcul, calculer
 
     incoherences = verifier_coherence(consultation, charger_parametres().codes_publics)
@@ -218,14 +271,27 @@ def charger(chemin: Path, donnees: dict[str, Any] | None = None, lignes: Lignes 
         except ErreurCalcul as err:
             incoherences = [(err.chemin, err.message)]
     if incoherences:
-        problemes = [Probleme(nom, ligne_de(lignes, c), chemin_texte(c), m) for c, m in incoherences]
-        raise ErreursValidation(sorted(problemes, key=lambda p: (p.ligne or 0, p.champ)))
-    return consultation
+        raise ErreursValidation(_trier([_probleme(origines, c, m) for c, m in incoherences]))
+    return Chargement(consultation, origines, defauts)
 
 
-def _probleme_pydantic(nom: str, lignes: Lignes, erreur: Any) -> Probleme:
+def charger(chemin: Path) -> Consultation:
+    """Read, validate and check one contract file; raise ``ErreursValidation``."""
+    return charger_detail(chemin).consultation
+
+
+def _trier(problemes: list[Probleme]) -> list[Probleme]:
+    return sorted(problemes, key=lambda p: (p.fichier, p.ligne or 0, p.champ))
+
+
+def _probleme(origines: Origines, chemin: Chemin, message: str) -> Probleme:
+    fichier, ligne = origine_de(origines, chemin)
+    return Probleme(fichier, ligne, chemin_texte(chemin), message)
+
+
+def _probleme_pydantic(origines: Origines, erreur: Any) -> Probleme:
     chemin: Chemin = tuple(erreur["loc"])
-    return Probleme(nom, ligne_de(lignes, chemin), chemin_texte(chemin), _message_fr(erreur, chemin))
+    return _probleme(origines, chemin, _message_fr(erreur, chemin))
 
 
 def _message_fr(erreur: Any, chemin: Chemin) -> str:

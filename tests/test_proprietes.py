@@ -20,7 +20,7 @@ from tests.lecture import texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
 RESTES = re.compile(r"\{\{|\{%|%\}|\}\}")
-REGLAGES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+REGLAGES = settings(max_examples=int(__import__("os").environ.get("CLAUSE_KIT_EXEMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 textes = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")),
