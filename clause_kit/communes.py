@@ -1,0 +1,77 @@
+"""Commune defaults: a ``_commune.yaml`` beside contract files, inherited and overridable.
+
+A commune folder (``dossiers/aubagne/``) may hold one ``_commune.yaml`` with the values every
+contract of the folder shares: buyer, facilitator, publics, penalties, hourly cost... A
+contract inherits them and may override any of them. Mappings merge key by key; a list or a
+value given by the contract replaces the default whole. The ``article_14`` and ``article_53``
+blocks of the defaults only complete a contract that has that block itself: a default hourly
+cost must never switch on an execution condition the contract did not ask for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clause_kit.modele import Chemin
+
+__all__ = ["NOM_DEFAUTS", "Origines", "fusionner", "trouver_defauts"]
+
+#: File name of a commune's shared defaults; the leading underscore keeps it out of batches.
+NOM_DEFAUTS = "_commune.yaml"
+
+#: Where each value comes from: field path → (file, line).
+Origines = dict[Chemin, tuple[str, int]]
+
+# Blocks the defaults may complete but never create.
+_BLOCS_CONDITIONNELS = {("insertion", "article_14"), ("insertion", "article_53")}
+
+
+def trouver_defauts(contrat: Path) -> Path | None:
+    """The ``_commune.yaml`` of the contract's folder, if any."""
+    candidat = contrat.parent / NOM_DEFAUTS
+    return candidat if candidat.is_file() and candidat.resolve() != contrat.resolve() else None
+
+
+def fusionner(
+    defauts: dict[str, Any], origines_defauts: Origines, contrat: dict[str, Any], origines_contrat: Origines
+) -> tuple[dict[str, Any], Origines]:
+    """Merge commune defaults under a contract; return the merged data and where each value comes from."""
+    origines: Origines = {}
+    fusion = _fusionner(defauts, contrat, (), origines_defauts, origines_contrat, origines)
+    origines[()] = origines_contrat.get((), next(iter(origines_contrat.values())))
+    return fusion, origines
+
+
+def _fusionner(
+    defauts: dict[str, Any],
+    contrat: dict[str, Any],
+    chemin: Chemin,
+    origines_defauts: Origines,
+    origines_contrat: Origines,
+    origines: Origines,
+) -> dict[str, Any]:
+    resultat: dict[str, Any] = {}
+    for cle in list(defauts) + [c for c in contrat if c not in defauts]:
+        enfant = (*chemin, cle)
+        dans_contrat, dans_defauts = cle in contrat, cle in defauts
+        if dans_defauts and not dans_contrat and enfant in _BLOCS_CONDITIONNELS:
+            continue
+        if dans_contrat and dans_defauts and isinstance(contrat[cle], dict) and isinstance(defauts[cle], dict):
+            resultat[cle] = _fusionner(defauts[cle], contrat[cle], enfant, origines_defauts, origines_contrat, origines)
+            origines[enfant] = origines_contrat[enfant]
+        elif dans_contrat:
+            resultat[cle] = contrat[cle]
+            _copier(origines_contrat, enfant, origines)
+        else:
+            resultat[cle] = defauts[cle]
+            _copier(origines_defauts, enfant, origines)
+    return resultat
+
+
+def _copier(source: Origines, prefixe: Chemin, cible: Origines) -> None:
+    """Copy the origins of a whole subtree."""
+    n = len(prefixe)
+    for chemin, origine in source.items():
+        if chemin[:n] == prefixe:
+            cible[chemin] = origine
