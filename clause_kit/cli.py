@@ -6,8 +6,11 @@ Exit codes: 0 success, 1 a user error (invalid contract, template, output...), 2
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -15,9 +18,11 @@ import click
 
 from clause_kit import __version__
 from clause_kit.calcul import calculer
-from clause_kit.chargement import charger, charger_parametres
-from clause_kit.dossier import generer as generer_dossier
-from clause_kit.erreurs import ClauseKitError, ErreursValidation
+from clause_kit.chargement import charger_detail, charger_parametres
+from clause_kit.batch import Options, Resultat, collecter, ecrire_rapport, generer_tout, selectionner_communes
+from clause_kit.erreurs import ClauseKitError, ErreursValidation, ErreurSortie
+from clause_kit.pdf import trouver_soffice
+from clause_kit.resume import tableau_resume
 from clause_kit.synthese import synthese, synthese_texte
 
 __all__ = ["main"]
@@ -46,8 +51,9 @@ def main() -> None:
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
     try:
-        consultation = charger(fichier)
-        donnees = synthese(consultation, calculer(consultation, charger_parametres()))
+        detail = charger_detail(fichier)
+        chiffres = calculer(detail.consultation, charger_parametres())
+        donnees = synthese(detail.consultation, chiffres, detail.origines, detail.defauts)
     except ClauseKitError as err:
         _echouer(err)
     if format_ == "json":
@@ -57,22 +63,69 @@ def verifier(fichier: Path, format_: str) -> None:
 
 
 @main.command()
-@click.argument("fichiers", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--sortie", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Dossier où écrire SORTIE/<commune>/<reference>/.")
 @click.option("--force", is_flag=True, help="Remplacer un dossier déjà généré.")
+@click.option("--commune", "communes", multiple=True, metavar="NOM",
+              help="Ne générer que cette commune (option répétable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processus en parallèle (par défaut : nombre de cœurs).")
+@click.option("--pdf", is_flag=True, help="Ajouter dossier.pdf (toutes les pièces, avec signets) ; requiert LibreOffice.")
+@click.option("--zip", "archive", is_flag=True, help="Ajouter une archive ZIP du dossier, prête à déposer.")
 @click.option("--modeles", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Dossier des modèles Word (par défaut : modeles/ du projet).")
-def generer(fichiers: tuple[Path, ...], sortie: Path, force: bool, modeles: Path | None) -> None:
-    """Génère le dossier de consultation clausé de chaque FICHIER YAML."""
-    echecs = 0
-    for fichier in fichiers:
+def generer(chemins: tuple[Path, ...], sortie: Path, force: bool, communes: tuple[str, ...], jobs: int | None,
+            pdf: bool, archive: bool, modeles: Path | None) -> None:
+    """Génère le dossier de consultation clausé de chaque marché.
+
+    CHEMINS : fichiers YAML ou dossiers (tous les .yaml en dessous, sauf _commune.yaml).
+    """
+    fichiers, absents = collecter(list(chemins))
+    fichiers = selectionner_communes(fichiers, communes)
+    if pdf:
         try:
-            chemin, construit = generer_dossier(fichier, sortie, force=force, modeles=modeles)
+            trouver_soffice()
         except ClauseKitError as err:
-            click.echo(_message(err), err=True)
-            echecs += 1
-            continue
-        click.echo(f"{chemin} : {len(construit.pieces)} pièces, {construit.chiffres.heures_total} heures d'insertion")
-    if echecs:
+            _echouer(err)
+    if not fichiers and not absents:
+        _echouer(ErreurSortie("aucun fichier de marché (.yaml) trouvé" + (" pour ces communes" if communes else "")))
+    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive)
+    resultats: list[Resultat] = list(absents)
+    try:
+        with _barre(len(fichiers)) as avancer:
+            def suivi(paquet: list[Resultat]) -> None:
+                resultats.extend(paquet)
+                avancer(len(paquet))
+
+            generer_tout(fichiers, options, jobs=jobs or os.cpu_count() or 1, suivi=suivi)
+    except KeyboardInterrupt:
+        _rapporter(resultats, sortie)
+        click.echo("Interrompu : les dossiers terminés sont complets, aucun dossier n'est resté à moitié écrit.", err=True)
+        sys.exit(130)
+    _rapporter(resultats, sortie)
+    if any(r.statut != "généré" for r in resultats):
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _barre(total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal for long runs; nothing when stderr is not a terminal."""
+    if total < 5 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label="Génération", file=sys.stderr) as barre:
+        yield barre.update
+
+
+def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
+    """Errors on stderr, the summary table on stdout, the batch report beside the dossiers."""
+    for r in resultats:
+        if r.statut != "généré":
+            click.echo(r.message, err=True)
+    click.echo(tableau_resume(resultats))
+    try:
+        json_, _ = ecrire_rapport(resultats, sortie)
+        click.echo(f"Rapport : {json_} (et .csv)")
+    except ClauseKitError as err:
+        click.echo(_message(err), err=True)

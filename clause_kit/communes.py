@@ -3,7 +3,7 @@
 A commune folder (``dossiers/aubagne/``) may hold one ``_commune.yaml`` with the values every
 contract of the folder shares: buyer, facilitator, publics, penalties, hourly cost... A
 contract inherits them and may override any of them. Mappings merge key by key; a list or a
-value given by the contract replaces the default whole. The ``article_14`` and ``article_53``
+value given by the contract replaces the default whole, and so does its ``penalite`` block. The ``article_14`` and ``article_53``
 blocks of the defaults only complete a contract that has that block itself: a default hourly
 cost must never switch on an execution condition the contract did not ask for.
 """
@@ -25,6 +25,9 @@ Origines = dict[Chemin, tuple[str, int]]
 
 # Blocks the defaults may complete but never create.
 _BLOCS_CONDITIONNELS = {("insertion", "article_14"), ("insertion", "article_53")}
+# Blocks whose keys are alternatives: the contract's block replaces the default one whole
+# (a default multiple of the SMIC plus the contract's fixed amount would be both at once).
+_BLOCS_ENTIERS = {("insertion", "penalite")}
 
 
 def trouver_defauts(contrat: Path) -> Path | None:
@@ -57,7 +60,8 @@ def _fusionner(
         dans_contrat, dans_defauts = cle in contrat, cle in defauts
         if dans_defauts and not dans_contrat and enfant in _BLOCS_CONDITIONNELS:
             continue
-        if dans_contrat and dans_defauts and isinstance(contrat[cle], dict) and isinstance(defauts[cle], dict):
+        fusionnable = isinstance(contrat.get(cle), dict) and isinstance(defauts.get(cle), dict)
+        if dans_contrat and dans_defauts and fusionnable and enfant not in _BLOCS_ENTIERS:
             resultat[cle] = _fusionner(defauts[cle], contrat[cle], enfant, origines_defauts, origines_contrat, origines)
             origines[enfant] = origines_contrat[enfant]
         elif dans_contrat:

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,17 @@ from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
 from clause_kit.rendu import compiler, rendre
 
-__all__ = ["DossierConstruit", "PieceRendue", "construire", "ecrire", "generer"]
+__all__ = [
+    "DossierConstruit",
+    "DossierEnCours",
+    "PieceRendue",
+    "abandonner",
+    "construire",
+    "ecrire",
+    "finaliser",
+    "generer",
+    "preparer",
+]
 
 
 @dataclass(frozen=True)
@@ -101,12 +112,17 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
 Complement = Callable[[Path, DossierConstruit], None]
 
 
-def ecrire(construit: DossierConstruit, sortie: Path, *, force: bool = False, complements: list[Complement] | None = None) -> Path:
-    """Write the dossier under ``sortie/<commune>/<reference>``, all or nothing; return its path.
+@dataclass
+class DossierEnCours:
+    """A dossier being written: its pieces are in a temporary folder beside the target."""
 
-    ``complements`` run on the temporary folder after the pieces are written (PDF, ZIP...):
-    if one fails, nothing is left behind.
-    """
+    construit: DossierConstruit
+    temporaire: Path
+    cible: Path
+
+
+def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) -> DossierEnCours:
+    """Check the target and write the pieces into a temporary folder beside it."""
     racine = sortie.resolve()
     cible = (racine / construit.chemin_relatif).resolve()
     if racine not in cible.parents:  # slugs cannot escape, but the check costs nothing
@@ -118,23 +134,68 @@ def ecrire(construit: DossierConstruit, sortie: Path, *, force: bool = False, co
         temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({err.strerror})") from err
+    en_cours = DossierEnCours(construit, temporaire, cible)
     try:
         for rendue in construit.pieces:
             (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
-        for complement in complements or []:
-            complement(temporaire, construit)
-        autres = {
-            p.name: p.read_bytes()
-            for p in sorted(temporaire.iterdir())
-            if p.is_file() and p.name not in {r.nom_fichier for r in construit.pieces}
-        }
+    except BaseException:
+        abandonner(en_cours)
+        raise
+    return en_cours
+
+
+def abandonner(en_cours: DossierEnCours) -> None:
+    """Remove the temporary folder; the target is untouched."""
+    shutil.rmtree(en_cours.temporaire, ignore_errors=True)
+
+
+def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
+    """Write the manifest (and the ZIP), then put the dossier in place; on failure nothing is left."""
+    construit, temporaire = en_cours.construit, en_cours.temporaire
+    try:
+        pieces = {r.nom_fichier for r in construit.pieces}
+        autres = {p.name: p.read_bytes() for p in sorted(temporaire.iterdir()) if p.is_file() and p.name not in pieces}
         contenu = json.dumps(manifeste(construit, autres), ensure_ascii=False, indent=2) + "\n"
         (temporaire / "manifest.json").write_text(contenu, encoding="utf-8")
-        _remplacer(temporaire, cible)
+        if archive:
+            _archiver(temporaire, en_cours.cible.name)
+        _remplacer(temporaire, en_cours.cible)
     except BaseException:
-        shutil.rmtree(temporaire, ignore_errors=True)
+        abandonner(en_cours)
         raise
-    return cible
+    return en_cours.cible
+
+
+def _archiver(dossier: Path, nom: str) -> None:
+    """ZIP of the dossier (pieces, PDF, manifest) ready to upload to a buyer profile."""
+    fichiers = sorted(p for p in dossier.iterdir() if p.is_file())
+    chemin = dossier / f"{nom}.zip"
+    with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for fichier in fichiers:
+            archive.write(fichier, arcname=fichier.name)
+
+
+def ecrire(
+    construit: DossierConstruit,
+    sortie: Path,
+    *,
+    force: bool = False,
+    complements: list[Complement] | None = None,
+    archive: bool = False,
+) -> Path:
+    """Write the dossier under ``sortie/<commune>/<reference>``, all or nothing; return its path.
+
+    ``complements`` run on the temporary folder after the pieces are written (PDF...):
+    if one fails, nothing is left behind.
+    """
+    en_cours = preparer(construit, sortie, force=force)
+    try:
+        for complement in complements or []:
+            complement(en_cours.temporaire, construit)
+    except BaseException:
+        abandonner(en_cours)
+        raise
+    return finaliser(en_cours, archive=archive)
 
 
 def _remplacer(temporaire: Path, cible: Path) -> None:

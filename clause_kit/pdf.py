@@ -244,6 +244,10 @@ def _lancer_soffice(
             raise ErreurPdf(f"Impossible de lancer LibreOffice ({soffice}) : {err.strerror}.") from err
         try:
             sortie, _ = processus.communicate(timeout=delai)
+        except KeyboardInterrupt:
+            # Its own session does not get the user's Ctrl-C: stop it ourselves.
+            _tuer(processus)
+            raise
         except subprocess.TimeoutExpired as err:
             _tuer(processus)
             noms = ", ".join(p.name for p in originaux[:5]) + (" ..." if len(originaux) > 5 else "")

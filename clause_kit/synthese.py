@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from clause_kit.calcul import Chiffres
+from clause_kit.chargement import chemin_texte
+from clause_kit.communes import Origines
 from clause_kit.droit import REFERENCES, libelle_ccag
 from clause_kit.formats import montant, nombre, pourcentage
 from clause_kit.modele import Consultation
@@ -18,8 +21,17 @@ def _nombre(valeur: Decimal) -> float | int:
     return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
 
 
-def synthese(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
-    """The validated contract's key figures, legal references and applied defaults."""
+def origines_des_valeurs(origines: Origines) -> dict[str, str]:
+    """``champ → fichier:ligne`` for every value given in a file (leaves of the tree)."""
+    chemins = sorted(origines, key=len)
+    feuilles = {c for c in chemins if c and not any(len(d) > len(c) and d[: len(c)] == c for d in chemins)}
+    return {chemin_texte(c): f"{origines[c][0]}:{origines[c][1]}" for c in sorted(feuilles, key=chemin_texte)}
+
+
+def synthese(
+    consultation: Consultation, chiffres: Chiffres, origines: Origines | None = None, defauts: Path | None = None
+) -> dict[str, Any]:
+    """The validated contract's key figures, legal references, applied defaults and where values came from."""
     insertion, marche = consultation.insertion, consultation.marche
     ref = REFERENCES[insertion.regime]
     references = []
@@ -60,6 +72,8 @@ def synthese(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
         "publics": chiffres.publics,
         "references_juridiques": references,
         "choix": chiffres.choix,
+        "valeurs_communes": str(defauts) if defauts else None,
+        "origines": origines_des_valeurs(origines or {}),
     }
 
 
@@ -88,6 +102,10 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         lignes += [f"    {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["criteres"]]
         lignes += [f"      dont {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["sous_criteres"]]
     lignes.append("  Références citées : " + "; ".join(donnees["references_juridiques"]))
+    if donnees.get("valeurs_communes"):
+        communes = [c for c, o in donnees["origines"].items() if o.startswith(donnees["valeurs_communes"] + ":")]
+        lignes.append(f"  Valeurs communes reprises de {donnees['valeurs_communes']} :")
+        lignes += [f"    - {c} (ligne {donnees['origines'][c].rsplit(':', 1)[1]})" for c in communes]
     if donnees["choix"]:
         lignes.append("  Choix appliqués :")
         lignes += [f"    - {c}" for c in donnees["choix"]]

@@ -1,0 +1,177 @@
+"""``clause-kit generer`` on files and folders: per-commune output, local failures, report, PDF, ZIP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from clause_kit.cli import main
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def contrat(reference: str, commune: str, objet: str, montant: int = 300000) -> str:
+    return (
+        f"acheteur: {{nom: Commune de {commune}, commune: {commune}}}\n"
+        f"marche: {{reference: {reference}, objet: '{objet}', type: travaux, montant_ht: {montant}}}\n"
+        "insertion:\n  article_14: {pourcentage: 7}\n"
+    )
+
+
+@pytest.fixture()
+def communes(tmp_path: Path) -> Path:
+    """Three communes, one broken contract, one commune defaults file."""
+    racine = tmp_path / "entrees"
+    for commune, refs in {"Cassis": ["C-1", "C-2"], "Auriol": ["A-1"], "Cuges-les-Pins": ["K-1"]}.items():
+        dossier = racine / commune.lower()
+        dossier.mkdir(parents=True)
+        for ref in refs:
+            (dossier / f"{ref}.yaml").write_text(contrat(ref, commune, f"Travaux {ref} « test » & co"), encoding="utf-8")
+    (racine / "cassis" / "_commune.yaml").write_text("facilitateur: {nom: Paul Riviere}\n", encoding="utf-8")
+    (racine / "auriol" / "casse.yaml").write_text(
+        contrat("A-2", "Auriol", "Cassé").replace("montant_ht: 300000", "montant_ht: -1"), encoding="utf-8"
+    )
+    return racine
+
+
+def invoquer(*arguments: str) -> object:
+    return CliRunner().invoke(main, ["generer", *arguments], catch_exceptions=False)
+
+
+def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(communes), "-o", str(sortie), "--pdf", "-j", "2")
+    assert resultat.exit_code == 1
+    assert "casse.yaml:2: marche.montant_ht: doit être supérieur à 0" in resultat.output
+    assert "Traceback" not in resultat.output
+    dossiers = sorted(p.relative_to(sortie).as_posix() for p in sortie.glob("*/*") if p.is_dir())
+    assert dossiers == ["auriol/a-1", "cassis/c-1", "cassis/c-2", "cuges-les-pins/k-1"]
+    assert not list(sortie.rglob(".*")), "temporary files left behind"
+    for dossier in sortie.glob("*/*"):
+        manifeste = json.loads((dossier / "manifest.json").read_text(encoding="utf-8"))
+        lecteur = PdfReader(str(dossier / "dossier.pdf"))
+        titres = [o.title for o in lecteur.outline if not isinstance(o, list)]
+        assert titres == [p["titre"] for p in manifeste["pieces"]]
+        texte = "".join(page.extract_text() or "" for page in lecteur.pages)
+        assert manifeste["reference"] in texte
+        assert lecteur.metadata is not None and lecteur.metadata.author == f"Commune de {manifeste['commune']}"
+        assert "dossier.pdf" in manifeste["autres_fichiers"]
+    rapport = json.loads((sortie / "rapport-generation.json").read_text(encoding="utf-8"))
+    assert rapport["resume"] == {"generes": 4, "erreurs": 1, "heures_insertion": 4 * 350}
+    assert (sortie / "rapport-generation.csv").read_text(encoding="utf-8").count("\n") == 6
+    lignes = resultat.output.splitlines()
+    assert any(ligne.startswith("Cassis") and "C-2" in ligne and "généré" in ligne for ligne in lignes)
+    assert "4 dossier(s) généré(s), 1 en erreur" in resultat.output
+
+
+def test_valeurs_communes_heritees_dans_les_pieces(communes: Path, tmp_path: Path) -> None:
+    from tests.lecture import texte_docx
+
+    sortie = tmp_path / "sortie"
+    assert invoquer(str(communes / "cassis"), "-o", str(sortie), "-j", "1").exit_code == 0
+    ccap = next((sortie / "cassis" / "c-1").glob("*ccap*.docx"))
+    assert "Paul Riviere" in texte_docx(ccap)
+
+
+def test_selection_par_commune(communes: Path, tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(communes), "-o", str(sortie), "--commune", "cassis", "--commune", "Cuges les Pins")
+    assert resultat.exit_code == 0, resultat.output
+    assert sorted(p.name for p in sortie.iterdir() if p.is_dir()) == ["cassis", "cuges-les-pins"]
+
+
+def test_zip_pret_a_deposer(communes: Path, tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    assert invoquer(str(communes / "auriol" / "A-1.yaml"), "-o", str(sortie), "--zip").exit_code == 0
+    dossier = sortie / "auriol" / "a-1"
+    with zipfile.ZipFile(dossier / "a-1.zip") as archive:
+        noms = archive.namelist()
+        assert "manifest.json" in noms
+        assert sorted(n for n in noms if n.endswith(".docx")) == sorted(p.name for p in dossier.glob("*.docx"))
+        assert archive.testzip() is None
+
+
+def test_dossier_existant_protege_sans_force(communes: Path, tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    fichier = str(communes / "auriol" / "A-1.yaml")
+    assert invoquer(fichier, "-o", str(sortie)).exit_code == 0
+    manifeste = sortie / "auriol" / "a-1" / "manifest.json"
+    avant = manifeste.read_bytes()
+    resultat = invoquer(fichier, "-o", str(sortie))
+    assert resultat.exit_code == 1 and "--force" in resultat.output
+    assert manifeste.read_bytes() == avant
+    time.sleep(1.1)  # the manifest carries the generation time to the second
+    assert invoquer(fichier, "-o", str(sortie), "--force").exit_code == 0
+    assert manifeste.read_bytes() != avant
+
+
+def test_chemin_absent_et_dossier_vide(tmp_path: Path) -> None:
+    resultat = invoquer(str(tmp_path / "absent.yaml"), "-o", str(tmp_path / "s"))
+    assert resultat.exit_code == 1 and "fichier introuvable" in resultat.output
+    (tmp_path / "vide").mkdir()
+    resultat = invoquer(str(tmp_path / "vide"), "-o", str(tmp_path / "s"))
+    assert resultat.exit_code == 1 and "aucun fichier de marché" in resultat.output
+
+
+def test_pdf_sans_libreoffice_dit_comment_l_installer(communes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUSE_KIT_SOFFICE", str(tmp_path / "pas-de-soffice"))
+    resultat = invoquer(str(communes), "-o", str(tmp_path / "s"), "--pdf")
+    assert resultat.exit_code == 1
+    assert "apt-get install libreoffice-writer-nogui" in resultat.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_interruption_ne_laisse_aucun_dossier_a_moitie(tmp_path: Path) -> None:
+    entrees = tmp_path / "entrees" / "cassis"
+    entrees.mkdir(parents=True)
+    for i in range(300):
+        (entrees / f"m{i}.yaml").write_text(contrat(f"M-{i}", "Cassis", f"Marché {i}"), encoding="utf-8")
+    sortie = tmp_path / "sortie"
+    commande = [sys.executable, "-m", "clause_kit", "generer", str(entrees), "-o", str(sortie), "-j", "2"]
+    processus = subprocess.Popen(commande, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Interrupt once the first dossiers are in place, i.e. in the middle of the batch.
+    limite = time.monotonic() + 60
+    while not (sortie / "cassis").is_dir() and time.monotonic() < limite and processus.poll() is None:
+        time.sleep(0.05)
+    processus.send_signal(signal.SIGINT)
+    if hasattr(os, "killpg"):
+        # Ctrl-C at a terminal reaches the whole foreground group: do the same for the workers.
+        for enfant in _enfants(processus.pid):
+            os.kill(enfant, signal.SIGINT)
+    _, erreurs = processus.communicate(timeout=120)
+    assert "Traceback" not in erreurs
+    assert not list(sortie.rglob(".*")), "temporary folders left behind"
+    for dossier in (sortie / "cassis").iterdir():
+        assert (dossier / "manifest.json").is_file(), dossier
+    faits = len(list((sortie / "cassis").iterdir()))
+    if faits < 300:
+        assert processus.returncode == 130 and "Interrompu" in erreurs
+
+
+def _enfants(pid: int) -> list[int]:
+    try:
+        sortie = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
+    except FileNotFoundError:
+        return []
+    return [int(x) for x in sortie.split()]
+
+
+def test_exemples_du_depot_par_le_readme(tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(RACINE / "dossiers"), "-o", str(sortie))
+    assert resultat.exit_code == 0, resultat.output
+    assert len(list(sortie.glob("*/*/manifest.json"))) == len(
+        [p for p in (RACINE / "dossiers").rglob("*.yaml") if not p.name.startswith("_")]
+    )
+    shutil.rmtree(sortie)

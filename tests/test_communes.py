@@ -1,0 +1,83 @@
+"""Commune defaults: inherited, overridable, located in messages, shown by verifier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clause_kit.chargement import charger_detail
+from clause_kit.cli import main
+from clause_kit.erreurs import ErreursValidation
+
+DEFAUTS = """\
+acheteur:
+  nom: Commune de Gémenos
+  commune: Gémenos
+facilitateur: {nom: Léa Roux, telephone: 04 42 00 00 02}
+insertion:
+  publics: [rsa, seniors]
+  penalite: {multiple_smic: 2}
+  article_14: {cout_horaire: 40, taux_main_oeuvre: 60}
+"""
+
+
+def commune(tmp_path: Path, contrat: str, defauts: str = DEFAUTS) -> Path:
+    dossier = tmp_path / "gemenos"
+    dossier.mkdir(exist_ok=True)
+    (dossier / "_commune.yaml").write_text(defauts, encoding="utf-8")
+    fichier = dossier / "marche.yaml"
+    fichier.write_text(contrat, encoding="utf-8")
+    return fichier
+
+
+MARCHE = "marche: {reference: G-1, objet: Voirie, type: travaux, montant_ht: 400000}\n"
+
+
+def test_heritage_et_surcharge(tmp_path: Path) -> None:
+    fichier = commune(
+        tmp_path,
+        "acheteur: {nom: CCAS de Gémenos}\n" + MARCHE + "insertion:\n  penalite: {montant_par_heure: 30}\n"
+        "  article_14: {pourcentage: 5, cout_horaire: 32}\n",
+    )
+    detail = charger_detail(fichier)
+    c = detail.consultation
+    assert c.acheteur.nom == "CCAS de Gémenos" and c.acheteur.commune == "Gémenos"
+    assert c.facilitateur is not None and c.facilitateur.nom == "Léa Roux"
+    assert c.insertion.publics == ["rsa", "seniors"]
+    assert c.insertion.article_14 is not None
+    assert str(c.insertion.article_14.cout_horaire) == "32" and str(c.insertion.article_14.taux_main_oeuvre) == "60"
+    # A penalty block replaces the default whole: no "both modes at once" error.
+    assert c.insertion.penalite is not None and c.insertion.penalite.multiple_smic is None
+    assert detail.origines[("acheteur", "commune")][0].endswith("_commune.yaml")
+    assert detail.origines[("acheteur", "nom")][0].endswith("marche.yaml")
+
+
+def test_les_blocs_article_ne_sont_pas_crees_par_les_defauts(tmp_path: Path) -> None:
+    fichier = commune(tmp_path, MARCHE + "insertion:\n  article_53: {ponderation: 10}\n")
+    c = charger_detail(fichier).consultation
+    assert c.insertion.article_14 is None  # the default hourly cost did not switch on an article 14
+
+
+def test_erreur_dans_les_defauts_nomme_leur_fichier_et_leur_ligne(tmp_path: Path) -> None:
+    fichier = commune(tmp_path, MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n",
+                      defauts=DEFAUTS.replace("cout_horaire: 40", "cout_horaire: -4"))
+    with pytest.raises(ErreursValidation) as info:
+        charger_detail(fichier)
+    (probleme,) = info.value.problemes
+    assert probleme.fichier.endswith("_commune.yaml")
+    assert probleme.ligne == 8 and probleme.champ == "insertion.article_14.cout_horaire"
+
+
+def test_verifier_montre_l_origine_des_valeurs(tmp_path: Path) -> None:
+    fichier = commune(tmp_path, MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n")
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+    assert resultat.exit_code == 0, resultat.output
+    donnees = json.loads(resultat.output)
+    assert donnees["valeurs_communes"].endswith("_commune.yaml")
+    assert donnees["origines"]["facilitateur.nom"].endswith("_commune.yaml:4")
+    assert donnees["origines"]["marche.reference"].endswith("marche.yaml:1")
+    texte = CliRunner().invoke(main, ["verifier", str(fichier)]).output
+    assert "Valeurs communes reprises de" in texte and "insertion.article_14.cout_horaire (ligne 8)" in texte
