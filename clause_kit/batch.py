@@ -108,7 +108,9 @@ def selectionner_communes(fichiers: list[Path], communes: Sequence[str]) -> list
     for fichier in fichiers:
         try:
             donnees, _, _ = lire_avec_defauts(fichier)
-            commune = str(donnees.get("acheteur", {}).get("commune", "")) if isinstance(donnees.get("acheteur"), dict) else ""
+            commune = (
+                str(donnees.get("acheteur", {}).get("commune", "")) if isinstance(donnees.get("acheteur"), dict) else ""
+            )
             cle = slug(commune) if commune.strip() else slug(fichier.parent.name)
         except (ClauseKitError, ValueError):
             cle = _slug_ou_vide(fichier.parent.name)
@@ -266,4 +268,3 @@ def _ecrire_atomique(chemin: Path, texte: str) -> None:
     except OSError as err:
         temporaire.unlink(missing_ok=True)
         raise ErreurSortie(f"impossible d'écrire {chemin} ({err.strerror})") from err
-

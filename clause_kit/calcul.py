@@ -85,7 +85,9 @@ class Chiffres:
     choix: list[str] = field(default_factory=list)
 
 
-def heures_formule(montant_ht: Decimal, taux_main_oeuvre: Decimal, pourcentage: Decimal, cout_horaire: Decimal) -> Decimal:
+def heures_formule(
+    montant_ht: Decimal, taux_main_oeuvre: Decimal, pourcentage: Decimal, cout_horaire: Decimal
+) -> Decimal:
     """Montant HT × taux de main-d'œuvre × pourcentage d'insertion ÷ coût horaire (percents as 0-100)."""
     return montant_ht * (taux_main_oeuvre / CENT) * (pourcentage / CENT) / cout_horaire
 
@@ -130,7 +132,10 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
     if consultation.marche.procedure is None:
         choix.append(f"procédure : {libelle_procedure(procedure)} (valeur par défaut)")
     if consultation.marche.cpv and not cpv_valide(consultation.marche.cpv):
-        choix.append(f"attention : le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; vérifiez le code")
+        choix.append(
+            f"attention : le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; "
+            "vérifiez le code"
+        )
     publics = list(insertion.publics or p["publics_defaut"])
     if insertion.publics is None:
         choix.append("publics éligibles : liste type (valeur par défaut)")
@@ -176,11 +181,21 @@ def _heures_des_lots(consultation: Consultation, p: dict, choix: list[str]) -> l
         if params.heures is None and params.pourcentage is None:
             resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
             continue
-        taux = params.taux_main_oeuvre if params.taux_main_oeuvre is not None else Decimal(str(defauts_type["taux_main_oeuvre"]))
+        taux = (
+            params.taux_main_oeuvre
+            if params.taux_main_oeuvre is not None
+            else Decimal(str(defauts_type["taux_main_oeuvre"]))
+        )
         cout = params.cout_horaire if params.cout_horaire is not None else Decimal(str(defauts_type["cout_horaire"]))
-        brut = heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
-        commun = dict(heures_formule=brut, pourcentage=params.pourcentage, taux_main_oeuvre=taux if brut is not None else None,
-                      cout_horaire=cout if brut is not None else None)
+        brut = (
+            heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
+        )
+        commun = dict(
+            heures_formule=brut,
+            pourcentage=params.pourcentage,
+            taux_main_oeuvre=taux if brut is not None else None,
+            cout_horaire=cout if brut is not None else None,
+        )
         if brut is not None:
             _noter_defauts(params, marche.type, taux, cout, choix)
         fixe_sur_le_lot = propre is not None and propre.heures is not None
@@ -197,7 +212,9 @@ def _heures_des_lots(consultation: Consultation, p: dict, choix: list[str]) -> l
     return [lot for lot in resultat if lot is not None]
 
 
-def _repartir(resultat: list[HeuresLot | None], a_repartir: list[tuple[int, Lot]], global14: Article14 | None, choix: list[str]) -> None:
+def _repartir(
+    resultat: list[HeuresLot | None], a_repartir: list[tuple[int, Lot]], global14: Article14 | None, choix: list[str]
+) -> None:
     """Share the contract-wide hours, less the lots that set their own, pro rata of the lot amounts."""
     assert global14 is not None and global14.heures is not None
     deja = sum(lot.heures for lot in resultat if lot is not None)
@@ -260,16 +277,26 @@ def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[li
                 ("marche",),
                 "pondération de l'insertion trop forte pour les critères par défaut : indiquer marche.criteres",
             )
-        autres = [Critere(p["critere_prix"]["libelle"], prix), Critere(p["critere_valeur_technique"]["libelle"], technique)]
-        choix.append(f"critères d'attribution : prix {_fr(prix)} %, valeur technique {_fr(technique)} % (valeurs par défaut)")
+        autres = [
+            Critere(p["critere_prix"]["libelle"], prix),
+            Critere(p["critere_valeur_technique"]["libelle"], technique),
+        ]
+        choix.append(
+            f"critères d'attribution : prix {_fr(prix)} %, valeur technique {_fr(technique)} % (valeurs par défaut)"
+        )
     criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True)]
     if a53.sous_criteres:
         sous = [Critere(sc.libelle, sc.ponderation, description=sc.description or "") for sc in a53.sous_criteres]
     else:
         modeles = p["sous_criteres"]
         poids = _parts_egales(a53.ponderation, len(modeles))
-        sous = [Critere(m["libelle"], w, description=m.get("description", "")) for m, w in zip(modeles, poids, strict=True)]
-        choix.append("sous-critères d'insertion : ceux de la jurisprudence CE 25 mars 2013 n° 364950, à parts égales (valeurs par défaut)")
+        sous = [
+            Critere(m["libelle"], w, description=m.get("description", "")) for m, w in zip(modeles, poids, strict=True)
+        ]
+        choix.append(
+            "sous-critères d'insertion : ceux de la jurisprudence CE 25 mars 2013 n° 364950, "
+            "à parts égales (valeurs par défaut)"
+        )
     return criteres, sous
 
 

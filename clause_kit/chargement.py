@@ -22,8 +22,8 @@ from pydantic import BaseModel, ValidationError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme
 from clause_kit.communes import Origines, fusionner, trouver_defauts
+from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme
 from clause_kit.modele import Chemin, Consultation, verifier_coherence
 
 __all__ = [
@@ -78,8 +78,11 @@ class _ChargeurSansAlias(yaml.SafeLoader):
 
 
 def _date_en_texte(chargeur: yaml.SafeLoader, noeud: Node) -> str:
-    """Keep YAML timestamps as text: pydantic parses dates where a date is expected, with a located
-    message for "2026-13-01", and a reference such as 2026-03-15 stays a reference."""
+    """Keep YAML timestamps as text.
+
+    Pydantic parses dates where a date is expected, with a located message for "2026-13-01",
+    and a reference such as 2026-03-15 stays a reference.
+    """
     return str(chargeur.construct_scalar(noeud))  # type: ignore[arg-type]
 
 
@@ -105,7 +108,15 @@ def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
         raise ErreursValidation([Probleme(nom, None, "", "fichier vide : une description de marché est attendue")])
     if not isinstance(noeud, MappingNode):
         raise ErreursValidation(
-            [Probleme(nom, noeud.start_mark.line + 1, "", "le fichier doit contenir des clés (acheteur, marche, insertion), pas une liste ni une valeur seule")]
+            [
+                Probleme(
+                    nom,
+                    noeud.start_mark.line + 1,
+                    "",
+                    "le fichier doit contenir des clés (acheteur, marche, insertion), "
+                    "pas une liste ni une valeur seule",
+                )
+            ]
         )
     lignes: Lignes = {(): 1}
     problemes: list[Probleme] = []
@@ -120,17 +131,19 @@ def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
         donnees = _ChargeurSansAlias("").construct_document(noeud)
     except (yaml.YAMLError, ValueError, TypeError) as err:
         marque = getattr(err, "problem_mark", None)
-        ligne = marque.line + 1 if marque else None
+        ligne_yaml: int | None = marque.line + 1 if marque else None
         etiquette = re.search(r"tag '([^']+)'", str(err))
         detail = f"étiquette « {etiquette.group(1)} » non acceptée" if etiquette else str(getattr(err, "problem", err))
-        raise ErreursValidation([Probleme(nom, ligne, "", f"valeur YAML non reconnue : {detail}")]) from err
+        raise ErreursValidation([Probleme(nom, ligne_yaml, "", f"valeur YAML non reconnue : {detail}")]) from err
     return donnees, lignes
 
 
 def _lire_octets(chemin: Path) -> bytes:
     try:
         if chemin.stat().st_size > TAILLE_MAX:
-            raise _ProblemeYaml(None, f"fichier trop volumineux (plus de {TAILLE_MAX // 1000} ko) pour une description de marché")
+            raise _ProblemeYaml(
+                None, f"fichier trop volumineux (plus de {TAILLE_MAX // 1000} ko) pour une description de marché"
+            )
         return chemin.read_bytes()
     except FileNotFoundError as err:
         raise _ProblemeYaml(None, "fichier introuvable") from err
@@ -147,7 +160,9 @@ def _decoder(brut: bytes) -> str:
         ligne = brut[: err.start].count(b"\n") + 1
         raise _ProblemeYaml(ligne, "le fichier n'est pas un texte UTF-8 (enregistrez-le en UTF-8)") from err
     if "\x00" in texte:
-        raise _ProblemeYaml(texte[: texte.index("\x00")].count("\n") + 1, "le fichier contient des octets binaires, pas du YAML")
+        raise _ProblemeYaml(
+            texte[: texte.index("\x00")].count("\n") + 1, "le fichier contient des octets binaires, pas du YAML"
+        )
     return texte
 
 
@@ -160,19 +175,24 @@ def _composer(texte: str) -> Node | None:
         finally:
             chargeur.dispose()
     except yaml.reader.ReaderError as err:
-        ligne = texte[: err.position].count("\n") + 1
-        raise _ProblemeYaml(ligne, f"caractère interdit dans un fichier YAML (code U+{err.character:04X})") from err
+        raise _ProblemeYaml(
+            texte[: err.position].count("\n") + 1,
+            f"caractère interdit dans un fichier YAML (code U+{err.character:04X})",
+        ) from err
     except yaml.MarkedYAMLError as err:
         marque = err.problem_mark or err.context_mark
-        ligne = marque.line + 1 if marque else None
-        raise _ProblemeYaml(ligne, f"YAML mal formé : {_traduire_yaml(err.problem or str(err))}") from err
+        raise _ProblemeYaml(
+            marque.line + 1 if marque else None, f"YAML mal formé : {_traduire_yaml(err.problem or str(err))}"
+        ) from err
     except yaml.YAMLError as err:
         raise _ProblemeYaml(None, f"YAML mal formé : {err}") from err
 
 
 _YAML_FR = {
     "found character '\\t' that cannot start any token": "tabulation interdite (indenter avec des espaces)",
-    "mapping values are not allowed here": "« : » inattendu (mettez le texte entre guillemets ou vérifiez l'indentation)",
+    "mapping values are not allowed here": (
+        "« : » inattendu (mettez le texte entre guillemets ou vérifiez l'indentation)"
+    ),
     "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
     "could not find expected ':'": "« : » attendu (clé sans valeur ou indentation incorrecte)",
     "found undefined alias": "les alias YAML (*nom) ne sont pas acceptés",

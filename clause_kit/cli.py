@@ -17,10 +17,10 @@ from typing import NoReturn
 import click
 
 from clause_kit import __version__
+from clause_kit.batch import Options, Resultat, collecter, ecrire_rapport, generer_tout, selectionner_communes
 from clause_kit.calcul import calculer
 from clause_kit.chargement import charger_detail, charger_parametres
-from clause_kit.batch import Options, Resultat, collecter, ecrire_rapport, generer_tout, selectionner_communes
-from clause_kit.erreurs import ClauseKitError, ErreursValidation, ErreurSortie
+from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
 from clause_kit.pdf import trouver_soffice
 from clause_kit.resume import tableau_resume
 from clause_kit.synthese import synthese, synthese_texte
@@ -46,8 +46,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("fichier", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "format_", type=click.Choice(["texte", "json"]), default="texte", show_default=True,
-              help="Présentation du résultat.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["texte", "json"]),
+    default="texte",
+    show_default=True,
+    help="Présentation du résultat.",
+)
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
     try:
@@ -64,19 +70,44 @@ def verifier(fichier: Path, format_: str) -> None:
 
 @main.command()
 @click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--sortie", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Dossier où écrire SORTIE/<commune>/<reference>/.")
+@click.option(
+    "-o",
+    "--sortie",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Dossier où écrire SORTIE/<commune>/<reference>/.",
+)
 @click.option("--force", is_flag=True, help="Remplacer un dossier déjà généré.")
-@click.option("--commune", "communes", multiple=True, metavar="NOM",
-              help="Ne générer que cette commune (option répétable).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processus en parallèle (par défaut : nombre de cœurs).")
-@click.option("--pdf", is_flag=True, help="Ajouter dossier.pdf (toutes les pièces, avec signets) ; requiert LibreOffice.")
+@click.option(
+    "--commune", "communes", multiple=True, metavar="NOM", help="Ne générer que cette commune (option répétable)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processus en parallèle (par défaut : nombre de cœurs).",
+)
+@click.option(
+    "--pdf", is_flag=True, help="Ajouter dossier.pdf (toutes les pièces, avec signets) ; requiert LibreOffice."
+)
 @click.option("--zip", "archive", is_flag=True, help="Ajouter une archive ZIP du dossier, prête à déposer.")
-@click.option("--modeles", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
-              help="Dossier des modèles Word (par défaut : modeles/ du projet).")
-def generer(chemins: tuple[Path, ...], sortie: Path, force: bool, communes: tuple[str, ...], jobs: int | None,
-            pdf: bool, archive: bool, modeles: Path | None) -> None:
+@click.option(
+    "--modeles",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Dossier des modèles Word (par défaut : modeles/ du projet).",
+)
+def generer(
+    chemins: tuple[Path, ...],
+    sortie: Path,
+    force: bool,
+    communes: tuple[str, ...],
+    jobs: int | None,
+    pdf: bool,
+    archive: bool,
+    modeles: Path | None,
+) -> None:
     """Génère le dossier de consultation clausé de chaque marché.
 
     CHEMINS : fichiers YAML ou dossiers (tous les .yaml en dessous, sauf _commune.yaml).
@@ -94,6 +125,7 @@ def generer(chemins: tuple[Path, ...], sortie: Path, force: bool, communes: tupl
     resultats: list[Resultat] = list(absents)
     try:
         with _barre(len(fichiers)) as avancer:
+
             def suivi(paquet: list[Resultat]) -> None:
                 resultats.extend(paquet)
                 avancer(len(paquet))
@@ -101,7 +133,9 @@ def generer(chemins: tuple[Path, ...], sortie: Path, force: bool, communes: tupl
             generer_tout(fichiers, options, jobs=jobs or os.cpu_count() or 1, suivi=suivi)
     except KeyboardInterrupt:
         _rapporter(resultats, sortie)
-        click.echo("Interrompu : les dossiers terminés sont complets, aucun dossier n'est resté à moitié écrit.", err=True)
+        click.echo(
+            "Interrompu : les dossiers terminés sont complets, aucun dossier n'est resté à moitié écrit.", err=True
+        )
         sys.exit(130)
     _rapporter(resultats, sortie)
     if any(r.statut != "généré" for r in resultats):

@@ -3,9 +3,9 @@
 A commune folder (``dossiers/aubagne/``) may hold one ``_commune.yaml`` with the values every
 contract of the folder shares: buyer, facilitator, publics, penalties, hourly cost... A
 contract inherits them and may override any of them. Mappings merge key by key; a list or a
-value given by the contract replaces the default whole, and so does its ``penalite`` block. The ``article_14`` and ``article_53``
-blocks of the defaults only complete a contract that has that block itself: a default hourly
-cost must never switch on an execution condition the contract did not ask for.
+value given by the contract replaces the default whole, and so does its ``penalite`` block.
+The ``article_14`` and ``article_53`` blocks of the defaults only complete a contract that has
+that block itself: a default hourly cost must never switch on an execution condition the contract did not ask for.
 """
 
 from __future__ import annotations

@@ -106,7 +106,9 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres) -> dict
         "heures": nombre(lot.heures),
         "heures_lettres": nombre_en_lettres(lot.heures),
         "etp": nombre(_etp(lot.heures, chiffres), 2),
-        "pourcentage": pourcentage(lot.pourcentage) if lot.pourcentage is not None and lot.heures_formule is not None else "",
+        "pourcentage": pourcentage(lot.pourcentage)
+        if lot.pourcentage is not None and lot.heures_formule is not None
+        else "",
         "taux_main_oeuvre": pourcentage(lot.taux_main_oeuvre) if lot.taux_main_oeuvre is not None else "",
         "cout_horaire": montant(lot.cout_horaire) if lot.cout_horaire is not None else "",
         "calcul": _texte_calcul(lot),
@@ -165,11 +167,17 @@ def _insertion(consultation: Consultation, chiffres: Chiffres, parametres: Param
         "penalite_explication": explication,
         "ponderation": _poids(a53.ponderation) if a53 is not None else "",
         "sous_criteres": [
-            {"numero": str(i), "libelle": sc.libelle, "ponderation": _poids(sc.ponderation), "description": sc.description}
+            {
+                "numero": str(i),
+                "libelle": sc.libelle,
+                "ponderation": _poids(sc.ponderation),
+                "description": sc.description,
+            }
             for i, sc in enumerate(chiffres.sous_criteres, start=1)
         ],
         "criteres": [
-            {"libelle": c.libelle, "ponderation": _poids(c.ponderation), "insertion": c.insertion} for c in chiffres.criteres
+            {"libelle": c.libelle, "ponderation": _poids(c.ponderation), "insertion": c.insertion}
+            for c in chiffres.criteres
         ],
     }
 
@@ -184,7 +192,9 @@ def _decimales(valeur: Decimal) -> int:
 
 def _droit(type_marche: str, regime: str) -> dict[str, str]:
     ref = REFERENCES[regime]
-    clause_ccag = f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
+    clause_ccag = (
+        f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
+    )
     return {
         "code": ref.code,
         "condition_execution": ref.condition_execution,

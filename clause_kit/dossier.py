@@ -62,7 +62,7 @@ class DossierConstruit:
     consultation: Consultation
     chiffres: Chiffres
     pieces: list[PieceRendue]
-    genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
+    genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
 
     @property
     def chemin_relatif(self) -> Path:
@@ -70,7 +70,9 @@ class DossierConstruit:
         return Path(slug(self.consultation.acheteur.commune)) / slug(self.consultation.marche.reference)
 
 
-def construire(source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None) -> DossierConstruit:
+def construire(
+    source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None
+) -> DossierConstruit:
     """Load, check, compute and render a contract file into pieces in memory."""
     consultation = charger(source)
     parametres = charger_parametres()
@@ -79,9 +81,13 @@ def construire(source: Path, *, modeles: Path | None = None, aujourd_hui: dateti
     jour = aujourd_hui or datetime.date.today()
     contexte = construire_contexte(consultation, chiffres, parametres, jour)
     rendues = []
-    for numero, piece in enumerate(pieces_applicables(charger_pieces(dossier), consultation, chiffres.heures_total), start=1):
+    for numero, piece in enumerate(
+        pieces_applicables(charger_pieces(dossier), consultation, chiffres.heures_total), start=1
+    ):
         modele = compiler(dossier / piece.modele)
-        rendues.append(PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256))
+        rendues.append(
+            PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256)
+        )
     return DossierConstruit(source, hashlib.sha256(source.read_bytes()).hexdigest(), consultation, chiffres, rendues)
 
 
@@ -214,7 +220,9 @@ def _remplacer(temporaire: Path, cible: Path) -> None:
         shutil.rmtree(ancien, ignore_errors=True)
 
 
-def generer(source: Path, sortie: Path, *, force: bool = False, modeles: Path | None = None) -> tuple[Path, DossierConstruit]:
+def generer(
+    source: Path, sortie: Path, *, force: bool = False, modeles: Path | None = None
+) -> tuple[Path, DossierConstruit]:
     """Build and write one dossier."""
     construit = construire(source, modeles=modeles)
     return ecrire(construit, sortie, force=force), construit

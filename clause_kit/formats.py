@@ -145,9 +145,7 @@ def pourcentage(valeur: Decimal | int | float, decimales: int | None = None) -> 
 
 # --- amounts in letters ----------------------------------------------------------------
 
-_UNITES = (
-    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
-).split()
+_UNITES = ("zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize").split()
 _DIZAINES = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 
 
@@ -296,9 +294,7 @@ def formater_siret(siret: str) -> str:
     """Lay out a valid SIRET as ``123 456 789 00012`` with no-break spaces (SIREN, then NIC)."""
     chiffres = _chiffres_siret(siret)
     if chiffres is None or not siret_valide(chiffres):
-        raise ValueError(
-            f"SIRET invalide : {siret!r} (14 chiffres avec une clé de contrôle correcte attendus)"
-        )
+        raise ValueError(f"SIRET invalide : {siret!r} (14 chiffres avec une clé de contrôle correcte attendus)")
     groupes = (chiffres[0:3], chiffres[3:6], chiffres[6:9], chiffres[9:])
     return ESPACE_INSECABLE.join(groupes)
 
@@ -352,9 +348,7 @@ def normaliser_cpv(code: str) -> str:
     forme = _FORME_CPV.fullmatch(compact)
     if forme is None:
         if re.fullmatch("[0-9]{8}", compact):
-            raise ValueError(
-                f"code CPV incomplet : {code!r} ; ajouter le chiffre de contrôle, ex. 45000000-7"
-            )
+            raise ValueError(f"code CPV incomplet : {code!r} ; ajouter le chiffre de contrôle, ex. 45000000-7")
         raise ValueError(f"code CPV mal formé : {code!r} ; attendu 8 chiffres, un tiret et un chiffre")
     return f"{forme.group(1)}-{forme.group(2)}"
 
@@ -382,9 +376,7 @@ def slug(texte: str) -> str:
 
     """
     minuscules = texte.lower().translate(_LIGATURES)
-    sans_accents = "".join(
-        c for c in unicodedata.normalize("NFKD", minuscules) if not unicodedata.combining(c)
-    )
+    sans_accents = "".join(c for c in unicodedata.normalize("NFKD", minuscules) if not unicodedata.combining(c))
     # NFKD may bring capitals back (e.g. from compatibility letters), so lower again.
     resultat = re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
     if not resultat:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -262,7 +262,10 @@ def _coherence_criteres(marche: Marche, insertion: Insertion) -> list[tuple[Chem
         if total != 100:
             detail = " (critère insertion compris)" if a53 is not None else ""
             problemes.append(
-                (("marche", "criteres"), f"les pondérations des critères{detail} totalisent {_nb(total)} au lieu de 100")
+                (
+                    ("marche", "criteres"),
+                    f"les pondérations des critères{detail} totalisent {_nb(total)} au lieu de 100",
+                )
             )
     return problemes
 

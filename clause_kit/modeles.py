@@ -34,7 +34,7 @@ class Piece:
 
 
 def dossier_modeles(choisi: Path | None = None) -> Path:
-    """The templates folder: the one given, else $CLAUSE_KIT_MODELES, else the source tree's, else the installed copy."""
+    """The templates folder: the one given, else $CLAUSE_KIT_MODELES, else the source tree's, else the installed one."""
     if choisi is not None:
         return choisi
     if os.environ.get("CLAUSE_KIT_MODELES"):

@@ -141,7 +141,9 @@ def _compiler_partie(nom: str, partie: str, donnees: bytes) -> jinja2.Template:
     try:
         return environnement().from_string(xml)
     except jinja2.TemplateSyntaxError as err:
-        raise ErreurModele(f"modèle {nom} : balise mal écrite ({err.message}) près de « {_extrait(xml, err.lineno)} »") from err
+        raise ErreurModele(
+            f"modèle {nom} : balise mal écrite ({err.message}) près de « {_extrait(xml, err.lineno)} »"
+        ) from err
 
 
 def _extrait(xml: str, ligne: int | None) -> str:
@@ -155,7 +157,9 @@ def _extrait(xml: str, ligne: int | None) -> str:
 def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
     """Render a compiled template with a context; return the .docx bytes."""
     valeurs = contexte if isinstance(contexte, Variables) else variables(contexte)
-    rendues = {partie: _rendre_partie(modele.nom, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()}
+    rendues = {
+        partie: _rendre_partie(modele.nom, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
+    }
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for info, donnees in modele.entrees:

@@ -65,9 +65,12 @@ def synthese(
             for lot in chiffres.lots
         ],
         "criteres": [
-            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation), "insertion": c.insertion} for c in chiffres.criteres
+            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation), "insertion": c.insertion}
+            for c in chiffres.criteres
         ],
-        "sous_criteres": [{"libelle": c.libelle, "ponderation": _nombre(c.ponderation)} for c in chiffres.sous_criteres],
+        "sous_criteres": [
+            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation)} for c in chiffres.sous_criteres
+        ],
         "penalite_par_heure": float(chiffres.penalite_par_heure),
         "publics": chiffres.publics,
         "references_juridiques": references,
@@ -91,16 +94,22 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         f"Marché {donnees['reference']} : {donnees['objet']}",
         f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
         f"  Type : {donnees['type']}, montant : {montant(str(donnees['montant_ht']))}, régime : {donnees['regime']}",
-        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP "
+        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, "
+        f"soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP "
         f"(1 ETP = {nombre(donnees['heures_par_etp'])} h)",
     ]
     for lot in donnees["lots"]:
         origine = _ORIGINES[lot["origine"]]
-        lignes.append(f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})")
+        lignes.append(
+            f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})"
+        )
     if donnees["criteres"]:
         lignes.append("  Critères d'attribution :")
         lignes += [f"    {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["criteres"]]
-        lignes += [f"      dont {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}" for c in donnees["sous_criteres"]]
+        lignes += [
+            f"      dont {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}"
+            for c in donnees["sous_criteres"]
+        ]
     lignes.append("  Références citées : " + "; ".join(donnees["references_juridiques"]))
     if donnees.get("valeurs_communes"):
         communes = [c for c, o in donnees["origines"].items() if o.startswith(donnees["valeurs_communes"] + ":")]

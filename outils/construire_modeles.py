@@ -405,9 +405,7 @@ def _styles_word(styles) -> None:
     pbdr = titre.element.get_or_add_pPr().find(qn("w:pBdr"))
     if pbdr is not None:
         titre.element.pPr.remove(pbdr)
-    _proprietes_style(
-        titre, taille=18, gras=True, couleur=BLEU, align=WD_ALIGN_PARAGRAPH.CENTER, avant=6, apres=4
-    )
+    _proprietes_style(titre, taille=18, gras=True, couleur=BLEU, align=WD_ALIGN_PARAGRAPH.CENTER, avant=6, apres=4)
     for nom, taille, avant in (("Heading 1", 13, 16), ("Heading 2", 11.5, 10)):
         _proprietes_style(
             styles[nom],
@@ -435,9 +433,7 @@ def _styles_word(styles) -> None:
 def _styles_maison(styles, largeur_texte: float) -> None:
     """Styles propres aux pièces : bloc d'en-tête, encadré, cases, champs, tableaux, balises."""
     c, g = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
-    _nouveau_style(
-        styles, "Acheteur", taille=13, gras=True, align=c, apres=0, couleur=BLEU, petites_caps=True
-    )
+    _nouveau_style(styles, "Acheteur", taille=13, gras=True, align=c, apres=0, couleur=BLEU, petites_caps=True)
     _nouveau_style(styles, "Adresse", taille=9.5, align=c, apres=0)
     _nouveau_style(styles, "Sous-titre", taille=12, italique=True, align=c, apres=4, couleur=BLEU)
     ref = _nouveau_style(styles, "Reference", taille=11.5, gras=True, align=c, avant=4, apres=14)
@@ -457,13 +453,9 @@ def _styles_maison(styles, largeur_texte: float) -> None:
     case.paragraph_format.left_indent = Cm(1.0)
     case.paragraph_format.first_line_indent = Cm(-0.6)
     champ = _nouveau_style(styles, "Champ", align=g, apres=6)
-    champ.paragraph_format.tab_stops.add_tab_stop(
-        Cm(largeur_texte), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-    )
+    champ.paragraph_format.tab_stops.add_tab_stop(Cm(largeur_texte), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     _nouveau_style(styles, "Texte tableau", taille=10, apres=0, align=g)
-    _nouveau_style(
-        styles, "Titre cadre", taille=11, gras=True, couleur=BLEU, apres=3, avant=2, align=g, suivant=True
-    )
+    _nouveau_style(styles, "Titre cadre", taille=11, gras=True, couleur=BLEU, apres=3, avant=2, align=g, suivant=True)
     _nouveau_style(styles, "Texte tableau petit", base="Texte tableau", taille=9)
     _nouveau_style(styles, "Balise", taille=8, apres=0, couleur=RGBColor(0x80, 0x80, 0x80))
 
@@ -536,8 +528,7 @@ def _numeroter_titres(doc, format1: str) -> None:
         numerotation.append(abstrait)
     numerotation.append(
         parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{ID_NUMEROTATION}">'
-            f'<w:abstractNumId w:val="{ID_NUMEROTATION}"/></w:num>'
+            f'<w:num {nsdecls("w")} w:numId="{ID_NUMEROTATION}"><w:abstractNumId w:val="{ID_NUMEROTATION}"/></w:num>'
         )
     )
     for nom, niveau in (("Heading 1", 0), ("Heading 2", 1)):
@@ -545,8 +536,7 @@ def _numeroter_titres(doc, format1: str) -> None:
         inserer_ppr(
             ppr,
             parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{niveau}"/>'
-                f'<w:numId w:val="{ID_NUMEROTATION}"/></w:numPr>'
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{niveau}"/><w:numId w:val="{ID_NUMEROTATION}"/></w:numPr>'
             ),
         )
 
@@ -702,10 +692,7 @@ def _ligne_sous(paragraphe, cote: str) -> None:
     ppr = paragraphe._p.get_or_add_pPr()
     inserer_ppr(
         ppr,
-        parse_xml(
-            f'<w:pBdr {nsdecls("w")}><w:{cote} w:val="single" w:sz="4" w:space="3" '
-            'w:color="8EAADB"/></w:pBdr>'
-        ),
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:{cote} w:val="single" w:sz="4" w:space="3" w:color="8EAADB"/></w:pBdr>'),
     )
 
 

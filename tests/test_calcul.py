@@ -103,7 +103,9 @@ def test_article_53_seul_aucune_heure_criteres_par_defaut() -> None:
 
 
 def test_penalite_multiple_du_smic() -> None:
-    chiffres = calculer(consultation(article_14={"pourcentage": 5}, penalite={"multiple_smic": 2}), charger_parametres())
+    chiffres = calculer(
+        consultation(article_14={"pourcentage": 5}, penalite={"multiple_smic": 2}), charger_parametres()
+    )
     assert chiffres.penalite_par_heure == Decimal("24.04")
 
 

@@ -73,7 +73,7 @@ def test_tous_les_problemes_sont_rapportes_ensemble(tmp_path: Path) -> None:
 
 def test_bombe_alias_refusee_vite(tmp_path: Path) -> None:
     # Thirty levels of nine aliases would be 9**30 nodes if expanded: refusing aliases keeps this instant.
-    lignes = ['a0: &a0 ["x"]'] + [f"a{i}: &a{i} [{', '.join([f'*a{i-1}'] * 9)}]" for i in range(1, 30)]
+    lignes = ['a0: &a0 ["x"]'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 30)]
     fichier = tmp_path / "bombe.yaml"
     fichier.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     with pytest.raises(ErreursValidation, match="alias"):

@@ -37,7 +37,9 @@ def communes(tmp_path: Path) -> Path:
         dossier = racine / commune.lower()
         dossier.mkdir(parents=True)
         for ref in refs:
-            (dossier / f"{ref}.yaml").write_text(contrat(ref, commune, f"Travaux {ref} « test » & co"), encoding="utf-8")
+            (dossier / f"{ref}.yaml").write_text(
+                contrat(ref, commune, f"Travaux {ref} « test » & co"), encoding="utf-8"
+            )
     (racine / "cassis" / "_commune.yaml").write_text("facilitateur: {nom: Paul Riviere}\n", encoding="utf-8")
     (racine / "auriol" / "casse.yaml").write_text(
         contrat("A-2", "Auriol", "Cassé").replace("montant_ht: 300000", "montant_ht: -1"), encoding="utf-8"
@@ -124,7 +126,9 @@ def test_chemin_absent_et_dossier_vide(tmp_path: Path) -> None:
     assert resultat.exit_code == 1 and "aucun fichier de marché" in resultat.output
 
 
-def test_pdf_sans_libreoffice_dit_comment_l_installer(communes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_sans_libreoffice_dit_comment_l_installer(
+    communes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CLAUSE_KIT_SOFFICE", str(tmp_path / "pas-de-soffice"))
     resultat = invoquer(str(communes), "-o", str(tmp_path / "s"), "--pdf")
     assert resultat.exit_code == 1

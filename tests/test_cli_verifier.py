@@ -25,8 +25,14 @@ def test_json_exemple_roquevaire(tmp_path: Path) -> None:
     assert donnees["heures_insertion"] == 1429
     assert donnees["etp"] == 0.89
     assert donnees["lots"] == [
-        {"numero": 1, "intitule": "Rénovation de l'école", "montant_ht": 1250000, "heures_insertion": 1429,
-         "origine": "formule", "heures_formule": donnees["lots"][0]["heures_formule"]}
+        {
+            "numero": 1,
+            "intitule": "Rénovation de l'école",
+            "montant_ht": 1250000,
+            "heures_insertion": 1429,
+            "origine": "formule",
+            "heures_formule": donnees["lots"][0]["heures_formule"],
+        }
     ]
     assert any("L. 2112-2" in r for r in donnees["references_juridiques"])
     assert any("R. 2152-7" in r for r in donnees["references_juridiques"])
@@ -79,7 +85,9 @@ def test_version_et_aide() -> None:
 def test_python_m_clause_kit_sans_trace_sur_erreur() -> None:
     processus = subprocess.run(
         [sys.executable, "-m", "clause_kit", "verifier", str(INVALIDES / "octets.yaml")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert processus.returncode == 1
     assert "Traceback" not in processus.stderr

@@ -62,8 +62,11 @@ def test_les_blocs_article_ne_sont_pas_crees_par_les_defauts(tmp_path: Path) -> 
 
 
 def test_erreur_dans_les_defauts_nomme_leur_fichier_et_leur_ligne(tmp_path: Path) -> None:
-    fichier = commune(tmp_path, MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n",
-                      defauts=DEFAUTS.replace("cout_horaire: 40", "cout_horaire: -4"))
+    fichier = commune(
+        tmp_path,
+        MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n",
+        defauts=DEFAUTS.replace("cout_horaire: 40", "cout_horaire: -4"),
+    )
     with pytest.raises(ErreursValidation) as info:
         charger_detail(fichier)
     (probleme,) = info.value.problemes

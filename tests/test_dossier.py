@@ -97,11 +97,12 @@ def test_sections_sans_objet_disparaissent(tmp_path: Path) -> None:
 
 
 def test_objet_avec_caracteres_speciaux_reproduit_a_l_identique(tmp_path: Path) -> None:
-    objet = "Travaux « cour <nord> » & préau – tranche 2 : l'école ; 100 % \"neuf\""
+    objet = 'Travaux « cour <nord> » & préau – tranche 2 : l\'école ; 100 % "neuf"'
     fichier = ecrire_contrat(
         tmp_path,
         "acheteur: {nom: Commune d'Auriol, commune: Auriol}\n"
-        f"marche: {{reference: A-1, objet: '{objet.replace(chr(39), chr(39) * 2)}', type: travaux, montant_ht: 500000}}\n"
+        f"marche: {{reference: A-1, objet: '{objet.replace(chr(39), chr(39) * 2)}', "
+        "type: travaux, montant_ht: 500000}\n"
         "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
     )
     construit = construire(fichier, aujourd_hui=JOUR)

@@ -251,9 +251,7 @@ def test_trouver_soffice_dans_le_path() -> None:
     assert Path(trouver_soffice()).name in {"soffice", "libreoffice", "soffice.exe"}
 
 
-def test_trouver_soffice_variable_absente_et_path_vide(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_trouver_soffice_variable_absente_et_path_vide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAUSE_KIT_SOFFICE", str(tmp_path / "absent" / "soffice"))
     monkeypatch.setenv("PATH", "")
     with pytest.raises(ErreurPdf, match="apt-get install") as info:

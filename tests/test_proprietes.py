@@ -20,11 +20,16 @@ from tests.lecture import texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
 RESTES = re.compile(r"\{\{|\{%|%\}|\}\}")
-REGLAGES = settings(max_examples=int(__import__("os").environ.get("CLAUSE_KIT_EXEMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+REGLAGES = settings(
+    max_examples=int(__import__("os").environ.get("CLAUSE_KIT_EXEMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 textes = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 ).filter(lambda t: t.strip() and re.search(r"[A-Za-z0-9]", t) is not None)
 montants = st.decimals(min_value=Decimal("1000"), max_value=Decimal("50000000"), places=2)
 
@@ -82,16 +87,16 @@ def _mutations(texte: str) -> st.SearchStrategy[str]:
     remplacer = st.tuples(st.integers(0, len(texte) - 1), st.characters(codec="utf-8")).map(
         lambda t: texte[: t[0]] + t[1] + texte[t[0] + 1 :]
     )
-    inserer = st.tuples(st.integers(0, len(texte)), st.sampled_from([":", "-", " ", "\t", "{", "'", '"', "&", "*", "\n", "0"])).map(
-        lambda t: texte[: t[0]] + t[1] + texte[t[0] :]
-    )
+    inserer = st.tuples(
+        st.integers(0, len(texte)), st.sampled_from([":", "-", " ", "\t", "{", "'", '"', "&", "*", "\n", "0"])
+    ).map(lambda t: texte[: t[0]] + t[1] + texte[t[0] :])
     dupliquer = st.integers(0, len(lignes) - 1).map(lambda i: "\n".join(lignes[: i + 1] + lignes[i:]))
     return st.one_of(supprimer, remplacer, inserer, dupliquer)
 
 
-EXEMPLE = (Path(__file__).resolve().parent.parent / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml").read_text(
-    encoding="utf-8"
-)
+EXEMPLE = (
+    Path(__file__).resolve().parent.parent / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
+).read_text(encoding="utf-8")
 
 
 @REGLAGES

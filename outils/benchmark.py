@@ -1,0 +1,213 @@
+"""Benchmark of clause_kit against the targets of the batch/PDF issue. Run: python outils/benchmark.py
+
+Measures, on this machine:
+1. per piece: python-docx open+save of each template (the reference), plain docxtpl
+   render+save, and clause_kit's render+write (target: at most 1.3 x the reference);
+2. batch generation of 100 contracts with -j 1 and -j 2 (target: -j 2 at least 1.8 x faster);
+3. PDF conversion, amortised per piece over a batch (target: at most 80 ms);
+4. peak memory (RSS) for 10 and 200 contracts (target: flat).
+Timings are medians of repeated runs; the machine is shared, so expect some noise.
+``--ecrire docs/performance.md`` replaces the results section of that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+
+from clause_kit.batch import Options, collecter, generer_tout  # noqa: E402
+from clause_kit.calcul import calculer  # noqa: E402
+from clause_kit.chargement import charger, charger_parametres  # noqa: E402
+from clause_kit.contexte import construire_contexte  # noqa: E402
+from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
+
+EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
+
+
+def mediane_ms(fonction: Callable[[], object], repetitions: int) -> float:
+    fonction()  # warm-up: caches, imports
+    mesures = []
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        fonction()
+        mesures.append(time.perf_counter() - debut)
+    return statistics.median(mesures) * 1000
+
+
+def par_piece(travail: Path, repetitions: int) -> list[tuple[str, float, float, float]]:
+    consultation = charger(EXEMPLE)
+    parametres = charger_parametres()
+    contexte = construire_contexte(consultation, calculer(consultation, parametres), parametres, datetime.date.today())
+    valeurs = variables(contexte)
+    env = SandboxedEnvironment(undefined=_IndefinieNommee, autoescape=True)
+    lignes = []
+    for modele in sorted((RACINE / "modeles").glob("*.docx")):
+
+        def reference(m: Path = modele) -> None:
+            docx.Document(str(m)).save(str(travail / "reference.docx"))
+
+        def docxtpl_simple(m: Path = modele) -> None:
+            gabarit = DocxTemplate(str(m))
+            gabarit.render(contexte, jinja_env=env)
+            gabarit.save(str(travail / "docxtpl.docx"))
+
+        compile_ = compiler(modele)
+
+        def clause_kit(c: object = compile_) -> None:
+            (travail / "clause_kit.docx").write_bytes(rendre(c, valeurs))  # type: ignore[arg-type]
+
+        lignes.append(
+            (
+                modele.name,
+                mediane_ms(reference, repetitions),
+                mediane_ms(docxtpl_simple, repetitions),
+                mediane_ms(clause_kit, repetitions),
+            )
+        )
+    return lignes
+
+
+def contrats(dossier: Path, nombre: int) -> Path:
+    """``nombre`` contracts over five communes, with and without lots and article 53."""
+    modele = EXEMPLE.read_text(encoding="utf-8")
+    for i in range(nombre):
+        commune = f"commune-{i % 5}"
+        (dossier / commune).mkdir(parents=True, exist_ok=True)
+        texte = modele.replace("reference: 2026-TX-012", f"reference: B-{i:04d}").replace(
+            "commune: La Penne-sur-Huveaune", f"commune: Commune {i % 5}"
+        )
+        if i % 2:
+            texte += "  article_53: {ponderation: 10}\n"
+        (dossier / commune / f"m{i:04d}.yaml").write_text(texte, encoding="utf-8")
+    return dossier
+
+
+def lot(entrees: Path, sortie: Path, jobs: int, pdf: bool = False) -> tuple[float, int]:
+    fichiers, _ = collecter([entrees])
+    shutil.rmtree(sortie, ignore_errors=True)
+    debut = time.perf_counter()
+    resultats = generer_tout(fichiers, Options(sortie=sortie, pdf=pdf), jobs=jobs)
+    duree = time.perf_counter() - debut
+    assert all(r.statut == "généré" for r in resultats), [r.message for r in resultats if r.statut != "généré"]
+    return duree, sum(r.pieces for r in resultats)
+
+
+def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
+    """Peak RSS of the main process and of the largest worker, in MB, for one CLI run."""
+    shutil.rmtree(sortie, ignore_errors=True)
+    script = (
+        "import resource, sys\n"
+        "from clause_kit.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "r = resource\n"
+        "print(r.getrusage(r.RUSAGE_SELF).ru_maxrss, r.getrusage(r.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    )
+    commande = [sys.executable, "-c", script, "generer", str(entrees), "-o", str(sortie), "-j", str(jobs)]
+    sortie_processus = subprocess.run(commande, capture_output=True, text=True, check=True, cwd=RACINE)
+    principal, enfants = sortie_processus.stderr.strip().splitlines()[-1].split()
+    return int(principal) / 1024, int(enfants) / 1024
+
+
+def main() -> None:
+    analyseur = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    analyseur.add_argument("--repetitions", type=int, default=30)
+    analyseur.add_argument("--contrats", type=int, default=100)
+    analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
+    options = analyseur.parse_args()
+    travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-"))
+    lignes_md: list[str] = []
+
+    def dire(ligne: str = "") -> None:
+        print(ligne, flush=True)
+        lignes_md.append(ligne)
+
+    try:
+        dire(
+            f"Mesuré le {datetime.date.today().isoformat()} sur {platform.node() or 'machine'} "
+            f"({os.cpu_count()} cœurs, Python {platform.python_version()}), `python outils/benchmark.py`."
+        )
+        dire()
+        dire("### 1. Par pièce (médiane, ms)")
+        dire()
+        dire(
+            "| modèle | python-docx ouvrir+enregistrer | docxtpl rendu+enregistrer | clause_kit rendu+écriture "
+            "| rapport clause_kit / python-docx |"
+        )
+        dire("| --- | ---: | ---: | ---: | ---: |")
+        mesures = par_piece(travail, options.repetitions)
+        for nom, ref, tpl, ck in mesures:
+            dire(f"| {nom} | {ref:.1f} | {tpl:.1f} | {ck:.1f} | {ck / ref:.2f} |")
+        ref_moy = statistics.mean(m[1] for m in mesures)
+        ck_moy = statistics.mean(m[3] for m in mesures)
+        dire(
+            f"| **moyenne** | {ref_moy:.1f} | {statistics.mean(m[2] for m in mesures):.1f} | {ck_moy:.1f} "
+            f"| **{ck_moy / ref_moy:.2f}** (cible ≤ 1,3) |"
+        )
+        dire()
+
+        entrees = contrats(travail / "entrees", options.contrats)
+        dire(f"### 2. Lot de {options.contrats} marchés (sans PDF)")
+        dire()
+        t1, pieces = lot(entrees, travail / "s1", 1)
+        t2, _ = lot(entrees, travail / "s2", 2)
+        dire("| -j | durée (s) | ms par pièce |")
+        dire("| ---: | ---: | ---: |")
+        dire(f"| 1 | {t1:.2f} | {t1 * 1000 / pieces:.1f} |")
+        dire(f"| 2 | {t2:.2f} | {t2 * 1000 / pieces:.1f} |")
+        dire(f"\nAccélération -j 2 / -j 1 : **{t1 / t2:.2f}×** (cible ≥ 1,8), {pieces} pièces.")
+        dire()
+
+        petit = contrats(travail / "entrees-pdf", 40)
+        dire("### 3. Conversion PDF (40 marchés, -j 2)")
+        dire()
+        sans, pieces_pdf = lot(petit, travail / "p0", 2)
+        avec, _ = lot(petit, travail / "p1", 2, pdf=True)
+        par_piece_pdf = (avec - sans) * 1000 / pieces_pdf
+        dire(
+            f"Sans PDF {sans:.2f} s, avec PDF {avec:.2f} s pour {pieces_pdf} pièces : conversion et assemblage "
+            f"**{par_piece_pdf:.0f} ms par pièce** en temps écoulé sur 2 processus (cible ≤ 80 ms)."
+        )
+        dire()
+
+        dire("### 4. Mémoire maximale (RSS, Mo, -j 2)")
+        dire()
+        dire("| marchés | processus principal | plus gros processus de travail |")
+        dire("| ---: | ---: | ---: |")
+        for nombre in (10, 200):
+            dossier = contrats(travail / f"entrees-{nombre}", nombre)
+            principal, enfant = rss_max_mo(dossier, travail / f"m{nombre}", 2)
+            dire(f"| {nombre} | {principal:.0f} | {enfant:.0f} |")
+    finally:
+        shutil.rmtree(travail, ignore_errors=True)
+
+    if options.ecrire:
+        _remplacer_section(options.ecrire, "\n".join(lignes_md))
+
+
+def _remplacer_section(fichier: Path, contenu: str) -> None:
+    debut, fin = "<!-- resultats-benchmark -->", "<!-- fin-resultats-benchmark -->"
+    texte = fichier.read_text(encoding="utf-8")
+    avant, _, reste = texte.partition(debut)
+    _, _, apres = reste.partition(fin)
+    fichier.write_text(f"{avant}{debut}\n{contenu}\n{fin}{apres}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
