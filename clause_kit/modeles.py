@@ -1,7 +1,7 @@
 """Where the Word templates live and which pieces a dossier holds (``modeles/pieces.yaml``).
 
 The templates are the repository's top-level ``modeles/`` folder, owned by legal services.
-An installed clause_kit carries a copy as the ``clause_kit.modeles`` package data; a
+An installed clause_kit carries a copy as the ``clause_kit._modeles`` package data; a
 ``--modeles`` option or the ``CLAUSE_KIT_MODELES`` variable points to another folder.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import yaml
@@ -42,11 +42,12 @@ def dossier_modeles(choisi: Path | None = None) -> Path:
     source = Path(__file__).resolve().parent.parent / "modeles"
     if (source / "pieces.yaml").is_file():
         return source
-    try:
-        installe = Path(str(resources.files("clause_kit.modeles")))
-    except ModuleNotFoundError as err:
-        raise ErreurDonnees("dossier des modèles introuvable : indiquez-le avec --modeles") from err
-    return installe
+    # The installed copy is a data-only (namespace) package: ask for its folder, not its files.
+    spec = importlib.util.find_spec("clause_kit._modeles")
+    emplacements = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not emplacements:
+        raise ErreurDonnees("dossier des modèles introuvable : indiquez-le avec --modeles")
+    return Path(emplacements[0])
 
 
 def charger_pieces(dossier: Path) -> list[Piece]:
