@@ -7,9 +7,9 @@ An installed clause_kit carries a copy as the ``clause_kit._modeles`` package da
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 import yaml
