@@ -22,7 +22,7 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, calculer
-from clause_kit.chargement import charger, charger_parametres
+from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.contexte import construire_contexte
 from clause_kit.erreurs import ErreurSortie
 from clause_kit.formats import slug
@@ -62,6 +62,8 @@ class DossierConstruit:
     consultation: Consultation
     chiffres: Chiffres
     pieces: list[PieceRendue]
+    #: The commune's ``_commune.yaml`` the contract inherited from, if any.
+    defauts: Path | None = None
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
 
     @property
@@ -74,7 +76,8 @@ def construire(
     source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None
 ) -> DossierConstruit:
     """Load, check, compute and render a contract file into pieces in memory."""
-    consultation = charger(source)
+    detail = charger_detail(source)
+    consultation = detail.consultation
     parametres = charger_parametres()
     chiffres = calculer(consultation, parametres)
     dossier = dossier_modeles(modeles)
@@ -88,7 +91,8 @@ def construire(
         rendues.append(
             PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256)
         )
-    return DossierConstruit(source, hashlib.sha256(source.read_bytes()).hexdigest(), consultation, chiffres, rendues)
+    empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
+    return DossierConstruit(source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts)
 
 
 def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -97,6 +101,11 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
         "clause_kit": __version__,
         "genere_le": construit.genere_le.isoformat(timespec="seconds"),
         "source": {"fichier": construit.source.name, "sha256": construit.sha256_source},
+        "valeurs_communes": (
+            {"fichier": construit.defauts.name, "sha256": hashlib.sha256(construit.defauts.read_bytes()).hexdigest()}
+            if construit.defauts is not None
+            else None
+        ),
         "acheteur": construit.consultation.acheteur.nom,
         "commune": construit.consultation.acheteur.commune,
         "reference": construit.consultation.marche.reference,

@@ -84,6 +84,9 @@ def test_valeurs_communes_heritees_dans_les_pieces(communes: Path, tmp_path: Pat
     assert invoquer(str(communes / "cassis"), "-o", str(sortie), "-j", "1").exit_code == 0
     ccap = next((sortie / "cassis" / "c-1").glob("*ccap*.docx"))
     assert "Paul Riviere" in texte_docx(ccap)
+    manifeste = json.loads((sortie / "cassis" / "c-1" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["valeurs_communes"]["fichier"] == "_commune.yaml"
+    assert len(manifeste["valeurs_communes"]["sha256"]) == 64
 
 
 def test_selection_par_commune(communes: Path, tmp_path: Path) -> None:
