@@ -31,6 +31,7 @@ __all__ = [
     "collecter",
     "ecrire_rapport",
     "generer_tout",
+    "reperer_doublons",
     "selectionner_communes",
     "traiter_paquet",
 ]
@@ -117,6 +118,40 @@ def selectionner_communes(fichiers: list[Path], communes: Sequence[str]) -> list
         if cle in voulues:
             garder.append(fichier)
     return garder
+
+
+def reperer_doublons(fichiers: list[Path]) -> tuple[list[Path], list[Resultat]]:
+    """Set aside the files that would write the same ``<commune>/<reference>`` as an earlier one.
+
+    Run before the workers start: two processes must never race for one output folder.
+    Unreadable files are kept; their worker reports what is wrong with them.
+    """
+    premiers: dict[tuple[str, str], Path] = {}
+    gardes, doublons = [], []
+    for fichier in fichiers:
+        cle = _cible(fichier)
+        if cle is not None and cle in premiers:
+            message = (
+                f"{fichier} : même dossier de sortie {cle[0]}/{cle[1]} que {premiers[cle]} "
+                "(commune et référence identiques) ; non généré"
+            )
+            doublons.append(Resultat(str(fichier), message=message))
+            continue
+        if cle is not None:
+            premiers[cle] = fichier
+        gardes.append(fichier)
+    return gardes, doublons
+
+
+def _cible(fichier: Path) -> tuple[str, str] | None:
+    try:
+        donnees, _, _ = lire_avec_defauts(fichier)
+        acheteur, marche = donnees.get("acheteur"), donnees.get("marche")
+        if isinstance(acheteur, dict) and isinstance(marche, dict):
+            return slug(str(acheteur["commune"])), slug(str(marche["reference"]))
+    except (ClauseKitError, ValueError, KeyError):
+        pass
+    return None
 
 
 def _slug_ou_vide(texte: str) -> str:

@@ -17,7 +17,15 @@ from typing import NoReturn
 import click
 
 from clause_kit import __version__
-from clause_kit.batch import Options, Resultat, collecter, ecrire_rapport, generer_tout, selectionner_communes
+from clause_kit.batch import (
+    Options,
+    Resultat,
+    collecter,
+    ecrire_rapport,
+    generer_tout,
+    reperer_doublons,
+    selectionner_communes,
+)
 from clause_kit.calcul import calculer
 from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
@@ -114,6 +122,7 @@ def generer(
     """
     fichiers, absents = collecter(list(chemins))
     fichiers = selectionner_communes(fichiers, communes)
+    fichiers, doublons = reperer_doublons(fichiers)
     if pdf:
         try:
             trouver_soffice()
@@ -122,7 +131,7 @@ def generer(
     if not fichiers and not absents:
         _echouer(ErreurSortie("aucun fichier de marché (.yaml) trouvé" + (" pour ces communes" if communes else "")))
     options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive)
-    resultats: list[Resultat] = list(absents)
+    resultats: list[Resultat] = [*absents, *doublons]
     try:
         with _barre(len(fichiers)) as avancer:
 

@@ -134,6 +134,7 @@ class DossierEnCours:
     construit: DossierConstruit
     temporaire: Path
     cible: Path
+    force: bool = False
 
 
 def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) -> DossierEnCours:
@@ -149,7 +150,7 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
         temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({err.strerror})") from err
-    en_cours = DossierEnCours(construit, temporaire, cible)
+    en_cours = DossierEnCours(construit, temporaire, cible, force)
     try:
         for rendue in construit.pieces:
             (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
@@ -174,7 +175,7 @@ def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
         (temporaire / "manifest.json").write_text(contenu, encoding="utf-8")
         if archive:
             _archiver(temporaire, en_cours.cible.name)
-        _remplacer(temporaire, en_cours.cible)
+        _remplacer(temporaire, en_cours.cible, en_cours.force)
     except BaseException:
         abandonner(en_cours)
         raise
@@ -213,10 +214,12 @@ def ecrire(
     return finaliser(en_cours, archive=archive)
 
 
-def _remplacer(temporaire: Path, cible: Path) -> None:
+def _remplacer(temporaire: Path, cible: Path, force: bool) -> None:
     """Put the new dossier in place; an old one is moved aside first and removed only afterwards."""
     ancien = None
     if cible.exists():
+        if not force:  # another run (or process) wrote it since preparer() checked
+            raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
         ancien = cible.with_name(f".{cible.name}.ancien-{os.getpid()}")
         os.replace(cible, ancien)
     try:

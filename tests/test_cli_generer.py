@@ -182,3 +182,28 @@ def test_exemples_du_depot_par_le_readme(tmp_path: Path) -> None:
         [p for p in (RACINE / "dossiers").rglob("*.yaml") if not p.name.startswith("_")]
     )
     shutil.rmtree(sortie)
+
+
+def test_deux_marches_pour_le_meme_dossier(tmp_path: Path) -> None:
+    entrees = tmp_path / "entrees"
+    entrees.mkdir()
+    (entrees / "a.yaml").write_text(contrat("X-1", "Cassis", "Premier"), encoding="utf-8")
+    (entrees / "b.yaml").write_text(contrat("x 1", "Cassis", "Second"), encoding="utf-8")
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(entrees), "-o", str(sortie), "-j", "2", "--force")
+    assert resultat.exit_code == 1
+    assert "b.yaml : même dossier de sortie cassis/x-1 que" in resultat.output
+    manifeste = json.loads((sortie / "cassis" / "x-1" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["source"]["fichier"] == "a.yaml"
+
+
+def test_barre_de_progression_seulement_sur_un_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clause_kit import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with cli._barre(100) as avancer:
+        avancer(10)  # a no-op: nothing is drawn when stderr is not a terminal
+    assert avancer.__name__ == "<lambda>"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with cli._barre(100) as avancer:
+        assert avancer.__self__.length == 100  # type: ignore[attr-defined]
