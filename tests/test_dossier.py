@@ -174,3 +174,25 @@ def test_pieces_converties_par_libreoffice(dossiers_exemples: dict, tmp_path: Pa
         assert len(lecteur.pages) >= 1
         assert reference in texte, pdf.name
         assert "{{" not in texte and "{%" not in texte
+
+
+@pytest.mark.parametrize("regime", ["ccp", "cmp2006"])
+@pytest.mark.parametrize("articles", ["article_14: {pourcentage: 5}", "article_53: {ponderation: 10}", "both"])
+def test_chaque_dossier_cite_les_deux_fondements_du_regime(tmp_path: Path, regime: str, articles: str) -> None:
+    """Whatever the clauses chosen, the RC says on which legal basis insertion is (or is not) used."""
+    bloc = (
+        "  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n" if articles == "both" else f"  {articles}\n"
+    )
+    fichier = ecrire_contrat(
+        tmp_path,
+        "acheteur: {nom: Commune de Gémenos, commune: Gémenos}\n"
+        "marche: {reference: G-7, objet: Entretien des espaces verts, type: services, montant_ht: 240000}\n"
+        f"insertion:\n  regime: {regime}\n{bloc}",
+    )
+    tout = "\n".join(texte_docx(p.contenu) for p in construire(fichier, aujourd_hui=JOUR).pieces)
+    if regime == "ccp":
+        assert "L. 2112-2" in tout and "R. 2152-7" in tout
+        assert "code des marchés publics" not in tout
+    else:
+        assert "article 14 du code des marchés publics" in tout and "article 53 du code des marchés publics" in tout
+        assert "code de la commande publique" not in tout and "L. 2112-2" not in tout
