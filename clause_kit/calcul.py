@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from clause_kit.chargement import Parametres
 from clause_kit.droit import libelle_procedure
@@ -53,6 +54,8 @@ class HeuresLot:
     pourcentage: Decimal | None = None
     taux_main_oeuvre: Decimal | None = None
     cout_horaire: Decimal | None = None
+    #: For "repartition": (hours shared out, hours set for the contract, sum of the sharing lots' amounts).
+    repartition: tuple[int, int, Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,12 +193,13 @@ def _heures_des_lots(consultation: Consultation, p: dict, choix: list[str]) -> l
         brut = (
             heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
         )
-        commun = dict(
-            heures_formule=brut,
-            pourcentage=params.pourcentage,
-            taux_main_oeuvre=taux if brut is not None else None,
-            cout_horaire=cout if brut is not None else None,
-        )
+        # The formula's inputs are shown only when the formula could be applied.
+        commun: dict[str, Any] = {
+            "heures_formule": brut,
+            "pourcentage": params.pourcentage,
+            "taux_main_oeuvre": taux if brut is not None else None,
+            "cout_horaire": cout if brut is not None else None,
+        }
         if brut is not None:
             _noter_defauts(params, marche.type, taux, cout, choix)
         fixe_sur_le_lot = propre is not None and propre.heures is not None
@@ -224,9 +228,13 @@ def _repartir(
             ("insertion", "article_14", "heures"),
             f"les heures fixées lot par lot ({deja}) dépassent les heures du marché ({global14.heures})",
         )
-    parts = repartir_prorata(reste, [lot.montant_ht for _, lot in a_repartir])
+    montants = [lot.montant_ht for _, lot in a_repartir]
+    parts = repartir_prorata(reste, montants)
+    detail = (reste, global14.heures, sum(montants, Decimal(0)))
     for (position, lot), heures in zip(a_repartir, parts, strict=True):
-        resultat[position] = HeuresLot(lot.numero, lot.intitule, lot.montant_ht, heures, "repartition")
+        resultat[position] = HeuresLot(
+            lot.numero, lot.intitule, lot.montant_ht, heures, "repartition", repartition=detail
+        )
     choix.append(f"{reste} heures fixées pour le marché, réparties entre les lots au prorata de leur montant")
 
 

@@ -3,7 +3,8 @@
 A commune folder (``dossiers/aubagne/``) may hold one ``_commune.yaml`` with the values every
 contract of the folder shares: buyer, facilitator, publics, penalties, hourly cost... A
 contract inherits them and may override any of them. Mappings merge key by key; a list or a
-value given by the contract replaces the default whole, and so does its ``penalite`` block.
+value given by the contract replaces the default whole, and so do its ``facilitateur`` and
+``penalite`` blocks (a person's contact details are never mixed with another's).
 The ``article_14`` and ``article_53`` blocks of the defaults only complete a contract that has
 that block itself: a default hourly cost must never switch on an execution condition the contract did not ask for.
 """
@@ -27,7 +28,8 @@ Origines = dict[Chemin, tuple[str, int]]
 _BLOCS_CONDITIONNELS = {("insertion", "article_14"), ("insertion", "article_53")}
 # Blocks whose keys are alternatives: the contract's block replaces the default one whole
 # (a default multiple of the SMIC plus the contract's fixed amount would be both at once).
-_BLOCS_ENTIERS = {("insertion", "penalite")}
+# The same for the facilitator: a person's phone number must not be mixed with another's name.
+_BLOCS_ENTIERS = {("insertion", "penalite"), ("facilitateur",)}
 
 
 def trouver_defauts(contrat: Path) -> Path | None:

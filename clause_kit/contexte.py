@@ -13,7 +13,7 @@ from typing import Any
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, HeuresLot
 from clause_kit.chargement import Parametres
-from clause_kit.droit import REFERENCES, TYPES_LIBELLES, libelle_ccag, libelle_procedure
+from clause_kit.droit import REFERENCES, TYPES_LIBELLES, libelle_ccag, libelle_procedure, reference_ponderation
 from clause_kit.formats import (
     date_fr,
     formater_siret,
@@ -40,7 +40,7 @@ def construire_contexte(
         "marche": _marche(consultation, chiffres),
         "lots": [_lot(lot, consultation, chiffres) for lot in chiffres.lots],
         "insertion": _insertion(consultation, chiffres, parametres),
-        "droit": _droit(consultation.marche.type, regime),
+        "droit": _droit(consultation.marche.type, regime, chiffres.procedure),
     }
 
 
@@ -99,7 +99,8 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres) -> dict
     return {
         "numero": numero,
         "intitule": lot.intitule,
-        "designation": f"Lot n° {numero} : {lot.intitule}" if numero else consultation.marche.objet,
+        # An en dash, not a colon: designations are often followed by ": N heures".
+        "designation": f"Lot n°\u00a0{numero} – {lot.intitule}" if numero else consultation.marche.objet,
         "montant_ht": montant(lot.montant_ht),
         "montant_ht_lettres": montant_en_lettres(lot.montant_ht),
         "clause": lot.heures > 0,
@@ -136,8 +137,15 @@ def _texte_calcul(lot: HeuresLot) -> str:
     if lot.origine == "fixe":
         texte = f"nombre d'heures fixé par l'acheteur : {nombre(lot.heures)} heures"
         return f"{texte} (à titre indicatif, la formule donne {formule})" if formule else texte
-    if lot.origine == "repartition":
-        return f"{nombre(lot.heures)} heures, part du nombre d'heures fixé pour le marché, au prorata du montant du lot"
+    if lot.origine == "repartition" and lot.repartition is not None:
+        reste, total_marche, base = lot.repartition
+        deduction = "" if reste == total_marche else ", moins les heures des lots qui ont les leurs"
+        exactes = nombre(Decimal(reste) * lot.montant_ht / base, 2)
+        return (
+            f"{nombre(reste)} heures à répartir ({nombre(total_marche)} heures fixées pour le marché{deduction}) × "
+            f"{montant(lot.montant_ht)} ÷ {montant(base)} = {exactes} heures, "
+            f"arrondies à {nombre(lot.heures)} heures (le total des lots est exact)"
+        )
     return "pas d'heures d'insertion sur ce lot"
 
 
@@ -190,7 +198,7 @@ def _decimales(valeur: Decimal) -> int:
     return 0 if valeur == valeur.to_integral_value() else max(0, -valeur.normalize().as_tuple().exponent)  # type: ignore[operator]
 
 
-def _droit(type_marche: str, regime: str) -> dict[str, str]:
+def _droit(type_marche: str, regime: str, procedure: str) -> dict[str, str]:
     ref = REFERENCES[regime]
     clause_ccag = (
         f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
@@ -199,6 +207,6 @@ def _droit(type_marche: str, regime: str) -> dict[str, str]:
         "code": ref.code,
         "condition_execution": ref.condition_execution,
         "critere_insertion": ref.critere_insertion,
-        "ponderation": ref.ponderation,
+        "ponderation": reference_ponderation(regime, procedure),
         "clause_ccag": clause_ccag,
     }

@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["REFERENCES", "Reference", "Regime", "TypeMarche", "libelle_ccag", "libelle_procedure"]
+__all__ = [
+    "REFERENCES",
+    "Reference",
+    "Regime",
+    "TypeMarche",
+    "libelle_ccag",
+    "libelle_procedure",
+    "reference_ponderation",
+]
 
 Regime = Literal["ccp", "cmp2006"]
 TypeMarche = Literal["travaux", "services", "fournitures"]
@@ -25,6 +33,8 @@ class Reference:
     condition_execution: str
     critere_insertion: str
     ponderation: str
+    #: Weighting rule in a procédure adaptée, where R. 2152-12 (formalised procedures) does not apply.
+    ponderation_adaptee: str
     #: CCAG article on the insertion clause; empty when the CCAG of that regime has none.
     article_ccag_insertion: str
 
@@ -33,8 +43,9 @@ REFERENCES: dict[str, Reference] = {
     "ccp": Reference(
         code="code de la commande publique",
         condition_execution="articles L. 2112-2 et L. 2112-3 du code de la commande publique",
-        critere_insertion="articles L. 2152-7 et R. 2152-7 (2°, a) du code de la commande publique",
+        critere_insertion="article L. 2152-7 et a) du 2° de l'article R. 2152-7 du code de la commande publique",
         ponderation="articles R. 2152-11 et R. 2152-12 du code de la commande publique",
+        ponderation_adaptee="article R. 2152-11 du code de la commande publique",
         article_ccag_insertion="article 16.1",
     ),
     "cmp2006": Reference(
@@ -42,6 +53,7 @@ REFERENCES: dict[str, Reference] = {
         condition_execution="article 14 du code des marchés publics",
         critere_insertion="article 53 du code des marchés publics",
         ponderation="article 53-II du code des marchés publics",
+        ponderation_adaptee="article 53-II du code des marchés publics",
         article_ccag_insertion="",
     ),
 }
@@ -75,6 +87,12 @@ TYPES_LIBELLES: dict[str, str] = {
 def libelle_ccag(type_marche: str, regime: str) -> str:
     """Name of the CCAG a contract of this type refers to under this regime."""
     return _CCAG[(type_marche, regime)]
+
+
+def reference_ponderation(regime: str, procedure: str) -> str:
+    """Where the weighting of criteria comes from: R. 2152-12 binds formalised procedures only."""
+    ref = REFERENCES[regime]
+    return ref.ponderation_adaptee if procedure == "adaptee" else ref.ponderation
 
 
 def libelle_procedure(code: str) -> str:

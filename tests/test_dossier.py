@@ -54,6 +54,7 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
         chiffres = construit.chiffres
         permis = {nombre(chiffres.heures_total), nombre(chiffres.heures_par_etp)}
         permis |= {nombre(lot.heures) for lot in chiffres.lots}
+        permis |= {nombre(lot.repartition[0]) for lot in chiffres.lots if lot.repartition}  # hours shared out
         pieces_avec_total = 0
         for piece in construit.pieces:
             texte = texte_docx(piece.contenu)
