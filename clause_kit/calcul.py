@@ -86,6 +86,8 @@ class Chiffres:
     sous_criteres: list[Critere]
     #: Human-readable French lines: each default or rule applied.
     choix: list[str] = field(default_factory=list)
+    #: Things the buyer should check before publishing (not errors: the dossier is still produced).
+    avertissements: list[str] = field(default_factory=list)
 
 
 def heures_formule(
@@ -124,6 +126,7 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
     p = parametres.brut
     insertion = consultation.insertion
     choix: list[str] = []
+    avertissements: list[str] = []
     heures_par_etp = insertion.heures_par_etp or int(p["heures_par_etp"])
     if insertion.heures_par_etp is None:
         choix.append(f"1 ETP = {heures_par_etp} heures (valeur par défaut, durée annuelle légale du travail)")
@@ -135,9 +138,14 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
     if consultation.marche.procedure is None:
         choix.append(f"procédure : {libelle_procedure(procedure)} (valeur par défaut)")
     if consultation.marche.cpv and not cpv_valide(consultation.marche.cpv):
-        choix.append(
-            f"attention : le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; "
-            "vérifiez le code"
+        avertissements.append(
+            f"le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; vérifiez le code"
+        )
+    f = consultation.facilitateur
+    if f is None or not (f.telephone or f.courriel or f.adresse):
+        avertissements.append(
+            "aucune coordonnée de facilitateur (téléphone, courriel ou adresse) : les pièces renvoient au "
+            "facilitateur désigné par l'acheteur, alors qu'une clause d'insertion doit donner son contact"
         )
     publics = list(insertion.publics or p["publics_defaut"])
     if insertion.publics is None:
@@ -156,6 +164,7 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
         criteres=criteres,
         sous_criteres=sous_criteres,
         choix=choix,
+        avertissements=avertissements,
     )
 
 

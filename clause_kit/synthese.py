@@ -9,7 +9,7 @@ from typing import Any
 from clause_kit.calcul import Chiffres
 from clause_kit.chargement import chemin_texte
 from clause_kit.communes import Origines
-from clause_kit.droit import REFERENCES, libelle_ccag
+from clause_kit.droit import REFERENCES, libelle_ccag, reference_ponderation
 from clause_kit.formats import montant, nombre, pourcentage
 from clause_kit.modele import Consultation
 
@@ -40,7 +40,7 @@ def synthese(
         if ref.article_ccag_insertion:
             references.append(f"{ref.article_ccag_insertion} du {libelle_ccag(marche.type, insertion.regime)}")
     if insertion.article_53 is not None:
-        references += [ref.critere_insertion, ref.ponderation]
+        references += [ref.critere_insertion, reference_ponderation(insertion.regime, chiffres.procedure)]
     return {
         "reference": marche.reference,
         "objet": marche.objet,
@@ -75,6 +75,7 @@ def synthese(
         "publics": chiffres.publics,
         "references_juridiques": references,
         "choix": chiffres.choix,
+        "avertissements": chiffres.avertissements,
         "valeurs_communes": str(defauts) if defauts else None,
         "origines": origines_des_valeurs(origines or {}),
     }
@@ -115,6 +116,9 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         communes = [c for c, o in donnees["origines"].items() if o.startswith(donnees["valeurs_communes"] + ":")]
         lignes.append(f"  Valeurs communes reprises de {donnees['valeurs_communes']} :")
         lignes += [f"    - {c} (ligne {donnees['origines'][c].rsplit(':', 1)[1]})" for c in communes]
+    if donnees["avertissements"]:
+        lignes.append("  Avertissements :")
+        lignes += [f"    ! {a}" for a in donnees["avertissements"]]
     if donnees["choix"]:
         lignes.append("  Choix appliqués :")
         lignes += [f"    - {c}" for c in donnees["choix"]]

@@ -92,3 +92,19 @@ def test_python_m_clause_kit_sans_trace_sur_erreur() -> None:
     assert processus.returncode == 1
     assert "Traceback" not in processus.stderr
     assert "UTF-8" in processus.stderr
+
+
+def test_avertissements_facilitateur_et_cpv(tmp_path: Path) -> None:
+    fichier = tmp_path / "avertir.yaml"
+    fichier.write_text(
+        "acheteur: {nom: X, commune: Y}\n"
+        "marche: {reference: R1, objet: O, type: travaux, montant_ht: 100000, cpv: 45000000-8}\n"
+        "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
+        encoding="utf-8",
+    )
+    donnees = json.loads(CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"]).output)
+    assert any("facilitateur" in a for a in donnees["avertissements"])
+    assert any("45000000-8" in a for a in donnees["avertissements"])
+    # procédure adaptée by default: R. 2152-12 (formalised procedures) is not cited
+    assert "article R. 2152-11 du code de la commande publique" in donnees["references_juridiques"]
+    assert not any("R. 2152-12" in r for r in donnees["references_juridiques"])
