@@ -22,7 +22,7 @@ from pathlib import Path
 from clause_kit.chargement import lire_avec_defauts
 from clause_kit.communes import NOM_DEFAUTS
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
-from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
+from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation, raison_systeme
 from clause_kit.formats import slug
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "collecter",
     "ecrire_rapport",
     "generer_tout",
+    "preparer_sortie",
     "reperer_doublons",
     "selectionner_communes",
     "traiter_paquet",
@@ -149,7 +150,7 @@ def _cible(fichier: Path) -> tuple[str, str] | None:
         acheteur, marche = donnees.get("acheteur"), donnees.get("marche")
         if isinstance(acheteur, dict) and isinstance(marche, dict):
             return slug(str(acheteur["commune"])), slug(str(marche["reference"]))
-    except (ClauseKitError, ValueError, KeyError):
+    except Exception:  # noqa: BLE001 - any problem is reported by the worker that builds this file
         pass
     return None
 
@@ -211,6 +212,9 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
         dossier = preparer(construit, options.sortie, force=options.force)
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
+        return resultat, None
+    except Exception as err:  # noqa: BLE001 - a bug on one contract must not sink the whole batch
+        resultat.message = f"{fichier} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"
         return resultat, None
     finally:
         resultat.duree_s = time.perf_counter() - debut
@@ -277,7 +281,7 @@ def _executer(paquets: list[list[Path]], options: Options, jobs: int) -> Iterato
 
 def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]:
     """Write ``rapport-generation.json`` and ``.csv`` beside the dossiers (atomically)."""
-    sortie.mkdir(parents=True, exist_ok=True)
+    preparer_sortie(sortie)
     lignes = [asdict(r) | {"duree_s": round(r.duree_s, 3)} for r in resultats]
     json_ = sortie / "rapport-generation.json"
     csv_ = sortie / "rapport-generation.csv"
@@ -295,6 +299,16 @@ def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]
     return json_, csv_
 
 
+def preparer_sortie(sortie: Path) -> None:
+    """Create the output folder, or say in French why it cannot be."""
+    if sortie.exists() and not sortie.is_dir():
+        raise ErreurSortie(f"{sortie} est un fichier : indiquez un dossier de sortie")
+    try:
+        sortie.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ErreurSortie(f"impossible de créer le dossier de sortie {sortie} ({raison_systeme(err)})") from err
+
+
 def _ecrire_atomique(chemin: Path, texte: str) -> None:
     temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
     try:
@@ -302,4 +316,4 @@ def _ecrire_atomique(chemin: Path, texte: str) -> None:
         os.replace(temporaire, chemin)
     except OSError as err:
         temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"impossible d'écrire {chemin} ({err.strerror})") from err
+        raise ErreurSortie(f"impossible d'écrire {chemin} ({raison_systeme(err)})") from err

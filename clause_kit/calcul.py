@@ -132,6 +132,12 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
         choix.append(f"1 ETP = {heures_par_etp} heures (valeur par défaut, durée annuelle légale du travail)")
     lots = _heures_des_lots(consultation, p, choix)
     total = sum(lot.heures for lot in lots)
+    if total == 0 and insertion.article_53 is None:
+        raise ErreurCalcul(
+            ("insertion", "article_14") if insertion.article_14 is not None else ("insertion",),
+            "la clause ne donne aucune heure d'insertion (0 heure) et il n'y a pas d'article_53 : "
+            "le dossier ne comporterait aucune clause",
+        )
     penalite, multiple = _penalite(consultation, p, choix)
     criteres, sous_criteres = _criteres(consultation, p, choix)
     procedure = consultation.marche.procedure or p["procedure"]
@@ -176,53 +182,67 @@ def _lots_effectifs(consultation: Consultation) -> list[tuple[Chemin, Lot]]:
     return [(("marche",), implicite)]
 
 
-def _heures_des_lots(consultation: Consultation, p: dict, choix: list[str]) -> list[HeuresLot]:
+def _heures_des_lots(consultation: Consultation, p: dict[str, Any], choix: list[str]) -> list[HeuresLot]:
     insertion, marche = consultation.insertion, consultation.marche
     global14 = insertion.article_14
     article14_actif = global14 is not None or any(lot.insertion for lot in marche.lots or [])
     resultat: list[HeuresLot | None] = []
     a_repartir: list[tuple[int, Lot]] = []
-    defauts_type = p["par_type"][marche.type]
-    for position, (_chemin, lot) in enumerate(_lots_effectifs(consultation)):
+    for position, (chemin, lot) in enumerate(_lots_effectifs(consultation)):
         numero = lot.numero if marche.lots else None
         if not article14_actif:
             resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
             continue
-        propre = lot.insertion
-        params = _fusionner(global14, propre)
-        if params.heures is None and params.pourcentage is None:
-            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
-            continue
-        taux = (
-            params.taux_main_oeuvre
-            if params.taux_main_oeuvre is not None
-            else Decimal(str(defauts_type["taux_main_oeuvre"]))
-        )
-        cout = params.cout_horaire if params.cout_horaire is not None else Decimal(str(defauts_type["cout_horaire"]))
-        brut = (
-            heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
-        )
-        # The formula's inputs are shown only when the formula could be applied.
-        commun: dict[str, Any] = {
-            "heures_formule": brut,
-            "pourcentage": params.pourcentage,
-            "taux_main_oeuvre": taux if brut is not None else None,
-            "cout_horaire": cout if brut is not None else None,
-        }
-        if brut is not None:
-            _noter_defauts(params, marche.type, taux, cout, choix)
-        fixe_sur_le_lot = propre is not None and propre.heures is not None
-        if params.heures is not None and (fixe_sur_le_lot or not marche.lots):
-            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, params.heures, "fixe", **commun))
-        elif params.heures is not None and not (propre and propre.pourcentage is not None):
+        heures = _heures_d_un_lot(consultation, chemin, lot, p["par_type"][marche.type], choix)
+        if heures is None:  # its share of the contract-wide hours, known once all lots are seen
             a_repartir.append((position, lot))
-            resultat.append(None)
-        else:
-            assert brut is not None
-            resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, arrondir_heures(brut), "formule", **commun))
+        resultat.append(heures)
     if a_repartir:
         _repartir(resultat, a_repartir, global14, choix)
     return [lot for lot in resultat if lot is not None]
+
+
+def _heures_d_un_lot(
+    consultation: Consultation, chemin: Chemin, lot: Lot, defauts_type: dict[str, Any], choix: list[str]
+) -> HeuresLot | None:
+    """The hours of one lot, or None when the lot takes a pro rata share of the contract's hours."""
+    marche = consultation.marche
+    numero = lot.numero if marche.lots else None
+    propre = lot.insertion
+    params = _fusionner(consultation.insertion.article_14, propre)
+    if params.heures is None and params.pourcentage is None:
+        return HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune")
+    fixe_sur_le_lot = propre is not None and propre.heures is not None
+    # A lot that gives its own formula parameters asks for its own formula: never ignore them.
+    formule_du_lot = propre is not None and not fixe_sur_le_lot and propre.model_dump(exclude_none=True) != {}
+    if formule_du_lot and params.pourcentage is None:
+        raise ErreurCalcul(
+            (*chemin, "insertion"),
+            "ce lot donne ses propres paramètres sans pourcentage d'insertion : ajoutez pourcentage "
+            "(heures calculées pour ce lot) ou heures",
+        )
+    taux = (
+        params.taux_main_oeuvre
+        if params.taux_main_oeuvre is not None
+        else Decimal(str(defauts_type["taux_main_oeuvre"]))
+    )
+    cout = params.cout_horaire if params.cout_horaire is not None else Decimal(str(defauts_type["cout_horaire"]))
+    brut = heures_formule(lot.montant_ht, taux, params.pourcentage, cout) if params.pourcentage is not None else None
+    # The formula's inputs are shown only when the formula could be applied.
+    commun: dict[str, Any] = {
+        "heures_formule": brut,
+        "pourcentage": params.pourcentage,
+        "taux_main_oeuvre": taux if brut is not None else None,
+        "cout_horaire": cout if brut is not None else None,
+    }
+    if brut is not None:
+        _noter_defauts(params, marche.type, taux, cout, choix)
+    if params.heures is not None and (fixe_sur_le_lot or not marche.lots):
+        return HeuresLot(numero, lot.intitule, lot.montant_ht, params.heures, "fixe", **commun)
+    if params.heures is not None and not formule_du_lot:
+        return None
+    assert brut is not None
+    return HeuresLot(numero, lot.intitule, lot.montant_ht, arrondir_heures(brut), "formule", **commun)
 
 
 def _repartir(

@@ -23,7 +23,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from clause_kit.communes import Origines, fusionner, trouver_defauts
-from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme
+from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme, raison_systeme
 from clause_kit.modele import Chemin, Consultation, verifier_coherence
 
 __all__ = [
@@ -95,7 +95,7 @@ class _ProblemeYaml(Exception):
         self.ligne, self.message = ligne, message
 
 
-def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
+def lire_yaml(chemin: Path, *, vide_permis: bool = False) -> tuple[dict[str, Any], Lignes]:
     """Read one YAML mapping and the line of each key; raise ``ErreursValidation`` on unreadable input."""
     nom = str(chemin)
     try:
@@ -104,6 +104,8 @@ def lire_yaml(chemin: Path) -> tuple[dict[str, Any], Lignes]:
         noeud = _composer(texte)
     except _ProblemeYaml as err:
         raise ErreursValidation([Probleme(nom, err.ligne, "", err.message)]) from err
+    if noeud is None and vide_permis:
+        return {}, {(): 1}
     if noeud is None:
         raise ErreursValidation([Probleme(nom, None, "", "fichier vide : une description de marché est attendue")])
     if not isinstance(noeud, MappingNode):
@@ -150,7 +152,7 @@ def _lire_octets(chemin: Path) -> bytes:
     except IsADirectoryError as err:
         raise _ProblemeYaml(None, "c'est un dossier, pas un fichier YAML") from err
     except OSError as err:
-        raise _ProblemeYaml(None, f"lecture impossible ({err.strerror})") from err
+        raise _ProblemeYaml(None, f"lecture impossible ({raison_systeme(err)})") from err
 
 
 def _decoder(brut: bytes) -> str:
@@ -166,8 +168,29 @@ def _decoder(brut: bytes) -> str:
     return texte
 
 
+#: A contract description is a handful of levels deep; anything deeper is not one, and would
+#: exhaust Python's recursion when the YAML tree is built.
+PROFONDEUR_MAX = 20
+
+
+def _verifier_profondeur(texte: str) -> None:
+    """Walk the YAML events (PyYAML's parser is not recursive) and refuse a too deep structure."""
+    profondeur = 0
+    for evenement in yaml.parse(texte, Loader=_ChargeurSansAlias):
+        if isinstance(evenement, yaml.CollectionStartEvent):
+            profondeur += 1
+            if profondeur > PROFONDEUR_MAX:
+                marque = evenement.start_mark
+                raise _ProblemeYaml(
+                    marque.line + 1 if marque else None, f"structure trop imbriquée (plus de {PROFONDEUR_MAX} niveaux)"
+                )
+        elif isinstance(evenement, yaml.CollectionEndEvent):
+            profondeur -= 1
+
+
 def _composer(texte: str) -> Node | None:
     try:
+        _verifier_profondeur(texte)
         # The reader checks characters as soon as the loader is built: keep it inside the try.
         chargeur = _ChargeurSansAlias(texte)
         try:
@@ -199,6 +222,21 @@ _YAML_FR = {
     "expected <block end>, but found '-'": "tiret de liste mal indenté",
     "did not find expected key": "clé attendue (indentation incorrecte ?)",
     "found duplicate anchor": "ancre YAML en double",
+    "expected <block end>, but found": (
+        "indentation incohérente (clé décalée ?) ou apostrophe dans un texte entre apostrophes "
+        "(mettez ce texte entre guillemets doubles)"
+    ),
+    "that cannot start any token": "caractère interdit en début de valeur (mettez le texte entre guillemets)",
+    "found unknown escape character": (
+        "séquence « \\ » inconnue dans un texte entre guillemets doubles (utilisez des apostrophes)"
+    ),
+    "expected ',' or ']'": "liste entre crochets mal fermée (virgule ou « ] » attendu)",
+    "expected ',' or '}'": "bloc entre accolades mal fermé (virgule ou « } » attendu)",
+    "but found another document": "plusieurs documents YAML (---) : un seul marché par fichier",
+    "found incompatible YAML document": "version de YAML non prise en charge",
+    "while scanning a quoted scalar": "guillemet non fermé",
+    "found unexpected ':'": "« : » inattendu (mettez le texte entre guillemets)",
+    "expected a comment or a line break": "texte inattendu après une valeur entre guillemets",
 }
 
 
@@ -206,7 +244,7 @@ def _traduire_yaml(probleme: str) -> str:
     for anglais, francais in _YAML_FR.items():
         if anglais in probleme:
             return francais
-    return probleme
+    return f"structure non reconnue (détail technique : {probleme})"
 
 
 def _parcourir(noeud: Node, chemin: Chemin) -> Iterator[tuple[Chemin, int, str]]:
@@ -268,7 +306,7 @@ def lire_avec_defauts(chemin: Path) -> tuple[dict[str, Any], Origines, Path | No
     defauts = trouver_defauts(chemin)
     if defauts is None:
         return donnees, origines, None
-    donnees_defauts, lignes_defauts = lire_yaml(defauts)
+    donnees_defauts, lignes_defauts = lire_yaml(defauts, vide_permis=True)
     origines_defauts: Origines = {c: (str(defauts), ligne) for c, ligne in lignes_defauts.items()}
     fusion, origines = fusionner(donnees_defauts, origines_defauts, donnees, origines)
     return fusion, origines, defauts
@@ -322,6 +360,8 @@ def _message_fr(erreur: Any, chemin: Chemin) -> str:
     if genre in ("value_error", "assertion_error"):
         return str(ctx.get("error", erreur["msg"]))
     if genre == "literal_error":
+        if not isinstance(erreur.get("input"), str):
+            return "texte attendu : " + ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         return _valeur_inconnue(erreur.get("input"), str(ctx.get("expected", "")))
     modele = _MESSAGES.get(genre)
     if modele is None:
@@ -343,7 +383,7 @@ _MESSAGES = {
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (pas de décimales)",
     "decimal_type": "nombre attendu",
-    "decimal_parsing": "nombre attendu (ex. 1250000 ou 35.50, sans espace ni symbole €)",
+    "decimal_parsing": "nombre attendu (ex. 1250000 ou 35.5 : sans espace, sans symbole € ni %)",
     "decimal_max_places": "au plus {decimal_places} décimales",
     "greater_than": "doit être supérieur à {gt}",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
@@ -359,6 +399,7 @@ _MESSAGES = {
     "model_type": "bloc de clés attendu (ex. « cle: valeur » sur les lignes suivantes, indentées)",
     "dict_type": "bloc de clés attendu",
     "too_short": "au moins {min_length} élément(s) attendu(s)",
+    "too_long": "au plus {max_length} éléments",
     "finite_number": "nombre fini attendu",
 }
 

@@ -23,11 +23,13 @@ from clause_kit.batch import (
     collecter,
     ecrire_rapport,
     generer_tout,
+    preparer_sortie,
     reperer_doublons,
     selectionner_communes,
 )
 from clause_kit.calcul import calculer
 from clause_kit.chargement import charger_detail, charger_parametres
+from clause_kit.cli_fr import GroupeFr
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
 from clause_kit.pdf import trouver_soffice
 from clause_kit.resume import tableau_resume
@@ -46,21 +48,22 @@ def _echouer(err: ClauseKitError) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="clause-kit", message="%(prog)s %(version)s")
+@click.group(cls=GroupeFr, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="clause-kit", message="%(prog)s %(version)s", help="Afficher la version et quitter."
+)
 def main() -> None:
     """clause-kit : clauses d'insertion dans les marchés publics, du fichier YAML au dossier de consultation."""
 
 
 @main.command()
-@click.argument("fichier", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("fichier", type=click.Path(path_type=Path), metavar="FICHIER.yaml")
 @click.option(
     "--format",
     "format_",
     type=click.Choice(["texte", "json"]),
     default="texte",
-    show_default=True,
-    help="Présentation du résultat.",
+    help="Présentation du résultat : texte (par défaut) ou json.",
 )
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
@@ -77,13 +80,13 @@ def verifier(fichier: Path, format_: str) -> None:
 
 
 @main.command()
-@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CHEMIN...")
 @click.option(
     "-o",
     "--sortie",
-    type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Dossier où écrire SORTIE/<commune>/<reference>/.",
+    type=click.Path(path_type=Path),
+    metavar="SORTIE",
+    help="Obligatoire : dossier où écrire SORTIE/<commune>/<reference>/.",
 )
 @click.option("--force", is_flag=True, help="Remplacer un dossier déjà généré.")
 @click.option(
@@ -94,7 +97,8 @@ def verifier(fichier: Path, format_: str) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processus en parallèle (par défaut : nombre de cœurs).",
+    metavar="N",
+    help="Processus en parallèle, au moins 1 (par défaut : nombre de cœurs).",
 )
 @click.option(
     "--pdf", is_flag=True, help="Ajouter dossier.pdf (toutes les pièces, avec signets) ; requiert LibreOffice."
@@ -104,11 +108,12 @@ def verifier(fichier: Path, format_: str) -> None:
     "--modeles",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     default=None,
+    metavar="DOSSIER",
     help="Dossier des modèles Word (par défaut : modeles/ du projet).",
 )
 def generer(
     chemins: tuple[Path, ...],
-    sortie: Path,
+    sortie: Path | None,
     force: bool,
     communes: tuple[str, ...],
     jobs: int | None,
@@ -118,8 +123,10 @@ def generer(
 ) -> None:
     """Génère le dossier de consultation clausé de chaque marché.
 
-    CHEMINS : fichiers YAML ou dossiers (tous les .yaml en dessous, sauf _commune.yaml).
+    CHEMIN : fichiers YAML ou dossiers (tous les .yaml en dessous, sauf _commune.yaml).
     """
+    if sortie is None:  # checked here rather than by click, whose "[required]" is not translatable
+        raise click.UsageError("option obligatoire manquante : -o / --sortie")
     fichiers, absents = collecter(list(chemins))
     fichiers = selectionner_communes(fichiers, communes)
     fichiers, doublons = reperer_doublons(fichiers)
@@ -130,6 +137,10 @@ def generer(
             _echouer(err)
     if not fichiers and not absents:
         _echouer(ErreurSortie("aucun fichier de marché (.yaml) trouvé" + (" pour ces communes" if communes else "")))
+    try:
+        preparer_sortie(sortie)
+    except ClauseKitError as err:
+        _echouer(err)
     options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive)
     resultats: list[Resultat] = [*absents, *doublons]
     try:

@@ -24,7 +24,7 @@ from clause_kit import __version__
 from clause_kit.calcul import Chiffres, calculer
 from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.contexte import construire_contexte
-from clause_kit.erreurs import ErreurSortie
+from clause_kit.erreurs import ErreurSortie, raison_systeme
 from clause_kit.formats import slug
 from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
@@ -149,7 +149,7 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
         cible.parent.mkdir(parents=True, exist_ok=True)
         temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
     except OSError as err:
-        raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({err.strerror})") from err
+        raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({raison_systeme(err)})") from err
     en_cours = DossierEnCours(construit, temporaire, cible, force)
     try:
         for rendue in construit.pieces:
@@ -227,7 +227,7 @@ def _remplacer(temporaire: Path, cible: Path, force: bool) -> None:
     except OSError as err:
         if ancien is not None:
             os.replace(ancien, cible)
-        raise ErreurSortie(f"impossible de mettre en place {cible} ({err.strerror})") from err
+        raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
     if ancien is not None:
         shutil.rmtree(ancien, ignore_errors=True)
 

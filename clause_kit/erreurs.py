@@ -9,6 +9,7 @@ the field, the template or the variable concerned.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "ErreurSortie",
     "ErreursValidation",
     "Probleme",
+    "raison_systeme",
 ]
 
 
@@ -63,3 +65,22 @@ class ErreurSortie(ClauseKitError):
 
 class ErreurPdf(ClauseKitError):
     """Raised when LibreOffice is missing or fails to convert a piece, or a PDF cannot be assembled."""
+
+
+_RAISONS = {
+    errno.ENOENT: "chemin introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "existe déjà",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.ENAMETOOLONG: "nom trop long",
+}
+
+
+def raison_systeme(err: OSError) -> str:
+    """The reason of a system error, in French (the system's own text is English here)."""
+    return _RAISONS.get(err.errno or 0, err.strerror or type(err).__name__)

@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clause_kit.droit import PROCEDURES, Regime, TypeMarche
 from clause_kit.formats import normaliser_cpv, siret_valide, slug
@@ -32,9 +32,22 @@ __all__ = [
     "verifier_coherence",
 ]
 
-Texte = Annotated[str, Field(min_length=1, max_length=2000)]
+
+def _sans_caractere_interdit(valeur: str) -> str:
+    """Refuse characters a Word document cannot hold (C0 controls but tab and newline, U+FFFE/FFFF).
+
+    docxtpl would also turn BEL and FF into paragraph and page breaks: refused too.
+    """
+    for caractere in valeur:
+        code = ord(caractere)
+        if (code < 32 and caractere not in "\t\n") or code in (0x7F, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"caractère interdit dans un document Word (code U+{code:04X})")
+    return valeur
+
+
+Texte = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_sans_caractere_interdit)]
 Pourcentage = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
-Montant = Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), decimal_places=2)]
+Montant = Annotated[Decimal, Field(gt=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Ponderation = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
 
 
@@ -130,7 +143,7 @@ class Insertion(_Strict):
     regime: Regime = "ccp"
     article_14: Article14 | None = None
     article_53: Article53 | None = None
-    publics: list[Texte] | None = None
+    publics: Annotated[list[Texte], Field(min_length=1)] | None = None
     penalite: Penalite | None = None
     heures_par_etp: Annotated[int, Field(gt=0, le=3000)] | None = None
 
@@ -147,7 +160,7 @@ class Lot(_Strict):
 class Marche(_Strict):
     """The contract itself."""
 
-    reference: Annotated[str, Field(min_length=1, max_length=60)]
+    reference: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)]
     objet: Texte
     type: TypeMarche
     montant_ht: Montant
@@ -156,7 +169,7 @@ class Marche(_Strict):
     duree_mois: Annotated[int, Field(gt=0, le=240)] | None = None
     date_limite_offres: datetime.date | None = None
     criteres: list[Critere] | None = None
-    lots: list[Lot] | None = None
+    lots: Annotated[list[Lot], Field(max_length=500)] | None = None
 
     @field_validator("reference")
     @classmethod
@@ -178,7 +191,14 @@ class Marche(_Strict):
     def _cpv_bien_forme(cls, valeur: str | None) -> str | None:
         # Only the layout is an error: some officially published codes carry a check digit that
         # no known rule reproduces, so a mismatch is a warning (see calcul), not a refusal.
-        return normaliser_cpv(valeur) if valeur is not None else None
+        if valeur is None:
+            return None
+        try:
+            return normaliser_cpv(valeur)
+        except ValueError as err:
+            raise ValueError(
+                "code CPV mal formé : 8 chiffres, un tiret et le chiffre de contrôle, ex. 45000000-7"
+            ) from err
 
 
 class Consultation(_Strict):

@@ -30,7 +30,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf import __version__ as _VERSION_PYPDF
 from pypdf.errors import PyPdfError
 
-from clause_kit.erreurs import ErreurPdf, ErreurSortie
+from clause_kit.erreurs import ErreurPdf, ErreurSortie, raison_systeme
 
 __all__ = [
     "ENV_SOFFICE",
@@ -123,7 +123,7 @@ def convertir_en_pdf(
     try:
         dossier_sortie.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ErreurSortie(f"Impossible de créer le dossier {dossier_sortie} : {err.strerror}") from err
+        raise ErreurSortie(f"Impossible de créer le dossier {dossier_sortie} : {raison_systeme(err)}") from err
 
     sorties = _noms_de_sortie(entrees, dossier_sortie)
     for debut in range(0, len(entrees), taille_lot):
@@ -241,7 +241,7 @@ def _lancer_soffice(
                 start_new_session=True,
             )
         except OSError as err:
-            raise ErreurPdf(f"Impossible de lancer LibreOffice ({soffice}) : {err.strerror}.") from err
+            raise ErreurPdf(f"Impossible de lancer LibreOffice ({soffice}) : {raison_systeme(err)}.") from err
         try:
             sortie, _ = processus.communicate(timeout=delai)
         except KeyboardInterrupt:
@@ -291,7 +291,7 @@ def _deposer(source: Path, destination: Path) -> None:
         os.replace(temporaire, destination)
     except OSError as err:
         temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"Impossible d'écrire {destination} : {err.strerror}") from err
+        raise ErreurSortie(f"Impossible d'écrire {destination} : {raison_systeme(err)}") from err
 
 
 def assembler_pdf(
@@ -351,7 +351,7 @@ def _ecrire_atomiquement(writer: PdfWriter, sortie: Path) -> None:
         os.replace(temporaire, sortie)
     except OSError as err:
         temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"Impossible d'écrire {sortie} : {err.strerror}") from err
+        raise ErreurSortie(f"Impossible d'écrire {sortie} : {raison_systeme(err)}") from err
     except (PyPdfError, ValueError, KeyError, TypeError) as err:
         temporaire.unlink(missing_ok=True)
         raise ErreurPdf(f"{sortie} : échec de l'assemblage du PDF ({err}).") from err

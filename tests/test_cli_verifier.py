@@ -70,16 +70,28 @@ def test_fichier_invalide_code_1_message_localise_sans_trace() -> None:
     )
 
 
-def test_mauvais_usage_code_2() -> None:
-    resultat = CliRunner().invoke(main, ["verifier", "x.yaml", "--format", "xml"])
-    assert resultat.exit_code == 2
+def test_mauvais_usage_code_2_en_francais() -> None:
+    cas = {
+        ("verifier", "x.yaml", "--format", "xml"): "« xml » n'est pas l'une des valeurs",
+        ("generer", "dossiers"): "option obligatoire manquante : -o / --sortie",
+        ("generer", "dossiers", "-o", "s", "-j", "0"): "au moins 1 attendu",
+        ("verifier",): "argument manquant : FICHIER.yaml",
+        ("--inconnue",): "option inconnue : --inconnue",
+        ("verifer", "x.yaml"): "commande inconnue : verifer",
+    }
+    for arguments, attendu in cas.items():
+        resultat = CliRunner().invoke(main, list(arguments))
+        assert resultat.exit_code == 2, arguments
+        assert attendu in resultat.output, (arguments, resultat.output)
+        assert "Aide : " in resultat.output
 
 
 def test_version_et_aide() -> None:
     assert CliRunner().invoke(main, ["--version"]).output.strip() == f"clause-kit {__version__}"
     for commande in ([], ["verifier"], ["generer"]):
         resultat = CliRunner().invoke(main, [*commande, "--help"])
-        assert resultat.exit_code == 0 and "Usage" in resultat.output
+        assert resultat.exit_code == 0 and "Utilisation : " in resultat.output
+        assert "Afficher cette aide et quitter." in resultat.output
 
 
 def test_python_m_clause_kit_sans_trace_sur_erreur() -> None:

@@ -31,7 +31,7 @@ textes = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda t: t.strip() and re.search(r"[A-Za-z0-9]", t) is not None)
-montants = st.decimals(min_value=Decimal("1000"), max_value=Decimal("50000000"), places=2)
+montants = st.decimals(min_value=Decimal("100000"), max_value=Decimal("50000000"), places=2)
 
 
 @st.composite
