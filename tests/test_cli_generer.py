@@ -207,3 +207,31 @@ def test_barre_de_progression_seulement_sur_un_terminal(monkeypatch: pytest.Monk
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     with cli._barre(100) as avancer:
         assert avancer.__self__.length == 100  # type: ignore[attr-defined]
+
+
+def test_un_fichier_pathologique_n_arrete_pas_le_lot(communes: Path, tmp_path: Path) -> None:
+    (communes / "cassis" / "profond.yaml").write_text("marche: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(communes), "-o", str(sortie), "-j", "2")
+    assert resultat.exit_code == 1
+    assert "profond.yaml:1: structure trop imbriquée" in resultat.output
+    assert len(list(sortie.glob("*/*/manifest.json"))) == 4
+
+
+def test_erreur_inattendue_reste_locale(communes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clause_kit import batch
+
+    construire_vrai = batch.construire
+
+    def construire_fragile(fichier: Path, **options: object) -> object:
+        if fichier.name == "C-2.yaml":
+            raise RuntimeError("panne simulée")
+        return construire_vrai(fichier, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "construire", construire_fragile)
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(communes / "cassis"), "-o", str(sortie), "-j", "1")
+    assert resultat.exit_code == 1
+    assert "C-2.yaml : erreur inattendue de clause_kit (RuntimeError : panne simulée)" in resultat.output
+    assert "Traceback" not in resultat.output
+    assert [p.name for p in (sortie / "cassis").iterdir()] == ["c-1"]
