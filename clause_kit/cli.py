@@ -31,7 +31,6 @@ from clause_kit.calcul import calculer
 from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.cli_fr import GroupeFr
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
-from clause_kit.pdf import trouver_soffice
 from clause_kit.resume import tableau_resume
 from clause_kit.synthese import synthese, synthese_texte
 
@@ -131,6 +130,8 @@ def generer(
     fichiers = selectionner_communes(fichiers, communes)
     fichiers, doublons = reperer_doublons(fichiers)
     if pdf:
+        from clause_kit.pdf import trouver_soffice  # pypdf is only needed with --pdf
+
         try:
             trouver_soffice()
         except ClauseKitError as err:

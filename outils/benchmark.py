@@ -109,6 +109,15 @@ def lot(entrees: Path, sortie: Path, jobs: int, pdf: bool = False) -> tuple[floa
     return duree, sum(r.pieces for r in resultats)
 
 
+def commande_s(entrees: Path, sortie: Path, jobs: int) -> float:
+    """Wall time of the whole ``clause-kit generer`` command (interpreter start and imports included)."""
+    shutil.rmtree(sortie, ignore_errors=True)
+    debut = time.perf_counter()
+    commande = [sys.executable, "-m", "clause_kit", "generer", str(entrees), "-o", str(sortie), "-j", str(jobs)]
+    subprocess.run(commande, capture_output=True, check=True, cwd=RACINE)
+    return time.perf_counter() - debut
+
+
 def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
     """Peak RSS of the main process and of the largest worker, in MB, for one CLI run."""
     shutil.rmtree(sortie, ignore_errors=True)
@@ -172,6 +181,13 @@ def main() -> None:
         dire(f"| 1 | {t1:.2f} | {t1 * 1000 / pieces:.1f} |")
         dire(f"| 2 | {t2:.2f} | {t2 * 1000 / pieces:.1f} |")
         dire(f"\nAccélération -j 2 / -j 1 : **{t1 / t2:.2f}×** (cible ≥ 1,8), {pieces} pièces.")
+        dire()
+        c1 = statistics.median(commande_s(entrees, travail / "c1", 1) for _ in range(3))
+        c2 = statistics.median(commande_s(entrees, travail / "c2", 2) for _ in range(3))
+        dire(
+            f"Commande entière `clause-kit generer` (démarrage de Python et imports compris, médiane de 3) : "
+            f"-j 1 {c1:.2f} s, -j 2 {c2:.2f} s, accélération **{c1 / c2:.2f}×**."
+        )
         dire()
 
         petit = contrats(travail / "entrees-pdf", 40)
