@@ -36,6 +36,7 @@ from clause_kit.batch import Options, collecter, generer_tout  # noqa: E402
 from clause_kit.calcul import calculer  # noqa: E402
 from clause_kit.chargement import charger, charger_parametres  # noqa: E402
 from clause_kit.contexte import construire_contexte  # noqa: E402
+from clause_kit.pdf import convertir_en_pdf  # noqa: E402
 from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
 
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
@@ -125,8 +126,10 @@ def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
         "import resource, sys\n"
         "from clause_kit.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "r = resource\n"
-        "print(r.getrusage(r.RUSAGE_SELF).ru_maxrss, r.getrusage(r.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        # ru_maxrss survives exec (it would report this benchmark's own size): read the main
+        # process's peak from /proc (VmHWM, in kB); the workers' from RUSAGE_CHILDREN (kB).
+        "hwm = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     )
     commande = [sys.executable, "-c", script, "generer", str(entrees), "-o", str(sortie), "-j", str(jobs)]
     sortie_processus = subprocess.run(commande, capture_output=True, text=True, check=True, cwd=RACINE)
@@ -200,6 +203,13 @@ def main() -> None:
             f"Sans PDF {sans:.2f} s, avec PDF {avec:.2f} s pour {pieces_pdf} pièces : conversion et assemblage "
             f"**{par_piece_pdf:.0f} ms par pièce** en temps écoulé sur 2 processus (cible ≤ 80 ms)."
         )
+        dire()
+
+        pieces_docx = sorted((travail / "p0").rglob("*.docx"))[:120]
+        debut = time.perf_counter()
+        convertir_en_pdf(pieces_docx, travail / "pdf-seul")
+        seul = (time.perf_counter() - debut) * 1000 / len(pieces_docx)
+        dire(f"Un seul processus LibreOffice sur {len(pieces_docx)} pièces (démarrage compris) : **{seul:.0f} ms par pièce**.")
         dire()
 
         dire("### 4. Mémoire maximale (RSS, Mo, -j 2)")
