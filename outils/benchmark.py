@@ -209,7 +209,9 @@ def main() -> None:
         debut = time.perf_counter()
         convertir_en_pdf(pieces_docx, travail / "pdf-seul")
         seul = (time.perf_counter() - debut) * 1000 / len(pieces_docx)
-        dire(f"Un seul processus LibreOffice sur {len(pieces_docx)} pièces (démarrage compris) : **{seul:.0f} ms par pièce**.")
+        dire(
+            f"Un seul processus LibreOffice sur {len(pieces_docx)} pièces (démarrage compris) : **{seul:.0f} ms par pièce**."
+        )
         dire()
 
         dire("### 4. Mémoire maximale (RSS, Mo, -j 2)")
