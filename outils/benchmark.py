@@ -210,7 +210,8 @@ def main() -> None:
         convertir_en_pdf(pieces_docx, travail / "pdf-seul")
         seul = (time.perf_counter() - debut) * 1000 / len(pieces_docx)
         dire(
-            f"Un seul processus LibreOffice sur {len(pieces_docx)} pièces (démarrage compris) : **{seul:.0f} ms par pièce**."
+            f"Un seul processus LibreOffice sur {len(pieces_docx)} pièces (démarrage compris) : "
+            f"**{seul:.0f} ms par pièce**."
         )
         dire()
 
