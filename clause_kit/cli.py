@@ -42,6 +42,12 @@ def _message(err: ClauseKitError) -> str:
     return str(err) if isinstance(err, ErreursValidation) else f"Erreur : {err}"
 
 
+def _erreurs_json(err: ClauseKitError) -> list[dict[str, object]]:
+    if isinstance(err, ErreursValidation):
+        return [{"fichier": p.fichier, "ligne": p.ligne, "champ": p.champ, "message": p.message} for p in err.problemes]
+    return [{"fichier": None, "ligne": None, "champ": "", "message": str(err)}]
+
+
 def _echouer(err: ClauseKitError) -> NoReturn:
     click.echo(_message(err), err=True)
     sys.exit(1)
@@ -71,6 +77,8 @@ def verifier(fichier: Path, format_: str) -> None:
         chiffres = calculer(detail.consultation, charger_parametres())
         donnees = synthese(detail.consultation, chiffres, detail.origines, detail.defauts)
     except ClauseKitError as err:
+        if format_ == "json":  # a program reading stdout gets the problems as data too
+            click.echo(json.dumps({"erreurs": _erreurs_json(err)}, ensure_ascii=False, indent=2))
         _echouer(err)
     if format_ == "json":
         click.echo(json.dumps(donnees, ensure_ascii=False, indent=2))

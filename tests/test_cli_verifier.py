@@ -120,3 +120,19 @@ def test_avertissements_facilitateur_et_cpv(tmp_path: Path) -> None:
     # procédure adaptée by default: R. 2152-12 (formalised procedures) is not cited
     assert "article R. 2152-11 du code de la commande publique" in donnees["references_juridiques"]
     assert not any("R. 2152-12" in r for r in donnees["references_juridiques"])
+
+
+def test_json_erreurs_sur_la_sortie_standard() -> None:
+    fichier = INVALIDES / "cle-inconnue.yaml"
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+    assert resultat.exit_code == 1
+    donnees = json.loads(resultat.stdout)
+    assert donnees["erreurs"] == [
+        {
+            "fichier": str(fichier),
+            "ligne": 8,
+            "champ": "insertion.artcle_14",
+            "message": "clé inconnue « artcle_14 » ; vouliez-vous dire « article_14 » ?",
+        }
+    ]
+    assert "artcle_14" in resultat.stderr
