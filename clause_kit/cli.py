@@ -53,7 +53,11 @@ def _echouer(err: ClauseKitError) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(cls=GroupeFr, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=GroupeFr,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+)
 @click.version_option(
     __version__, prog_name="clause-kit", message="%(prog)s %(version)s", help="Afficher la version et quitter."
 )

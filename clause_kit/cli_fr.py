@@ -57,31 +57,27 @@ class _ContexteFr(click.Context):
     formatter_class = _FormateurFr
 
 
-class CommandeFr(click.Command):
+class _AideFr(click.Command):
+    """French help: headings, usage line and the description of --help."""
+
+    context_class = _ContexteFr
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """The --help option, described in French."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+
+class CommandeFr(_AideFr):
     """A click command with French help."""
 
-    context_class = _ContexteFr
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        """The --help option, described in French."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Afficher cette aide et quitter."
-        return option
-
-
-class GroupeFr(click.Group):
+class GroupeFr(_AideFr, click.Group):
     """A click group with French help and French usage errors (exit code 2, as click)."""
 
-    context_class = _ContexteFr
     command_class = CommandeFr
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        """The --help option, described in French."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Afficher cette aide et quitter."
-        return option
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
         """Run the command; in standalone mode, print usage errors in French."""
