@@ -9,37 +9,17 @@ summaries only, so memory stays flat however many contracts there are.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from clause_kit.chargement import TAILLE_MAX, lire_avec_defauts
-from clause_kit.communes import NOM_DEFAUTS, trouver_defauts
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
-from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation, raison_systeme
-from clause_kit.formats import slug
+from clause_kit.erreurs import ClauseKitError, ErreursValidation
+from clause_kit.rapport import Resultat
 
-__all__ = [
-    "Options",
-    "Resultat",
-    "collecter",
-    "ecrire_rapport",
-    "generer_tout",
-    "preparer_sortie",
-    "reperer_doublons",
-    "selectionner_communes",
-    "traiter_paquet",
-]
-
-EXTENSIONS = {".yaml", ".yml"}
+__all__ = ["Options", "generer_tout", "traiter_paquet"]
 
 
 @dataclass(frozen=True)
@@ -51,135 +31,6 @@ class Options:
     modeles: Path | None = None
     pdf: bool = False
     archive: bool = False
-
-
-@dataclass
-class Resultat:
-    """The outcome of one contract file, as shown in the summary table and the batch report."""
-
-    fichier: str
-    commune: str = ""
-    reference: str = ""
-    statut: str = "erreur"  # "erreur", "en cours" while being written, then "généré"
-    heures: int | None = None
-    pieces: int = 0
-    dossier: str = ""
-    message: str = ""
-    duree_s: float = 0.0
-
-
-def collecter(chemins: Sequence[Path]) -> tuple[list[Path], list[Resultat]]:
-    """Contract files given directly or found below folders; plus a result for each path that is missing.
-
-    Folders are searched recursively for ``*.yaml``/``*.yml``, sorted, skipping hidden entries
-    and files starting with ``_`` (commune defaults).
-    """
-    fichiers: list[Path] = []
-    absents: list[Resultat] = []
-    for chemin in chemins:
-        if chemin.is_dir():
-            fichiers += sorted(p for p in chemin.rglob("*") if _est_contrat(p, chemin))
-        elif chemin.is_file() or chemin.suffix in EXTENSIONS:
-            fichiers.append(chemin)
-        else:
-            absents.append(Resultat(str(chemin), message=f"{chemin} : ni fichier ni dossier"))
-    vus: set[Path] = set()
-    uniques = []
-    for f in fichiers:
-        if f.resolve() not in vus:
-            vus.add(f.resolve())
-            uniques.append(f)
-    return uniques, absents
-
-
-def _est_contrat(chemin: Path, racine: Path) -> bool:
-    relatif = chemin.relative_to(racine).parts
-    return (
-        chemin.suffix in EXTENSIONS
-        and chemin.is_file()
-        and chemin.name != NOM_DEFAUTS
-        and not chemin.name.startswith("_")
-        and not any(partie.startswith(".") for partie in relatif)
-    )
-
-
-def selectionner_communes(fichiers: list[Path], communes: Sequence[str]) -> list[Path]:
-    """Keep the contracts whose buyer's commune (or, for an unreadable file, folder) is selected."""
-    if not communes:
-        return fichiers
-    voulues = {slug(c) for c in communes}
-    garder = []
-    for fichier in fichiers:
-        try:
-            donnees, _, _ = lire_avec_defauts(fichier)
-            commune = (
-                str(donnees.get("acheteur", {}).get("commune", "")) if isinstance(donnees.get("acheteur"), dict) else ""
-            )
-            cle = slug(commune) if commune.strip() else slug(fichier.parent.name)
-        except (ClauseKitError, ValueError):
-            cle = _slug_ou_vide(fichier.parent.name)
-        if cle in voulues:
-            garder.append(fichier)
-    return garder
-
-
-def reperer_doublons(fichiers: list[Path]) -> tuple[list[Path], list[Resultat]]:
-    """Set aside the files that would write the same ``<commune>/<reference>`` as an earlier one.
-
-    Run before the workers start: two processes must never race for one output folder.
-    Unreadable files are kept; their worker reports what is wrong with them.
-    """
-    premiers: dict[tuple[str, str], Path] = {}
-    gardes, doublons = [], []
-    communes_par_dossier: dict[Path, str | None] = {}
-    for fichier in fichiers:
-        cle = _cible(fichier, communes_par_dossier)
-        if cle is not None and cle in premiers:
-            message = (
-                f"{fichier} : même dossier de sortie {cle[0]}/{cle[1]} que {premiers[cle]} "
-                "(commune et référence identiques) ; non généré"
-            )
-            doublons.append(Resultat(str(fichier), message=message))
-            continue
-        if cle is not None:
-            premiers[cle] = fichier
-        gardes.append(fichier)
-    return gardes, doublons
-
-
-# libyaml's C loader reads a file ten times faster than our checking loader: this pre-pass runs
-# in the main process before any worker starts, so its cost is not shared between cores.
-_CHARGEUR_RAPIDE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _cible(fichier: Path, communes_par_dossier: dict[Path, str | None]) -> tuple[str, str] | None:
-    """``(commune, reference)`` slugs of a contract, read quickly; None when not readable as such."""
-    try:
-        if fichier.stat().st_size > TAILLE_MAX:
-            return None
-        donnees = yaml.load(fichier.read_text(encoding="utf-8-sig"), Loader=_CHARGEUR_RAPIDE)  # noqa: S506
-        acheteur, marche = donnees.get("acheteur") or {}, donnees["marche"]
-        if fichier.parent not in communes_par_dossier:
-            communes_par_dossier[fichier.parent] = _commune_par_defaut(fichier)
-        commune = acheteur.get("commune") or communes_par_dossier[fichier.parent]
-        return slug(str(commune)), slug(str(marche["reference"]))
-    except Exception:  # noqa: BLE001 - any problem is reported by the worker that builds this file
-        return None
-
-
-def _commune_par_defaut(fichier: Path) -> str | None:
-    defauts = trouver_defauts(fichier)
-    if defauts is None:
-        return None
-    donnees = yaml.load(defauts.read_text(encoding="utf-8-sig"), Loader=_CHARGEUR_RAPIDE)  # noqa: S506
-    return str(donnees["acheteur"]["commune"])
-
-
-def _slug_ou_vide(texte: str) -> str:
-    try:
-        return slug(texte)
-    except ValueError:
-        return ""
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
@@ -308,43 +159,3 @@ def _executer(paquets: list[list[Path]], options: Options, jobs: int) -> Iterato
             for future in futures:
                 future.cancel()
             raise
-
-
-def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]:
-    """Write ``rapport-generation.json`` and ``.csv`` beside the dossiers (atomically)."""
-    preparer_sortie(sortie)
-    lignes = [asdict(r) | {"duree_s": round(r.duree_s, 3)} for r in resultats]
-    json_ = sortie / "rapport-generation.json"
-    csv_ = sortie / "rapport-generation.csv"
-    resume = {
-        "generes": sum(r.statut == "généré" for r in resultats),
-        "erreurs": sum(r.statut != "généré" for r in resultats),
-        "heures_insertion": sum(r.heures or 0 for r in resultats if r.statut == "généré"),
-    }
-    _ecrire_atomique(json_, json.dumps({"resume": resume, "marches": lignes}, ensure_ascii=False, indent=2) + "\n")
-    tampon = io.StringIO()
-    ecrivain = csv.DictWriter(tampon, fieldnames=list(lignes[0]) if lignes else list(Resultat.__dataclass_fields__))
-    ecrivain.writeheader()
-    ecrivain.writerows(lignes)
-    _ecrire_atomique(csv_, tampon.getvalue())
-    return json_, csv_
-
-
-def preparer_sortie(sortie: Path) -> None:
-    """Create the output folder, or say in French why it cannot be."""
-    if sortie.exists() and not sortie.is_dir():
-        raise ErreurSortie(f"{sortie} est un fichier : indiquez un dossier de sortie")
-    try:
-        sortie.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ErreurSortie(f"impossible de créer le dossier de sortie {sortie} ({raison_systeme(err)})") from err
-
-
-def _ecrire_atomique(chemin: Path, texte: str) -> None:
-    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-    try:
-        temporaire.write_text(texte, encoding="utf-8")
-        os.replace(temporaire, chemin)
-    except OSError as err:
-        temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"impossible d'écrire {chemin} ({raison_systeme(err)})") from err

@@ -17,21 +17,13 @@ from typing import NoReturn
 import click
 
 from clause_kit import __version__
-from clause_kit.batch import (
-    Options,
-    Resultat,
-    collecter,
-    ecrire_rapport,
-    generer_tout,
-    preparer_sortie,
-    reperer_doublons,
-    selectionner_communes,
-)
+from clause_kit.batch import Options, generer_tout
 from clause_kit.calcul import calculer
 from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.cli_fr import GroupeFr
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
-from clause_kit.resume import tableau_resume
+from clause_kit.rapport import Resultat, ecrire_rapport, preparer_sortie, tableau_resume
+from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
 from clause_kit.synthese import synthese, synthese_texte
 
 __all__ = ["main"]
