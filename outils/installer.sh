@@ -5,13 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+paquets=()
+command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito poppler-utils)
+python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
+if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends \
-    libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito poppler-utils >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${paquets[@]}" >/dev/null
 fi
 
+# Debian's own Python refuses pip installs outside a virtual environment (PEP 668): this
+# machine is dedicated to the tool, so install into it anyway, as the README's commands expect.
+if [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]; then
+  export PIP_BREAK_SYSTEM_PACKAGES=1
+fi
 python3 -m pip install -q -e '.[test]'
