@@ -70,7 +70,7 @@ def traiter_paquet(fichiers: list[Path], options: Options) -> list[Resultat]:
             try:
                 cible = finaliser(dossier, archive=options.archive)
             except ClauseKitError as err:
-                resultat.statut, resultat.message = "erreur", _message(fichier_de(resultat), err)
+                resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
                 continue
             resultat.statut, resultat.dossier = "généré", str(cible)
             resultat.duree_s += time.perf_counter() - debut
@@ -109,13 +109,8 @@ def _produire_pdf(en_cours: list[tuple[DossierEnCours, Resultat]]) -> None:
 
     for position, erreur in produire_pdf([d for d, _ in en_cours]).items():
         dossier, resultat = en_cours[position]
-        resultat.statut, resultat.message = "erreur", _message(fichier_de(resultat), erreur)
+        resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), erreur)
         abandonner(dossier)
-
-
-def fichier_de(resultat: Resultat) -> Path:
-    """The contract file a result is about."""
-    return Path(resultat.fichier)
 
 
 def _message(fichier: Path, err: ClauseKitError) -> str:

@@ -38,7 +38,6 @@ __all__ = [
     "construire",
     "ecrire",
     "finaliser",
-    "generer",
     "preparer",
 ]
 
@@ -230,11 +229,3 @@ def _remplacer(temporaire: Path, cible: Path, force: bool) -> None:
         raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
     if ancien is not None:
         shutil.rmtree(ancien, ignore_errors=True)
-
-
-def generer(
-    source: Path, sortie: Path, *, force: bool = False, modeles: Path | None = None
-) -> tuple[Path, DossierConstruit]:
-    """Build and write one dossier."""
-    construit = construire(source, modeles=modeles)
-    return ecrire(construit, sortie, force=force), construit
