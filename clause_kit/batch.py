@@ -9,14 +9,17 @@ summaries only, so memory stays flat however many contracts there are.
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
-from clause_kit.erreurs import ClauseKitError, ErreursValidation
+from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption
 from clause_kit.rapport import Resultat
 
 __all__ = ["Options", "generer_tout", "traiter_paquet"]
@@ -51,12 +54,18 @@ def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
     return paquets
 
 
-def traiter_paquet(fichiers: list[Path], options: Options) -> list[Resultat]:
-    """Build, write (and convert) the dossiers of a packet of contract files; never raises for a user error."""
-    resultats: list[Resultat] = []
+def traiter_paquet(fichiers: list[Path], options: Options, resultats: list[Resultat] | None = None) -> list[Resultat]:
+    """Build, write (and convert) the dossiers of a packet of contract files; never raises for a user error.
+
+    Results are appended to ``resultats`` as they come, so a caller interrupted midway still
+    knows which dossiers were written. When a stop is requested (``Interruption``), the packet
+    ends after the current step: finished dossiers stay, the others leave nothing behind.
+    """
+    resultats = [] if resultats is None else resultats
     en_cours: list[tuple[DossierEnCours, Resultat]] = []
     try:
         for fichier in fichiers:
+            _verifier_arret()
             resultat, dossier = _preparer_un(fichier, options)
             resultats.append(resultat)
             if dossier is not None:
@@ -64,22 +73,30 @@ def traiter_paquet(fichiers: list[Path], options: Options) -> list[Resultat]:
         if options.pdf:
             _produire_pdf(en_cours)
         for dossier, resultat in en_cours:
-            if resultat.statut != "en cours":
-                continue
-            debut = time.perf_counter()
-            try:
-                cible = finaliser(dossier, archive=options.archive)
-            except ClauseKitError as err:
-                resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
-                continue
-            resultat.statut, resultat.dossier = "généré", str(cible)
-            resultat.duree_s += time.perf_counter() - debut
+            _verifier_arret()
+            if resultat.statut == "en cours":
+                _finaliser_un(dossier, resultat, options)
+    except Interruption:
+        pass  # in a worker: return what is done; the main process reports the stop
     finally:
         # Interrupted or crashed: no temporary folder may stay behind.
-        for dossier, _ in en_cours:
+        for dossier, resultat in en_cours:
             if dossier.temporaire.exists():
                 abandonner(dossier)
+            if resultat.statut == "en cours":
+                resultat.statut, resultat.message = "erreur", f"{resultat.fichier} : interrompu avant la fin"
     return resultats
+
+
+def _finaliser_un(dossier: DossierEnCours, resultat: Resultat, options: Options) -> None:
+    debut = time.perf_counter()
+    try:
+        cible = finaliser(dossier, archive=options.archive)
+    except ClauseKitError as err:
+        resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
+        return
+    resultat.statut, resultat.dossier = "généré", str(cible)
+    resultat.duree_s += time.perf_counter() - debut
 
 
 def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCours | None]:
@@ -107,7 +124,7 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
 def _produire_pdf(en_cours: list[tuple[DossierEnCours, Resultat]]) -> None:
     from clause_kit.pdf_dossier import produire_pdf
 
-    for position, erreur in produire_pdf([d for d, _ in en_cours]).items():
+    for position, erreur in produire_pdf([d for d, _ in en_cours], arret=arret_demande).items():
         dossier, resultat = en_cours[position]
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), erreur)
         abandonner(dossier)
@@ -125,32 +142,77 @@ def generer_tout(
     jobs: int = 1,
     suivi: Callable[[list[Resultat]], None] | None = None,
 ) -> list[Resultat]:
-    """Generate every dossier, ``jobs`` processes at a time; results in input order."""
+    """Generate every dossier, ``jobs`` processes at a time; results in input order.
+
+    On Ctrl-C (KeyboardInterrupt in the main process), the workers are asked to stop, the
+    results of what they finished are still passed to ``suivi``, then KeyboardInterrupt is
+    raised again.
+    """
     paquets = _paquets(fichiers, jobs, options.pdf)
     par_paquet: dict[int, list[Resultat]] = {}
-    for numero, resultats in _executer(paquets, options, jobs):
+
+    def recevoir(numero: int, resultats: list[Resultat]) -> None:
         par_paquet[numero] = resultats
         if suivi is not None:
             suivi(resultats)
+
+    if jobs <= 1 or len(paquets) <= 1:
+        _executer_ici(paquets, options, recevoir)
+    else:
+        _executer_en_parallele(paquets, options, jobs, recevoir)
     return [r for numero in sorted(par_paquet) for r in par_paquet[numero]]
 
 
-def _executer(paquets: list[list[Path]], options: Options, jobs: int) -> Iterator[tuple[int, list[Resultat]]]:
-    if jobs <= 1 or len(paquets) <= 1:
-        for numero, paquet in enumerate(paquets):
-            yield numero, traiter_paquet(paquet, options)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures: dict[Future[list[Resultat]], int] = {
-            pool.submit(traiter_paquet, paquet, options): numero for numero, paquet in enumerate(paquets)
-        }
+def _executer_ici(paquets: list[list[Path]], options: Options, recevoir: Callable[[int, list[Resultat]], None]) -> None:
+    for numero, paquet in enumerate(paquets):
+        resultats: list[Resultat] = []
         try:
-            restants = set(futures)
+            traiter_paquet(paquet, options, resultats)
+        finally:  # on Ctrl-C too: what this packet finished is reported
+            recevoir(numero, resultats)
+
+
+def _executer_en_parallele(
+    paquets: list[list[Path]], options: Options, jobs: int, recevoir: Callable[[int, list[Resultat]], None]
+) -> None:
+    contexte = multiprocessing.get_context()
+    arret = contexte.Event()
+    with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=(arret,)) as pool:
+        futures = {pool.submit(traiter_paquet, paquet, options): numero for numero, paquet in enumerate(paquets)}
+        restants: set[Future[list[Resultat]]] = set(futures)
+        try:
             while restants:
                 faits, restants = wait(restants, return_when=FIRST_COMPLETED)
                 for future in faits:
-                    yield futures[future], future.result()
-        except BaseException:
-            for future in futures:
+                    recevoir(futures[future], future.result())
+        except KeyboardInterrupt:
+            # Packets not started are dropped; running ones stop after their current step
+            # and return what they finished, which still goes into the report.
+            arret.set()
+            for future in restants:
                 future.cancel()
+            faits, _ = wait([f for f in restants if not f.cancelled()], timeout=120)
+            for future in faits:
+                if not future.cancelled() and future.exception() is None:
+                    recevoir(futures[future], future.result())
             raise
+
+
+_ARRET: EventType | None = None
+
+
+def _initialiser(arret: EventType) -> None:
+    """Worker set-up: Ctrl-C is the main process's business; the worker watches the shared stop flag."""
+    global _ARRET
+    _ARRET = arret
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def arret_demande() -> bool:
+    """Whether the main process asked the workers to stop."""
+    return _ARRET is not None and _ARRET.is_set()
+
+
+def _verifier_arret() -> None:
+    if arret_demande():
+        raise Interruption("arrêt demandé")

@@ -1,12 +1,13 @@
-"""Commune defaults: a ``_commune.yaml`` beside contract files, inherited and overridable.
+"""Commune defaults: a ``_commune.yaml`` above contract files, inherited and overridable.
 
 A commune folder (``dossiers/aubagne/``) may hold one ``_commune.yaml`` with the values every
-contract of the folder shares: buyer, facilitator, publics, penalties, hourly cost... A
-contract inherits them and may override any of them. Mappings merge key by key; a list or a
-value given by the contract replaces the default whole, and so do its ``facilitateur`` and
-``penalite`` blocks (a person's contact details are never mixed with another's).
-The ``article_14`` and ``article_53`` blocks of the defaults only complete a contract that has
-that block itself: a default hourly cost must never switch on an execution condition the contract did not ask for.
+contract of the folder, or of its sub-folders (the nearest file wins), shares: buyer,
+facilitator, publics, penalties, hourly cost... A contract inherits them and may override
+any of them. Mappings merge key by key; a list or a value given by the contract replaces the
+default whole, and so do its ``facilitateur`` and ``penalite`` blocks (a person's contact
+details are never mixed with another's). The ``article_14`` and ``article_53`` blocks of the
+defaults only complete a contract that has that block itself: a default hourly cost must
+never switch on an execution condition the contract did not ask for.
 """
 
 from __future__ import annotations
@@ -32,10 +33,22 @@ _BLOCS_CONDITIONNELS = {("insertion", "article_14"), ("insertion", "article_53")
 _BLOCS_ENTIERS = {("insertion", "penalite"), ("facilitateur",)}
 
 
+#: How many folders up a contract looks for its commune's defaults (``aubagne/2026/travaux/x.yaml``).
+NIVEAUX_MAX = 4
+
+
 def trouver_defauts(contrat: Path) -> Path | None:
-    """The ``_commune.yaml`` of the contract's folder, if any."""
-    candidat = contrat.parent / NOM_DEFAUTS
-    return candidat if candidat.is_file() and candidat.resolve() != contrat.resolve() else None
+    """The nearest ``_commune.yaml`` (or ``.yml``) in the contract's folder or the folders above it."""
+    dossier = contrat.resolve().parent
+    for _ in range(NIVEAUX_MAX):
+        for nom in (NOM_DEFAUTS, "_commune.yml"):
+            candidat = dossier / nom
+            if candidat.is_file() and candidat != contrat.resolve():
+                return candidat
+        if dossier.parent == dossier:
+            break
+        dossier = dossier.parent
+    return None
 
 
 def fusionner(

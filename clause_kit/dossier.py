@@ -8,6 +8,7 @@ failed run never leaves a half dossier and never damages an existing one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -147,6 +148,9 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
     try:
         cible.parent.mkdir(parents=True, exist_ok=True)
         temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
+        # mkdtemp makes a private (0700) folder; the dossier it becomes must follow the umask
+        # like any folder, or colleagues and shared drives could not read it.
+        temporaire.chmod(0o777 & ~_umask())
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({raison_systeme(err)})") from err
     en_cours = DossierEnCours(construit, temporaire, cible, force)
@@ -160,8 +164,17 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
 
 
 def abandonner(en_cours: DossierEnCours) -> None:
-    """Remove the temporary folder; the target is untouched."""
+    """Remove the temporary folder, and the commune folder if that left it empty; the target is untouched."""
     shutil.rmtree(en_cours.temporaire, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: other dossiers of the commune live there
+        en_cours.temporaire.parent.rmdir()
+
+
+def _umask() -> int:
+    """The process's umask (it can only be read by setting it)."""
+    masque = os.umask(0o022)
+    os.umask(masque)
+    return masque
 
 
 def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:

@@ -19,6 +19,7 @@ __all__ = [
     "ErreurPdf",
     "ErreurSortie",
     "ErreursValidation",
+    "Interruption",
     "Probleme",
     "raison_systeme",
 ]
@@ -61,6 +62,10 @@ class ErreurModele(ClauseKitError):
 
 class ErreurSortie(ClauseKitError):
     """Raised when the output folder cannot be written (dossier already there, path outside SORTIE...)."""
+
+
+class Interruption(Exception):  # noqa: N818 - a request, not an error: not a ClauseKitError
+    """Raised in a batch worker when the user asked to stop (Ctrl-C in the main process)."""
 
 
 class ErreurPdf(ClauseKitError):

@@ -22,18 +22,20 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf import __version__ as _VERSION_PYPDF
 from pypdf.errors import PyPdfError
 
-from clause_kit.erreurs import ErreurPdf, ErreurSortie, raison_systeme
+from clause_kit.erreurs import ErreurPdf, ErreurSortie, Interruption, raison_systeme
 
 __all__ = [
     "ENV_SOFFICE",
+    "Arret",
     "assembler_pdf",
     "convertir_en_pdf",
     "est_pdf",
@@ -59,6 +61,9 @@ _FILTRE_ENTREE = "MS Word 2007 XML"
 _FILTRE_SORTIE = "pdf:writer_pdf_Export"
 
 _SIGNATURE_PDF = b"%PDF-"
+
+#: A function telling whether the caller wants the conversion stopped.
+Arret = Callable[[], bool]
 
 
 def est_pdf(path: Path) -> bool:
@@ -99,6 +104,7 @@ def convertir_en_pdf(
     *,
     taille_lot: int = 100,
     delai: float = 300.0,
+    arret: Arret | None = None,
 ) -> list[Path]:
     """Convert Word files to PDF with headless LibreOffice and return the PDF paths, in input order.
 
@@ -111,6 +117,7 @@ def convertir_en_pdf(
     with its own throw-away user profile. ``delai`` is the time limit, in seconds, of one
     process (a whole batch). Raise ``ErreurPdf`` naming the input when a file is not a Word
     document or LibreOffice does not convert it (after one retry), or when LibreOffice hangs.
+    ``arret``, polled while LibreOffice works, stops it and raises ``Interruption`` when true.
     """
     if not 1 <= taille_lot <= _TAILLE_LOT_MAX:
         raise ValueError(f"taille_lot doit être entre 1 et {_TAILLE_LOT_MAX}, pas {taille_lot}")
@@ -128,7 +135,7 @@ def convertir_en_pdf(
     sorties = _noms_de_sortie(entrees, dossier_sortie)
     for debut in range(0, len(entrees), taille_lot):
         fin = debut + taille_lot
-        _convertir_lot(soffice, entrees[debut:fin], sorties[debut:fin], delai)
+        _convertir_lot(soffice, entrees[debut:fin], sorties[debut:fin], delai, arret)
     return sorties
 
 
@@ -163,7 +170,9 @@ def _noms_de_sortie(entrees: Sequence[Path], dossier_sortie: Path) -> list[Path]
     return sorties
 
 
-def _convertir_lot(soffice: str, entrees: Sequence[Path], sorties: Sequence[Path], delai: float) -> None:
+def _convertir_lot(
+    soffice: str, entrees: Sequence[Path], sorties: Sequence[Path], delai: float, arret: Arret | None
+) -> None:
     """Convert one batch, retry the missing PDFs once in a new process, then move them to ``sorties``."""
     with tempfile.TemporaryDirectory(prefix="clause_kit-lot-", ignore_cleanup_errors=True) as travail:
         dossier_travail = Path(travail)
@@ -179,13 +188,13 @@ def _convertir_lot(soffice: str, entrees: Sequence[Path], sorties: Sequence[Path
             copies.append(copie)
         produits = [sortie_lo / f"{copie.stem}.pdf" for copie in copies]
 
-        journal = _lancer_soffice(soffice, copies, sortie_lo, delai, entrees)
+        journal = _lancer_soffice(soffice, copies, sortie_lo, delai, entrees, arret)
         manquants = [i for i, produit in enumerate(produits) if not est_pdf(produit)]
         if manquants:
             # A conversion can fail for a transient reason (profile start-up, resources):
             # one more try, in a fresh process, before blaming the document.
             journal = _lancer_soffice(
-                soffice, [copies[i] for i in manquants], sortie_lo, delai, [entrees[i] for i in manquants]
+                soffice, [copies[i] for i in manquants], sortie_lo, delai, [entrees[i] for i in manquants], arret
             )
             manquants = [i for i in manquants if not est_pdf(produits[i])]
         if manquants:
@@ -199,7 +208,12 @@ def _convertir_lot(soffice: str, entrees: Sequence[Path], sorties: Sequence[Path
 
 
 def _lancer_soffice(
-    soffice: str, fichiers: Sequence[Path], dossier_sortie: Path, delai: float, originaux: Sequence[Path]
+    soffice: str,
+    fichiers: Sequence[Path],
+    dossier_sortie: Path,
+    delai: float,
+    originaux: Sequence[Path],
+    arret: Arret | None = None,
 ) -> str:
     """Run one LibreOffice process on ``fichiers`` with a fresh profile; return its meaningful messages."""
     with tempfile.TemporaryDirectory(prefix="clause_kit-lo-profil-", ignore_cleanup_errors=True) as profil:
@@ -243,8 +257,8 @@ def _lancer_soffice(
         except OSError as err:
             raise ErreurPdf(f"Impossible de lancer LibreOffice ({soffice}) : {raison_systeme(err)}.") from err
         try:
-            sortie, _ = processus.communicate(timeout=delai)
-        except KeyboardInterrupt:
+            sortie = _attendre(processus, delai, arret)
+        except (KeyboardInterrupt, Interruption):
             # Its own session does not get the user's Ctrl-C: stop it ourselves.
             _tuer(processus)
             raise
@@ -257,6 +271,21 @@ def _lancer_soffice(
                 "ou LibreOffice est bloqué."
             ) from err
     return _messages_utiles(sortie.decode("utf-8", errors="replace"))
+
+
+def _attendre(processus: subprocess.Popen[bytes], delai: float, arret: Arret | None) -> bytes:
+    """Wait for LibreOffice, looking every quarter of a second whether a stop was requested."""
+    limite = time.monotonic() + delai
+    while True:
+        reste = limite - time.monotonic()
+        try:
+            sortie, _ = processus.communicate(timeout=max(0.0, min(reste, 0.25) if arret else reste))
+            return sortie
+        except subprocess.TimeoutExpired:
+            if arret is not None and arret():
+                raise Interruption("conversion PDF interrompue") from None
+            if time.monotonic() >= limite:
+                raise
 
 
 def _tuer(processus: subprocess.Popen[bytes]) -> None:

@@ -7,20 +7,21 @@ some 60 ms, so converting dossier by dossier would cost ten times more.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from clause_kit.dossier import DossierEnCours
 from clause_kit.erreurs import ErreurPdf
-from clause_kit.pdf import assembler_pdf, convertir_en_pdf
+from clause_kit.pdf import Arret, assembler_pdf, convertir_en_pdf
 
 __all__ = ["NOM_PDF", "produire_pdf"]
 
 NOM_PDF = "dossier.pdf"
 
 
-def produire_pdf(dossiers: list[DossierEnCours]) -> dict[int, ErreurPdf]:
+def produire_pdf(dossiers: list[DossierEnCours], arret: Arret | None = None) -> dict[int, ErreurPdf]:
     """Write ``dossier.pdf`` into each temporary folder; return the failures by position.
 
     A failing piece only fails its own dossier: when a shared batch fails, the dossiers are
@@ -31,11 +32,11 @@ def produire_pdf(dossiers: list[DossierEnCours]) -> dict[int, ErreurPdf]:
     travail = Path(tempfile.mkdtemp(prefix=".pdf-", dir=dossiers[0].temporaire.parent))
     try:
         try:
-            pdfs = _convertir(dossiers, travail)
+            pdfs = _convertir(dossiers, travail, arret)
         except ErreurPdf:
             if len(dossiers) == 1:
                 raise
-            return _un_par_un(dossiers)
+            return _un_par_un(dossiers, arret)
         echecs: dict[int, ErreurPdf] = {}
         for i, (en_cours, pieces) in enumerate(zip(dossiers, pdfs, strict=True)):
             try:
@@ -44,14 +45,15 @@ def produire_pdf(dossiers: list[DossierEnCours]) -> dict[int, ErreurPdf]:
                 echecs[i] = err
         return echecs
     except ErreurPdf as err:
-        return {0: err}
+        # The temporary folder is gone by now: name the piece, not its temporary path.
+        return {0: ErreurPdf(str(err).replace(f"{dossiers[0].temporaire}{os.sep}", ""))}
     finally:
         shutil.rmtree(travail, ignore_errors=True)
 
 
-def _convertir(dossiers: list[DossierEnCours], travail: Path) -> list[list[Path]]:
+def _convertir(dossiers: list[DossierEnCours], travail: Path, arret: Arret | None) -> list[list[Path]]:
     entrees = [d.temporaire / r.nom_fichier for d in dossiers for r in d.construit.pieces]
-    sorties = convertir_en_pdf(entrees, travail)
+    sorties = convertir_en_pdf(entrees, travail, arret=arret)
     resultat, debut = [], 0
     for d in dossiers:
         resultat.append(sorties[debut : debut + len(d.construit.pieces)])
@@ -59,10 +61,10 @@ def _convertir(dossiers: list[DossierEnCours], travail: Path) -> list[list[Path]
     return resultat
 
 
-def _un_par_un(dossiers: list[DossierEnCours]) -> dict[int, ErreurPdf]:
+def _un_par_un(dossiers: list[DossierEnCours], arret: Arret | None) -> dict[int, ErreurPdf]:
     echecs: dict[int, ErreurPdf] = {}
     for i, en_cours in enumerate(dossiers):
-        erreur = produire_pdf([en_cours]).get(0)
+        erreur = produire_pdf([en_cours], arret).get(0)
         if erreur is not None:
             echecs[i] = erreur
     return echecs

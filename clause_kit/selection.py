@@ -52,7 +52,7 @@ def _est_contrat(chemin: Path, racine: Path) -> bool:
     return (
         chemin.suffix in EXTENSIONS
         and chemin.is_file()
-        and chemin.name != NOM_DEFAUTS
+        and chemin.name not in (NOM_DEFAUTS, "_commune.yml")
         and not chemin.name.startswith("_")
         and not any(partie.startswith(".") for partie in relatif)
     )

@@ -84,3 +84,14 @@ def test_verifier_montre_l_origine_des_valeurs(tmp_path: Path) -> None:
     assert donnees["origines"]["marche.reference"].endswith("marche.yaml:1")
     texte = CliRunner().invoke(main, ["verifier", str(fichier)]).output
     assert "Valeurs communes reprises de" in texte and "insertion.article_14.cout_horaire (ligne 8)" in texte
+
+
+def test_valeurs_communes_trouvees_dans_un_dossier_parent(tmp_path: Path) -> None:
+    dossier = tmp_path / "gemenos" / "2026" / "travaux"
+    dossier.mkdir(parents=True)
+    (tmp_path / "gemenos" / "_commune.yml").write_text(DEFAUTS, encoding="utf-8")
+    fichier = dossier / "marche.yaml"
+    fichier.write_text(MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n", encoding="utf-8")
+    detail = charger_detail(fichier)
+    assert detail.consultation.acheteur.commune == "Gémenos"
+    assert detail.defauts is not None and detail.defauts.name == "_commune.yml"

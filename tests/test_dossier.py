@@ -136,7 +136,7 @@ def test_echec_pendant_l_ecriture_ne_laisse_rien(tmp_path: Path) -> None:
 
     with pytest.raises(ErreurModele):
         ecrire(construit, tmp_path / "sortie", complements=[complement_en_echec])
-    assert list((tmp_path / "sortie" / "roquevaire").iterdir()) == []
+    assert not (tmp_path / "sortie" / "roquevaire").exists()  # not even an empty commune folder
 
 
 def test_echec_avec_force_garde_l_ancien_dossier(tmp_path: Path) -> None:
@@ -197,3 +197,15 @@ def test_chaque_dossier_cite_les_deux_fondements_du_regime(tmp_path: Path, regim
     else:
         assert "article 14 du code des marchés publics" in tout and "article 53 du code des marchés publics" in tout
         assert "code de la commande publique" not in tout and "L. 2112-2" not in tout
+
+
+def test_le_dossier_suit_le_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    ancien = os.umask(0o002)
+    try:
+        cible = ecrire(construire(ROQUEVAIRE, aujourd_hui=JOUR), tmp_path / "sortie")
+    finally:
+        os.umask(ancien)
+    assert stat.S_IMODE(cible.stat().st_mode) == 0o775

@@ -271,3 +271,16 @@ def test_trouver_soffice_variable_prioritaire(tmp_path: Path, monkeypatch: pytes
     faux = _faux_soffice(tmp_path, "exit 0\n")
     monkeypatch.setenv("CLAUSE_KIT_SOFFICE", str(faux))
     assert trouver_soffice() == str(faux)
+
+
+def test_conversion_arretee_sur_demande(tmp_path: Path) -> None:
+    """A batch stop request kills LibreOffice within a poll and raises Interruption."""
+    from clause_kit.erreurs import Interruption
+
+    document = Document()
+    document.add_paragraph("Arrêt demandé")
+    source = tmp_path / "arret.docx"
+    document.save(str(source))
+    with pytest.raises(Interruption):
+        convertir_en_pdf([source], tmp_path / "pdf", arret=lambda: True)
+    assert not (tmp_path / "pdf" / "arret.pdf").exists()
