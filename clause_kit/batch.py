@@ -84,7 +84,7 @@ def traiter_paquet(fichiers: list[Path], options: Options, resultats: list[Resul
             if dossier.temporaire.exists():
                 abandonner(dossier)
             if resultat.statut == "en cours":
-                resultat.statut, resultat.message = "erreur", f"{resultat.fichier} : interrompu avant la fin"
+                resultat.statut, resultat.message = "interrompu", f"{resultat.fichier} : interrompu avant la fin"
     return resultats
 
 

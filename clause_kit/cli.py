@@ -180,7 +180,7 @@ def _barre(total: int) -> Iterator[Callable[[int], None]]:
 def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
     """Errors on stderr, the summary table on stdout, the batch report beside the dossiers."""
     for r in resultats:
-        if r.statut != "généré":
+        if r.statut == "erreur":
             click.echo(r.message, err=True)
     click.echo(tableau_resume(resultats))
     try:

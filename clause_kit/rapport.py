@@ -22,7 +22,8 @@ class Resultat:
     fichier: str
     commune: str = ""
     reference: str = ""
-    statut: str = "erreur"  # "erreur", "en cours" while being written, then "généré"
+    #: "erreur", "en cours" while being written, then "généré"; "interrompu" after a Ctrl-C.
+    statut: str = "erreur"
     heures: int | None = None
     pieces: int = 0
     dossier: str = ""
@@ -49,7 +50,9 @@ def tableau_resume(resultats: list[Resultat]) -> str:
     rangees = [_rangee(_ENTETES, largeurs), _rangee(tuple("-" * n for n in largeurs), largeurs)]
     rangees += [_rangee(ligne, largeurs) for ligne in lignes]
     generes = sum(r.statut == "généré" for r in resultats)
-    rangees.append(f"{generes} dossier(s) généré(s), {len(resultats) - generes} en erreur")
+    interrompus = sum(r.statut == "interrompu" for r in resultats)
+    fin = f", {interrompus} interrompu(s)" if interrompus else ""
+    rangees.append(f"{generes} dossier(s) généré(s), {len(resultats) - generes - interrompus} en erreur{fin}")
     return "\n".join(rangees)
 
 
@@ -66,7 +69,8 @@ def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]
     csv_ = sortie / "rapport-generation.csv"
     resume = {
         "generes": sum(r.statut == "généré" for r in resultats),
-        "erreurs": sum(r.statut != "généré" for r in resultats),
+        "erreurs": sum(r.statut == "erreur" for r in resultats),
+        "interrompus": sum(r.statut == "interrompu" for r in resultats),
         "heures_insertion": sum(r.heures or 0 for r in resultats if r.statut == "généré"),
     }
     _ecrire_atomique(json_, json.dumps({"resume": resume, "marches": lignes}, ensure_ascii=False, indent=2) + "\n")

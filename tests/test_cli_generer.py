@@ -70,7 +70,7 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
         assert lecteur.metadata is not None and lecteur.metadata.author == f"Commune de {manifeste['commune']}"
         assert "dossier.pdf" in manifeste["autres_fichiers"]
     rapport = json.loads((sortie / "rapport-generation.json").read_text(encoding="utf-8"))
-    assert rapport["resume"] == {"generes": 4, "erreurs": 1, "heures_insertion": 4 * 350}
+    assert rapport["resume"] == {"generes": 4, "erreurs": 1, "interrompus": 0, "heures_insertion": 4 * 350}
     assert (sortie / "rapport-generation.csv").read_text(encoding="utf-8").count("\n") == 6
     lignes = resultat.output.splitlines()
     assert any(ligne.startswith("Cassis") and "C-2" in ligne and "généré" in ligne for ligne in lignes)
