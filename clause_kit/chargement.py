@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,9 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from clause_kit.communes import Origines, fusionner, trouver_defauts
+
+if TYPE_CHECKING:  # calcul imports Parametres from here: a runtime import would be circular
+    from clause_kit.calcul import Chiffres
 from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme, raison_systeme
 from clause_kit.modele import Chemin, Consultation, verifier_coherence
 
@@ -297,6 +300,8 @@ class Chargement:
     consultation: Consultation
     origines: Origines
     defauts: Path | None
+    #: The figures, computed while checking (a contract whose hours cannot be computed is invalid).
+    chiffres: Chiffres
 
 
 def lire_avec_defauts(chemin: Path) -> tuple[dict[str, Any], Origines, Path | None]:
@@ -323,14 +328,15 @@ def charger_detail(chemin: Path) -> Chargement:
     from clause_kit.calcul import ErreurCalcul, calculer
 
     incoherences = verifier_coherence(consultation, charger_parametres().codes_publics)
+    chiffres = None
     if not incoherences:
         try:
-            calculer(consultation, charger_parametres())
+            chiffres = calculer(consultation, charger_parametres())
         except ErreurCalcul as err:
             incoherences = [(err.chemin, err.message)]
-    if incoherences:
+    if incoherences or chiffres is None:
         raise ErreursValidation(_trier([_probleme(origines, c, m) for c, m in incoherences]))
-    return Chargement(consultation, origines, defauts)
+    return Chargement(consultation, origines, defauts, chiffres)
 
 
 def charger(chemin: Path) -> Consultation:

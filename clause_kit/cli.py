@@ -18,8 +18,7 @@ import click
 
 from clause_kit import __version__
 from clause_kit.batch import Options, generer_tout
-from clause_kit.calcul import calculer
-from clause_kit.chargement import charger_detail, charger_parametres
+from clause_kit.chargement import charger_detail
 from clause_kit.cli_fr import GroupeFr
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
 from clause_kit.rapport import Resultat, ecrire_rapport, preparer_sortie, tableau_resume
@@ -70,8 +69,7 @@ def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
     try:
         detail = charger_detail(fichier)
-        chiffres = calculer(detail.consultation, charger_parametres())
-        donnees = synthese(detail.consultation, chiffres, detail.origines, detail.defauts)
+        donnees = synthese(detail.consultation, detail.chiffres, detail.origines, detail.defauts)
     except ClauseKitError as err:
         if format_ == "json":  # a program reading stdout gets the problems as data too
             click.echo(json.dumps({"erreurs": _erreurs_json(err)}, ensure_ascii=False, indent=2))

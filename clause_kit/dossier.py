@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clause_kit import __version__
-from clause_kit.calcul import Chiffres, calculer
+from clause_kit.calcul import Chiffres
 from clause_kit.chargement import charger_detail, charger_parametres
 from clause_kit.contexte import construire_contexte
 from clause_kit.erreurs import ErreurSortie, raison_systeme
@@ -79,7 +79,7 @@ def construire(
     detail = charger_detail(source)
     consultation = detail.consultation
     parametres = charger_parametres()
-    chiffres = calculer(consultation, parametres)
+    chiffres = detail.chiffres
     dossier = dossier_modeles(modeles)
     jour = aujourd_hui or datetime.date.today()
     contexte = construire_contexte(consultation, chiffres, parametres, jour)
