@@ -21,6 +21,7 @@ from pathlib import Path
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
 from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption
 from clause_kit.rapport import Resultat
+from clause_kit.selection import identifier
 
 __all__ = ["Options", "generer_tout", "traiter_paquet"]
 
@@ -111,6 +112,8 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
         dossier = preparer(construit, options.sortie, force=options.force)
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
+        if not resultat.commune:  # name the row of the summary table even for an invalid file
+            resultat.commune, resultat.reference = identifier(fichier) or ("", "")
         return resultat, None
     except Exception as err:  # noqa: BLE001 - a bug on one contract must not sink the whole batch
         resultat.message = f"{fichier} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"

@@ -17,7 +17,7 @@ from clause_kit.communes import NOM_DEFAUTS, trouver_defauts
 from clause_kit.formats import slug
 from clause_kit.rapport import Resultat
 
-__all__ = ["EXTENSIONS", "collecter", "reperer_doublons", "selectionner_communes"]
+__all__ = ["EXTENSIONS", "collecter", "identifier", "reperer_doublons", "selectionner_communes"]
 
 EXTENSIONS = {".yaml", ".yml"}
 _CHARGEUR_RAPIDE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -97,18 +97,28 @@ def reperer_doublons(fichiers: list[Path]) -> tuple[list[Path], list[Resultat]]:
     return gardes, doublons
 
 
-def _cible(fichier: Path, communes_par_dossier: dict[Path, str | None]) -> tuple[str, str] | None:
-    """``(commune, reference)`` slugs of a contract, read quickly; None when not readable as such."""
+def identifier(fichier: Path, communes_par_dossier: dict[Path, str | None] | None = None) -> tuple[str, str] | None:
+    """``(commune, reference)`` as written in a contract (or its defaults), read quickly; None if unreadable."""
+    cache = {} if communes_par_dossier is None else communes_par_dossier
     try:
         if fichier.stat().st_size > TAILLE_MAX:
             return None
         donnees = yaml.load(fichier.read_text(encoding="utf-8-sig"), Loader=_CHARGEUR_RAPIDE)  # noqa: S506
         acheteur, marche = donnees.get("acheteur") or {}, donnees["marche"]
-        if fichier.parent not in communes_par_dossier:
-            communes_par_dossier[fichier.parent] = _commune_par_defaut(fichier)
-        commune = acheteur.get("commune") or communes_par_dossier[fichier.parent]
-        return slug(str(commune)), slug(str(marche["reference"]))
+        if fichier.parent not in cache:
+            cache[fichier.parent] = _commune_par_defaut(fichier)
+        commune = acheteur.get("commune") or cache[fichier.parent]
+        return str(commune), str(marche["reference"])
     except Exception:  # noqa: BLE001 - any problem is reported by the worker that builds this file
+        return None
+
+
+def _cible(fichier: Path, communes_par_dossier: dict[Path, str | None]) -> tuple[str, str] | None:
+    """``(commune, reference)`` slugs of a contract: its output folder; None when unknown."""
+    nom = identifier(fichier, communes_par_dossier)
+    try:
+        return (slug(nom[0]), slug(nom[1])) if nom is not None else None
+    except ValueError:
         return None
 
 

@@ -75,6 +75,7 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
     lignes = resultat.output.splitlines()
     assert any(ligne.startswith("Cassis") and "C-2" in ligne and "généré" in ligne for ligne in lignes)
     assert "4 dossier(s) généré(s), 1 en erreur" in resultat.output
+    assert any(ligne.split()[:3] == ["Auriol", "A-2", "erreur"] for ligne in lignes)  # invalid, still named
 
 
 def test_valeurs_communes_heritees_dans_les_pieces(communes: Path, tmp_path: Path) -> None:
