@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from clause_kit.chargement import Parametres
 from clause_kit.droit import libelle_procedure
 from clause_kit.formats import cpv_valide
 from clause_kit.modele import Article14, Chemin, Consultation, Lot
+from clause_kit.parametres import Parametres
 
 __all__ = [
     "Chiffres",

@@ -8,35 +8,29 @@ answered with the nearest valid key. Each problem is located by file, line and f
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from clause_kit.calcul import Chiffres, ErreurCalcul, calculer
 from clause_kit.communes import Origines, fusionner, trouver_defauts
-
-if TYPE_CHECKING:  # calcul imports Parametres from here: a runtime import would be circular
-    from clause_kit.calcul import Chiffres
-from clause_kit.erreurs import ErreurDonnees, ErreursValidation, Probleme, raison_systeme
-from clause_kit.modele import Chemin, Consultation, verifier_coherence
+from clause_kit.erreurs import ErreursValidation, Probleme, raison_systeme
+from clause_kit.modele import Chemin, Consultation, suggestion, verifier_coherence
+from clause_kit.parametres import charger_parametres
 
 __all__ = [
     "TAILLE_MAX",
     "Chargement",
     "Lignes",
-    "Parametres",
     "charger",
     "charger_detail",
-    "charger_parametres",
     "chemin_texte",
     "lire_avec_defauts",
     "lire_yaml",
@@ -48,36 +42,28 @@ TAILLE_MAX = 1_000_000
 Lignes = dict[Chemin, int]
 
 
-@dataclass
-class Parametres:
-    """The defaults of ``parametres.yaml`` (see that file for the meaning of each value)."""
-
-    brut: dict[str, Any] = field(repr=False)
-
-    @property
-    def codes_publics(self) -> set[str]:
-        """Codes of the known eligible publics."""
-        return set(self.brut["publics"])
-
-
-@functools.cache
-def charger_parametres() -> Parametres:
-    """Load the packaged defaults once per process."""
-    texte = resources.files("clause_kit").joinpath("parametres.yaml").read_text(encoding="utf-8")
-    try:
-        return Parametres(yaml.safe_load(texte))
-    except yaml.YAMLError as err:  # only a broken installation gets here
-        raise ErreurDonnees(f"parametres.yaml illisible : {err}") from err
+#: A contract description is a handful of levels deep; anything deeper is not one, and would
+#: exhaust Python's recursion when the YAML tree is built (PyYAML's composer is recursive).
+PROFONDEUR_MAX = 20
 
 
 class _ChargeurSansAlias(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases instead of expanding them."""
+    """SafeLoader that refuses aliases instead of expanding them, and too deep structures."""
+
+    profondeur = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        evenement = self.peek_event()
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise _ProblemeYaml(event.start_mark.line + 1, "les alias YAML (*nom) ne sont pas acceptés")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            raise _ProblemeYaml(evenement.start_mark.line + 1, "les alias YAML (*nom) ne sont pas acceptés")
+        if self.profondeur >= PROFONDEUR_MAX:
+            ligne = evenement.start_mark.line + 1
+            raise _ProblemeYaml(ligne, f"structure trop imbriquée (plus de {PROFONDEUR_MAX} niveaux)")
+        self.profondeur += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.profondeur -= 1
 
 
 def _date_en_texte(chargeur: yaml.SafeLoader, noeud: Node) -> str:
@@ -171,29 +157,8 @@ def _decoder(brut: bytes) -> str:
     return texte
 
 
-#: A contract description is a handful of levels deep; anything deeper is not one, and would
-#: exhaust Python's recursion when the YAML tree is built.
-PROFONDEUR_MAX = 20
-
-
-def _verifier_profondeur(texte: str) -> None:
-    """Walk the YAML events (PyYAML's parser is not recursive) and refuse a too deep structure."""
-    profondeur = 0
-    for evenement in yaml.parse(texte, Loader=_ChargeurSansAlias):
-        if isinstance(evenement, yaml.CollectionStartEvent):
-            profondeur += 1
-            if profondeur > PROFONDEUR_MAX:
-                marque = evenement.start_mark
-                raise _ProblemeYaml(
-                    marque.line + 1 if marque else None, f"structure trop imbriquée (plus de {PROFONDEUR_MAX} niveaux)"
-                )
-        elif isinstance(evenement, yaml.CollectionEndEvent):
-            profondeur -= 1
-
-
 def _composer(texte: str) -> Node | None:
     try:
-        _verifier_profondeur(texte)
         # The reader checks characters as soon as the loader is built: keep it inside the try.
         chargeur = _ChargeurSansAlias(texte)
         try:
@@ -221,7 +186,6 @@ _YAML_FR = {
     ),
     "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
     "could not find expected ':'": "« : » attendu (clé sans valeur ou indentation incorrecte)",
-    "found undefined alias": "les alias YAML (*nom) ne sont pas acceptés",
     "expected <block end>, but found '-'": "tiret de liste mal indenté",
     "did not find expected key": "clé attendue (indentation incorrecte ?)",
     "found duplicate anchor": "ancre YAML en double",
@@ -252,8 +216,6 @@ def _traduire_yaml(probleme: str) -> str:
 
 def _parcourir(noeud: Node, chemin: Chemin) -> Iterator[tuple[Chemin, int, str]]:
     """Yield (path, line, "") for every key and list item, or (path, line, message) for a problem."""
-    if noeud.anchor if hasattr(noeud, "anchor") else False:
-        yield chemin, noeud.start_mark.line + 1, "les ancres YAML (&nom) ne sont pas acceptées"
     if isinstance(noeud, MappingNode):
         vues: set[str] = set()
         for cle, valeur in noeud.value:
@@ -325,8 +287,6 @@ def charger_detail(chemin: Path) -> Chargement:
     except ValidationError as err:
         problemes = [_probleme_pydantic(origines, e) for e in err.errors(include_url=False)]
         raise ErreursValidation(_trier(problemes)) from err
-    from clause_kit.calcul import ErreurCalcul, calculer
-
     incoherences = verifier_coherence(consultation, charger_parametres().codes_publics)
     chiffres = None
     if not incoherences:
@@ -395,7 +355,6 @@ _MESSAGES = {
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
     "less_than": "doit être inférieur à {lt}",
     "less_than_equal": "doit être inférieur ou égal à {le}",
-    "literal_error": "valeur non reconnue ; valeurs possibles : {expected}",
     "bool_type": "oui/non attendu (true ou false)",
     "bool_parsing": "oui/non attendu (true ou false)",
     "date_type": "date attendue au format AAAA-MM-JJ",
@@ -413,18 +372,15 @@ _MESSAGES = {
 def _valeur_inconnue(valeur: Any, attendues: str) -> str:
     """Message for a value outside a fixed list, with the nearest allowed value."""
     possibles = re.findall(r"'([^']*)'", attendues)
-    proches = difflib.get_close_matches(str(valeur), possibles, n=1, cutoff=0.6)
-    suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
-    return f"valeur non reconnue « {valeur} »{suggestion} (valeurs possibles : {', '.join(possibles)})"
+    conseil = suggestion(str(valeur), possibles)
+    return f"valeur non reconnue « {valeur} »{conseil} (valeurs possibles : {', '.join(possibles)})"
 
 
 def _cle_inconnue(chemin: Chemin) -> str:
     cle = str(chemin[-1])
     valides = _cles_valides(chemin[:-1])
-    proches = difflib.get_close_matches(cle, valides, n=1, cutoff=0.6)
-    if proches:
-        return f"clé inconnue « {cle} » ; vouliez-vous dire « {proches[0]} » ?"
-    return f"clé inconnue « {cle} » ; clés possibles : {', '.join(valides)}"
+    conseil = suggestion(cle, valides)
+    return f"clé inconnue « {cle} »{conseil or ' ; clés possibles : ' + ', '.join(valides)}"
 
 
 def _cles_valides(chemin_parent: Chemin) -> list[str]:

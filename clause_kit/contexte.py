@@ -12,7 +12,6 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, HeuresLot
-from clause_kit.chargement import Parametres
 from clause_kit.droit import REFERENCES, TYPES_LIBELLES, libelle_ccag, libelle_procedure, reference_ponderation
 from clause_kit.formats import (
     date_fr,
@@ -24,6 +23,7 @@ from clause_kit.formats import (
     pourcentage,
 )
 from clause_kit.modele import Consultation
+from clause_kit.parametres import Parametres
 
 __all__ = ["construire_contexte"]
 

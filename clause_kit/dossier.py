@@ -23,12 +23,13 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres
-from clause_kit.chargement import charger_detail, charger_parametres
+from clause_kit.chargement import charger_detail
 from clause_kit.contexte import construire_contexte
 from clause_kit.erreurs import ErreurSortie, raison_systeme
 from clause_kit.formats import slug
 from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
+from clause_kit.parametres import charger_parametres
 from clause_kit.rendu import compiler, rendre
 
 __all__ = [

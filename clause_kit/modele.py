@@ -9,6 +9,8 @@ Every model forbids unknown keys: a typo in a key must never silently drop a cla
 from __future__ import annotations
 
 import datetime
+import difflib
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -29,6 +31,7 @@ __all__ = [
     "Marche",
     "Penalite",
     "SousCritere",
+    "suggestion",
     "verifier_coherence",
 ]
 
@@ -290,12 +293,15 @@ def _coherence_criteres(marche: Marche, insertion: Insertion) -> list[tuple[Chem
     return problemes
 
 
-def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
-    from difflib import get_close_matches
+def suggestion(valeur: str, possibles: Iterable[str]) -> str:
+    """`` ; vouliez-vous dire « x » ?`` with the nearest possible value, or "" when none is close."""
+    proches = difflib.get_close_matches(valeur, list(possibles), n=1, cutoff=0.6)
+    return f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
 
-    proches = get_close_matches(valeur, sorted(connus), n=1)
-    suggestion = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
-    return f"{quoi} inconnu « {valeur} »{suggestion} (valeurs possibles : {', '.join(sorted(connus))})"
+
+def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
+    possibles = sorted(connus)
+    return f"{quoi} inconnu « {valeur} »{suggestion(valeur, possibles)} (valeurs possibles : {', '.join(possibles)})"
 
 
 def _nb(valeur: Decimal) -> str:

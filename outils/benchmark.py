@@ -34,8 +34,9 @@ sys.path.insert(0, str(RACINE))
 
 from clause_kit.batch import Options, generer_tout  # noqa: E402
 from clause_kit.calcul import calculer  # noqa: E402
-from clause_kit.chargement import charger, charger_parametres  # noqa: E402
+from clause_kit.chargement import charger  # noqa: E402
 from clause_kit.contexte import construire_contexte  # noqa: E402
+from clause_kit.parametres import charger_parametres  # noqa: E402
 from clause_kit.pdf import convertir_en_pdf  # noqa: E402
 from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
 from clause_kit.selection import collecter  # noqa: E402

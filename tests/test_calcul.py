@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clause_kit.calcul import ErreurCalcul, arrondir_heures, calculer, etp, heures_formule, repartir_prorata
-from clause_kit.chargement import charger_parametres
 from clause_kit.modele import Consultation
+from clause_kit.parametres import charger_parametres
 
 
 def consultation(**insertion: Any) -> Consultation:
