@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clause_kit.droit import libelle_procedure
-from clause_kit.formats import cpv_valide
+from clause_kit.formats import cpv_valide, nombre_simple
 from clause_kit.modele import Article14, Chemin, Consultation, Lot
 from clause_kit.parametres import Parametres
 
@@ -277,11 +277,11 @@ def _fusionner(global14: Article14 | None, propre: Article14 | None) -> Article1
 
 def _noter_defauts(params: Article14, type_marche: str, taux: Decimal, cout: Decimal, choix: list[str]) -> None:
     if params.taux_main_oeuvre is None:
-        ligne = f"taux de main-d'œuvre : {_fr(taux)} % (valeur par défaut pour un marché de {type_marche})"
+        ligne = f"taux de main-d'œuvre : {nombre_simple(taux)} % (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
     if params.cout_horaire is None:
-        ligne = f"coût horaire moyen : {_fr(cout)} € (valeur par défaut pour un marché de {type_marche})"
+        ligne = f"coût horaire moyen : {nombre_simple(cout)} € (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
 
@@ -295,7 +295,9 @@ def _penalite(consultation: Consultation, p: dict, choix: list[str]) -> tuple[De
         multiple = penalite.multiple_smic
     else:
         multiple = Decimal(str(p["penalite"]["multiple_smic"]))
-        choix.append(f"pénalité : {_fr(multiple)} fois le SMIC horaire par heure non réalisée (valeur par défaut)")
+        choix.append(
+            f"pénalité : {nombre_simple(multiple)} fois le SMIC horaire par heure non réalisée (valeur par défaut)"
+        )
     return (multiple * smic).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), multiple
 
 
@@ -319,7 +321,8 @@ def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[li
             Critere(p["critere_valeur_technique"]["libelle"], technique),
         ]
         choix.append(
-            f"critères d'attribution : prix {_fr(prix)} %, valeur technique {_fr(technique)} % (valeurs par défaut)"
+            f"critères d'attribution : prix {nombre_simple(prix)} %, "
+            f"valeur technique {nombre_simple(technique)} % (valeurs par défaut)"
         )
     criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True)]
     if a53.sous_criteres:
@@ -341,8 +344,3 @@ def _parts_egales(total: Decimal, n: int) -> list[Decimal]:
     """Split a weight into n parts to the hundredth, the remainder on the first parts."""
     centiemes = repartir_prorata(int(total * 100), [Decimal(1)] * n)
     return [Decimal(c) / 100 for c in centiemes]
-
-
-def _fr(valeur: Decimal) -> str:
-    """A parameter as a French reader writes it in a sentence: 1,5 ; 50 ; 32,5."""
-    return format(valeur.normalize(), "f").replace(".", ",")

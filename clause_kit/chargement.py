@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from clause_kit.calcul import Chiffres, ErreurCalcul, calculer
 from clause_kit.communes import Origines, fusionner, trouver_defauts
 from clause_kit.erreurs import ErreursValidation, Probleme, raison_systeme
+from clause_kit.formats import nombre_simple
 from clause_kit.modele import Chemin, Consultation, suggestion, verifier_coherence
 from clause_kit.parametres import charger_parametres
 
@@ -336,8 +338,11 @@ def _message_fr(erreur: Any, chemin: Chemin) -> str:
 
 
 def _fr(valeur: Any) -> str:
-    texte = str(valeur)
-    return texte.replace(".", ",") if texte.replace(".", "").replace("-", "").isdigit() else texte
+    """A bound of a pydantic message written the French way (other values unchanged)."""
+    try:
+        return nombre_simple(Decimal(str(valeur)))
+    except (InvalidOperation, ValueError):
+        return str(valeur)
 
 
 _MESSAGES = {

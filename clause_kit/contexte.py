@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from clause_kit import __version__
-from clause_kit.calcul import Chiffres, HeuresLot
+from clause_kit.calcul import Chiffres, HeuresLot, etp
 from clause_kit.droit import REFERENCES, TYPES_LIBELLES, libelle_ccag, libelle_procedure, reference_ponderation
 from clause_kit.formats import (
     date_fr,
@@ -20,6 +20,7 @@ from clause_kit.formats import (
     montant_en_lettres,
     nombre,
     nombre_en_lettres,
+    nombre_simple,
     pourcentage,
 )
 from clause_kit.modele import Consultation
@@ -106,7 +107,7 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres) -> dict
         "clause": lot.heures > 0,
         "heures": nombre(lot.heures),
         "heures_lettres": nombre_en_lettres(lot.heures),
-        "etp": nombre(_etp(lot.heures, chiffres), 2),
+        "etp": nombre(etp(lot.heures, chiffres.heures_par_etp), 2),
         "pourcentage": pourcentage(lot.pourcentage)
         if lot.pourcentage is not None and lot.heures_formule is not None
         else "",
@@ -114,12 +115,6 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres) -> dict
         "cout_horaire": montant(lot.cout_horaire) if lot.cout_horaire is not None else "",
         "calcul": _texte_calcul(lot),
     }
-
-
-def _etp(heures: int, chiffres: Chiffres) -> Decimal:
-    from clause_kit.calcul import etp
-
-    return etp(heures, chiffres.heures_par_etp)
 
 
 def _texte_calcul(lot: HeuresLot) -> str:
@@ -157,7 +152,7 @@ def _insertion(consultation: Consultation, chiffres: Chiffres, parametres: Param
     explication = ""
     if chiffres.penalite_multiple_smic is not None:
         explication = (
-            f"soit {nombre(chiffres.penalite_multiple_smic, _decimales(chiffres.penalite_multiple_smic))} fois "
+            f"soit {nombre_simple(chiffres.penalite_multiple_smic)} fois "
             f"le SMIC horaire brut ({montant(chiffres.smic_horaire, taxe='')} au {date_fr(chiffres.smic_date)})"
         )
     a53 = insertion.article_53
@@ -173,29 +168,21 @@ def _insertion(consultation: Consultation, chiffres: Chiffres, parametres: Param
         "modalites": list(parametres.brut["modalites"]),
         "penalite": f"{montant(chiffres.penalite_par_heure, taxe='')} par heure d'insertion non réalisée",
         "penalite_explication": explication,
-        "ponderation": _poids(a53.ponderation) if a53 is not None else "",
+        "ponderation": pourcentage(a53.ponderation) if a53 is not None else "",
         "sous_criteres": [
             {
                 "numero": str(i),
                 "libelle": sc.libelle,
-                "ponderation": _poids(sc.ponderation),
+                "ponderation": pourcentage(sc.ponderation),
                 "description": sc.description,
             }
             for i, sc in enumerate(chiffres.sous_criteres, start=1)
         ],
         "criteres": [
-            {"libelle": c.libelle, "ponderation": _poids(c.ponderation), "insertion": c.insertion}
+            {"libelle": c.libelle, "ponderation": pourcentage(c.ponderation), "insertion": c.insertion}
             for c in chiffres.criteres
         ],
     }
-
-
-def _poids(valeur: Decimal) -> str:
-    return pourcentage(valeur)
-
-
-def _decimales(valeur: Decimal) -> int:
-    return 0 if valeur == valeur.to_integral_value() else max(0, -valeur.normalize().as_tuple().exponent)  # type: ignore[operator]
 
 
 def _droit(type_marche: str, regime: str, procedure: str) -> dict[str, str]:

@@ -27,6 +27,8 @@ __all__ = [
     "montant",
     "montant_en_lettres",
     "nombre_en_lettres",
+    "nombre_simple",
+    "decimales_utiles",
     "nombre",
     "normaliser_cpv",
     "pourcentage",
@@ -138,9 +140,19 @@ def pourcentage(valeur: Decimal | int | float, decimales: int | None = None) -> 
     if not nombre_decimal.is_finite():
         raise ValueError(f"pourcentage illisible : {valeur!r}")
     if decimales is None:
-        exposant = nombre_decimal.normalize().as_tuple().exponent
-        decimales = max(0, -exposant) if isinstance(exposant, int) else 0
+        decimales = decimales_utiles(nombre_decimal)
     return nombre(nombre_decimal, decimales) + ESPACE_INSECABLE + "%"
+
+
+def decimales_utiles(valeur: Decimal) -> int:
+    """How many decimals a number needs once trailing zeros are dropped: 12.50 → 1, 10 → 0."""
+    exposant = valeur.normalize().as_tuple().exponent
+    return max(0, -exposant) if isinstance(exposant, int) else 0
+
+
+def nombre_simple(valeur: Decimal | int) -> str:
+    """A number as written in a sentence or a message, no grouping, no trailing zeros: 1,5 ; 50 ; 32,5."""
+    return format(Decimal(valeur).normalize(), "f").replace(".", ",")
 
 
 # --- amounts in letters ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clause_kit.droit import PROCEDURES, Regime, TypeMarche
-from clause_kit.formats import normaliser_cpv, siret_valide, slug
+from clause_kit.formats import nombre_simple, normaliser_cpv, siret_valide, slug
 
 __all__ = [
     "Acheteur",
@@ -259,8 +259,8 @@ def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
             problemes.append(
                 (
                     ("marche", "montant_ht"),
-                    f"la somme des montants des lots ({_nb(somme)} € HT) diffère du montant du marché "
-                    f"({_nb(marche.montant_ht)} € HT)",
+                    f"la somme des montants des lots ({nombre_simple(somme)} € HT) diffère du montant du marché "
+                    f"({nombre_simple(marche.montant_ht)} € HT)",
                 )
             )
     return problemes
@@ -275,8 +275,8 @@ def _coherence_criteres(marche: Marche, insertion: Insertion) -> list[tuple[Chem
             problemes.append(
                 (
                     ("insertion", "article_53", "sous_criteres"),
-                    f"la somme des pondérations des sous-critères ({_nb(somme)}) doit égaler la pondération "
-                    f"du critère insertion ({_nb(a53.ponderation)})",
+                    f"la somme des pondérations des sous-critères ({nombre_simple(somme)}) doit égaler la pondération "
+                    f"du critère insertion ({nombre_simple(a53.ponderation)})",
                 )
             )
     if marche.criteres is not None:
@@ -287,7 +287,7 @@ def _coherence_criteres(marche: Marche, insertion: Insertion) -> list[tuple[Chem
             problemes.append(
                 (
                     ("marche", "criteres"),
-                    f"les pondérations des critères{detail} totalisent {_nb(total)} au lieu de 100",
+                    f"les pondérations des critères{detail} totalisent {nombre_simple(total)} au lieu de 100",
                 )
             )
     return problemes
@@ -302,9 +302,3 @@ def suggestion(valeur: str, possibles: Iterable[str]) -> str:
 def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
     possibles = sorted(connus)
     return f"{quoi} inconnu « {valeur} »{suggestion(valeur, possibles)} (valeurs possibles : {', '.join(possibles)})"
-
-
-def _nb(valeur: Decimal) -> str:
-    """Plain French number for messages (no grouping: messages are read in a terminal)."""
-    texte = format(valeur.normalize(), "f") if valeur == valeur.to_integral() else format(valeur, "f")
-    return texte.replace(".", ",")

@@ -565,3 +565,17 @@ def test_nombre_en_lettres_pour_les_heures() -> None:
     assert nombre_en_lettres(0) == "zéro"
     with pytest.raises(ValueError):
         nombre_en_lettres(-1)
+
+
+def test_nombre_simple_et_decimales_utiles() -> None:
+    from clause_kit.formats import decimales_utiles, nombre_simple
+
+    assert [nombre_simple(Decimal(x)) for x in ("1.5", "50", "32.50", "100", "0.10")] == [
+        "1,5",
+        "50",
+        "32,5",
+        "100",
+        "0,1",
+    ]
+    assert nombre_simple(1607) == "1607"  # no grouping: used inside sentences and messages
+    assert [decimales_utiles(Decimal(x)) for x in ("12.50", "10", "100", "0.125")] == [1, 0, 0, 3]
