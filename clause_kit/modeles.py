@@ -7,6 +7,7 @@ An installed clause_kit carries a copy as the ``clause_kit._modeles`` package da
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from dataclasses import dataclass
@@ -51,8 +52,20 @@ def dossier_modeles(choisi: Path | None = None) -> Path:
 
 
 def charger_pieces(dossier: Path) -> list[Piece]:
-    """Read and check the ordered list of pieces."""
+    """Read and check the ordered list of pieces, once per process while the file is unchanged."""
     chemin = dossier / "pieces.yaml"
+    try:
+        etat = chemin.stat()
+    except OSError as err:
+        raise ErreurDonnees(f"{chemin} : liste des pièces introuvable") from err
+    return list(_pieces(str(chemin.resolve()), etat.st_mtime_ns, etat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
+    """Read once per (file, version): every contract of a batch needs the same list."""
+    chemin = Path(chemin_texte)
+    dossier = chemin.parent
     try:
         donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
     except OSError as err:
@@ -73,7 +86,7 @@ def charger_pieces(dossier: Path) -> list[Piece]:
         if not (dossier / piece.modele).is_file():
             raise ErreurDonnees(f"{chemin} : pièce {piece.code} : modèle {piece.modele} introuvable dans {dossier}")
         pieces.append(piece)
-    return pieces
+    return tuple(pieces)
 
 
 def pieces_applicables(pieces: list[Piece], consultation: Consultation, heures_total: int) -> list[Piece]:
