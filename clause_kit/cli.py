@@ -177,6 +177,7 @@ def _barre(total: int) -> Iterator[Callable[[int], None]]:
 
 def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
     """Errors on stderr, the summary table on stdout, the batch report beside the dossiers."""
+    resultats = sorted(resultats, key=lambda r: r.fichier)  # packets finish in any order
     for r in resultats:
         if r.statut == "erreur":
             click.echo(r.message, err=True)

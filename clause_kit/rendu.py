@@ -15,10 +15,10 @@ with ``& < >`` comes out exactly instead of corrupting the document.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,21 +72,12 @@ class _IndefinieNommee(jinja2.StrictUndefined):
         return f"variable inconnue « {nom} »"
 
 
-_env_local = threading.local()
-
-
+@functools.cache
 def environnement() -> SandboxedEnvironment:
-    """The one Jinja environment of clause_kit (per thread: Jinja environments are not shared across threads)."""
-    env = getattr(_env_local, "env", None)
-    if env is None:
-        env = SandboxedEnvironment(
-            undefined=_IndefinieNommee,
-            autoescape=True,
-            keep_trailing_newline=True,
-            auto_reload=False,
-        )
-        _env_local.env = env
-    return env
+    """The one Jinja environment of clause_kit, created once per process."""
+    return SandboxedEnvironment(
+        undefined=_IndefinieNommee, autoescape=True, keep_trailing_newline=True, auto_reload=False
+    )
 
 
 @dataclass(frozen=True)
