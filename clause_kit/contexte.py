@@ -12,7 +12,14 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, HeuresLot, etp
-from clause_kit.droit import REFERENCES, TYPES_LIBELLES, libelle_ccag, libelle_procedure, reference_ponderation
+from clause_kit.droit import (
+    REFERENCES,
+    TYPES_LIBELLES,
+    clause_ccag,
+    libelle_ccag,
+    libelle_procedure,
+    reference_ponderation,
+)
 from clause_kit.formats import (
     date_fr,
     formater_siret,
@@ -187,13 +194,10 @@ def _insertion(consultation: Consultation, chiffres: Chiffres, parametres: Param
 
 def _droit(type_marche: str, regime: str, procedure: str) -> dict[str, str]:
     ref = REFERENCES[regime]
-    clause_ccag = (
-        f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
-    )
     return {
         "code": ref.code,
         "condition_execution": ref.condition_execution,
         "critere_insertion": ref.critere_insertion,
         "ponderation": reference_ponderation(regime, procedure),
-        "clause_ccag": clause_ccag,
+        "clause_ccag": clause_ccag(type_marche, regime),
     }

@@ -16,6 +16,7 @@ __all__ = [
     "Reference",
     "Regime",
     "TypeMarche",
+    "clause_ccag",
     "libelle_ccag",
     "libelle_procedure",
     "reference_ponderation",
@@ -87,6 +88,12 @@ TYPES_LIBELLES: dict[str, str] = {
 def libelle_ccag(type_marche: str, regime: str) -> str:
     """Name of the CCAG a contract of this type refers to under this regime."""
     return _CCAG[(type_marche, regime)]
+
+
+def clause_ccag(type_marche: str, regime: str) -> str:
+    """``article 16.1 du CCAG-Travaux 2021``, or "" when the regime's CCAG has no insertion article."""
+    ref = REFERENCES[regime]
+    return f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
 
 
 def reference_ponderation(regime: str, procedure: str) -> str:

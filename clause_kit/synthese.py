@@ -9,7 +9,7 @@ from typing import Any
 from clause_kit.calcul import Chiffres
 from clause_kit.chargement import chemin_texte
 from clause_kit.communes import Origines
-from clause_kit.droit import REFERENCES, libelle_ccag, reference_ponderation
+from clause_kit.droit import REFERENCES, clause_ccag, reference_ponderation
 from clause_kit.formats import montant, nombre, pourcentage
 from clause_kit.modele import Consultation
 
@@ -38,7 +38,7 @@ def synthese(
     if chiffres.heures_total > 0:
         references.append(ref.condition_execution)
         if ref.article_ccag_insertion:
-            references.append(f"{ref.article_ccag_insertion} du {libelle_ccag(marche.type, insertion.regime)}")
+            references.append(clause_ccag(marche.type, insertion.regime))
     if insertion.article_53 is not None:
         references += [ref.critere_insertion, reference_ponderation(insertion.regime, chiffres.procedure)]
     return {
