@@ -42,7 +42,8 @@ def test_une_saisie_inconnue_n_est_rattachee_a_rien() -> None:
 
 
 def test_sorties_dynamiques_sont_les_trois_premieres() -> None:
-    assert [c.cle for c in codes("sorties") if c.dynamique] == ["emploi_durable", "emploi_transition", "sortie_positive"]
+    dynamiques = [c.cle for c in codes("sorties") if c.dynamique]
+    assert dynamiques == ["emploi_durable", "emploi_transition", "sortie_positive"]
 
 
 def test_normaliser_ignore_casse_accents_et_espaces() -> None:
