@@ -1,8 +1,10 @@
-"""The figures of a consultation: insertion hours per lot, ETP, penalties, weights.
+"""The figures of a consultation: insertion hours per lot, ETP, penalties, weights, options.
 
 Arithmetic is on ``Decimal`` with explicit half-up rounding (the rounding a buyer does by
 hand: 1 428,5 h → 1 429 h), never on floats. Every default taken from ``parametres.yaml`` is
-recorded in ``Chiffres.choix`` so ``verifier`` can show it.
+recorded twice: in words in ``Chiffres.choix`` (what ``verifier`` shows) and by name in
+``Chiffres.defauts`` (what ``generer --brouillon`` highlights in the pieces). The legal checks
+that need these figures (thresholds, criteria, facilitator, plausibility) are in ``regles``.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from clause_kit.droit import libelle_procedure
-from clause_kit.formats import cpv_valide, nombre_simple
+from clause_kit.droit import ccag_du_marche, libelle_procedure
+from clause_kit.formats import cpv_valide, date_fr, nombre, nombre_simple
 from clause_kit.modele import Article14, Chemin, Consultation, Lot
 from clause_kit.parametres import Parametres
+from clause_kit.seuils import Seuil, procedure_par_defaut, seuil_europeen
 
 __all__ = [
     "Chiffres",
     "ErreurCalcul",
     "HeuresLot",
+    "Penalites",
     "arrondir_heures",
     "calculer",
     "etp",
@@ -66,6 +70,24 @@ class Critere:
     ponderation: Decimal
     insertion: bool = False
     description: str = ""
+    #: prix, qualite, environnement or autre (the environmental-criterion rule looks for environnement).
+    nature: str = "autre"
+
+
+@dataclass(frozen=True)
+class Penalites:
+    """The penalty rule of a contract, every value resolved (given or default)."""
+
+    par_heure: Decimal
+    #: Set when the amount per hour is a multiple of the SMIC.
+    multiple_smic: Decimal | None
+    smic_horaire: Decimal
+    smic_date: datetime.date
+    #: "notification" (the SMIC in force at notification) or "constat" (at the finding).
+    smic_reference: str
+    #: Cap of the insertion penalties, in % of the contract's or lot's amount HT.
+    plafond_pourcentage: Decimal
+    par_fiche_manquante: Decimal
 
 
 @dataclass
@@ -76,18 +98,35 @@ class Chiffres:
     heures_total: int
     heures_par_etp: int
     etp_total: Decimal
-    penalite_par_heure: Decimal
-    penalite_multiple_smic: Decimal | None
-    smic_horaire: Decimal
-    smic_date: datetime.date
+    penalites: Penalites
     procedure: str
     publics: list[str]
     criteres: list[Critere]
     sous_criteres: list[Critere]
+    #: Launch of the consultation (given or today): decides the rules and thresholds applied.
+    date_lancement: datetime.date = field(default_factory=datetime.date.today)
+    #: Code of the CCAG the contract refers to (``travaux``, ``fcs``... or ``aucun``).
+    ccag: str = "travaux"
+    #: The EU threshold in force for this contract on its launch date (None when no period covers it).
+    seuil: Seuil | None = None
+    #: Full-time equivalents per year of the contract, when its duration is known.
+    etp_par_an: Decimal | None = None
+    #: The clause's options, resolved: globalisation, attestation_eligibilite, heures_formation.
+    options: dict[str, bool] = field(default_factory=dict)
+    conservation_annees: int = 2
     #: Human-readable French lines: each default or rule applied.
     choix: list[str] = field(default_factory=list)
+    #: Names of the values taken from ``parametres.yaml`` that reach a piece (highlighted in a draft).
+    defauts: set[str] = field(default_factory=set)
     #: Things the buyer should check before publishing (not errors: the dossier is still produced).
     avertissements: list[str] = field(default_factory=list)
+    #: Legal choices the file leaves to a default: refused by ``generer`` unless ``--brouillon``.
+    manques: list[tuple[Chemin, str]] = field(default_factory=list)
+
+    @property
+    def penalite_par_heure(self) -> Decimal:
+        """Penalty per missing insertion hour (€)."""
+        return self.penalites.par_heure
 
 
 def heures_formule(
@@ -121,16 +160,20 @@ def repartir_prorata(total: int, poids: list[Decimal]) -> list[int]:
     return parts
 
 
-def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
+def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: datetime.date | None = None) -> Chiffres:
     """Compute all figures of a consultation, applying and recording the defaults."""
     p = parametres.brut
-    insertion = consultation.insertion
+    insertion, marche = consultation.insertion, consultation.marche
     choix: list[str] = []
-    avertissements: list[str] = []
+    defauts: set[str] = set()
+    jour = marche.date_lancement or aujourd_hui or datetime.date.today()
+    if marche.date_lancement is None:
+        choix.append(f"date de lancement de la consultation : {date_fr(jour)} (aujourd'hui, valeur par défaut)")
     heures_par_etp = insertion.heures_par_etp or int(p["heures_par_etp"])
     if insertion.heures_par_etp is None:
-        choix.append(f"1 ETP = {heures_par_etp} heures (valeur par défaut, durée annuelle légale du travail)")
-    lots = _heures_des_lots(consultation, p, choix)
+        choix.append(f"1 ETP = {nombre(heures_par_etp)} heures (valeur par défaut, durée annuelle légale du travail)")
+        defauts.add("heures_par_etp")
+    lots = _heures_des_lots(consultation, p, choix, defauts)
     total = sum(lot.heures for lot in lots)
     if total == 0 and insertion.article_53 is None:
         raise ErreurCalcul(
@@ -138,40 +181,78 @@ def calculer(consultation: Consultation, parametres: Parametres) -> Chiffres:
             "la clause ne donne aucune heure d'insertion (0 heure) et il n'y a pas d'article_53 : "
             "le dossier ne comporterait aucune clause",
         )
-    penalite, multiple = _penalite(consultation, p, choix)
-    criteres, sous_criteres = _criteres(consultation, p, choix)
-    procedure = consultation.marche.procedure or p["procedure"]
-    if consultation.marche.procedure is None:
-        choix.append(f"procédure : {libelle_procedure(procedure)} (valeur par défaut)")
-    if consultation.marche.cpv and not cpv_valide(consultation.marche.cpv):
-        avertissements.append(
-            f"le chiffre de contrôle du code CPV {consultation.marche.cpv} ne correspond pas ; vérifiez le code"
+    seuil = seuil_europeen(consultation, p, jour)
+    procedure = marche.procedure or procedure_par_defaut(marche.montant_ht, seuil)
+    manques: list[tuple[Chemin, str]] = []
+    if marche.procedure is None:
+        choix.append(f"procédure : {libelle_procedure(procedure)} (choisie d'après le seuil européen)")
+        defauts.add("procedure")
+        manques.append(
+            (
+                ("marche", "procedure"),
+                f"procédure non indiquée (d'après le seuil européen : {procedure}) ; la procédure est un choix "
+                "juridique de l'acheteur : indiquez-la dans le fichier",
+            )
         )
-    f = consultation.facilitateur
-    if f is None or not (f.telephone or f.courriel or f.adresse):
-        avertissements.append(
-            "aucune coordonnée de facilitateur (téléphone, courriel ou adresse) : les pièces renvoient au "
-            "facilitateur désigné par l'acheteur, alors qu'une clause d'insertion doit donner son contact"
-        )
+    ccag = ccag_du_marche(marche.ccag, marche.type)
+    if marche.ccag is None:
+        choix.append(f"CCAG : {ccag} (celui des marchés de {marche.type}, valeur par défaut)")
+    criteres, sous_criteres = _criteres(consultation, p, choix, defauts)
     publics = list(insertion.publics or p["publics_defaut"])
     if insertion.publics is None:
         choix.append("publics éligibles : liste type (valeur par défaut)")
+        defauts.add("publics")
+    avertissements = []
+    if marche.cpv and not cpv_valide(marche.cpv):
+        avertissements.append(f"le chiffre de contrôle du code CPV {marche.cpv} ne correspond pas ; vérifiez le code")
+    etp_total = etp(total, heures_par_etp)
     return Chiffres(
         lots=lots,
         heures_total=total,
         heures_par_etp=heures_par_etp,
-        etp_total=etp(total, heures_par_etp),
-        penalite_par_heure=penalite,
-        penalite_multiple_smic=multiple,
-        smic_horaire=Decimal(str(p["smic_horaire"]["montant"])),
-        smic_date=p["smic_horaire"]["au"],
+        etp_total=etp_total,
+        penalites=_penalites(consultation, p, jour, choix, defauts),
         procedure=procedure,
         publics=publics,
         criteres=criteres,
         sous_criteres=sous_criteres,
+        date_lancement=jour,
+        ccag=ccag,
+        seuil=seuil,
+        etp_par_an=_etp_par_an(etp_total, marche.duree_mois),
+        options=_options(consultation, p, choix, defauts),
+        conservation_annees=int(p["conservation_annees"]),
         choix=choix,
+        defauts=defauts,
         avertissements=avertissements,
+        manques=manques,
     )
+
+
+def _etp_par_an(etp_total: Decimal, duree_mois: int | None) -> Decimal | None:
+    """ETP per year over the contract's duration: the hours spread evenly over its months."""
+    if duree_mois is None:
+        return None
+    return (etp_total * 12 / Decimal(duree_mois)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+_OPTIONS = {
+    "globalisation": "globalisation des heures",
+    "attestation_eligibilite": "attestation écrite d'éligibilité",
+    "heures_formation": "heures de formation des contrats en alternance comptées",
+}
+
+
+def _options(consultation: Consultation, p: dict[str, Any], choix: list[str], defauts: set[str]) -> dict[str, bool]:
+    options = {}
+    for cle, libelle in _OPTIONS.items():
+        valeur = getattr(consultation.insertion, cle)
+        if valeur is None:
+            valeur = bool(p["options"][cle])
+            choix.append(f"{libelle} : {'oui' if valeur else 'non'} (valeur par défaut)")
+            defauts.add(cle)
+        options[cle] = valeur
+    return options
 
 
 def _lots_effectifs(consultation: Consultation) -> list[tuple[Chemin, Lot]]:
@@ -182,7 +263,9 @@ def _lots_effectifs(consultation: Consultation) -> list[tuple[Chemin, Lot]]:
     return [(("marche",), implicite)]
 
 
-def _heures_des_lots(consultation: Consultation, p: dict[str, Any], choix: list[str]) -> list[HeuresLot]:
+def _heures_des_lots(
+    consultation: Consultation, p: dict[str, Any], choix: list[str], defauts: set[str]
+) -> list[HeuresLot]:
     insertion, marche = consultation.insertion, consultation.marche
     global14 = insertion.article_14
     article14_actif = global14 is not None or any(lot.insertion for lot in marche.lots or [])
@@ -193,7 +276,7 @@ def _heures_des_lots(consultation: Consultation, p: dict[str, Any], choix: list[
         if not article14_actif:
             resultat.append(HeuresLot(numero, lot.intitule, lot.montant_ht, 0, "aucune"))
             continue
-        heures = _heures_d_un_lot(consultation, chemin, lot, p["par_type"][marche.type], choix)
+        heures = _heures_d_un_lot(consultation, chemin, lot, p["par_type"][marche.type], choix, defauts)
         if heures is None:  # its share of the contract-wide hours, known once all lots are seen
             a_repartir.append((position, lot))
         resultat.append(heures)
@@ -203,7 +286,12 @@ def _heures_des_lots(consultation: Consultation, p: dict[str, Any], choix: list[
 
 
 def _heures_d_un_lot(
-    consultation: Consultation, chemin: Chemin, lot: Lot, defauts_type: dict[str, Any], choix: list[str]
+    consultation: Consultation,
+    chemin: Chemin,
+    lot: Lot,
+    defauts_type: dict[str, Any],
+    choix: list[str],
+    defauts: set[str],
 ) -> HeuresLot | None:
     """The hours of one lot, or None when the lot takes a pro rata share of the contract's hours."""
     marche = consultation.marche
@@ -236,7 +324,7 @@ def _heures_d_un_lot(
         "cout_horaire": cout if brut is not None else None,
     }
     if brut is not None:
-        _noter_defauts(params, marche.type, taux, cout, choix)
+        _noter_defauts(params, marche.type, taux, cout, choix, defauts)
     if params.heures is not None and (fixe_sur_le_lot or not marche.lots):
         return HeuresLot(numero, lot.intitule, lot.montant_ht, params.heures, "fixe", **commun)
     if params.heures is not None and not formule_du_lot:
@@ -275,56 +363,79 @@ def _fusionner(global14: Article14 | None, propre: Article14 | None) -> Article1
     return Article14(**base)
 
 
-def _noter_defauts(params: Article14, type_marche: str, taux: Decimal, cout: Decimal, choix: list[str]) -> None:
+def _noter_defauts(
+    params: Article14, type_marche: str, taux: Decimal, cout: Decimal, choix: list[str], defauts: set[str]
+) -> None:
     if params.taux_main_oeuvre is None:
+        defauts.add("taux_main_oeuvre")
         ligne = f"taux de main-d'œuvre : {nombre_simple(taux)} % (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
     if params.cout_horaire is None:
+        defauts.add("cout_horaire")
         ligne = f"coût horaire moyen : {nombre_simple(cout)} € (valeur par défaut pour un marché de {type_marche})"
         if ligne not in choix:
             choix.append(ligne)
 
 
-def _penalite(consultation: Consultation, p: dict, choix: list[str]) -> tuple[Decimal, Decimal | None]:
-    penalite = consultation.insertion.penalite
-    smic = Decimal(str(p["smic_horaire"]["montant"]))
-    if penalite is not None and penalite.montant_par_heure is not None:
-        return penalite.montant_par_heure, None
-    if penalite is not None and penalite.multiple_smic is not None:
-        multiple = penalite.multiple_smic
+def _penalites(
+    consultation: Consultation, p: dict[str, Any], jour: datetime.date, choix: list[str], defauts: set[str]
+) -> Penalites:
+    donnee = consultation.insertion.penalite
+    defaut = p["penalite"]
+
+    def valeur(cle: str, libelle: str) -> Any:
+        propre = getattr(donnee, cle) if donnee is not None else None
+        if propre is not None:
+            return propre
+        affiche = str(defaut[cle]) if cle == "smic" else nombre_simple(Decimal(str(defaut[cle]))) + _UNITES[cle]
+        choix.append(f"pénalité, {libelle} : {affiche} (valeur par défaut)")
+        defauts.add(f"penalite.{cle}")
+        return defaut[cle]
+
+    smic_date, smic = _smic(p, jour)
+    fixe = donnee.montant_par_heure if donnee is not None else None
+    multiple = None
+    if fixe is None:
+        multiple = Decimal(str(valeur("multiple_smic", "par heure non réalisée, en multiple du SMIC horaire")))
+        par_heure = (multiple * smic).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     else:
-        multiple = Decimal(str(p["penalite"]["multiple_smic"]))
-        choix.append(
-            f"pénalité : {nombre_simple(multiple)} fois le SMIC horaire par heure non réalisée (valeur par défaut)"
-        )
-    return (multiple * smic).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), multiple
+        par_heure = fixe
+    return Penalites(
+        par_heure=par_heure,
+        multiple_smic=multiple,
+        smic_horaire=smic,
+        smic_date=smic_date,
+        smic_reference=str(valeur("smic", "SMIC retenu")) if multiple is not None else "notification",
+        plafond_pourcentage=Decimal(str(valeur("plafond_pourcentage", "plafond du montant HT"))),
+        par_fiche_manquante=Decimal(str(valeur("par_fiche_manquante", "par fiche de suivi manquante"))),
+    )
 
 
-def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[list[Critere], list[Critere]]:
+_UNITES = {"multiple_smic": "", "plafond_pourcentage": " %", "par_fiche_manquante": " €"}
+
+
+def _smic(p: dict[str, Any], jour: datetime.date) -> tuple[datetime.date, Decimal]:
+    """The hourly SMIC in force on ``jour`` (the latest revaluation on or before it; else the earliest known)."""
+    valeurs = sorted((_une_date(v["au"]), Decimal(str(v["montant"]))) for v in p["smic_horaire"])
+    en_vigueur = [v for v in valeurs if v[0] <= jour]
+    return en_vigueur[-1] if en_vigueur else valeurs[0]
+
+
+def _une_date(valeur: Any) -> datetime.date:
+    return valeur if isinstance(valeur, datetime.date) else datetime.date.fromisoformat(str(valeur))
+
+
+def _criteres(
+    consultation: Consultation, p: dict[str, Any], choix: list[str], defauts: set[str]
+) -> tuple[list[Critere], list[Critere]]:
+    """All award criteria as announced, insertion last; never invented (``regles`` requires them)."""
     a53 = consultation.insertion.article_53
+    autres = [Critere(c.libelle, c.ponderation, nature=c.nature) for c in consultation.marche.criteres or []]
     if a53 is None:
-        return [], []
+        return autres, []
     libelle_insertion = "Performances en matière d'insertion professionnelle des publics en difficulté"
-    if consultation.marche.criteres is not None:
-        autres = [Critere(c.libelle, c.ponderation) for c in consultation.marche.criteres]
-    else:
-        prix = Decimal(str(p["critere_prix"]["ponderation"]))
-        technique = CENT - prix - a53.ponderation
-        if technique <= 0:
-            raise ErreurCalcul(
-                ("marche",),
-                "pondération de l'insertion trop forte pour les critères par défaut : indiquer marche.criteres",
-            )
-        autres = [
-            Critere(p["critere_prix"]["libelle"], prix),
-            Critere(p["critere_valeur_technique"]["libelle"], technique),
-        ]
-        choix.append(
-            f"critères d'attribution : prix {nombre_simple(prix)} %, "
-            f"valeur technique {nombre_simple(technique)} % (valeurs par défaut)"
-        )
-    criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True)]
+    criteres = [*autres, Critere(libelle_insertion, a53.ponderation, insertion=True, nature="qualite")]
     if a53.sous_criteres:
         sous = [Critere(sc.libelle, sc.ponderation, description=sc.description or "") for sc in a53.sous_criteres]
     else:
@@ -337,6 +448,7 @@ def _criteres(consultation: Consultation, p: dict, choix: list[str]) -> tuple[li
             "sous-critères d'insertion : ceux de la jurisprudence CE 25 mars 2013 n° 364950, "
             "à parts égales (valeurs par défaut)"
         )
+        defauts.add("sous_criteres")
     return criteres, sous
 
 

@@ -8,6 +8,7 @@ answered with the nearest valid key. Each problem is located by file, line and f
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from clause_kit.erreurs import ErreursValidation, Probleme, raison_systeme
 from clause_kit.formats import nombre_simple
 from clause_kit.modele import Chemin, Consultation, suggestion, verifier_coherence
 from clause_kit.parametres import charger_parametres
+from clause_kit.regles import appliquer_regles
 
 __all__ = [
     "TAILLE_MAX",
@@ -281,21 +283,35 @@ def lire_avec_defauts(chemin: Path) -> tuple[dict[str, Any], Origines, Path | No
     return fusion, origines, defauts
 
 
-def charger_detail(chemin: Path) -> Chargement:
-    """Read, merge, validate and check one contract file; raise ``ErreursValidation`` listing every problem."""
+def charger_detail(
+    chemin: Path, *, strict: bool = False, aujourd_hui: datetime.date | None = None
+) -> Chargement:
+    """Read, merge, validate and check one contract file; raise ``ErreursValidation`` listing every problem.
+
+    ``strict`` (what ``generer`` asks for, unless ``--brouillon``) also refuses the legal choices
+    left to a default (procedure, facilitator's contact); otherwise they become warnings.
+    ``aujourd_hui`` stands for the launch date when the file gives none.
+    """
     donnees, origines, defauts = lire_avec_defauts(chemin)
     try:
         consultation = Consultation.model_validate(donnees)
     except ValidationError as err:
         problemes = [_probleme_pydantic(origines, e) for e in err.errors(include_url=False)]
         raise ErreursValidation(_trier(problemes)) from err
-    incoherences = verifier_coherence(consultation, charger_parametres().codes_publics)
+    parametres = charger_parametres()
+    incoherences = verifier_coherence(consultation, parametres.codes_publics)
     chiffres = None
     if not incoherences:
         try:
-            chiffres = calculer(consultation, charger_parametres())
+            chiffres = calculer(consultation, parametres, aujourd_hui)
         except ErreurCalcul as err:
             incoherences = [(err.chemin, err.message)]
+    if chiffres is not None:
+        incoherences += appliquer_regles(consultation, chiffres, parametres.brut)
+        if strict:
+            incoherences += chiffres.manques
+        else:
+            chiffres.avertissements += [f"pour generer (sauf --brouillon) : {m}" for _, m in chiffres.manques]
     if incoherences or chiffres is None:
         raise ErreursValidation(_trier([_probleme(origines, c, m) for c, m in incoherences]))
     return Chargement(consultation, origines, defauts, chiffres)

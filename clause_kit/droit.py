@@ -1,22 +1,37 @@
-"""Legal references cited by the pieces, per regime: one table, no legal prose elsewhere in code.
+"""Legal references cited by the pieces, per regime, per CCAG and per date: one table, no legal prose elsewhere.
 
 The YAML keeps the words users know ("article_14", "article_53", from the 2006 Code des
 marchés publics); the documents cite the law in force. Since 1 April 2019 that is the Code
-de la commande publique (regime ``ccp``, the default). Regime ``cmp2006`` reproduces the
-2006 wording to amend or re-issue an old dossier.
+de la commande publique (regime ``ccp``, the default). Regime ``cmp2006`` only reproduces
+the 2006 wording of an old dossier: that code was abrogated on 1 April 2016, so every piece
+of such a dossier says it cannot found a new consultation (see ``AVERTISSEMENT_CMP2006``).
+
+Which rules apply depends on the launch date of the consultation (``marche.date_lancement``),
+so that a dossier regenerated later keeps the law of its own date.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "AVERTISSEMENT_CMP2006",
+    "CCAG",
+    "CLIMAT_RESILIENCE",
+    "PROCEDURES",
     "REFERENCES",
+    "CategorieAcheteur",
+    "CodeCCAG",
     "Reference",
     "Regime",
     "TypeMarche",
+    "ccag_du_marche",
     "clause_ccag",
+    "penalites_ccag",
+    "critere_environnemental_exige",
+    "est_formalisee",
     "libelle_ccag",
     "libelle_procedure",
     "reference_ponderation",
@@ -24,6 +39,8 @@ __all__ = [
 
 Regime = Literal["ccp", "cmp2006"]
 TypeMarche = Literal["travaux", "services", "fournitures"]
+CategorieAcheteur = Literal["collectivite", "etat", "entite_adjudicatrice"]
+CodeCCAG = Literal["travaux", "fcs", "pi", "tic", "mi", "moe", "aucun"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +53,12 @@ class Reference:
     ponderation: str
     #: Weighting rule in a procédure adaptée, where R. 2152-12 (formalised procedures) does not apply.
     ponderation_adaptee: str
-    #: CCAG article on the insertion clause; empty when the CCAG of that regime has none.
-    article_ccag_insertion: str
+    #: Rule of the environmental award criterion (empty under a regime that has none).
+    critere_environnemental: str
+    #: Rule of the social execution condition mandatory above the EU thresholds (idem).
+    condition_sociale_obligatoire: str
+    #: Personal-data law the pieces cite.
+    donnees_personnelles: str
 
 
 REFERENCES: dict[str, Reference] = {
@@ -47,7 +68,15 @@ REFERENCES: dict[str, Reference] = {
         critere_insertion="article L. 2152-7 et a) du 2° de l'article R. 2152-7 du code de la commande publique",
         ponderation="articles R. 2152-11 et R. 2152-12 du code de la commande publique",
         ponderation_adaptee="article R. 2152-11 du code de la commande publique",
-        article_ccag_insertion="article 16.1",
+        critere_environnemental=(
+            "article L. 2152-7 du code de la commande publique, dans sa rédaction issue de l'article 35 "
+            "de la loi n° 2021-1104 du 22 août 2021"
+        ),
+        condition_sociale_obligatoire=(
+            "article L. 2112-2-1 du code de la commande publique, dans sa rédaction issue de l'article 35 "
+            "de la loi n° 2021-1104 du 22 août 2021"
+        ),
+        donnees_personnelles="règlement (UE) 2016/679 du 27 avril 2016 (RGPD)",
     ),
     "cmp2006": Reference(
         code="code des marchés publics",
@@ -55,20 +84,79 @@ REFERENCES: dict[str, Reference] = {
         critere_insertion="article 53 du code des marchés publics",
         ponderation="article 53-II du code des marchés publics",
         ponderation_adaptee="article 53-II du code des marchés publics",
-        article_ccag_insertion="",
+        critere_environnemental="",
+        condition_sociale_obligatoire="",
+        donnees_personnelles="loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés",
     ),
 }
 
-# CCAG a contract refers to, by type and regime: the 2021 CCAGs (arrêtés du 30 mars 2021)
-# replaced those of 2009; supplies and services share the CCAG-FCS.
-_CCAG: dict[tuple[str, str], str] = {
-    ("travaux", "ccp"): "CCAG-Travaux 2021",
-    ("services", "ccp"): "CCAG-FCS 2021",
-    ("fournitures", "ccp"): "CCAG-FCS 2021",
-    ("travaux", "cmp2006"): "CCAG-Travaux",
-    ("services", "cmp2006"): "CCAG-FCS",
-    ("fournitures", "cmp2006"): "CCAG-FCS",
+#: Printed on every piece of a ``cmp2006`` dossier: the 2006 code was abrogated on 1 April 2016
+#: (ordonnance n° 2015-899 du 23 juillet 2015, art. 102), so such a dossier may only reproduce
+#: or amend an old one. Chosen over rebuilding the era's whole legal context (CCAG 1976/1977 or
+#: 2009, SMIC of the day, ZUS instead of QPV...), which the project cannot verify for every date.
+AVERTISSEMENT_CMP2006 = (
+    "Reproduction d'un dossier antérieur au 1er avril 2016 (code des marchés publics de 2006, abrogé) : "
+    "ne peut fonder une consultation nouvelle"
+)
+
+#: Loi n° 2021-1104 du 22 août 2021 « Climat et résilience », art. 35 : L. 2152-7 gains « Au moins un
+#: de ces critères prend en compte les caractéristiques environnementales de l'offre. »; L. 2112-2,
+#: « Les conditions d'exécution prennent en compte des considérations relatives à l'environnement. »;
+#: L. 2112-2-1 makes a social or employment execution condition mandatory at or above the EU
+#: thresholds, with exceptions. « Ces dispositions entrent en vigueur à une date fixée par décret, et
+#: au plus tard cinq ans après la promulgation » and apply « aux marchés pour lesquels une
+#: consultation est engagée ou un avis d'appel à la concurrence est envoyé à la publication à compter
+#: de leur entrée en vigueur » (art. 35, IV). No decree set an earlier date: Légifrance gives the
+#: versions « du 22 août 2026 ». (Décret n° 2022-767 sets 21 August 2026 for R. 2152-7, the end of a
+#: price-only criterion, which these pieces do not state.)
+CLIMAT_RESILIENCE = datetime.date(2026, 8, 22)
+
+
+@dataclass(frozen=True)
+class CCAG:
+    """A cahier des clauses administratives générales and the articles the pieces cite."""
+
+    nom: str
+    #: Its « Clause d'insertion sociale » article (the first sub-article of « Développement durable »),
+    #: or None when its number could not be confirmed: the pieces then name the article by its title.
+    article_insertion: str | None
+    #: The articles of its delay penalties: the 10 % cap, and the exemption of totals up to
+    #: 1 000 € HT « pour l'ensemble du marché » (None when not confirmed).
+    article_plafond: str
+    article_exoneration: str | None
+
+
+# The 2021 CCAG (six arrêtés du 30 mars 2021, JORF 1 April 2021, amended by the arrêtés du
+# 30 septembre 2021 and du 29 décembre 2022, which did not touch these articles) number their
+# « Développement durable » article differently; insertion is its first sub-article. Confirmed:
+# CCAG-TIC 2021 art. 16 « Développement durable », 16.1 « Clause d'insertion sociale » (its text);
+# FCS and PI share that structure (16.1); CCAG-Travaux 2021 art. 20 « développement durable »
+# (its globalisation paragraph, as amended on 30 September 2021). MOE (18.1 reported) and MI (17.1
+# by the same pattern) could not be confirmed in a text: named by title, not by number.
+# Penalties: the 10 % cap and the 1 000 € HT exemption sit in the delay-penalty sub-articles:
+# FCS/PI/TIC 14.1.2 and 14.1.3, Travaux 19.2.2 and 19.2.1, MOE 16.2.2, MI 15.2 (exemption of
+# MOE and MI not found).
+CCAG_2021: dict[str, CCAG] = {
+    "travaux": CCAG("CCAG-Travaux 2021", "article 20.1", "article 19.2.2", "article 19.2.1"),
+    "fcs": CCAG("CCAG-FCS 2021", "article 16.1", "article 14.1.2", "article 14.1.3"),
+    "pi": CCAG("CCAG-PI 2021", "article 16.1", "article 14.1.2", "article 14.1.3"),
+    "tic": CCAG("CCAG-TIC 2021", "article 16.1", "article 14.1.2", "article 14.1.3"),
+    "mi": CCAG("CCAG-MI 2021", None, "article 15.2", None),
+    "moe": CCAG("CCAG-MOE 2021", None, "article 16.2.2", None),
 }
+
+# Under the 2006 code the CCAG had no insertion article; only their names are cited.
+_CCAG_2006 = {
+    "travaux": "CCAG-Travaux",
+    "fcs": "CCAG-FCS",
+    "pi": "CCAG-PI",
+    "tic": "CCAG-TIC",
+    "mi": "CCAG-MI",
+    "moe": "CCAG-PI",
+}
+
+#: The CCAG a contract refers to when its file does not say.
+CCAG_PAR_TYPE: dict[str, str] = {"travaux": "travaux", "services": "fcs", "fournitures": "fcs"}
 
 PROCEDURES: dict[str, str] = {
     "adaptee": "procédure adaptée",
@@ -85,21 +173,52 @@ TYPES_LIBELLES: dict[str, str] = {
 }
 
 
-def libelle_ccag(type_marche: str, regime: str) -> str:
-    """Name of the CCAG a contract of this type refers to under this regime."""
-    return _CCAG[(type_marche, regime)]
+def ccag_du_marche(code: str | None, type_marche: str) -> str:
+    """The CCAG code of a contract: the one its file names, else the one of its type."""
+    return code if code is not None else CCAG_PAR_TYPE[type_marche]
 
 
-def clause_ccag(type_marche: str, regime: str) -> str:
-    """``article 16.1 du CCAG-Travaux 2021``, or "" when the regime's CCAG has no insertion article."""
-    ref = REFERENCES[regime]
-    return f"{ref.article_ccag_insertion} du {libelle_ccag(type_marche, regime)}" if ref.article_ccag_insertion else ""
+def libelle_ccag(code: str, regime: str) -> str:
+    """Name of a CCAG under a regime (``CCAG-Travaux 2021``), or "" for ``aucun``."""
+    if code == "aucun":
+        return ""
+    return CCAG_2021[code].nom if regime == "ccp" else _CCAG_2006[code]
+
+
+def clause_ccag(code: str, regime: str) -> str:
+    """``article 20.1 du CCAG-Travaux 2021``, or "" when no CCAG insertion article applies."""
+    if code == "aucun" or regime != "ccp":
+        return ""
+    ccag = CCAG_2021[code]
+    article = ccag.article_insertion or "article « Clause d'insertion sociale »"
+    return f"{article} du {ccag.nom}"
+
+
+def penalites_ccag(code: str, regime: str) -> str:
+    """``articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021``: the cap and exemption of delay penalties, or ""."""
+    if code == "aucun" or regime != "ccp":
+        return ""
+    ccag = CCAG_2021[code]
+    if ccag.article_exoneration is None:
+        return f"{ccag.article_plafond} et stipulations relatives à l'exonération des pénalités de retard du {ccag.nom}"
+    numeros = f"{ccag.article_plafond.removeprefix('article ')} et {ccag.article_exoneration.removeprefix('article ')}"
+    return f"articles {numeros} du {ccag.nom}"
+
+
+def est_formalisee(procedure: str) -> bool:
+    """Every procedure but the procédure adaptée is a formalised one."""
+    return procedure != "adaptee"
 
 
 def reference_ponderation(regime: str, procedure: str) -> str:
-    """Where the weighting of criteria comes from: R. 2152-12 binds formalised procedures only."""
+    """Where the weighting of criteria comes from: R. 2152-12 binds formalised procedures, and is cited for them."""
     ref = REFERENCES[regime]
-    return ref.ponderation_adaptee if procedure == "adaptee" else ref.ponderation
+    return ref.ponderation if est_formalisee(procedure) else ref.ponderation_adaptee
+
+
+def critere_environnemental_exige(regime: str, date_lancement: datetime.date) -> bool:
+    """Whether the award criteria must include one on the environmental characteristics of the offer."""
+    return regime == "ccp" and date_lancement >= CLIMAT_RESILIENCE
 
 
 def libelle_procedure(code: str) -> str:

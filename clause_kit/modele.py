@@ -12,11 +12,11 @@ import datetime
 import difflib
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from clause_kit.droit import PROCEDURES, Regime, TypeMarche
+from clause_kit.droit import PROCEDURES, CategorieAcheteur, CodeCCAG, Regime, TypeMarche
 from clause_kit.formats import nombre_simple, normaliser_cpv, siret_valide, slug
 
 __all__ = [
@@ -39,11 +39,13 @@ __all__ = [
 def _sans_caractere_interdit(valeur: str) -> str:
     """Refuse characters a Word document cannot hold (C0 controls but tab and newline, U+FFFE/FFFF).
 
-    docxtpl would also turn BEL and FF into paragraph and page breaks: refused too.
+    docxtpl would also turn BEL and FF into paragraph and page breaks: refused too. U+E000 and
+    U+E001 (private use) are the highlighting marks of the rendering (``surlignage``).
     """
     for caractere in valeur:
         code = ord(caractere)
-        if (code < 32 and caractere not in "\t\n") or code in (0x7F, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+        interdit = code in (0x7F, 0xFFFE, 0xFFFF, 0xE000, 0xE001) or 0xD800 <= code <= 0xDFFF
+        if (code < 32 and caractere not in "\t\n") or interdit:
             raise ValueError(f"caractère interdit dans un document Word (code U+{code:04X})")
     return valeur
 
@@ -68,6 +70,10 @@ class Acheteur(_Strict):
     adresse: Texte | None = None
     siret: str | None = None
     representant: Texte | None = None
+    #: Decides the EU threshold of supplies and services (local authority, State, utility).
+    categorie: CategorieAcheteur = "collectivite"
+    #: Article before the name in a sentence (« la Commune de … »); guessed from the name when absent.
+    article: Literal["le", "la", "l'", "les"] | None = None
 
     @field_validator("commune")
     @classmethod
@@ -91,6 +97,9 @@ class Facilitateur(_Strict):
     telephone: Texte | None = None
     courriel: Texte | None = None
     adresse: Texte | None = None
+    #: Said explicitly when the contact is not known yet: the pieces then show a visible
+    #: « [À COMPLÉTER : …] » instead of refusing the dossier.
+    contact_a_completer: bool = False
 
 
 class Article14(_Strict):
@@ -118,6 +127,8 @@ class Critere(_Strict):
 
     libelle: Texte
     ponderation: Ponderation
+    #: What the criterion weighs: the environmental-criterion rule looks for ``environnement``.
+    nature: Literal["prix", "qualite", "environnement", "autre"] = "autre"
 
 
 class Article53(_Strict):
@@ -125,18 +136,30 @@ class Article53(_Strict):
 
     ponderation: Annotated[Decimal, Field(gt=0, lt=100, decimal_places=2)]
     sous_criteres: list[SousCritere] | None = None
+    #: Without article 14 only: the least number of hours an offer may commit to (a floor stated in
+    #: the RC); without it, the hours offered are assessed within the sub-criteria.
+    heures_minimum: Annotated[int, Field(gt=0, le=10_000_000)] | None = None
 
 
 class Penalite(_Strict):
-    """Penalty per missing insertion hour: a fixed amount or a multiple of the hourly SMIC."""
+    """Penalties: per missing insertion hour (fixed or a multiple of the hourly SMIC), cap, missing sheets.
+
+    Every key is optional: what is absent comes from ``parametres.yaml`` and is listed by ``verifier``.
+    """
 
     montant_par_heure: Annotated[Decimal, Field(gt=0, lt=100000, decimal_places=2)] | None = None
     multiple_smic: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = None
+    #: SMIC of which date: the one in force at notification (known to bidders) or at the finding.
+    smic: Literal["notification", "constat"] | None = None
+    #: Cap of the insertion penalties, in % of the contract's (or lot's) amount HT.
+    plafond_pourcentage: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = None
+    #: Per follow-up sheet not sent after a formal notice (€, outside the scope of VAT).
+    par_fiche_manquante: Annotated[Decimal, Field(ge=0, lt=100000, decimal_places=2)] | None = None
 
     @model_validator(mode="after")
     def _un_seul_mode(self) -> Penalite:
-        if (self.montant_par_heure is None) == (self.multiple_smic is None):
-            raise ValueError("indiquer soit montant_par_heure, soit multiple_smic (l'un ou l'autre)")
+        if self.montant_par_heure is not None and self.multiple_smic is not None:
+            raise ValueError("indiquer montant_par_heure ou multiple_smic, pas les deux")
         return self
 
 
@@ -149,6 +172,13 @@ class Insertion(_Strict):
     publics: Annotated[list[Texte], Field(min_length=1)] | None = None
     penalite: Penalite | None = None
     heures_par_etp: Annotated[int, Field(gt=0, le=3000)] | None = None
+    #: Hours may be done on another contract of the holder for the buyer, under a convention with
+    #: the facilitator (« globalisation des heures »).
+    globalisation: bool | None = None
+    #: The facilitator gives a written eligibility attestation whose number goes on the follow-up sheet.
+    attestation_eligibilite: bool | None = None
+    #: Training hours of apprenticeship and professionalisation contracts count as insertion hours.
+    heures_formation: bool | None = None
 
 
 class Lot(_Strict):
@@ -168,8 +198,15 @@ class Marche(_Strict):
     type: TypeMarche
     montant_ht: Montant
     procedure: str | None = None
+    #: Why a procédure adaptée is used: the amount (below the EU thresholds, the default) or
+    #: social and other specific services (R. 2123-1 3°), allowed whatever the amount.
+    motif_procedure_adaptee: Literal["montant", "services_sociaux"] | None = None
+    #: The CCAG the contract refers to; by default the one of its type (travaux, fcs).
+    ccag: CodeCCAG | None = None
     cpv: str | None = None
     duree_mois: Annotated[int, Field(gt=0, le=240)] | None = None
+    #: Launch of the consultation: decides which rules and thresholds apply (default: today).
+    date_lancement: datetime.date | None = None
     date_limite_offres: datetime.date | None = None
     criteres: list[Critere] | None = None
     lots: Annotated[list[Lot], Field(max_length=500)] | None = None

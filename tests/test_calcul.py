@@ -94,12 +94,26 @@ def test_heures_de_lots_superieures_au_marche_refusees() -> None:
     assert info.value.chemin == ("insertion", "article_14", "heures")
 
 
-def test_article_53_seul_aucune_heure_criteres_par_defaut() -> None:
-    chiffres = calculer(consultation(article_53={"ponderation": 10}), charger_parametres())
+def test_article_53_seul_aucun_critere_invente() -> None:
+    """Only the criteria of the file are announced (insertion last); sub-criteria may be defaults, listed."""
+    criteres = [{"libelle": "Prix", "ponderation": 70, "nature": "prix"}, {"libelle": "Délai", "ponderation": 20}]
+    chiffres = calculer(
+        consultation(article_53={"ponderation": 10}, marche={"criteres": criteres}), charger_parametres()
+    )
     assert chiffres.heures_total == 0
-    assert [c.ponderation for c in chiffres.criteres] == [Decimal(60), Decimal(30), Decimal(10)]
+    assert [(c.libelle, c.ponderation, c.nature) for c in chiffres.criteres] == [
+        ("Prix", Decimal(70), "prix"),
+        ("Délai", Decimal(20), "autre"),
+        ("Performances en matière d'insertion professionnelle des publics en difficulté", Decimal(10), "qualite"),
+    ]
     assert sum(c.ponderation for c in chiffres.sous_criteres) == Decimal(10)
     assert len(chiffres.sous_criteres) == 3
+    assert "sous_criteres" in chiffres.defauts
+
+
+def test_sans_article_53_les_criteres_ne_sont_pas_inventes() -> None:
+    chiffres = calculer(consultation(article_14={"pourcentage": 5}), charger_parametres())
+    assert chiffres.criteres == [] and chiffres.sous_criteres == []
 
 
 def test_penalite_multiple_du_smic() -> None:
@@ -107,6 +121,75 @@ def test_penalite_multiple_du_smic() -> None:
         consultation(article_14={"pourcentage": 5}, penalite={"multiple_smic": 2}), charger_parametres()
     )
     assert chiffres.penalite_par_heure == Decimal("24.04")
+
+
+def test_smic_en_vigueur_a_la_date_de_lancement() -> None:
+    """A 2007 dossier takes the 2007 SMIC, a 2026 one the 2026 SMIC."""
+
+    def pour(jour: str) -> Decimal:
+        return calculer(
+            consultation(article_14={"pourcentage": 5}, marche={"date_lancement": jour}, regime="cmp2006"),
+            charger_parametres(),
+        ).penalites.smic_horaire
+
+    assert pour("2007-09-03") == Decimal("8.44")
+    assert pour("2008-05-15") == Decimal("8.63")
+    assert pour("2026-02-01") == Decimal("12.02")
+
+
+def test_defauts_de_penalite_listes_et_nommes() -> None:
+    chiffres = calculer(consultation(article_14={"pourcentage": 5}), charger_parametres())
+    p = chiffres.penalites
+    assert (p.multiple_smic, p.plafond_pourcentage, p.par_fiche_manquante, p.smic_reference) == (
+        Decimal("1.5"),
+        Decimal(10),
+        Decimal(50),
+        "notification",
+    )
+    assert {
+        "penalite.multiple_smic",
+        "penalite.plafond_pourcentage",
+        "penalite.par_fiche_manquante",
+    } <= chiffres.defauts
+    assert any("plafond du montant HT : 10 %" in c for c in chiffres.choix)
+
+
+def test_penalite_fixe_donnee_par_le_fichier_n_est_pas_un_defaut() -> None:
+    chiffres = calculer(
+        consultation(article_14={"pourcentage": 5}, penalite={"montant_par_heure": 40, "plafond_pourcentage": 5}),
+        charger_parametres(),
+    )
+    assert chiffres.penalite_par_heure == Decimal(40) and chiffres.penalites.multiple_smic is None
+    assert chiffres.penalites.plafond_pourcentage == Decimal(5)
+    assert "penalite.multiple_smic" not in chiffres.defauts and "penalite.plafond_pourcentage" not in chiffres.defauts
+
+
+def test_options_par_defaut_et_donnees() -> None:
+    defaut = calculer(consultation(article_14={"pourcentage": 5}), charger_parametres())
+    assert defaut.options == {"globalisation": False, "attestation_eligibilite": True, "heures_formation": False}
+    assert {"globalisation", "attestation_eligibilite", "heures_formation"} <= defaut.defauts
+    donne = calculer(consultation(article_14={"pourcentage": 5}, globalisation=True), charger_parametres())
+    assert donne.options["globalisation"] is True and "globalisation" not in donne.defauts
+
+
+def test_etp_par_an_sur_la_duree_du_marche() -> None:
+    chiffres = calculer(consultation(article_14={"heures": 3214}, marche={"duree_mois": 24}), charger_parametres())
+    assert chiffres.etp_total == Decimal("2.00") and chiffres.etp_par_an == Decimal("1.00")
+    sans_duree = calculer(consultation(article_14={"heures": 3214}), charger_parametres())
+    assert sans_duree.etp_par_an is None
+
+
+def test_procedure_par_defaut_d_apres_le_seuil_et_signalee() -> None:
+    petit = calculer(
+        consultation(article_14={"heures": 100}, marche={"date_lancement": "2026-10-01"}), charger_parametres()
+    )
+    assert petit.procedure == "adaptee" and petit.manques and petit.manques[0][0] == ("marche", "procedure")
+    gros = calculer(
+        consultation(article_14={"heures": 100}, marche={"montant_ht": 6_000_000, "date_lancement": "2026-10-01"}),
+        charger_parametres(),
+    )
+    assert gros.procedure == "appel_offres_ouvert"
+    assert gros.seuil is not None and gros.seuil.montant == Decimal(5404000)
 
 
 def test_etp_parametrable() -> None:
