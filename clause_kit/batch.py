@@ -35,6 +35,7 @@ class Options:
     modeles: Path | None = None
     pdf: bool = False
     archive: bool = False
+    brouillon: bool = False
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
@@ -104,11 +105,12 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     resultat = Resultat(str(fichier))
     debut = time.perf_counter()
     try:
-        construit = construire(fichier, modeles=options.modeles)
+        construit = construire(fichier, modeles=options.modeles, brouillon=options.brouillon)
         resultat.commune = construit.consultation.acheteur.commune
         resultat.reference = construit.consultation.marche.reference
         resultat.heures = construit.chiffres.heures_total
         resultat.pieces = len(construit.pieces)
+        resultat.avertissements = list(construit.chiffres.avertissements)
         dossier = preparer(construit, options.sortie, force=options.force)
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)

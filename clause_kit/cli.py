@@ -106,6 +106,12 @@ def verifier(fichier: Path, format_: str) -> None:
 )
 @click.option("--zip", "archive", is_flag=True, help="Ajouter une archive ZIP du dossier, prête à déposer.")
 @click.option(
+    "--brouillon",
+    is_flag=True,
+    help="Brouillon : accepter les choix laissés par défaut (procédure, facilitateur) et surligner "
+    "dans les pièces chaque valeur par défaut.",
+)
+@click.option(
     "--modeles",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     default=None,
@@ -120,6 +126,7 @@ def generer(
     jobs: int | None,
     pdf: bool,
     archive: bool,
+    brouillon: bool,
     modeles: Path | None,
 ) -> None:
     """Génère le dossier de consultation clausé de chaque marché.
@@ -144,7 +151,7 @@ def generer(
         preparer_sortie(sortie)
     except ClauseKitError as err:
         _echouer(err)
-    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive)
+    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive, brouillon=brouillon)
     resultats: list[Resultat] = [*absents, *doublons]
     try:
         with _barre(len(fichiers)) as avancer:

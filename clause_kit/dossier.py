@@ -65,6 +65,8 @@ class DossierConstruit:
     pieces: list[PieceRendue]
     #: The commune's ``_commune.yaml`` the contract inherited from, if any.
     defauts: Path | None = None
+    #: A draft: defaults highlighted, legal choices left to defaults accepted.
+    brouillon: bool = False
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
 
     @property
@@ -74,16 +76,24 @@ class DossierConstruit:
 
 
 def construire(
-    source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None
+    source: Path,
+    *,
+    modeles: Path | None = None,
+    aujourd_hui: datetime.date | None = None,
+    brouillon: bool = False,
 ) -> DossierConstruit:
-    """Load, check, compute and render a contract file into pieces in memory."""
-    detail = charger_detail(source)
+    """Load, check, compute and render a contract file into pieces in memory.
+
+    A ``brouillon`` (draft) accepts the legal choices left to a default and highlights every
+    default in the pieces; otherwise those choices must be in the file.
+    """
+    jour = aujourd_hui or datetime.date.today()
+    detail = charger_detail(source, strict=not brouillon, aujourd_hui=jour)
     consultation = detail.consultation
     parametres = charger_parametres()
     chiffres = detail.chiffres
     dossier = dossier_modeles(modeles)
-    jour = aujourd_hui or datetime.date.today()
-    contexte = construire_contexte(consultation, chiffres, parametres, jour)
+    contexte = construire_contexte(consultation, chiffres, parametres, jour, brouillon=brouillon)
     rendues = []
     for numero, piece in enumerate(
         pieces_applicables(charger_pieces(dossier), consultation, chiffres.heures_total), start=1
@@ -93,7 +103,9 @@ def construire(
             PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256)
         )
     empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
-    return DossierConstruit(source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts)
+    return DossierConstruit(
+        source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts, brouillon=brouillon
+    )
 
 
 def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -110,6 +122,8 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
         "acheteur": construit.consultation.acheteur.nom,
         "commune": construit.consultation.acheteur.commune,
         "reference": construit.consultation.marche.reference,
+        "date_lancement": construit.chiffres.date_lancement.isoformat(),
+        "brouillon": construit.brouillon,
         "heures_insertion": construit.chiffres.heures_total,
         "pieces": [
             {

@@ -20,8 +20,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from babel.numbers import format_decimal
 
 __all__ = [
+    "MARQUE_DEBUT",
+    "MARQUE_FIN",
     "cpv_valide",
     "date_fr",
+    "designation_avec_article",
+    "enumeration",
+    "puce",
+    "sans_point_final",
+    "surligne",
     "formater_siret",
     "heures",
     "montant",
@@ -217,11 +224,18 @@ def _entier_en_lettres(n: int) -> str:
     return " ".join(mots)
 
 
-def nombre_en_lettres(valeur: int) -> str:
-    """Write a whole number in letters (hours in an acte d'engagement): 1429 → "mille quatre cent vingt-neuf"."""
+def nombre_en_lettres(valeur: int, feminin: bool = False) -> str:
+    """Write a whole number in letters: 1429 → "mille quatre cent vingt-neuf".
+
+    ``feminin`` for a feminine noun such as « heures »: a final « un » agrees, « quarante et une
+    heures », « cent une heures », « une heure » (« un » before « mille » or « million » does not).
+    """
     if valeur < 0 or valeur > 999_999_999_999:
         raise ValueError(f"nombre hors limites pour être écrit en lettres : {valeur}")
-    return _entier_en_lettres(valeur)
+    texte = _entier_en_lettres(valeur)
+    if feminin and (texte == "un" or texte.endswith((" un", "-un"))):
+        texte += "e"
+    return texte
 
 
 def montant_en_lettres(valeur: Decimal | int | str, taxe: str = "HT") -> str:
@@ -394,3 +408,79 @@ def slug(texte: str) -> str:
     if not resultat:
         raise ValueError(f"aucune lettre ni aucun chiffre dans {texte!r} : nom de dossier impossible")
     return resultat
+
+
+# --- sentences -----------------------------------------------------------------------
+
+#: Private-use marks around a value the rendering highlights (a default in a draft, a field to
+#: complete); ``surlignage`` turns them into highlighted runs. The model refuses them in input.
+MARQUE_DEBUT, MARQUE_FIN = "\ue000", "\ue001"
+
+
+def surligne(texte: str) -> str:
+    """``texte`` marked to be highlighted in the piece."""
+    return f"{MARQUE_DEBUT}{texte}{MARQUE_FIN}"
+
+
+_FINS_GARDEES = ("etc.", "...", "…", "?", "!")
+
+
+def sans_point_final(texte: str) -> str:
+    """A typed text without its closing period, so templates add their own punctuation once.
+
+    « tutorat. » followed by the template's « ; » gave « tutorat. ; »; an abbreviation (« etc. »),
+    an ellipsis, « ? » or « ! » is kept.
+    """
+    interieur, fin = (texte[:-1], MARQUE_FIN) if texte.endswith(MARQUE_FIN) else (texte, "")
+    propre = interieur.rstrip()
+    while propre.endswith((".", ";", ",", ":")) and not propre.endswith(_FINS_GARDEES):
+        propre = propre[:-1].rstrip()
+    return propre + fin
+
+
+def puce(texte: str, dernier: bool) -> str:
+    """An item of a list in a sentence: « ; » after each item (no-break space before), « . » after the last."""
+    propre = sans_point_final(str(texte))
+    if dernier:
+        return propre if propre.rstrip(MARQUE_FIN).endswith((".", "…", "?", "!")) else propre + "."
+    return propre + ESPACE_INSECABLE + ";"
+
+
+def enumeration(elements: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    if len(elements) <= 1:
+        return "".join(elements)
+    return ", ".join(elements[:-1]) + " et " + elements[-1]
+
+
+# First word of a buyer's name → its article (« la Commune de … », « le Département … »).
+_ARTICLES = {
+    "la": (
+        "commune", "ville", "metropole", "communaute", "region", "collectivite", "regie", "prefecture",
+        "direction", "caisse", "chambre", "societe", "universite", "agglomeration", "mairie", "maison",
+    ),
+    "le": (
+        "departement", "conseil", "syndicat", "centre", "service", "sdis", "ccas", "groupement",
+        "ministere", "pole", "territoire", "bailleur",
+    ),
+    "l'": ("etablissement", "office", "agence", "opac", "oph", "ecole", "institut", "hopital", "epci"),
+}
+
+
+def designation_avec_article(nom: str, article: str | None = None) -> str:
+    """The buyer's name as a sentence names it: « la Commune de Roquevaire ».
+
+    The article is the one given, else guessed from the first word; when it cannot be guessed,
+    « l'acheteur, Nom » reads correctly whatever the name.
+    """
+    mots = nom.split()
+    if article is None and mots and (mots[0].lower() in ("le", "la", "les") or nom[:2].lower() in ("l'", "l’")):
+        return nom[0].lower() + nom[1:]  # « La Poste » → « la Poste »
+    premier = unicodedata.normalize("NFKD", mots[0] if mots else "").encode("ascii", "ignore").decode("ascii")
+    if article is None:
+        mot = premier.lower().rstrip(",")
+        article = next((a for a, liste in _ARTICLES.items() if mot in liste), None)
+    if article is None:
+        return f"l'acheteur, {nom}"
+    separateur = "" if article == "l'" else " "
+    return f"{article}{separateur}{nom}"

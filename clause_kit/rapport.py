@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from clause_kit.erreurs import ErreurSortie, raison_systeme
@@ -29,9 +29,11 @@ class Resultat:
     dossier: str = ""
     message: str = ""
     duree_s: float = 0.0
+    #: Plausibility and legal warnings of ``verifier`` (the dossier is generated all the same).
+    avertissements: list[str] = field(default_factory=list)
 
 
-_ENTETES = ("commune", "référence", "statut", "heures", "pièces")
+_ENTETES = ("commune", "référence", "statut", "heures", "pièces", "avertissements")
 
 
 def tableau_resume(resultats: list[Resultat]) -> str:
@@ -43,6 +45,7 @@ def tableau_resume(resultats: list[Resultat]) -> str:
             r.statut,
             nombre(r.heures) if r.heures is not None else "",
             str(r.pieces) if r.statut == "généré" else "",
+            str(len(r.avertissements)) if r.avertissements else "",
         )
         for r in sorted(resultats, key=lambda r: (r.commune.lower(), r.reference, r.fichier))
     ]
@@ -53,6 +56,8 @@ def tableau_resume(resultats: list[Resultat]) -> str:
     interrompus = sum(r.statut == "interrompu" for r in resultats)
     fin = f", {interrompus} interrompu(s)" if interrompus else ""
     rangees.append(f"{generes} dossier(s) généré(s), {len(resultats) - generes - interrompus} en erreur{fin}")
+    if any(r.avertissements for r in resultats):
+        rangees.append("Avertissements : voir le rapport (ou clause-kit verifier FICHIER pour chaque marché)")
     return "\n".join(rangees)
 
 
@@ -65,6 +70,7 @@ def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]
     """Write ``rapport-generation.json`` and ``.csv`` beside the dossiers (atomically)."""
     preparer_sortie(sortie)
     lignes = [asdict(r) | {"duree_s": round(r.duree_s, 3)} for r in resultats]
+    lignes_csv = [ligne | {"avertissements": " | ".join(ligne["avertissements"])} for ligne in lignes]
     json_ = sortie / "rapport-generation.json"
     csv_ = sortie / "rapport-generation.csv"
     resume = {
@@ -77,7 +83,7 @@ def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]
     tampon = io.StringIO()
     ecrivain = csv.DictWriter(tampon, fieldnames=list(lignes[0]) if lignes else list(Resultat.__dataclass_fields__))
     ecrivain.writeheader()
-    ecrivain.writerows(lignes)
+    ecrivain.writerows(lignes_csv)
     _ecrire_atomique(csv_, tampon.getvalue())
     return json_, csv_
 

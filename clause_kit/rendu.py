@@ -30,6 +30,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from clause_kit.erreurs import ErreurModele
+from clause_kit.formats import puce
+from clause_kit.surlignage import appliquer_surlignage, retirer_marques
 
 __all__ = ["ModeleCompile", "Variables", "compiler", "environnement", "rendre", "variables"]
 
@@ -75,9 +77,12 @@ class _IndefinieNommee(jinja2.StrictUndefined):
 @functools.cache
 def environnement() -> SandboxedEnvironment:
     """The one Jinja environment of clause_kit, created once per process."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         undefined=_IndefinieNommee, autoescape=True, keep_trailing_newline=True, auto_reload=False
     )
+    # French list punctuation in one place: « ; » after each item, « . » after the last.
+    env.filters["puce"] = puce
+    return env
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ def _rendre_partie(nom: str, partie: str, gabarit: jinja2.Template, valeurs: dic
         for avant, apres in _ECHAPPEMENTS:
             xml = xml.replace(avant, apres)
         xml = _docxtpl.resolve_listing(xml)
+        xml = appliquer_surlignage(xml)
+    else:
+        xml = retirer_marques(xml)
     donnees = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml).encode("utf-8")
     try:
         etree.fromstring(donnees)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,8 @@ from typing import Any
 from clause_kit.calcul import Chiffres
 from clause_kit.chargement import chemin_texte
 from clause_kit.communes import Origines
-from clause_kit.droit import REFERENCES, clause_ccag, reference_ponderation
-from clause_kit.formats import montant, nombre, pourcentage
+from clause_kit.droit import REFERENCES, clause_ccag, critere_environnemental_exige, libelle_ccag, reference_ponderation
+from clause_kit.formats import date_fr, montant, nombre, pourcentage
 from clause_kit.modele import Consultation
 
 __all__ = ["synthese", "synthese_texte"]
@@ -37,10 +38,13 @@ def synthese(
     references = []
     if chiffres.heures_total > 0:
         references.append(ref.condition_execution)
-        if ref.article_ccag_insertion:
-            references.append(clause_ccag(marche.type, insertion.regime))
+        if clause_ccag(chiffres.ccag, insertion.regime):
+            references.append(clause_ccag(chiffres.ccag, insertion.regime))
     if insertion.article_53 is not None:
         references += [ref.critere_insertion, reference_ponderation(insertion.regime, chiffres.procedure)]
+    if critere_environnemental_exige(insertion.regime, chiffres.date_lancement):
+        references.append(ref.critere_environnemental)
+    seuil = chiffres.seuil
     return {
         "reference": marche.reference,
         "objet": marche.objet,
@@ -49,8 +53,18 @@ def synthese(
         "type": marche.type,
         "montant_ht": _nombre(marche.montant_ht),
         "regime": insertion.regime,
+        "date_lancement": chiffres.date_lancement.isoformat(),
+        "procedure": chiffres.procedure,
+        "ccag": chiffres.ccag,
+        "ccag_libelle": libelle_ccag(chiffres.ccag, insertion.regime),
+        "seuil_europeen": (
+            {"montant_ht": _nombre(seuil.montant), "du": seuil.du.isoformat(), "au": seuil.au.isoformat()}
+            if seuil is not None
+            else None
+        ),
         "clauses": {"article_14": chiffres.heures_total > 0, "article_53": insertion.article_53 is not None},
         "heures_insertion": chiffres.heures_total,
+        "heures_minimum": insertion.article_53.heures_minimum if insertion.article_53 is not None else None,
         "etp": float(chiffres.etp_total),
         "heures_par_etp": chiffres.heures_par_etp,
         "lots": [
@@ -65,13 +79,16 @@ def synthese(
             for lot in chiffres.lots
         ],
         "criteres": [
-            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation), "insertion": c.insertion}
+            {"libelle": c.libelle, "ponderation": _nombre(c.ponderation), "insertion": c.insertion, "nature": c.nature}
             for c in chiffres.criteres
         ],
         "sous_criteres": [
             {"libelle": c.libelle, "ponderation": _nombre(c.ponderation)} for c in chiffres.sous_criteres
         ],
         "penalite_par_heure": float(chiffres.penalite_par_heure),
+        "penalite_plafond_pourcentage": _nombre(chiffres.penalites.plafond_pourcentage),
+        "options": chiffres.options,
+        "defauts": sorted(chiffres.defauts),
         "publics": chiffres.publics,
         "references_juridiques": references,
         "choix": chiffres.choix,
@@ -95,11 +112,11 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         f"Marché {donnees['reference']} : {donnees['objet']}",
         f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
         f"  Type : {donnees['type']}, montant : {montant(str(donnees['montant_ht']))}, régime : {donnees['regime']}",
-        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, "
-        f"soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP "
-        f"(1 ETP = {nombre(donnees['heures_par_etp'])} h)",
+        f"  Lancement : {date_fr(_date(donnees['date_lancement']))}, procédure : {donnees['procedure']}, "
+        f"CCAG : {donnees['ccag_libelle'] or 'aucun'}" + _texte_seuil(donnees["seuil_europeen"]),
+        _texte_heures(donnees),
     ]
-    for lot in donnees["lots"]:
+    for lot in donnees["lots"] if donnees["clauses"]["article_14"] else []:
         origine = _ORIGINES[lot["origine"]]
         lignes.append(
             f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})"
@@ -111,7 +128,7 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
             f"      dont {c['libelle']} : {pourcentage(Decimal(str(c['ponderation'])))}"
             for c in donnees["sous_criteres"]
         ]
-    lignes.append("  Références citées : " + "; ".join(donnees["references_juridiques"]))
+    lignes.append("  Références citées : " + " ; ".join(donnees["references_juridiques"]))
     if donnees.get("valeurs_communes"):
         communes = [c for c, o in donnees["origines"].items() if o.startswith(donnees["valeurs_communes"] + ":")]
         lignes.append(f"  Valeurs communes reprises de {donnees['valeurs_communes']} :")
@@ -123,3 +140,24 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         lignes.append("  Choix appliqués :")
         lignes += [f"    - {c}" for c in donnees["choix"]]
     return "\n".join(lignes)
+
+
+def _texte_heures(donnees: dict[str, Any]) -> str:
+    if not donnees["clauses"]["article_14"]:
+        minimum = donnees.get("heures_minimum")
+        plancher = f", au moins {nombre(minimum)} h" if minimum else ""
+        return f"  Heures d'insertion : celles de l'offre retenue (critère d'attribution seul{plancher})"
+    return (
+        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, "
+        f"soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP (1 ETP = {nombre(donnees['heures_par_etp'])} h)"
+    )
+
+
+def _date(iso: str) -> datetime.date:
+    return datetime.date.fromisoformat(iso)
+
+
+def _texte_seuil(seuil: dict[str, Any] | None) -> str:
+    if seuil is None:
+        return ""
+    return f" (seuil européen : {montant(str(seuil['montant_ht']))})"

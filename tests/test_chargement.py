@@ -103,7 +103,8 @@ def test_exemple_minimal_du_ticket_est_valide(tmp_path: Path) -> None:
     fichier.write_text(
         "acheteur: {nom: Commune de Roquevaire, commune: Roquevaire}\n"
         "marche:\n  reference: 2026-TX-031\n  objet: Rénovation de l'école\n  type: travaux\n  montant_ht: 1250000\n"
-        "  lots:\n"
+        "  lots:\n  criteres: [{libelle: Prix, ponderation: 75, nature: prix}, "
+        "{libelle: Environnement, ponderation: 10, nature: environnement}]\n"
         "insertion:\n  regime: ccp\n"
         "  article_14: {pourcentage: 10, taux_main_oeuvre: 40, cout_horaire: 35}\n"
         "  article_53:\n    ponderation: 15\n"

@@ -110,12 +110,18 @@ def test_avertissements_facilitateur_et_cpv(tmp_path: Path) -> None:
     fichier = tmp_path / "avertir.yaml"
     fichier.write_text(
         "acheteur: {nom: X, commune: Y}\n"
-        "marche: {reference: R1, objet: O, type: travaux, montant_ht: 100000, cpv: 45000000-8}\n"
+        "marche: {reference: R1, objet: O, type: travaux, montant_ht: 100000, cpv: 45000000-8, "
+        "date_lancement: 2026-10-01, criteres: [{libelle: Prix, ponderation: 80, nature: prix}, "
+        "{libelle: Bilan carbone, ponderation: 10, nature: environnement}]}\n"
         "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
         encoding="utf-8",
     )
-    donnees = json.loads(CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"]).output)
-    assert any("facilitateur" in a for a in donnees["avertissements"])
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+    assert resultat.exit_code == 0, resultat.output
+    donnees = json.loads(resultat.output)
+    # verifier only warns: generer refuses the missing contact and the missing procedure
+    assert any(a.startswith("pour generer") and "facilitateur" in a for a in donnees["avertissements"])
+    assert any(a.startswith("pour generer") and "procédure" in a for a in donnees["avertissements"])
     assert any("45000000-8" in a for a in donnees["avertissements"])
     # procédure adaptée by default: R. 2152-12 (formalised procedures) is not cited
     assert "article R. 2152-11 du code de la commande publique" in donnees["references_juridiques"]

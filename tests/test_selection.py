@@ -50,13 +50,14 @@ def test_doublons_ecartes_apres_le_premier(tmp_path: Path) -> None:
 
 def test_tableau_resume_trie_et_compte() -> None:
     resultats = [
-        Resultat("b.yaml", "Cassis", "B-1", "généré", 1429, 8),
+        Resultat("b.yaml", "Cassis", "B-1", "généré", 1429, 8, avertissements=["pourcentage au-delà de 20 %"]),
         Resultat("a.yaml", "Auriol", "A-1", "généré", 80, 7),
         Resultat("x.yaml", message="x.yaml:1: erreur"),
     ]
     lignes = tableau_resume(resultats).splitlines()
-    assert lignes[0].split() == ["commune", "référence", "statut", "heures", "pièces"]
+    assert lignes[0].split() == ["commune", "référence", "statut", "heures", "pièces", "avertissements"]
     assert lignes[2].split()[0] == "?" and "x.yaml" in lignes[2]
     assert lignes[3].startswith("Auriol") and lignes[4].startswith("Cassis")
-    assert "1\u202f429" in lignes[4]
-    assert lignes[-1] == "2 dossier(s) généré(s), 1 en erreur"
+    assert "1\u202f429" in lignes[4] and lignes[4].split()[-1] == "1"
+    assert lignes[-2] == "2 dossier(s) généré(s), 1 en erreur"
+    assert lignes[-1].startswith("Avertissements : voir le rapport")
