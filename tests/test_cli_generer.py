@@ -17,16 +17,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from clause_kit.cli import main
+from tests.contrats import FACILITATEUR, contrat
 
 RACINE = Path(__file__).resolve().parent.parent
-
-
-def contrat(reference: str, commune: str, objet: str, montant: int = 300000) -> str:
-    return (
-        f"acheteur: {{nom: Commune de {commune}, commune: {commune}}}\n"
-        f"marche: {{reference: {reference}, objet: '{objet}', type: travaux, montant_ht: {montant}}}\n"
-        "insertion:\n  article_14: {pourcentage: 7}\n"
-    )
 
 
 @pytest.fixture()
@@ -37,12 +30,16 @@ def communes(tmp_path: Path) -> Path:
         dossier = racine / commune.lower()
         dossier.mkdir(parents=True)
         for ref in refs:
+            # Cassis's contracts take their facilitator from the commune's defaults.
+            propre = "" if commune == "Cassis" else FACILITATEUR
             (dossier / f"{ref}.yaml").write_text(
-                contrat(ref, commune, f"Travaux {ref} « test » & co"), encoding="utf-8"
+                contrat(ref, commune, f"Travaux {ref} « test » & co", facilitateur=propre), encoding="utf-8"
             )
-    (racine / "cassis" / "_commune.yaml").write_text("facilitateur: {nom: Paul Riviere}\n", encoding="utf-8")
+    (racine / "cassis" / "_commune.yaml").write_text(
+        "facilitateur: {nom: Paul Riviere, courriel: p.riviere@cassis.example}\n", encoding="utf-8"
+    )
     (racine / "auriol" / "casse.yaml").write_text(
-        contrat("A-2", "Auriol", "Cassé").replace("montant_ht: 300000", "montant_ht: -1"), encoding="utf-8"
+        contrat("A-2", "Auriol", "Cassé", montant=-1), encoding="utf-8"
     )
     return racine
 
@@ -55,7 +52,7 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
     sortie = tmp_path / "sortie"
     resultat = invoquer(str(communes), "-o", str(sortie), "--pdf", "-j", "2")
     assert resultat.exit_code == 1
-    assert "casse.yaml:2: marche.montant_ht: doit être supérieur à 0" in resultat.output
+    assert "casse.yaml:7: marche.montant_ht: doit être supérieur à 0" in resultat.output
     assert "Traceback" not in resultat.output
     dossiers = sorted(p.relative_to(sortie).as_posix() for p in sortie.glob("*/*") if p.is_dir())
     assert dossiers == ["auriol/a-1", "cassis/c-1", "cassis/c-2", "cuges-les-pins/k-1"]

@@ -11,7 +11,8 @@ import pytest
 
 from clause_kit.dossier import construire, ecrire
 from clause_kit.erreurs import ErreurModele, ErreurSortie
-from clause_kit.formats import nombre
+from clause_kit.formats import nombre, sans_point_final
+from tests.contrats import CRITERES_85, contrat
 from tests.lecture import texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
@@ -38,7 +39,7 @@ def test_chaque_exemple_a_au_moins_sept_pieces_lisibles(dossiers_exemples: dict)
         for piece in construit.pieces:
             texte = texte_docx(piece.contenu)
             assert not RESTES.search(texte), (nom, piece.nom_fichier, RESTES.search(texte))
-            assert construit.consultation.marche.objet in texte, (nom, piece.nom_fichier)
+            assert sans_point_final(construit.consultation.marche.objet) in texte, (nom, piece.nom_fichier)
 
 
 def test_fiche_technique_seulement_avec_article_53(dossiers_exemples: dict) -> None:
@@ -55,6 +56,9 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
         permis = {nombre(chiffres.heures_total), nombre(chiffres.heures_par_etp)}
         permis |= {nombre(lot.heures) for lot in chiffres.lots}
         permis |= {nombre(lot.repartition[0]) for lot in chiffres.lots if lot.repartition}  # hours shared out
+        a53 = construit.consultation.insertion.article_53
+        if a53 is not None and a53.heures_minimum:
+            permis.add(nombre(a53.heures_minimum))
         pieces_avec_total = 0
         for piece in construit.pieces:
             texte = texte_docx(piece.contenu)
@@ -66,13 +70,23 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
             assert pieces_avec_total >= 3, nom
 
 
-def test_montants_en_lettres_dans_l_acte_d_engagement(dossiers_exemples: dict) -> None:
+def test_acte_d_engagement_montant_indicatif_et_heures_en_lettres(dossiers_exemples: dict) -> None:
+    """The estimated amount is not a price: labelled as indicative, never in letters; hours in letters."""
     construit = dossiers_exemples["2026-tx-031-ecole"]
     ae = next(p for p in construit.pieces if p.piece.code == "acte_engagement_insertion")
     texte = texte_docx(ae.contenu)
-    assert "un million deux cent cinquante mille euros hors taxes" in texte
+    assert "montant estimatif retenu pour le calcul des heures (indicatif)" in texte.lower()
     assert "1\u202f250\u202f000,00\u00a0€ HT" in texte
+    assert "euros hors taxes" not in texte
     assert "mille quatre cent vingt-neuf" in texte
+    assert "signé au plus tard par l'attributaire" in texte
+    assert "ou, pour un candidat établi hors de France, identifiant équivalent" in texte
+
+
+def test_heures_en_lettres_accordees_au_feminin(tmp_path: Path) -> None:
+    fichier = ecrire_contrat(tmp_path, contrat(insertion="  article_14: {heures: 541}\n"))
+    ae = next(p for p in construire(fichier, aujourd_hui=JOUR).pieces if p.piece.code == "acte_engagement_insertion")
+    assert "cinq cent quarante et une heures" in texte_docx(ae.contenu)
 
 
 def test_references_juridiques_selon_le_regime(dossiers_exemples: dict) -> None:
@@ -86,9 +100,14 @@ def test_references_juridiques_selon_le_regime(dossiers_exemples: dict) -> None:
 def test_sections_sans_objet_disparaissent(tmp_path: Path) -> None:
     fichier = ecrire_contrat(
         tmp_path,
-        "acheteur: {nom: Commune de Cuges-les-Pins, commune: Cuges-les-Pins}\n"
-        "marche: {reference: 2026-FO-2, objet: Fourniture de mobilier, type: fournitures, montant_ht: 80000}\n"
-        "insertion:\n  article_14: {heures: 80}\n",
+        contrat(
+            "2026-FO-2",
+            "Cuges-les-Pins",
+            "Fourniture de mobilier",
+            80000,
+            type_="fournitures",
+            insertion=("  article_14: {heures: 80}\n"),
+        ),
     )
     construit = construire(fichier, aujourd_hui=JOUR)
     tout = "\n".join(texte_docx(p.contenu) for p in construit.pieces)
@@ -101,10 +120,14 @@ def test_objet_avec_caracteres_speciaux_reproduit_a_l_identique(tmp_path: Path) 
     objet = 'Travaux « cour <nord> » & préau – tranche 2 : l\'école ; 100 % "neuf"'
     fichier = ecrire_contrat(
         tmp_path,
-        "acheteur: {nom: Commune d'Auriol, commune: Auriol}\n"
-        f"marche: {{reference: A-1, objet: '{objet.replace(chr(39), chr(39) * 2)}', "
-        "type: travaux, montant_ht: 500000}\n"
-        "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
+        contrat(
+            "A-1",
+            "Auriol",
+            objet.replace(chr(39), chr(39) * 2),
+            500000,
+            marche=CRITERES_85,
+            insertion=("  article_14: {pourcentage: 5}\n  article_53: {ponderation: 15}\n"),
+        ),
     )
     construit = construire(fichier, aujourd_hui=JOUR)
     for piece in construit.pieces:
@@ -178,18 +201,22 @@ def test_pieces_converties_par_libreoffice(dossiers_exemples: dict, tmp_path: Pa
 
 
 @pytest.mark.parametrize("regime", ["ccp", "cmp2006"])
-@pytest.mark.parametrize("articles", ["article_14: {pourcentage: 5}", "article_53: {ponderation: 10}", "both"])
+@pytest.mark.parametrize("articles", ["article_14: {pourcentage: 5}", "article_53: {ponderation: 15}", "both"])
 def test_chaque_dossier_cite_les_deux_fondements_du_regime(tmp_path: Path, regime: str, articles: str) -> None:
     """Whatever the clauses chosen, the RC says on which legal basis insertion is (or is not) used."""
     bloc = (
-        "  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n" if articles == "both" else f"  {articles}\n"
+        "  article_14: {pourcentage: 5}\n  article_53: {ponderation: 15}\n" if articles == "both" else f"  {articles}\n"
     )
-    fichier = ecrire_contrat(
-        tmp_path,
-        "acheteur: {nom: Commune de Gémenos, commune: Gémenos}\n"
-        "marche: {reference: G-7, objet: Entretien des espaces verts, type: services, montant_ht: 240000}\n"
-        f"insertion:\n  regime: {regime}\n{bloc}",
+    texte = contrat(
+        "G-7",
+        "Gémenos",
+        "Entretien des espaces verts",
+        200000,
+        type_="services",
+        marche=CRITERES_85 if "article_53" in bloc else "",
+        insertion=f"  regime: {regime}\n{bloc}",
     )
+    fichier = ecrire_contrat(tmp_path, texte)
     tout = "\n".join(texte_docx(p.contenu) for p in construire(fichier, aujourd_hui=JOUR).pieces)
     if regime == "ccp":
         assert "L. 2112-2" in tout and "R. 2152-7" in tout

@@ -1,0 +1,217 @@
+"""What a commune's legal service reads line by line before signing: each rule checked in the pieces."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from clause_kit.cli import main
+from clause_kit.dossier import DossierConstruit, construire
+from tests.contrats import CRITERES_85, contrat
+from tests.lecture import texte_docx
+
+JOUR = datetime.date(2026, 11, 24)
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def dossier(tmp_path: Path, texte: str, **options: object) -> DossierConstruit:
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(texte, encoding="utf-8")
+    return construire(fichier, aujourd_hui=JOUR, **options)  # type: ignore[arg-type]
+
+
+def piece(construit: DossierConstruit, code: str) -> str:
+    texte = next(texte_docx(p.contenu) for p in construit.pieces if p.piece.code == code)
+    return texte.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def toutes(construit: DossierConstruit) -> str:
+    return "\n".join(texte_docx(p.contenu) for p in construit.pieces).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_paragraphe_rgpd(tmp_path: Path) -> None:
+    ccap = piece(dossier(tmp_path, contrat()), "ccap_clauses")
+    assert "Responsable du traitement : la Commune de Cassis." in ccap
+    assert "article 6, paragraphe 1, point e, du RGPD" in ccap and "ne sont pas parties au marché" in ccap
+    assert "données concernant la santé (article 9 du RGPD)" in ccap
+    assert "sous-traitant au sens de l'article 28 du RGPD" in ccap
+    assert "conservées 2 ans après la fin du dernier contrat de travail" in ccap
+    assert "nécessaire à l'exécution du marché" not in ccap and "délai de garantie" not in ccap
+
+
+def test_article_du_responsable_du_traitement(tmp_path: Path) -> None:
+    texte = contrat().replace("nom: Commune de Cassis,", "nom: Syndicat mixte du Garlaban,")
+    assert "Responsable du traitement : le Syndicat mixte du Garlaban." in piece(
+        dossier(tmp_path, texte), "ccap_clauses"
+    )
+    texte = contrat().replace("nom: Commune de Cassis,", "nom: 13 Habitat,")
+    assert "Responsable du traitement : l'acheteur, 13 Habitat." in piece(dossier(tmp_path, texte), "ccap_clauses")
+    texte = contrat().replace("nom: Commune de Cassis,", "nom: Habitat Marseille Provence, article: l',")
+    assert "Responsable du traitement : l'Habitat Marseille Provence." in piece(
+        dossier(tmp_path, texte), "ccap_clauses"
+    )
+
+
+def test_penalites_plafond_fiche_smic_et_derogation_au_ccag(tmp_path: Path) -> None:
+    texte = contrat(
+        insertion="  penalite: {multiple_smic: 2, smic: constat, plafond_pourcentage: 5, par_fiche_manquante: 80}\n"
+        "  article_14: {pourcentage: 7}\n"
+    )
+    ccap = piece(dossier(tmp_path, texte), "ccap_clauses")
+    assert "24,04 € par heure d'insertion non réalisée" in ccap
+    assert "SMIC horaire brut en vigueur à la date du constat" in ccap
+    assert "plafonné à 5 % du montant hors taxes du marché" in ccap
+    assert "80,00 € par fiche manquante" in ccap
+    assert "articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021" in ccap
+    assert "Dérogations au CCAG-Travaux 2021" in ccap
+    sans_ccag = piece(dossier(tmp_path, contrat(marche="  ccag: aucun\n")), "ccap_clauses")
+    assert "ne se réfère à aucun cahier des clauses administratives générales" in sans_ccag
+    assert "Dérogations" not in sans_ccag and "CCAG" not in sans_ccag
+
+
+def test_article_ccag_cite_selon_le_ccag_choisi(tmp_path: Path) -> None:
+    services = contrat(type_="services", montant=150000)
+    assert "article 16.1 du CCAG-FCS 2021" in piece(dossier(tmp_path, services), "ccap_clauses")
+    pi = contrat(type_="services", montant=150000, marche="  ccag: pi\n")
+    assert "article 16.1 du CCAG-PI 2021" in piece(dossier(tmp_path, pi), "ccap_clauses")
+    assert "article 20.1 du CCAG-Travaux 2021" in piece(dossier(tmp_path, contrat()), "ccap_clauses")
+
+
+def test_procedure_de_carence(tmp_path: Path) -> None:
+    ccap = piece(dossier(tmp_path, contrat()), "ccap_clauses")
+    assert "constat de carence" in ccap and "quinze jours pour lui présenter des candidats" in ccap
+    assert "reporter ces heures" in ccap and "modification du marché" in ccap
+
+
+def test_options_de_la_clause(tmp_path: Path) -> None:
+    defaut = piece(dossier(tmp_path, contrat()), "ccap_clauses")
+    assert "Globalisation des heures" not in defaut and "attestation écrite d'éligibilité" in defaut
+    assert "ne sont pas comptabilisées" in defaut
+    texte = contrat(
+        insertion="  globalisation: true\n  attestation_eligibilite: false\n  heures_formation: true\n"
+        "  article_14: {pourcentage: 7}\n"
+    )
+    ccap = piece(dossier(tmp_path, texte), "ccap_clauses")
+    assert "Globalisation des heures" in ccap and "convention conclue avec le facilitateur" in ccap
+    assert "attestation écrite" not in ccap
+    assert (
+        "contrat d'apprentissage ou de professionnalisation conclu pour l'exécution du marché sont comptabilisées"
+        in ccap
+    )
+
+
+def test_mise_a_disposition_contrat_de_mise_a_disposition_et_structures_du_ccag(tmp_path: Path) -> None:
+    ccap = piece(dossier(tmp_path, contrat()), "ccap_clauses")
+    assert "contrat de mise à disposition ou de mission" not in ccap
+    assert "copie du contrat de mise à disposition conclu avec la structure" in ccap
+    assert "entreprise adaptée de travail temporaire (EATT)" in ccap and "régie de quartier ou de territoire" in ccap
+
+
+def test_etp_sur_un_an_pluriel_et_par_an(tmp_path: Path) -> None:
+    texte = contrat(insertion="  article_14: {heures: 4821}\n", marche="  duree_mois: 36\n")
+    avis = piece(dossier(tmp_path, texte), "avis_publicite")
+    assert "soit l'équivalent de 3,00 emplois à temps plein sur un an (1 ETP = 1 607 heures)" in avis
+    assert "soit environ 1,00 ETP par an sur la durée du marché (36 mois)" in avis
+    un = piece(dossier(tmp_path, contrat(insertion="  article_14: {heures: 1429}\n")), "avis_publicite")
+    assert "0,89 emploi à temps plein sur un an" in un and "emplois" not in un
+
+
+def test_lot_sans_clause(tmp_path: Path) -> None:
+    lots = (
+        "  lots:\n"
+        "    - {numero: 1, intitule: Gros œuvre, montant_ht: 200000}\n"
+        "    - {numero: 2, intitule: Peinture, montant_ht: 60000}\n"
+        "    - {numero: 3, intitule: Ascenseur, montant_ht: 40000, insertion: {heures: 0}}\n"
+    )
+    construit = dossier(tmp_path, contrat(marche=lots))
+    rc = piece(construit, "reglement_consultation")
+    assert "la clause d'insertion s'applique aux lots n° 1 et 2" in rc
+    assert "soumissionne à un lot comportant une clause d'insertion (lots n° 1 et 2)" in rc
+    assert "aucun acte d'engagement spécifique n'est demandé pour un lot sans clause d'insertion" in rc
+    assert "Total (pour information)" in rc and "le titulaire de chaque lot doit les heures de son lot" in rc
+    assert "s'applique aux lots n° 1 et 2 seulement" in piece(construit, "avis_publicite")
+    fiche = piece(construit, "fiche_suivi_public")
+    assert "Lot n° 1 – Gros œuvre" in fiche and "Ascenseur" not in fiche
+    ae = piece(construit, "acte_engagement_insertion")
+    assert "Lot n° 3" not in ae and "les autres lots ne comportent pas de clause d'insertion" in ae
+
+
+def test_article_53_seul_le_ccap_ne_pretend_pas_fixer_les_heures(tmp_path: Path) -> None:
+    seul = contrat(marche=CRITERES_85, insertion="  article_53: {ponderation: 15}\n")
+    construit = dossier(tmp_path, seul)
+    ccap = piece(construit, "ccap_clauses")
+    assert "Nombre d'heures d'insertion dues" not in ccap
+    assert "le volume horaire d'insertion à la charge du titulaire est celui de sa fiche technique" in ccap
+    assert "le nombre d'heures proposé est apprécié" in piece(construit, "reglement_consultation")
+    plancher = seul.replace("{ponderation: 15}", "{ponderation: 15, heures_minimum: 250}")
+    construit = dossier(tmp_path, plancher)
+    assert "ne peut être inférieur à 250 heures : une offre qui s'engage sur un nombre inférieur est irrégulière" in (
+        piece(construit, "reglement_consultation")
+    )
+    assert "qui ne peut être inférieur à 250 heures" in piece(construit, "ccap_clauses")
+
+
+def test_ponctuation_normalisee_une_seule_fois(tmp_path: Path) -> None:
+    sous = (
+        "  article_53:\n    ponderation: 15\n    sous_criteres:\n"
+        "      - {libelle: Tutorat., ponderation: 15, description: Le tuteur désigné.}\n"
+    )
+    texte = contrat(
+        objet="Réfection de la toiture.", marche=CRITERES_85, insertion=sous + "  article_14: {heures: 300}\n"
+    )
+    tout = toutes(dossier(tmp_path, texte))
+    assert ".." not in tout.replace("...", "") and ". ;" not in tout
+    assert "Réfection de la toiture" in tout and "Réfection de la toiture." not in tout.replace(
+        "Réfection de la toiture.\n", ""
+    )
+    assert re.search(r"Tutorat \(15 %\) : Le tuteur désigné\.\n", tout)  # a one-item list ends with a period
+
+
+def test_regime_cmp2006_chaque_piece_dit_qu_elle_reproduit_un_ancien_dossier(tmp_path: Path) -> None:
+    construit = dossier(tmp_path, contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 7}\n"))
+    for p in construit.pieces:
+        assert "Reproduction d'un dossier antérieur au 1er avril 2016" in texte_docx(p.contenu), p.nom_fichier
+    assert "loi n° 78-17 du 6 janvier 1978" in piece(construit, "ccap_clauses")
+    assert "RGPD" not in piece(construit, "ccap_clauses")
+
+
+def test_exemples_2026_d_aubagne_nomment_la_metropole() -> None:
+    for fichier in sorted((RACINE / "dossiers" / "aubagne").glob("[!_]*.yaml")):
+        construit = construire(fichier, aujourd_hui=JOUR)
+        nom = construit.consultation.acheteur.nom
+        if construit.chiffres.date_lancement.year >= 2016 and "Ville" not in nom:
+            assert nom.startswith("Métropole d'Aix-Marseille-Provence"), fichier.name
+        assert "Communauté d'agglomération" not in nom or construit.chiffres.date_lancement.year < 2016
+
+
+def test_brouillon_surligne_les_valeurs_par_defaut(tmp_path: Path) -> None:
+    texte = contrat().replace("  procedure: adaptee\n", "")
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(texte, encoding="utf-8")
+    refus = CliRunner().invoke(main, ["generer", str(fichier), "-o", str(tmp_path / "s")])
+    assert refus.exit_code == 1 and "marche.procedure: procédure non indiquée" in refus.output
+    resultat = CliRunner().invoke(main, ["generer", str(fichier), "-o", str(tmp_path / "s"), "--brouillon"])
+    assert resultat.exit_code == 0, resultat.output
+    cible = tmp_path / "s" / "cassis" / "t-1"
+    assert json.loads((cible / "manifest.json").read_text(encoding="utf-8"))["brouillon"] is True
+    surlignes = _surlignes(cible / "04-ccap-clauses-insertion.docx")
+    assert "par heure d'insertion non réalisée" in " ".join(surlignes)  # the default penalty
+    assert any("Demandeurs d'emploi de longue durée" in s for s in surlignes)  # the default publics
+    assert "procédure adaptée" in _surlignes(cible / "01-avis-publicite.docx")
+    propre = construire(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml", aujourd_hui=JOUR)
+    for p in propre.pieces:
+        assert b"w:highlight" not in zipfile.ZipFile(__import__("io").BytesIO(p.contenu)).read("word/document.xml")
+
+
+def _surlignes(docx: Path) -> list[str]:
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    return [
+        "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", run))
+        for run in re.findall(r"<w:r>(?:(?!</w:r>).)*</w:r>", xml)
+        if "w:highlight" in run
+    ]
