@@ -198,6 +198,15 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
     if marche.ccag is None:
         choix.append(f"CCAG : {ccag} (celui des marchés de {marche.type}, valeur par défaut)")
     criteres, sous_criteres = _criteres(consultation, p, choix, defauts)
+    if "sous_criteres" in defauts:
+        manques.append(
+            (
+                ("insertion", "article_53", "sous_criteres"),
+                "sous-critères non indiqués : ceux de la jurisprudence (CE, 25 mars 2013, n° 364950) seraient "
+                "annoncés aux candidats avec des pondérations choisies par l'outil ; indiquez les vôtres "
+                "(libelle, ponderation, description)",
+            )
+        )
     publics = list(insertion.publics or p["publics_defaut"])
     if insertion.publics is None:
         choix.append("publics éligibles : liste type (valeur par défaut)")
@@ -219,9 +228,9 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         date_lancement=jour,
         ccag=ccag,
         seuil=seuil,
-        etp_par_an=_etp_par_an(etp_total, marche.duree_mois),
+        etp_par_an=_etp_par_an(total, heures_par_etp, marche.duree_mois),
         options=_options(consultation, p, choix, defauts),
-        conservation_annees=int(p["conservation_annees"]),
+        conservation_annees=_conservation(p, choix, defauts),
         choix=choix,
         defauts=defauts,
         avertissements=avertissements,
@@ -229,11 +238,20 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
     )
 
 
-def _etp_par_an(etp_total: Decimal, duree_mois: int | None) -> Decimal | None:
-    """ETP per year over the contract's duration: the hours spread evenly over its months."""
+def _etp_par_an(heures: int, heures_par_etp: int, duree_mois: int | None) -> Decimal | None:
+    """Full-time jobs while the contract runs: its hours spread evenly over its months, rounded once."""
     if duree_mois is None:
         return None
-    return (etp_total * 12 / Decimal(duree_mois)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (Decimal(heures) * 12 / (Decimal(heures_par_etp) * duree_mois)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def _conservation(p: dict[str, Any], choix: list[str], defauts: set[str]) -> int:
+    annees = int(p["conservation_annees"])
+    choix.append(f"conservation des données individuelles : {annees} ans après le dernier contrat (valeur par défaut)")
+    defauts.add("conservation")
+    return annees
 
 
 _OPTIONS = {
@@ -453,6 +471,7 @@ def _criteres(
 
 
 def _parts_egales(total: Decimal, n: int) -> list[Decimal]:
-    """Split a weight into n parts to the hundredth, the remainder on the first parts."""
-    centiemes = repartir_prorata(int(total * 100), [Decimal(1)] * n)
-    return [Decimal(c) / 100 for c in centiemes]
+    """Split a weight into n parts, whole percents when the weight is whole (10 → 4, 3, 3), else hundredths."""
+    unite = Decimal(1) if total == total.to_integral_value() else Decimal("0.01")
+    parts = repartir_prorata(int(total / unite), [Decimal(1)] * n)
+    return [Decimal(part) * unite for part in parts]

@@ -32,6 +32,8 @@ class Code:
     description: str = ""
     #: Exits only: whether it counts among the "sorties dynamiques".
     dynamique: bool = False
+    #: The description under the 2006 code, when the structures it names did not exist then.
+    description_cmp2006: str = ""
 
 
 def normaliser(texte: str) -> str:
@@ -52,6 +54,7 @@ def _toutes() -> dict[str, tuple[Code, ...]]:
                     str(valeurs["libelle"]),
                     " ".join(str(valeurs.get("description", "")).split()),
                     bool(valeurs.get("dynamique", False)),
+                    " ".join(str(valeurs.get("description_cmp2006", "")).split()),
                 )
                 for cle, valeurs in brut[liste].items()
             )

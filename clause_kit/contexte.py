@@ -21,6 +21,7 @@ from clause_kit.calcul import Chiffres, HeuresLot, etp
 from clause_kit.codes import codes
 from clause_kit.droit import (
     AVERTISSEMENT_CMP2006,
+    CLIMAT_RESILIENCE,
     REFERENCES,
     TYPES_LIBELLES,
     clause_ccag,
@@ -31,16 +32,19 @@ from clause_kit.droit import (
     reference_ponderation,
 )
 from clause_kit.formats import (
+    a_la_commune,
     date_fr,
     designation_avec_article,
     enumeration,
+    espaces_insecables,
+    fois_en_lettres,
     formater_siret,
     montant,
     montant_en_lettres,
     nombre,
     nombre_en_lettres,
-    nombre_simple,
     pourcentage,
+    premiere_minuscule,
     sans_point_final,
     surligne,
 )
@@ -50,7 +54,13 @@ from clause_kit.regles import contact_facilitateur
 
 __all__ = ["construire_contexte"]
 
-A_COMPLETER_FACILITATEUR = "[À COMPLÉTER : nom et coordonnées du facilitateur de la clause d'insertion]"
+A_COMPLETER_FACILITATEUR = "[À COMPLÉTER\u00a0: nom et coordonnées du facilitateur de la clause d'insertion]"
+A_COMPLETER_DPO = "[À COMPLÉTER\u00a0: coordonnées du délégué à la protection des données]"
+
+
+def _saisi(texte: str) -> str:
+    """A text typed in the contract's file, as the pieces print it: no closing period, French spaces."""
+    return espaces_insecables(sans_point_final(texte), ajouter=True)
 
 
 class _Marqueur:
@@ -83,6 +93,8 @@ def construire_contexte(
             "date_generation": date_fr(aujourd_hui),
             "version": __version__,
             "brouillon": brouillon,
+            # In every header of a draft: a highlight is lost in black-and-white print and in copy-paste.
+            "mention_projet": "PROJET – ne pas publier – " if brouillon else "",
             "avertissement": surligne(AVERTISSEMENT_CMP2006) if regime == "cmp2006" else "",
         },
         "acheteur": _acheteur(consultation),
@@ -90,7 +102,7 @@ def construire_contexte(
         "marche": _marche(consultation, chiffres, marque),
         "lots": [_lot(lot, consultation, chiffres, marque) for lot in chiffres.lots],
         "insertion": _insertion(consultation, chiffres, parametres, marque),
-        "droit": _droit(consultation, chiffres),
+        "droit": _droit(consultation, chiffres, parametres),
         "defaut": {cle: marque.etiquette(cle) for cle in chiffres.options},
     }
 
@@ -101,6 +113,8 @@ def _acheteur(consultation: Consultation) -> dict[str, str]:
         "nom": a.nom,
         "designation": designation_avec_article(a.nom, a.article),
         "commune": a.commune,
+        "a_commune": a_la_commune(a.commune),
+        "dpo": a.dpo or surligne(A_COMPLETER_DPO),
         "adresse": a.adresse or "",
         "siret": formater_siret(a.siret) if a.siret else "",
         "representant": a.representant or "",
@@ -129,18 +143,27 @@ def _tel(telephone: str) -> str:
     return f"tél. {telephone}" if telephone else ""
 
 
+def _concerne(lot: HeuresLot, chiffres: Chiffres) -> bool:
+    """A lot the insertion action covers: it has hours due, or the clause is an award criterion alone."""
+    return lot.heures > 0 or chiffres.heures_total == 0
+
+
 def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -> dict[str, Any]:
     m = consultation.marche
-    avec_clause = [lot for lot in chiffres.lots if lot.heures > 0]
-    numeros = [str(lot.numero) for lot in avec_clause if lot.numero is not None]
+    concernes = [lot for lot in chiffres.lots if _concerne(lot, chiffres)]
+    numeros = [str(lot.numero) for lot in concernes if lot.numero is not None]
+    sans = [str(lot.numero) for lot in chiffres.lots if not _concerne(lot, chiffres) and lot.numero is not None]
+    procedure = libelle_procedure(chiffres.procedure)
+    if chiffres.procedure == "adaptee" and m.motif_procedure_adaptee == "services_sociaux":
+        procedure += " (article R. 2123-1, 3°, du code de la commande publique)"
     return {
         "reference": m.reference,
-        "objet": sans_point_final(m.objet),
+        "objet": _saisi(m.objet),
         "type": m.type,
         "type_libelle": TYPES_LIBELLES[m.type],
         "montant_ht": montant(m.montant_ht),
         "montant_ht_lettres": montant_en_lettres(m.montant_ht),
-        "procedure": marque(libelle_procedure(chiffres.procedure), "procedure"),
+        "procedure": marque(procedure, "procedure"),
         "procedure_formalisee": est_formalisee(chiffres.procedure),
         "cpv": m.cpv or "",
         "duree": f"{m.duree_mois} mois" if m.duree_mois else "",
@@ -153,7 +176,13 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         "lots_avec_clause_au": _lots_nommes(numeros, "au ", "aux "),
         "lots_avec_clause_du": _lots_nommes(numeros, "du ", "des "),
         "lots_avec_clause_le": _lots_nommes(numeros, "le ", "les "),
-        "tous_lots_avec_clause": len(avec_clause) == len(chiffres.lots),
+        "tous_lots_avec_clause": len(concernes) == len(chiffres.lots),
+        "lots_sans_clause": (
+            _lots_nommes(sans, "le ", "les ") + (" n'en comporte pas" if len(sans) == 1 else " n'en comportent pas")
+        )
+        if sans
+        else "",
+        "prestations": "travaux" if m.type == "travaux" else "prestations",
     }
 
 
@@ -171,15 +200,16 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque:
     lot_etp = etp(lot.heures, chiffres.heures_par_etp)
     return {
         "numero": numero,
-        "intitule": sans_point_final(lot.intitule),
+        "intitule": _saisi(lot.intitule),
         # An en dash, not a colon: designations are often followed by ": N heures".
-        "designation": f"Lot n°\u00a0{numero} – {sans_point_final(lot.intitule)}"
-        if numero
-        else sans_point_final(consultation.marche.objet),
+        "designation": (
+            f"Lot n°\u00a0{numero} – {_saisi(lot.intitule)}" if numero else _saisi(consultation.marche.objet)
+        ),
         "montant_ht": montant(lot.montant_ht),
         "montant_ht_lettres": montant_en_lettres(lot.montant_ht),
         "clause": lot.heures > 0,
-        "heures": nombre(lot.heures),
+        "concerne": _concerne(lot, chiffres),
+        "heures": marque(nombre(lot.heures), "taux_main_oeuvre", "cout_horaire"),
         "heures_lettres": nombre_en_lettres(lot.heures, feminin=True),
         "etp": nombre(lot_etp, 2),
         "etp_phrase": "soit " + _equivalent_etp(lot_etp, chiffres.heures_par_etp),
@@ -203,6 +233,27 @@ def _equivalent_etp(valeur: Decimal, heures_par_etp: int) -> str:
     return (
         f"l'équivalent de {nombre(valeur, 2)} {emplois} à temps plein sur un an "
         f"(1 ETP = {nombre(heures_par_etp)} heures)"
+    )
+
+
+def _phrase_duree(chiffres: Chiffres, duree_mois: int | None) -> str:
+    """The hours spread over the contract's months: per year beyond a year, over its months below."""
+    if chiffres.etp_par_an is None or duree_mois is None or duree_mois == 12 or not chiffres.heures_total:
+        return ""
+    valeur = nombre(chiffres.etp_par_an, 2)
+    if duree_mois > 12:
+        return f"soit environ {valeur} ETP par an sur la durée du marché ({duree_mois} mois)"
+    emplois = "emploi" if chiffres.etp_par_an < 2 else "emplois"
+    return f"soit environ {valeur} {emplois} à temps plein pendant les {duree_mois} mois du marché"
+
+
+def _base_etp(heures_par_etp: int) -> str:
+    """The divisor of the ETP and what it is: the legal annual duration, or the buyer's own base."""
+    if heures_par_etp == 1607:
+        return "1\u202f607 heures, durée légale annuelle d'un emploi à temps plein"
+    return (
+        f"{nombre(heures_par_etp)} heures (base retenue par l'acheteur ; la durée légale annuelle d'un emploi à "
+        "temps plein est de 1\u202f607 heures)"
     )
 
 
@@ -245,40 +296,51 @@ def _insertion(
         "regime": regime,
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
-        "heures_total": nombre(chiffres.heures_total),
+        "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
         "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
         "etp_total": nombre(chiffres.etp_total, 2),
         "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
         "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
-        "etp_par_an_phrase": (
-            f"soit environ {nombre(chiffres.etp_par_an, 2)} ETP par an sur la durée du marché "
-            f"({consultation.marche.duree_mois} mois)"
-        )
-        if chiffres.etp_par_an is not None and consultation.marche.duree_mois != 12
-        else "",
+        "etp_par_an_phrase": _phrase_duree(chiffres, consultation.marche.duree_mois),
         "heures_par_etp": marque(nombre(chiffres.heures_par_etp), "heures_par_etp"),
+        "base_etp": marque(_base_etp(chiffres.heures_par_etp), "heures_par_etp"),
         "publics": [
             marque(sans_point_final(catalogue[c].get(f"libelle_{regime}", catalogue[c]["libelle"])), "publics")
             for c in chiffres.publics
         ],
-        "modalites": [sans_point_final(m.description) for m in codes("modalites")],
-        **_penalites(chiffres, marque),
+        "modalites": [
+            sans_point_final(m.description_cmp2006 if regime == "cmp2006" and m.description_cmp2006 else m.description)
+            for m in codes("modalites")
+        ],
+        **_penalites(chiffres, marque, bool(consultation.marche.lots)),
         **{cle: valeur for cle, valeur in chiffres.options.items()},
-        "conservation": f"{chiffres.conservation_annees} an{'s' if chiffres.conservation_annees > 1 else ''}",
+        "conservation": marque(
+            f"{chiffres.conservation_annees} an{'s' if chiffres.conservation_annees > 1 else ''}", "conservation"
+        ),
         "ponderation": pourcentage(a53.ponderation) if a53 is not None else "",
         "heures_minimum": nombre(a53.heures_minimum) if a53 is not None and a53.heures_minimum else "",
+        "sous_critere_heures": next(
+            (
+                f"n°\u00a0{i} « {_saisi(sc.libelle)} »"
+                for i, sc in enumerate(a53.sous_criteres or [], start=1)
+                if sc.heures
+            ),
+            "",
+        )
+        if a53 is not None
+        else "",
         "sous_criteres": [
             {
                 "numero": str(i),
-                "libelle": marque(sans_point_final(sc.libelle), "sous_criteres"),
+                "libelle": marque(_saisi(sc.libelle), "sous_criteres"),
                 "ponderation": marque(pourcentage(sc.ponderation), "sous_criteres"),
-                "description": marque(sans_point_final(sc.description), "sous_criteres"),
+                "description": marque(premiere_minuscule(_saisi(sc.description)), "sous_criteres"),
             }
             for i, sc in enumerate(chiffres.sous_criteres, start=1)
         ],
         "criteres": [
             {
-                "libelle": sans_point_final(c.libelle),
+                "libelle": _saisi(c.libelle),
                 "ponderation": pourcentage(c.ponderation),
                 "insertion": c.insertion,
                 "nature": c.nature,
@@ -288,36 +350,55 @@ def _insertion(
     }
 
 
-def _penalites(chiffres: Chiffres, marque: _Marqueur) -> dict[str, str]:
+def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool) -> dict[str, str]:
+    """The penalty rule as it binds: a multiple of the SMIC of a stated date (the euro amount indicative)."""
     p = chiffres.penalites
-    explication = ""
     if p.multiple_smic is not None:
-        quand = "à la date de notification du marché" if p.smic_reference == "notification" else "à la date du constat"
-        explication = marque(
-            f"soit {nombre_simple(p.multiple_smic)} fois le SMIC horaire brut en vigueur {quand}, "
-            f"calculé ici sur le SMIC de {montant(p.smic_horaire, taxe='')} au {date_fr(p.smic_date)}",
+        quand = (
+            "à la date de notification du marché"
+            if p.smic_reference == "notification"
+            else "à la date du bilan final mentionné à l'article « Information et contrôle » du CCAP"
+        )
+        regle = marque(
+            f"{fois_en_lettres(p.multiple_smic)} le SMIC horaire brut en vigueur {quand}, par heure d'insertion non "
+            f"réalisée (à titre indicatif : {montant(p.par_heure, taxe='')} sur la base du SMIC de "
+            f"{montant(p.smic_horaire, taxe='')} en vigueur au {date_fr(p.smic_date)})",
             "penalite.multiple_smic",
             "penalite.smic",
         )
+    else:
+        regle = f"{montant(p.par_heure, taxe='')} par heure d'insertion non réalisée"
+    assiette = "du lot concerné" if allotissement else "du marché"
+    plafond = marque(pourcentage(p.plafond_pourcentage), "penalite.plafond_pourcentage")
     return {
-        "penalite": marque(
-            f"{montant(p.par_heure, taxe='')} par heure d'insertion non réalisée", "penalite.multiple_smic"
+        "penalite": regle,
+        "penalite_plafond": plafond,
+        "penalite_plafond_phrase": (
+            f"dans la limite de {plafond} du montant total hors taxes {assiette}, tel qu'il résulte de l'offre "
+            "retenue et de ses modifications, les pénalités pour fiche de suivi manquante comprises"
         ),
-        "penalite_explication": explication,
-        "penalite_plafond": marque(pourcentage(p.plafond_pourcentage), "penalite.plafond_pourcentage"),
         "penalite_fiche": marque(montant(p.par_fiche_manquante, taxe=""), "penalite.par_fiche_manquante"),
     }
 
 
-def _droit(consultation: Consultation, chiffres: Chiffres) -> dict[str, str]:
+def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametres) -> dict[str, str]:
     regime = consultation.insertion.regime
     ref = REFERENCES[regime]
+    condition = ref.condition_execution
+    seuil = chiffres.seuil
+    if regime == "ccp" and chiffres.date_lancement >= CLIMAT_RESILIENCE and seuil is not None:
+        if consultation.marche.montant_ht >= seuil.montant:
+            # Above the EU threshold the social execution condition is itself mandatory (L. 2112-2-1).
+            condition = ref.condition_execution_obligatoire
+    sante = parametres.brut["donnees_sante_exception"]
     return {
         "code": ref.code,
-        "condition_execution": ref.condition_execution,
+        "condition_execution": condition,
         "critere_insertion": ref.critere_insertion,
         "ponderation": reference_ponderation(regime, chiffres.procedure),
         "clause_ccag": clause_ccag(chiffres.ccag, regime),
         "penalites_ccag": penalites_ccag(chiffres.ccag, regime),
         "donnees_personnelles": ref.donnees_personnelles,
+        "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
+        "exception_sante": str(sante),
     }

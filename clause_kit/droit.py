@@ -49,6 +49,8 @@ class Reference:
 
     code: str
     condition_execution: str
+    #: The same above the EU thresholds once the social execution condition is mandatory (L. 2112-2-1).
+    condition_execution_obligatoire: str
     critere_insertion: str
     ponderation: str
     #: Weighting rule in a procédure adaptée, where R. 2152-12 (formalised procedures) does not apply.
@@ -65,6 +67,7 @@ REFERENCES: dict[str, Reference] = {
     "ccp": Reference(
         code="code de la commande publique",
         condition_execution="articles L. 2112-2 et L. 2112-3 du code de la commande publique",
+        condition_execution_obligatoire="articles L. 2112-2, L. 2112-2-1 et L. 2112-3 du code de la commande publique",
         critere_insertion="article L. 2152-7 et a) du 2° de l'article R. 2152-7 du code de la commande publique",
         ponderation="articles R. 2152-11 et R. 2152-12 du code de la commande publique",
         ponderation_adaptee="article R. 2152-11 du code de la commande publique",
@@ -81,6 +84,7 @@ REFERENCES: dict[str, Reference] = {
     "cmp2006": Reference(
         code="code des marchés publics",
         condition_execution="article 14 du code des marchés publics",
+        condition_execution_obligatoire="article 14 du code des marchés publics",
         critere_insertion="article 53 du code des marchés publics",
         ponderation="article 53-II du code des marchés publics",
         ponderation_adaptee="article 53-II du code des marchés publics",
@@ -195,14 +199,20 @@ def clause_ccag(code: str, regime: str) -> str:
 
 
 def penalites_ccag(code: str, regime: str) -> str:
-    """``articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021``: the cap and exemption of delay penalties, or ""."""
+    """``les articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021``: where the CCAG caps and exempts delay penalties.
+
+    Written to follow « prévus par »; "" without a CCAG 2021.
+    """
     if code == "aucun" or regime != "ccp":
         return ""
     ccag = CCAG_2021[code]
     if ccag.article_exoneration is None:
-        return f"{ccag.article_plafond} et stipulations relatives à l'exonération des pénalités de retard du {ccag.nom}"
+        return (
+            f"l'{ccag.article_plafond} du {ccag.nom} (plafond) et les stipulations de ce CCAG relatives à "
+            "l'exonération des pénalités de retard"
+        )
     numeros = f"{ccag.article_plafond.removeprefix('article ')} et {ccag.article_exoneration.removeprefix('article ')}"
-    return f"articles {numeros} du {ccag.nom}"
+    return f"les articles {numeros} du {ccag.nom}"
 
 
 def est_formalisee(procedure: str) -> bool:

@@ -24,8 +24,12 @@ __all__ = [
     "MARQUE_FIN",
     "cpv_valide",
     "date_fr",
+    "a_la_commune",
     "designation_avec_article",
     "enumeration",
+    "espaces_insecables",
+    "fois_en_lettres",
+    "premiere_minuscule",
     "puce",
     "sans_point_final",
     "surligne",
@@ -434,8 +438,61 @@ def sans_point_final(texte: str) -> str:
     interieur, fin = (texte[:-1], MARQUE_FIN) if texte.endswith(MARQUE_FIN) else (texte, "")
     propre = interieur.rstrip()
     while propre.endswith((".", ";", ",", ":")) and not propre.endswith(_FINS_GARDEES):
+        if re.search(r"(?:^|[\s.])\w\.$", propre):  # « S.A. », « M. »: an abbreviation keeps its period
+            break
         propre = propre[:-1].rstrip()
     return propre + fin
+
+
+_ESPACE_AVANT = re.compile(r"[ \u202f]+([;:!?»])")
+_COLLE_AVANT = re.compile(r"(?<=\w)([;!?])")
+_UNITE = re.compile(r"(?<=\d) (%|€)")
+_APRES_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def espaces_insecables(texte: str, *, ajouter: bool = False) -> str:
+    """French typography: the space typed before « ; : ! ? » and inside guillemets becomes a no-break space.
+
+    ``ajouter`` also puts one where none was typed before « ; ! ? » (« marché; suite »): only for
+    raw text, never for XML, where « &amp; » ends with a semicolon. A colon is left alone when
+    glued (« 10:30 », « http:// »).
+    """
+    texte = _ESPACE_AVANT.sub(ESPACE_INSECABLE + r"\1", texte)
+    texte = _UNITE.sub(ESPACE_INSECABLE + r"\1", texte)
+    if ajouter:
+        texte = _COLLE_AVANT.sub(ESPACE_INSECABLE + r"\1", texte)
+    return _APRES_GUILLEMET.sub("«" + ESPACE_INSECABLE, texte)
+
+
+def premiere_minuscule(texte: str) -> str:
+    """« Parcours d'accueil » → « parcours d'accueil » when inserted after « : »; acronyms (« RQTH ») kept."""
+    debut = texte.lstrip(MARQUE_DEBUT)
+    marque = texte[: len(texte) - len(debut)]
+    if len(debut) > 1 and debut[0].isupper() and not debut[1].isupper():
+        return marque + debut[0].lower() + debut[1:]
+    return texte
+
+
+_FOIS = {Decimal(1): "une fois", Decimal(2): "deux fois", Decimal(3): "trois fois", Decimal(4): "quatre fois"}
+
+
+def fois_en_lettres(multiple: Decimal) -> str:
+    """« une fois et demie », « deux fois », else « 1,25 fois »: how a multiple of the SMIC is written."""
+    entier, reste = divmod(multiple, 1)
+    if reste == 0 and entier in _FOIS:
+        return _FOIS[entier]
+    if reste == Decimal("0.5") and entier in _FOIS:
+        return _FOIS[entier] + " et demie"
+    return f"{nombre_simple(multiple)} fois"
+
+
+def a_la_commune(nom: str) -> str:
+    """« À Roquevaire », « Au Beausset », « Aux Pennes-Mirabeau », « À La Penne-sur-Huveaune »."""
+    if nom.startswith("Le "):
+        return "Au " + nom[3:]
+    if nom.startswith("Les "):
+        return "Aux " + nom[4:]
+    return "À " + nom
 
 
 def puce(texte: str, dernier: bool) -> str:

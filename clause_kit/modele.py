@@ -74,6 +74,8 @@ class Acheteur(_Strict):
     categorie: CategorieAcheteur = "collectivite"
     #: Article before the name in a sentence (« la Commune de … »); guessed from the name when absent.
     article: Literal["le", "la", "l'", "les"] | None = None
+    #: Contact of the buyer's data protection officer (GDPR art. 13), printed in the CCAP.
+    dpo: Texte | None = None
 
     @field_validator("commune")
     @classmethod
@@ -120,6 +122,8 @@ class SousCritere(_Strict):
     libelle: Texte
     ponderation: Ponderation
     description: Texte | None = None
+    #: This sub-criterion scores the number of insertion hours the bidder offers (article 53 alone).
+    heures: bool = False
 
 
 class Critere(_Strict):

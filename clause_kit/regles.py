@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from clause_kit.calcul import Chiffres
-from clause_kit.droit import CLIMAT_RESILIENCE, REFERENCES, critere_environnemental_exige
+from clause_kit.droit import CCAG_2021, CLIMAT_RESILIENCE, REFERENCES, critere_environnemental_exige
 from clause_kit.formats import date_fr, montant, nombre, nombre_simple
 from clause_kit.modele import Chemin, Consultation
 from clause_kit.seuils import verifier_procedure
@@ -27,6 +27,8 @@ __all__ = ["appliquer_regles", "contact_facilitateur"]
 
 #: The Code de la commande publique applies to consultations launched from this date.
 DEBUT_CCP = datetime.date(2019, 4, 1)
+#: The 2006 Code des marchés publics was abrogated on this date (ordonnance n° 2015-899, art. 102).
+FIN_CMP2006 = datetime.date(2016, 4, 1)
 
 
 def appliquer_regles(consultation: Consultation, chiffres: Chiffres, p: dict[str, Any]) -> list[tuple[Chemin, str]]:
@@ -35,6 +37,7 @@ def appliquer_regles(consultation: Consultation, chiffres: Chiffres, p: dict[str
     if consultation.insertion.regime == "ccp":
         erreurs += verifier_procedure(consultation, chiffres.seuil, chiffres.procedure)
     erreurs += _regles_criteres(consultation, chiffres)
+    erreurs += _heures_de_l_article_53_seul(consultation)
     if not contact_facilitateur(consultation) and not (
         consultation.facilitateur is not None and consultation.facilitateur.contact_a_completer
     ):
@@ -47,8 +50,39 @@ def appliquer_regles(consultation: Consultation, chiffres: Chiffres, p: dict[str
                 "alors « [À COMPLÉTER] »)",
             )
         )
+    chiffres.avertissements += _a_completer(consultation, chiffres)
     chiffres.avertissements += _vraisemblance(consultation, chiffres, p)
     return erreurs
+
+
+def _heures_de_l_article_53_seul(consultation: Consultation) -> list[tuple[Chemin, str]]:
+    """Article 53 alone: the hours offered are either floored or scored by an announced sub-criterion."""
+    insertion = consultation.insertion
+    a53 = insertion.article_53
+    if a53 is None or insertion.article_14 is not None or any(lot.insertion for lot in consultation.marche.lots or []):
+        return []
+    if a53.heures_minimum or any(sc.heures for sc in a53.sous_criteres or []):
+        return []
+    return [
+        (
+            ("insertion", "article_53"),
+            "article 53 seul : fixer un minimum d'heures que l'offre doit atteindre (heures_minimum) ou noter les "
+            "heures proposées dans un sous-critère annoncé (heures: true sur ce sous-critère) ; sinon une offre "
+            "sans aucune heure serait recevable et les heures seraient appréciées sans avoir été annoncées",
+        )
+    ]
+
+
+def _a_completer(consultation: Consultation, chiffres: Chiffres) -> list[str]:
+    """What the pieces will show as « [À COMPLÉTER] »: they cannot be published as they are."""
+    champs = []
+    if not contact_facilitateur(consultation):
+        champs.append("coordonnées du facilitateur")
+    if not consultation.acheteur.dpo and consultation.insertion.regime == "ccp":
+        champs.append("coordonnées du délégué à la protection des données (acheteur.dpo)")
+    if not champs:
+        return []
+    return [f"pièces non publiables en l'état : « [À COMPLÉTER] » pour {', '.join(champs)}"]
 
 
 def contact_facilitateur(consultation: Consultation) -> bool:
@@ -67,6 +101,14 @@ def _regles_de_date(consultation: Consultation, chiffres: Chiffres) -> list[tupl
                 f"le code de la commande publique s'applique aux consultations lancées à compter du "
                 f"{date_fr(DEBUT_CCP)} ; pour reproduire un dossier du code des marchés publics de 2006, "
                 "indiquez insertion.regime: cmp2006",
+            )
+        ]
+    if regime == "cmp2006" and jour >= FIN_CMP2006:
+        return [
+            (
+                champ,
+                f"le régime cmp2006 ne reproduit que des dossiers lancés avant le {date_fr(FIN_CMP2006)} (code "
+                "des marchés publics de 2006, abrogé) : indiquez la date de lancement du dossier reproduit",
             )
         ]
     if regime == "ccp" and chiffres.seuil is None:
@@ -111,6 +153,12 @@ def _regles_criteres(consultation: Consultation, chiffres: Chiffres) -> list[tup
             f"social ou à l'emploi ({REFERENCES['ccp'].condition_sociale_obligatoire}), sauf exception motivée : "
             "ajoutez article_14 ou consignez le motif de l'exception"
         )
+    if exige and chiffres.heures_total:
+        chiffres.avertissements.append(
+            "rappel : depuis le 22 août 2026, les conditions d'exécution du marché prennent aussi en compte des "
+            "considérations relatives à l'environnement (article L. 2112-2 du code de la commande publique) : "
+            "à prévoir dans le CCAP, hors de la présente clause"
+        )
     if exige and not annonces:
         chiffres.avertissements.append(
             "les critères d'attribution ne sont pas décrits dans le fichier : le règlement de la consultation "
@@ -128,6 +176,13 @@ def _vraisemblance(consultation: Consultation, chiffres: Chiffres, p: dict[str, 
         "le dit, et le dossier ne peut que reproduire ou modifier un dossier ancien"
     ]
     avertissements += _heures_au_dela_de_la_main_d_oeuvre(consultation, chiffres, p)
+    ccag = CCAG_2021.get(chiffres.ccag)
+    if consultation.insertion.regime == "ccp" and ccag is not None and ccag.article_insertion is None:
+        avertissements.append(
+            f"{ccag.nom} : le numéro de son article « clause d'insertion sociale » et celui de l'exonération des "
+            "pénalités de retard n'ont pas pu être confirmés dans le texte ; les pièces les nomment par leur "
+            "objet : vérifiez-les avant publication"
+        )
     if marche.duree_mois is not None and marche.duree_mois < int(limites["duree_min_mois"]) and chiffres.heures_total:
         avertissements.append(
             f"clause d'insertion sur un marché de {marche.duree_mois} mois : en deçà de "

@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from clause_kit.erreurs import ErreurModele
-from clause_kit.formats import puce
+from clause_kit.formats import espaces_insecables, puce
 from clause_kit.surlignage import appliquer_surlignage, retirer_marques
 
 __all__ = ["ModeleCompile", "Variables", "compiler", "environnement", "rendre", "variables"]
@@ -40,6 +40,7 @@ _PARTIES = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)
 # docxtpl escapes literal braces this way in its preprocessing; undone after rendering.
 _ECHAPPEMENTS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _DECLARATION_XML = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+_TEXTE_W = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
 
 
 class Variables(dict):  # type: ignore[type-arg]
@@ -179,6 +180,9 @@ def _rendre_partie(nom: str, partie: str, gabarit: jinja2.Template, valeurs: dic
         for avant, apres in _ECHAPPEMENTS:
             xml = xml.replace(avant, apres)
         xml = _docxtpl.resolve_listing(xml)
+        # One typography for every value and every template: « Prix : 60 % » gets its no-break space
+        # whether the colon came from the template, a value or a formula.
+        xml = _TEXTE_W.sub(lambda m: m.group(1) + espaces_insecables(m.group(2)) + m.group(3), xml)
         xml = appliquer_surlignage(xml)
     else:
         xml = retirer_marques(xml)

@@ -62,6 +62,15 @@ def procedure_par_defaut(montant_ht: Decimal, seuil: Seuil | None) -> str:
 def verifier_procedure(consultation: Consultation, seuil: Seuil | None, procedure: str) -> list[tuple[Chemin, str]]:
     """The procedure chosen must fit the amount: a procédure adaptée stays below the EU threshold."""
     marche = consultation.marche
+    if marche.motif_procedure_adaptee == "services_sociaux" and marche.type != "services":
+        return [
+            (
+                ("marche", "motif_procedure_adaptee"),
+                "services_sociaux ne vaut que pour un marché de services (services sociaux et autres services "
+                "spécifiques, article R. 2123-1, 3°, du code de la commande publique), pas pour un marché de "
+                f"{marche.type}",
+            )
+        ]
     if procedure != "adaptee" or marche.motif_procedure_adaptee == "services_sociaux":
         return []
     if seuil is None or marche.montant_ht < seuil.montant:

@@ -180,7 +180,7 @@ class Source:
     titre: str = ""
     sujet: str = ""
     pied: str = ""
-    entete: str = "{{ acheteur.nom }}|Marché n° {{ marche.reference }}"
+    entete: str = "{{ document.mention_projet }}{{ acheteur.nom }}|Marché n° {{ marche.reference }}"
     paysage: bool = False
     numerotation: str = "article"
     blocs: list[tuple[str, object]] = field(default_factory=list)

@@ -46,3 +46,13 @@ CRITERES_85 = (
     "    - {libelle: Valeur technique, ponderation: 15, nature: qualite}\n"
     "    - {libelle: Performances environnementales, ponderation: 10, nature: environnement}\n"
 )
+
+
+#: Insertion as an award criterion weighted 15, with the buyer's own sub-criteria (never defaults).
+A53 = (
+    "  article_53:\n    ponderation: 15\n    sous_criteres:\n"
+    "      - {libelle: Accueil et intégration, ponderation: 8}\n"
+    "      - {libelle: Tutorat, ponderation: 7}\n"
+)
+#: The same alone, without article 14: the hours offered need a floor.
+A53_SEUL = A53.replace("ponderation: 15\n", "ponderation: 15\n    heures_minimum: 200\n", 1)

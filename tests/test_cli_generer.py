@@ -38,9 +38,7 @@ def communes(tmp_path: Path) -> Path:
     (racine / "cassis" / "_commune.yaml").write_text(
         "facilitateur: {nom: Paul Riviere, courriel: p.riviere@cassis.example}\n", encoding="utf-8"
     )
-    (racine / "auriol" / "casse.yaml").write_text(
-        contrat("A-2", "Auriol", "Cassé", montant=-1), encoding="utf-8"
-    )
+    (racine / "auriol" / "casse.yaml").write_text(contrat("A-2", "Auriol", "Cassé", montant=-1), encoding="utf-8")
     return racine
 
 

@@ -113,7 +113,8 @@ def test_avertissements_facilitateur_et_cpv(tmp_path: Path) -> None:
         "marche: {reference: R1, objet: O, type: travaux, montant_ht: 100000, cpv: 45000000-8, "
         "date_lancement: 2026-10-01, criteres: [{libelle: Prix, ponderation: 80, nature: prix}, "
         "{libelle: Bilan carbone, ponderation: 10, nature: environnement}]}\n"
-        "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10}\n",
+        "insertion:\n  article_14: {pourcentage: 5}\n  article_53: {ponderation: 10, sous_criteres: "
+        "[{libelle: Tutorat, ponderation: 10}]}\n",
         encoding="utf-8",
     )
     resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])

@@ -60,7 +60,12 @@ def test_les_blocs_article_ne_sont_pas_crees_par_les_defauts(tmp_path: Path) -> 
         ", date_lancement: 2026-10-01, criteres: [{libelle: Prix, ponderation: 80, nature: prix}, "
         "{libelle: Eau, ponderation: 10, nature: environnement}]}"
     )
-    fichier = commune(tmp_path, MARCHE.replace("}", criteres, 1) + "insertion:\n  article_53: {ponderation: 10}\n")
+    fichier = commune(
+        tmp_path,
+        MARCHE.replace("}", criteres, 1)
+        + "insertion:\n  article_53: {ponderation: 10, heures_minimum: 100, "
+        "sous_criteres: [{libelle: T, ponderation: 10}]}\n",
+    )
     c = charger_detail(fichier).consultation
     assert c.insertion.article_14 is None  # the default hourly cost did not switch on an article 14
 

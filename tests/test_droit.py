@@ -46,9 +46,12 @@ def test_ccag_par_defaut_selon_le_type() -> None:
 
 
 def test_articles_des_penalites_de_retard_par_ccag() -> None:
-    assert penalites_ccag("travaux", "ccp") == "articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021"
-    assert penalites_ccag("fcs", "ccp") == "articles 14.1.2 et 14.1.3 du CCAG-FCS 2021"
-    assert penalites_ccag("mi", "ccp").startswith("article 15.2 et stipulations")
+    assert penalites_ccag("travaux", "ccp") == "les articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021"
+    assert penalites_ccag("fcs", "ccp") == "les articles 14.1.2 et 14.1.3 du CCAG-FCS 2021"
+    assert penalites_ccag("mi", "ccp") == (
+        "l'article 15.2 du CCAG-MI 2021 (plafond) et les stipulations de ce CCAG relatives à "
+        "l'exonération des pénalités de retard"
+    )
     assert penalites_ccag("aucun", "ccp") == "" and penalites_ccag("fcs", "cmp2006") == ""
     assert set(CCAG_2021) == {"travaux", "fcs", "pi", "tic", "mi", "moe"}
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from clause_kit.cli import main
 from clause_kit.dossier import DossierConstruit, construire
-from tests.contrats import CRITERES_85, contrat
+from tests.contrats import A53, A53_SEUL, CRITERES_85, contrat
 from tests.lecture import texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
@@ -39,8 +39,12 @@ def test_paragraphe_rgpd(tmp_path: Path) -> None:
     assert "Responsable du traitement : la Commune de Cassis." in ccap
     assert "article 6, paragraphe 1, point e, du RGPD" in ccap and "ne sont pas parties au marché" in ccap
     assert "données concernant la santé (article 9 du RGPD)" in ccap
-    assert "sous-traitant au sens de l'article 28 du RGPD" in ccap
-    assert "conservées 2 ans après la fin du dernier contrat de travail" in ccap
+    assert "sous-traitant de l'acheteur (article 28 du RGPD)" in ccap
+    assert "jusqu'au plus tardif des deux termes suivants : 2 ans après la fin du dernier contrat de travail" in ccap
+    assert "le règlement définitif du solde du marché" in ccap
+    assert "point b) du paragraphe 2 de l'article 9 du RGPD" in ccap and "pension d'invalidité" in ccap
+    assert "responsable conjoint du traitement (article 26)" in ccap
+    assert "Délégué à la protection des données : [À COMPLÉTER" in ccap
     assert "nécessaire à l'exécution du marché" not in ccap and "délai de garantie" not in ccap
 
 
@@ -63,11 +67,13 @@ def test_penalites_plafond_fiche_smic_et_derogation_au_ccag(tmp_path: Path) -> N
         "  article_14: {pourcentage: 7}\n"
     )
     ccap = piece(dossier(tmp_path, texte), "ccap_clauses")
-    assert "24,04 € par heure d'insertion non réalisée" in ccap
-    assert "SMIC horaire brut en vigueur à la date du constat" in ccap
-    assert "plafonné à 5 % du montant hors taxes du marché" in ccap
+    assert "pénalité égale à deux fois le SMIC horaire brut en vigueur à la date du bilan final" in ccap
+    assert "(à titre indicatif : 24,04 € sur la base du SMIC de 12,02 € en vigueur au 1er janvier 2026)" in ccap
+    assert "dans la limite de 5 % du montant total hors taxes du marché" in ccap
     assert "80,00 € par fiche manquante" in ccap
-    assert "articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021" in ccap
+    assert "prévus par les articles 19.2.2 et 19.2.1 du CCAG-Travaux 2021" in ccap
+    rc = piece(dossier(tmp_path, texte), "reglement_consultation")
+    assert "deux fois le SMIC horaire brut" in rc and "dans la limite de 5 % du montant total hors taxes" in rc
     assert "Dérogations au CCAG-Travaux 2021" in ccap
     sans_ccag = piece(dossier(tmp_path, contrat(marche="  ccag: aucun\n")), "ccap_clauses")
     assert "ne se réfère à aucun cahier des clauses administratives générales" in sans_ccag
@@ -142,18 +148,48 @@ def test_lot_sans_clause(tmp_path: Path) -> None:
 
 
 def test_article_53_seul_le_ccap_ne_pretend_pas_fixer_les_heures(tmp_path: Path) -> None:
-    seul = contrat(marche=CRITERES_85, insertion="  article_53: {ponderation: 15}\n")
-    construit = dossier(tmp_path, seul)
+    sous = (
+        "    sous_criteres:\n"
+        "      - {libelle: Heures proposées, ponderation: 8, heures: true}\n"
+        "      - {libelle: Tutorat, ponderation: 7}\n"
+    )
+    note = contrat(marche=CRITERES_85, insertion="  article_53:\n    ponderation: 15\n" + sous)
+    construit = dossier(tmp_path, note)
     ccap = piece(construit, "ccap_clauses")
     assert "Nombre d'heures d'insertion dues" not in ccap
     assert "le volume horaire d'insertion à la charge du titulaire est celui de sa fiche technique" in ccap
-    assert "le nombre d'heures proposé est apprécié" in piece(construit, "reglement_consultation")
-    plancher = seul.replace("{ponderation: 15}", "{ponderation: 15, heures_minimum: 250}")
+    assert "le nombre d'heures proposé est apprécié au titre du sous-critère n° 1 « Heures proposées »" in (
+        piece(construit, "reglement_consultation")
+    )
+    assert "calculer le nombre d'heures" not in piece(construit, "acte_engagement_insertion")
+    plancher = contrat(marche=CRITERES_85, insertion=A53_SEUL.replace("200", "250"))
     construit = dossier(tmp_path, plancher)
     assert "ne peut être inférieur à 250 heures : une offre qui s'engage sur un nombre inférieur est irrégulière" in (
         piece(construit, "reglement_consultation")
     )
     assert "qui ne peut être inférieur à 250 heures" in piece(construit, "ccap_clauses")
+
+
+def test_article_53_seul_sans_plancher_ni_sous_critere_des_heures_refuse(tmp_path: Path) -> None:
+    fichier = tmp_path / "marche.yaml"
+    sans_plancher = A53_SEUL.replace("    heures_minimum: 200\n", "")
+    fichier.write_text(contrat(marche=CRITERES_85, insertion=sans_plancher), encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier)])
+    assert resultat.exit_code == 1
+    assert "insertion.article_53: article 53 seul : fixer un minimum d'heures" in resultat.output
+
+
+def test_article_53_seul_allote_chaque_lot_est_couvert(tmp_path: Path) -> None:
+    lots = CRITERES_85 + (
+        "  lots:\n    - {numero: 1, intitule: Nord, montant_ht: 200000}\n"
+        "    - {numero: 2, intitule: Sud, montant_ht: 100000}\n"
+    )
+    seul = A53_SEUL.replace("heures_minimum: 200", "heures_minimum: 40")
+    construit = dossier(tmp_path, contrat(marche=lots, insertion=seul))
+    tout = toutes(construit)
+    assert "s'applique  " not in tout and "s'applique ." not in tout and "dont  " not in tout
+    assert "Lot n° 1 – Nord" in piece(construit, "fiche_suivi_public")
+    assert "40 heures par lot" in piece(construit, "reglement_consultation")
 
 
 def test_ponctuation_normalisee_une_seule_fois(tmp_path: Path) -> None:
@@ -169,11 +205,14 @@ def test_ponctuation_normalisee_une_seule_fois(tmp_path: Path) -> None:
     assert "Réfection de la toiture" in tout and "Réfection de la toiture." not in tout.replace(
         "Réfection de la toiture.\n", ""
     )
-    assert re.search(r"Tutorat \(15 %\) : Le tuteur désigné\.\n", tout)  # a one-item list ends with a period
+    assert re.search(r"Tutorat \(15 %\) : le tuteur désigné\.\n", tout)  # a one-item list ends with a period
 
 
 def test_regime_cmp2006_chaque_piece_dit_qu_elle_reproduit_un_ancien_dossier(tmp_path: Path) -> None:
-    construit = dossier(tmp_path, contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 7}\n"))
+    ancien = contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 7}\n").replace(
+        "2026-10-01", "2008-03-03"
+    )
+    construit = dossier(tmp_path, ancien)
     for p in construit.pieces:
         assert "Reproduction d'un dossier antérieur au 1er avril 2016" in texte_docx(p.contenu), p.nom_fichier
     assert "loi n° 78-17 du 6 janvier 1978" in piece(construit, "ccap_clauses")
@@ -215,3 +254,83 @@ def _surlignes(docx: Path) -> list[str]:
         for run in re.findall(r"<w:r>(?:(?!</w:r>).)*</w:r>", xml)
         if "w:highlight" in run
     ]
+
+
+def test_fait_a_la_commune_avec_sa_preposition(tmp_path: Path) -> None:
+    texte = contrat().replace(
+        "nom: Commune de Cassis, commune: Cassis", "nom: Commune du Beausset, commune: Le Beausset"
+    )
+    assert "Au Beausset, le" in piece(dossier(tmp_path, texte), "acte_engagement_insertion")
+
+
+def test_etp_sur_un_marche_court_et_base_de_l_acheteur(tmp_path: Path) -> None:
+    court = contrat(insertion="  article_14: {heures: 803}\n", marche="  duree_mois: 6\n")
+    avis = piece(dossier(tmp_path, court), "avis_publicite")
+    assert "soit environ 1,00 emploi à temps plein pendant les 6 mois du marché" in avis
+    assert "ETP par an" not in avis
+    base = contrat(insertion="  heures_par_etp: 1820\n  article_14: {heures: 1820}\n")
+    rc = piece(dossier(tmp_path, base), "reglement_consultation")
+    assert "1 820 heures (base retenue par l'acheteur ; la durée légale annuelle d'un emploi à temps plein" in rc
+
+
+def test_globalisation_reprise_dans_le_rc_et_la_fiche_de_suivi(tmp_path: Path) -> None:
+    construit = dossier(tmp_path, contrat(insertion="  globalisation: true\n  article_14: {pourcentage: 7}\n"))
+    assert "sous réserve de l'article « Globalisation des heures » du CCAP" in piece(
+        construit, "reglement_consultation"
+    )
+    assert "sous réserve de la convention de globalisation" in piece(construit, "fiche_suivi_public")
+
+
+def test_derogation_au_ccag_moe_grammaticale_et_signalee(tmp_path: Path) -> None:
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(contrat(type_="services", montant=150000, marche="  ccag: moe\n"), encoding="utf-8")
+    ccap = piece(construire(fichier, aujourd_hui=JOUR), "ccap_clauses")
+    assert (
+        "prévus par l'article 16.2.2 du CCAG-MOE 2021 (plafond) et les stipulations de ce CCAG relatives à "
+        "l'exonération des pénalités de retard"
+    ) in ccap
+    assert "les article " not in ccap
+    donnees = json.loads(CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"]).output)
+    assert any("CCAG-MOE 2021" in a and "vérifiez-les" in a for a in donnees["avertissements"])
+
+
+def test_condition_sociale_obligatoire_citee_au_dela_du_seuil(tmp_path: Path) -> None:
+    texte = contrat(montant=900000, type_="services").replace("procedure: adaptee", "procedure: appel_offres_ouvert")
+    avis = piece(dossier(tmp_path, texte), "avis_publicite")
+    assert "articles L. 2112-2, L. 2112-2-1 et L. 2112-3 du code de la commande publique" in avis
+    avant = texte.replace("2026-10-01", "2026-05-04")
+    assert "L. 2112-2-1" not in piece(dossier(tmp_path, avant), "avis_publicite")
+
+
+def test_sous_criteres_par_defaut_refuses_sauf_brouillon_en_pourcentages_entiers(tmp_path: Path) -> None:
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(
+        contrat(
+            marche=CRITERES_85, insertion="  article_14: {pourcentage: 7}\n  article_53: {ponderation: 10}\n"
+        ).replace("ponderation: 60, nature: prix", "ponderation: 65, nature: prix"),
+        encoding="utf-8",
+    )
+    refus = CliRunner().invoke(main, ["generer", str(fichier), "-o", str(tmp_path / "s")])
+    assert refus.exit_code == 1 and "insertion.article_53.sous_criteres: sous-critères non indiqués" in refus.output
+    construit = construire(fichier, aujourd_hui=JOUR, brouillon=True)
+    assert [str(sc.ponderation) for sc in construit.chiffres.sous_criteres] == ["4", "3", "3"]
+    entete = texte_docx(construit.pieces[0].contenu)
+    assert "PROJET – ne pas publier – Commune de Cassis" in entete
+
+
+def test_dpo_a_completer_et_avertissement_de_publication(tmp_path: Path) -> None:
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(contrat(), encoding="utf-8")
+    donnees = json.loads(CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"]).output)
+    assert any(a.startswith("pièces non publiables en l'état") and "délégué" in a for a in donnees["avertissements"])
+    avec = contrat().replace("commune: Cassis}", "commune: Cassis, dpo: dpo@cassis.example}")
+    ccap = piece(dossier(tmp_path, avec), "ccap_clauses")
+    assert "Délégué à la protection des données : dpo@cassis.example." in ccap
+
+
+def test_reproduction_cmp2006_sans_anachronisme(tmp_path: Path) -> None:
+    ancien = contrat(marche=CRITERES_85, insertion="  regime: cmp2006\n  article_14: {pourcentage: 7}\n" + A53)
+    construit = dossier(tmp_path, ancien.replace("2026-10-01", "2008-03-03"))
+    tout = toutes(construit)
+    assert "Conseil d'État" not in tout and "EATT" not in tout and "RGPD" not in tout
+    assert "récapitulées au dernier article" not in tout and "Dérogations" not in tout

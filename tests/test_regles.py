@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from clause_kit.chargement import charger_detail
 from clause_kit.cli import main
 from clause_kit.erreurs import ErreursValidation
-from tests.contrats import CRITERES_85, contrat
+from tests.contrats import A53_SEUL, CRITERES_85, contrat
 
 
 def ecrire(tmp_path: Path, texte: str) -> Path:
@@ -89,7 +89,7 @@ def test_procedure_absente_choisie_par_verifier_refusee_par_generer(tmp_path: Pa
 
 
 def test_r2152_12_cite_des_que_la_procedure_est_formalisee(tmp_path: Path) -> None:
-    texte = contrat(marche=CRITERES_85, insertion="  article_53: {ponderation: 15}\n")
+    texte = contrat(marche=CRITERES_85, insertion=A53_SEUL)
     formalisee = texte.replace("procedure: adaptee", "procedure: appel_offres_ouvert")
     donnees = json.loads(
         CliRunner().invoke(main, ["verifier", str(ecrire(tmp_path, formalisee)), "--format", "json"]).output
@@ -119,7 +119,7 @@ def test_date_sans_seuil_connu(tmp_path: Path) -> None:
 
 
 def test_article_53_sans_criteres_refuse_aucun_critere_invente(tmp_path: Path) -> None:
-    fichier = ecrire(tmp_path, contrat(insertion="  article_53: {ponderation: 15}\n"))
+    fichier = ecrire(tmp_path, contrat(insertion=A53_SEUL))
     (message,) = problemes(fichier)
     assert "marche.criteres: avec article_53, indiquer la liste complète des autres critères" in message
     resultat = generer(fichier, tmp_path / "sortie")
@@ -132,7 +132,7 @@ def test_critere_environnemental_exige_a_partir_du_22_aout_2026(tmp_path: Path, 
         "  criteres:\n    - {libelle: Prix, ponderation: 60, nature: prix}\n"
         "    - {libelle: Technique, ponderation: 25}\n"
     )
-    texte = contrat(marche=criteres, insertion="  article_53: {ponderation: 15}\n").replace("2026-10-01", jour)
+    texte = contrat(marche=criteres, insertion=A53_SEUL).replace("2026-10-01", jour)
     fichier = ecrire(tmp_path, texte)
     if exige:
         (message,) = problemes(fichier)
@@ -144,7 +144,7 @@ def test_critere_environnemental_exige_a_partir_du_22_aout_2026(tmp_path: Path, 
 
 def test_critere_environnemental_en_regime_cmp2006_non_exige(tmp_path: Path) -> None:
     criteres = "  criteres:\n    - {libelle: Prix, ponderation: 85, nature: prix}\n"
-    texte = contrat(marche=criteres, insertion="  regime: cmp2006\n  article_53: {ponderation: 15}\n")
+    texte = contrat(marche=criteres, insertion="  regime: cmp2006\n" + A53_SEUL).replace("2026-10-01", "2012-05-02")
     assert charger_detail(ecrire(tmp_path, texte)).chiffres.criteres
 
 
@@ -184,7 +184,7 @@ def test_contact_a_completer_rend_le_champ_visible_dans_chaque_piece(tmp_path: P
         texte = texte_docx(piece.contenu)
         assert "désigné par l'acheteur" not in texte
         if piece.piece.code != "cctp_clauses":
-            assert "[À COMPLÉTER : nom et coordonnées du facilitateur" in texte, piece.nom_fichier
+            assert "[À COMPLÉTER\u00a0: nom et coordonnées du facilitateur" in texte, piece.nom_fichier
 
 
 # --- plausibility ----------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_avertissements_de_vraisemblance(tmp_path: Path) -> None:
     texte = contrat(insertion="  article_14: {pourcentage: 25}\n")
     assert any("25 %" in a for a in charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements)
     sous = (
-        "  article_53:\n    ponderation: 15\n    sous_criteres:\n"
+        "  article_53:\n    ponderation: 15\n    heures_minimum: 100\n    sous_criteres:\n"
         "      - {libelle: A, ponderation: 7.55}\n      - {libelle: B, ponderation: 7.45}\n"
     )
     avertissements = charger_detail(
@@ -220,12 +220,27 @@ def test_au_dela_du_seuil_sans_condition_sociale_averti(tmp_path: Path) -> None:
         "  criteres:\n    - {libelle: Prix, ponderation: 75, nature: prix}\n"
         "    - {libelle: Env, ponderation: 10, nature: environnement}\n"
     )
-    texte = contrat(montant=600000, type_="services", marche=criteres, insertion="  article_53: {ponderation: 15}\n")
+    texte = contrat(montant=600000, type_="services", marche=criteres, insertion=A53_SEUL)
     texte = texte.replace("procedure: adaptee", "procedure: appel_offres_ouvert")
     avertissements = charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements
     assert any("L. 2112-2-1" in a for a in avertissements)
 
 
+def test_regime_cmp2006_seulement_avant_le_1er_avril_2016(tmp_path: Path) -> None:
+    texte = contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 5}\n").replace("2026-10-01", "2016-04-01")
+    (message,) = problemes(ecrire(tmp_path, texte))
+    assert (
+        "marche.date_lancement: le régime cmp2006 ne reproduit que des dossiers lancés avant le 1er avril 2016"
+        in message
+    )
+
+
+def test_services_sociaux_seulement_pour_des_services(tmp_path: Path) -> None:
+    texte = contrat(montant=6_000_000, marche="  motif_procedure_adaptee: services_sociaux\n")
+    (message,) = problemes(ecrire(tmp_path, texte))
+    assert "marche.motif_procedure_adaptee: services_sociaux ne vaut que pour un marché de services" in message
+
+
 def test_regime_cmp2006_averti(tmp_path: Path) -> None:
-    texte = contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 5}\n")
+    texte = contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 5}\n").replace("2026-10-01", "2010-01-04")
     assert any("abrogé" in a for a in charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements)

@@ -40,7 +40,7 @@ CONTEXTE = {"marche": {"reference": "2026-TX-031", "objet": "École « Jean Moul
 
 def test_caracteres_speciaux_reproduits_exactement(tmp_path: Path) -> None:
     rendu = texte(rendre(compiler(modele(tmp_path, "Objet : {{ marche.objet }}")), CONTEXTE))
-    assert "Objet : École « Jean Moulin » & cour <nord>" in rendu
+    assert "Objet\u00a0: École «\u00a0Jean Moulin\u00a0» & cour <nord>" in rendu  # French no-break spaces added
     assert "Marché 2026-TX-031" in rendu  # headers are rendered too
 
 
