@@ -12,7 +12,7 @@ import pytest
 from clause_kit.dossier import construire, ecrire
 from clause_kit.erreurs import ErreurModele, ErreurSortie
 from clause_kit.formats import nombre
-from tests.lecture import texte_docx
+from clause_kit.revue.texte import texte as texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
 RACINE = Path(__file__).resolve().parent.parent
