@@ -1,11 +1,11 @@
 """Template review: a .docx's readable text, comparisons (text, HTML, Word redline), template checks, commune templates.
 
 Public functions: ``texte`` (the reader's text of a .docx), ``lire`` and ``lignes`` (the same,
-located block by block), ``comparer`` (two documents or template folders), ``redline`` (Word
-tracked changes, optional extra ``clause_kit[revue]``).
+located block by block), ``comparer`` (two documents or template folders), ``verifier_jeu``
+(``modeles verifier``), ``redline`` (Word tracked changes, optional extra ``clause_kit[revue]``).
 
-``comparer`` is imported on first use: ``texte`` serves as git's textconv, run once per file,
-and must not pay for the renderer.
+``comparer`` and ``verifier_jeu`` are imported on first use: ``texte`` serves as git's
+textconv, run once per file, and must not pay for the contract model and the renderer.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 from clause_kit.revue.redline import redline
 from clause_kit.revue.texte import lignes, lire, texte
 
-__all__ = ["comparer", "lignes", "lire", "redline", "texte"]
+__all__ = ["comparer", "lignes", "lire", "redline", "texte", "verifier_jeu"]
 
-# The heavy one (Jinja, docxtpl), imported on first use.
-_PARESSEUX = {"comparer": "difference"}
+# The heavy ones (Jinja, docxtpl, the contract model), imported on first use.
+_PARESSEUX = {"comparer": "difference", "verifier_jeu": "controle"}
 
 
 def __getattr__(nom: str) -> Any:
