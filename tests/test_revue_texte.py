@@ -220,6 +220,22 @@ def test_fichier_illisible_message_clair(tmp_path: Path, contenu: bytes | None, 
     assert "faux.docx" in resultat.output and attendu in resultat.output and "Traceback" not in resultat.output
 
 
+def test_partie_trop_grande_ou_xml_invalide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import clause_kit.revue.paquet as paquet
+
+    monkeypatch.setattr(paquet, "TAILLE_PARTIE_MAX", 20_000)  # a bomb inflates far beyond any real part
+    with pytest.raises(ErreurDocument, match=r"ccap_clauses.docx : partie word/document.xml trop grande"):
+        lire(MODELES / "ccap_clauses.docx")
+    monkeypatch.undo()
+    abime = tmp_path / "abime.docx"
+    with zipfile.ZipFile(MODELES / "ccap_clauses.docx") as source, zipfile.ZipFile(abime, "w") as copie:
+        for info in source.infolist():
+            donnees = source.read(info)
+            copie.writestr(info, donnees[:-200] if info.filename == "word/document.xml" else donnees)
+    with pytest.raises(ErreurDocument, match=r"abime.docx : partie word/document.xml illisible \(XML invalide"):
+        lire(abime)
+
+
 def test_commande_texte() -> None:
     resultat = CliRunner().invoke(main, ["texte", str(MODELES / "ccap_clauses.docx")])
     assert resultat.exit_code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,11 +38,40 @@ def qn(nom: str) -> str:
     return f"{{{W if prefixe == 'w' else _R}}}{local}"
 
 
+class _Archive:
+    """The entries of the zip, read on demand: each under the size cap, all together under twice that."""
+
+    def __init__(self, nom: str, donnees: bytes) -> None:
+        self.nom = nom
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(donnees))
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as err:
+            raise ErreurDocument(f"{nom} : ce n'est pas un document Word (.docx) lisible") from err
+        self._infos = {info.filename: info for info in self._zip.infolist()}
+        self._lu = 0
+
+    def __contains__(self, partie: str) -> bool:
+        return partie in self._infos
+
+    def lire(self, partie: str) -> bytes:
+        """The bytes of one entry; a part too big is refused (ZipFile never inflates past the declared size)."""
+        info = self._infos[partie]
+        self._lu += info.file_size
+        if info.file_size > TAILLE_PARTIE_MAX or self._lu > 2 * TAILLE_PARTIE_MAX:
+            taille = info.file_size // 1_000_000
+            raise ErreurDocument(f"{self.nom} : partie {partie} trop grande ({taille} Mo décompressés)")
+        try:
+            return self._zip.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
+            raise ErreurDocument(f"{self.nom} : partie {partie} illisible (archive abîmée)") from err
+
+
 @dataclass
 class Paquet:
-    """The parts of one .docx that hold text, parsed once."""
+    """The parts of one .docx that hold text, parsed once, on demand."""
 
     nom: str
+    archive: _Archive
     document: etree._Element
     nom_document: str
     #: Relationship id of the main part → target part name (headers, footers, notes, numbering...).
@@ -49,18 +79,14 @@ class Paquet:
     #: Relationship type suffix (``header``, ``footnotes``...) → part names.
     par_type: dict[str, list[str]] = field(default_factory=dict)
     parties: dict[str, etree._Element] = field(default_factory=dict)
-    #: Raw bytes of every entry, for checks that need the exact XML (tags as Jinja sees them).
-    brut: dict[str, bytes] = field(default_factory=dict)
     nom_proprietes: str | None = None
 
     def partie(self, nom: str | None) -> etree._Element | None:
         """The parsed XML of a part, or None when absent."""
-        if nom is None:
+        if nom is None or nom not in self.archive:
             return None
         if nom not in self.parties:
-            if nom not in self.brut:
-                return None
-            self.parties[nom] = _analyser(self.nom, nom, self.brut[nom])
+            self.parties[nom] = _analyser(self.nom, nom, self.archive.lire(nom))
         return self.parties[nom]
 
     def premier(self, type_relation: str) -> etree._Element | None:
@@ -76,34 +102,19 @@ def ouvrir(source: Path | bytes, nom: str | None = None) -> Paquet:
         donnees = source.read_bytes() if isinstance(source, Path) else source
     except OSError as err:
         raise ErreurDocument(f"{nom} : lecture impossible ({raison_systeme(err)})") from err
-    brut = _entrees(nom, donnees)
-    relations = _relations(nom, brut, "_rels/.rels", "")
+    archive = _Archive(nom, donnees)
+    relations = _relations(archive, "_rels/.rels", "")
     principal = next((cible for _, type_, cible in relations if type_ == _TYPE_DOCUMENT), "word/document.xml")
-    if principal not in brut:
+    if principal not in archive:
         raise ErreurDocument(f"{nom} : document Word sans partie principale ({principal})")
-    paquet = Paquet(nom, _analyser(nom, principal, brut[principal]), principal, brut=brut)
+    paquet = Paquet(nom, archive, _analyser(nom, principal, archive.lire(principal)), principal)
     paquet.nom_proprietes = next((cible for _, type_, cible in relations if type_ == _TYPE_CORE), None)
     dossier = posixpath.dirname(principal)
     chemin_rels = posixpath.join(dossier, "_rels", posixpath.basename(principal) + ".rels")
-    for rid, type_, cible in _relations(nom, brut, chemin_rels, dossier):
+    for rid, type_, cible in _relations(archive, chemin_rels, dossier):
         paquet.cibles[rid] = cible
         paquet.par_type.setdefault(type_.rsplit("/", 1)[-1], []).append(cible)
     return paquet
-
-
-def _entrees(nom: str, donnees: bytes) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(donnees)) as archive:
-            entrees = {}
-            for info in archive.infolist():
-                if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
-                    if info.file_size > TAILLE_PARTIE_MAX:
-                        taille = info.file_size // 1_000_000
-                        raise ErreurDocument(f"{nom} : partie {info.filename} trop grande ({taille} Mo décompressés)")
-                    entrees[info.filename] = archive.read(info)
-            return entrees
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError) as err:
-        raise ErreurDocument(f"{nom} : ce n'est pas un document Word (.docx) lisible") from err
 
 
 def _analyser(nom: str, partie: str, donnees: bytes) -> etree._Element:
@@ -113,11 +124,11 @@ def _analyser(nom: str, partie: str, donnees: bytes) -> etree._Element:
         raise ErreurDocument(f"{nom} : partie {partie} illisible (XML invalide : {err})") from err
 
 
-def _relations(nom: str, brut: dict[str, bytes], chemin: str, base: str) -> list[tuple[str, str, str]]:
+def _relations(archive: _Archive, chemin: str, base: str) -> list[tuple[str, str, str]]:
     """(id, type, target part name) of a relationships part; external targets are left out."""
-    if chemin not in brut:
+    if chemin not in archive:
         return []
-    racine = _analyser(nom, chemin, brut[chemin])
+    racine = _analyser(archive.nom, chemin, archive.lire(chemin))
     relations = []
     for relation in racine:
         if relation.get("TargetMode") == "External":
