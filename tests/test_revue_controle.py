@@ -187,6 +187,33 @@ def test_chaque_defaut_localise(tmp_path: Path, cas: str) -> None:
     assert any(attendu in m for m in trouves), trouves
 
 
+def test_une_balise_casse_n_empeche_pas_de_voir_les_variables(tmp_path: Path) -> None:
+    """An unclosed {%p if leaves its endif orphan; the variables of the rest are still checked, in reading order."""
+    chemin = tmp_path / "modele.docx"
+    document(
+        chemin,
+        [
+            paragraphe("{%p if marche.cpv"),
+            paragraphe("CPV {{ marche.objt }}"),
+            paragraphe("{%p endif %}"),
+            paragraphe("{% for lot in lots %}{{ lot.heure }}"),
+            paragraphe("{{ acheteur.nm }}"),
+        ],
+    )
+    attendus = [
+        "paragraphe 1: balise « {%p if marche.cpv » non fermée",
+        "paragraphe 2: variable inconnue « marche.objt »",
+        "paragraphe 3: « {%p endif %} » ferme un bloc qui n'a pas été ouvert",
+        "paragraphe 4: « {% for lot in lots %} » n'est jamais fermé",
+        "paragraphe 4: variable inconnue « lot.heure »",
+        "paragraphe 5: variable inconnue « acheteur.nm »",
+    ]
+    trouves = messages(chemin)
+    assert len(trouves) == len(attendus) and all(t.startswith(a) for t, a in zip(trouves, attendus, strict=True)), (
+        trouves
+    )
+
+
 def test_variable_inconnue_dans_un_en_tete_et_le_titre(tmp_path: Path) -> None:
     chemin = tmp_path / "modele.docx"
     document(

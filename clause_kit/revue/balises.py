@@ -18,7 +18,7 @@ spell-check marks, “curly” quotes) is not reported; what it cannot repair is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clause_kit.revue.squelette import (
     BALISE,
@@ -31,7 +31,7 @@ from clause_kit.revue.squelette import (
 )
 from clause_kit.revue.texte import INSERTION, LIEN, SUPPRESSION
 
-__all__ = ["Constat", "verifier_balises", "verifier_blocs"]
+__all__ = ["Constat", "Reparation", "verifier_balises", "verifier_blocs"]
 
 _JETONS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _FERMANTS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -165,61 +165,86 @@ class _Ouvert:
 
 
 @dataclass
+class Reparation:
+    """How to make the blocks of a part balanced, so that Jinja can still read it and its variables be checked.
+
+    Orphan ends are dropped, the ends of crossed blocks are put back where they belong, and the
+    blocks never closed are closed at the end. Only for the check: the template is not changed.
+    """
+
+    #: Skeleton line → (start, end, replacement) on the paragraph's text.
+    remplacements: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    fin: str = ""
+
+    def remplacer(self, ligne: int, debut: int, fin: int, texte: str) -> None:
+        """Replace the characters ``debut:fin`` of a line's paragraph text."""
+        self.remplacements.setdefault(ligne, []).append((debut, fin, texte))
+
+
+@dataclass
 class _Pile:
-    ouverts: list[_Ouvert]
+    ouverts: list[_Ouvert] = field(default_factory=list)
     #: Blocks already reported as crossed: their own end, met later, is not reported again.
-    croises: list[_Ouvert]
+    croises: list[_Ouvert] = field(default_factory=list)
+    reparation: Reparation = field(default_factory=Reparation)
 
 
-def verifier_blocs(squelette: Squelette) -> list[Constat]:
-    """Blocks ({% if %}, {% for %}...) opened and closed in order over the whole part."""
-    pile = _Pile([], [])
+def verifier_blocs(squelette: Squelette) -> tuple[list[Constat], Reparation]:
+    """Blocks ({% if %}, {% for %}...) opened and closed in order over the whole part, and how to balance them."""
+    pile = _Pile()
     constats = []
-    for ligne in squelette.lignes:
+    for numero, ligne in enumerate(squelette.lignes):
         lieu = ligne.paragraphe.lieu
         for balise in BALISE.finditer(ligne.paragraphe.brut):
-            valeur = balise.group(0)
-            mot = _MOT_CLE.match(normaliser(valeur))
+            mot = _MOT_CLE.match(normaliser(balise.group(0)))
             if mot is None:
                 continue
-            constat = _suivre(pile, mot.group(1), valeur, lieu)
+            constat = _suivre(pile, mot.group(1), balise.group(0), lieu, (numero, balise.start(), balise.end()))
             if constat is not None:
                 constats.append(constat)
-    for ouvert in pile.ouverts:
-        constats.append(
-            Constat(ouvert.lieu, f"« {ouvert.balise} » n'est jamais fermé : il manque « {{% end{ouvert.mot} %}} »")
+    for ouvert in reversed(pile.ouverts):
+        pile.reparation.fin += f"{{% end{ouvert.mot} %}}"
+        constats.insert(
+            0, Constat(ouvert.lieu, f"« {ouvert.balise} » n'est jamais fermé : il manque « {{% end{ouvert.mot} %}} »")
         )
-    return constats
+    return constats, pile.reparation
 
 
-def _suivre(pile: _Pile, mot: str, valeur: str, lieu: str) -> Constat | None:
+Position = tuple[int, int, int]  # skeleton line, start and end of the tag in the paragraph's text
+
+
+def _suivre(pile: _Pile, mot: str, valeur: str, lieu: str, position: Position) -> Constat | None:
     ouverts = pile.ouverts
     if mot in _OUVRANTS or (mot == "set" and "=" not in valeur):
         ouverts.append(_Ouvert(mot, valeur, lieu))
     elif mot in _INTERMEDIAIRES:
         if not ouverts or ouverts[-1].mot not in _INTERMEDIAIRES[mot]:
+            pile.reparation.remplacer(*position, "")
             return Constat(lieu, f"« {valeur} » hors d'un bloc {{% if %}}" + (" ou {% for %}" if mot == "else" else ""))
     elif mot.startswith("end"):
-        return _fermer(pile, mot[3:], valeur, lieu)
+        return _fermer(pile, mot[3:], valeur, lieu, position)
     return None
 
 
-def _fermer(pile: _Pile, attendu: str, valeur: str, lieu: str) -> Constat | None:
+def _fermer(pile: _Pile, attendu: str, valeur: str, lieu: str, position: Position) -> Constat | None:
     ouverts = pile.ouverts
     if ouverts and ouverts[-1].mot == attendu:
         ouverts.pop()
         return None
     croise = next((o for o in pile.croises if o.mot == attendu), None)
-    if croise is not None:  # the end of a block already reported as crossed
+    if croise is not None:  # the end of a block already reported as crossed: closed earlier in the repair
         pile.croises.remove(croise)
+        pile.reparation.remplacer(*position, "")
         return None
     if not any(o.mot == attendu for o in ouverts):
+        pile.reparation.remplacer(*position, "")
         return Constat(lieu, f"« {valeur} » ferme un bloc qui n'a pas été ouvert")
     interieurs = []
     while ouverts[-1].mot != attendu:
         interieurs.append(ouverts.pop())
     ouvert = ouverts.pop()
     pile.croises += interieurs
+    pile.reparation.remplacer(*position, "".join(f"{{% end{o.mot} %}}" for o in interieurs) + normaliser(valeur))
     interieur = interieurs[-1]
     return Constat(
         lieu,

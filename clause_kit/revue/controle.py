@@ -32,7 +32,7 @@ from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, lire_pieces, pieces_applicables
 from clause_kit.parametres import charger_parametres
 from clause_kit.rendu import compiler, environnement, rendre
-from clause_kit.revue.balises import Constat, verifier_balises, verifier_blocs
+from clause_kit.revue.balises import Constat, Reparation, verifier_balises, verifier_blocs
 from clause_kit.revue.paquet import qn
 from clause_kit.revue.squelette import Squelette, extrait, squelettes
 from clause_kit.revue.texte import INSERTION, SUPPRESSION, Document, lire
@@ -98,12 +98,13 @@ def verifier_modele(chemin: Path, schema: Schema, nom: str | None = None) -> lis
     syntaxe = False
     for squelette in squelettes(document):
         constats = verifier_balises(squelette)
-        illisibles = {c.lieu for c in constats if c.syntaxe}
-        blocs = verifier_blocs(squelette)
-        if not blocs:  # Jinja reads the rest, so that unknown variables are reported in the same run
-            constats += _jinja(squelette, schema, illisibles)
-        constats += blocs
+        blocs, reparation = verifier_blocs(squelette)
+        # Jinja reads the rest (unreadable tags left out, blocks balanced) so that unknown
+        # variables are reported in the same run as the other errors.
+        constats += blocs + _jinja(squelette, schema, {c.lieu for c in constats if c.syntaxe}, reparation, bool(blocs))
         syntaxe = syntaxe or any(c.grave for c in constats)
+        ordre = {ligne.paragraphe.lieu: n for n, ligne in reversed(list(enumerate(squelette.lignes)))}
+        constats.sort(key=lambda c: ordre.get(c.lieu, -1))  # in reading order, whatever check found them
         problemes += [Probleme(nom, None, c.lieu, c.message) for c in constats]
     if not syntaxe:
         try:
@@ -139,13 +140,16 @@ def _modifications(document: Document) -> list[Constat]:
     ]
 
 
-def _jinja(squelette: Squelette, schema: Schema, illisibles: set[str]) -> list[Constat]:
-    """Jinja's own reading of the part (paragraphs already reported unreadable left out), then its variables."""
+def _jinja(
+    squelette: Squelette, schema: Schema, illisibles: set[str], reparation: Reparation, deja_signale: bool
+) -> list[Constat]:
+    """Jinja's own reading of the part (repaired as far as already reported), then the variables it uses."""
+    source = squelette.source_reparee(illisibles, reparation.remplacements, reparation.fin)
     try:
-        arbre = environnement().parse(squelette.source_sans(illisibles))
+        arbre = environnement().parse(source)
         environnement().compile(arbre)  # unknown filters and tests are found here
     except jinja2.TemplateSyntaxError as err:
-        if illisibles:
+        if illisibles or deja_signale:
             return []  # most likely a consequence of what is already reported
         ligne = squelette.a_la_ligne(err.lineno)
         lieu = ligne.paragraphe.lieu if ligne else squelette.partie.genre

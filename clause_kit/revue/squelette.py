@@ -62,11 +62,23 @@ class Squelette:
     @property
     def source(self) -> str:
         """The Jinja source, line N+1 being ``lignes[N]``."""
-        return self.source_sans(set())
+        return self.source_reparee(set(), {}, "")
 
-    def source_sans(self, lieux: set[str]) -> str:
-        """The Jinja source with the paragraphs at these places left blank (tags Jinja cannot read)."""
-        return "\n".join("" if x.paragraphe.lieu in lieux else normaliser(x.paragraphe.brut) for x in self.lignes)
+    def source_reparee(
+        self, illisibles: set[str], remplacements: dict[int, list[tuple[int, int, str]]], fin: str
+    ) -> str:
+        """The Jinja source made readable for the variable check.
+
+        The paragraphs at the ``illisibles`` places are left blank, the ``remplacements``
+        (line → start, end, text) applied and ``fin`` appended.
+        """
+        lignes = []
+        for numero, ligne in enumerate(self.lignes):
+            texte = ligne.paragraphe.brut
+            for debut, arret, remplacement in sorted(remplacements.get(numero, []), reverse=True):
+                texte = texte[:debut] + remplacement + texte[arret:]
+            lignes.append("" if ligne.paragraphe.lieu in illisibles else normaliser(texte))
+        return "\n".join(lignes) + fin
 
     def a_la_ligne(self, numero: int | None) -> LigneSquelette | None:
         """The skeleton line of a Jinja line number (1-based)."""
