@@ -22,6 +22,7 @@ from clause_kit.chargement import charger_detail
 from clause_kit.cli_fr import GroupeFr
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
 from clause_kit.rapport import Resultat, ecrire_rapport, preparer_sortie, tableau_resume
+from clause_kit.revue.cli import comparer, modeles, texte
 from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
 from clause_kit.synthese import synthese, synthese_texte
 
@@ -194,3 +195,9 @@ def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
         click.echo(f"Rapport : {json_} (et .csv)")
     except ClauseKitError as err:
         click.echo(_message(err), err=True)
+
+
+# The template review (clause_kit/revue/): its commands live with it.
+main.add_command(texte)
+main.add_command(comparer)
+main.add_command(modeles)

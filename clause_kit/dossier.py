@@ -25,10 +25,11 @@ from clause_kit import __version__
 from clause_kit.calcul import Chiffres
 from clause_kit.chargement import charger_detail
 from clause_kit.contexte import construire_contexte
+from clause_kit.couches import STANDARD, couches_pour
 from clause_kit.erreurs import ErreurSortie, raison_systeme
 from clause_kit.formats import slug
 from clause_kit.modele import Consultation
-from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
+from clause_kit.modeles import Piece, pieces_applicables
 from clause_kit.parametres import charger_parametres
 from clause_kit.rendu import compiler, rendre
 
@@ -52,6 +53,8 @@ class PieceRendue:
     nom_fichier: str
     contenu: bytes
     sha256_modele: str
+    #: Template layer the piece came from: commune, choisi (--modeles) or standard.
+    couche_modele: str = STANDARD
 
 
 @dataclass
@@ -92,16 +95,17 @@ def construire(
     consultation = detail.consultation
     parametres = charger_parametres()
     chiffres = detail.chiffres
-    dossier = dossier_modeles(modeles)
+    # The commune's own templates sit beside its _commune.yaml (see couches.py).
+    couches = couches_pour(
+        commune=detail.defauts.parent if detail.defauts else source.resolve().parent, choisi=modeles
+    )
     contexte = construire_contexte(consultation, chiffres, parametres, jour, brouillon=brouillon)
     rendues = []
-    for numero, piece in enumerate(
-        pieces_applicables(charger_pieces(dossier), consultation, chiffres.heures_total), start=1
-    ):
-        modele = compiler(dossier / piece.modele)
-        rendues.append(
-            PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256)
-        )
+    for numero, piece in enumerate(pieces_applicables(couches.pieces(), consultation, chiffres.heures_total), start=1):
+        resolu = couches.resoudre(piece.modele)
+        modele = compiler(resolu.chemin)
+        nom = f"{numero:02d}-{piece.fichier}.docx"
+        rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
     empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
     return DossierConstruit(
         source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts, brouillon=brouillon
@@ -131,6 +135,7 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
                 "titre": r.piece.titre,
                 "modele": r.piece.modele,
                 "sha256_modele": r.sha256_modele,
+                "couche_modele": r.couche_modele,
                 "sha256": hashlib.sha256(r.contenu).hexdigest(),
             }
             for r in construit.pieces

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ClauseKitError",
+    "ErreurDocument",
     "ErreurDonnees",
     "ErreurModele",
     "ErreurPdf",
@@ -58,6 +59,10 @@ class ErreurDonnees(ClauseKitError):
 
 class ErreurModele(ClauseKitError):
     """Raised when a Word template cannot be read or rendered (syntax error, unknown variable...)."""
+
+
+class ErreurDocument(ClauseKitError):
+    """Raised when a Word document to read or compare is unreadable, or the comparison engine fails or is missing."""
 
 
 class ErreurSortie(ClauseKitError):

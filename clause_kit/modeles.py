@@ -18,7 +18,7 @@ import yaml
 from clause_kit.erreurs import ErreurDonnees
 from clause_kit.modele import Consultation
 
-__all__ = ["Piece", "charger_pieces", "dossier_modeles", "pieces_applicables"]
+__all__ = ["Piece", "charger_pieces", "dossier_modeles", "lire_pieces", "pieces_applicables"]
 
 CONDITIONS = ("toujours", "article_14", "article_53")
 
@@ -51,8 +51,21 @@ def dossier_modeles(choisi: Path | None = None) -> Path:
     return Path(emplacements[0])
 
 
-def charger_pieces(dossier: Path) -> list[Piece]:
-    """Read and check the ordered list of pieces, once per process while the file is unchanged."""
+def charger_pieces(dossier: Path, *, ailleurs: tuple[Path, ...] = ()) -> list[Piece]:
+    """Read and check the ordered list of pieces; each template must be in ``dossier`` or one of ``ailleurs``.
+
+    ``ailleurs`` are the template layers below this list's folder (see ``couches``).
+    """
+    pieces = lire_pieces(dossier)
+    for piece in pieces:
+        if not any((d / piece.modele).is_file() for d in (dossier, *ailleurs)):
+            chemin = dossier / "pieces.yaml"
+            raise ErreurDonnees(f"{chemin} : pièce {piece.code} : modèle {piece.modele} introuvable dans {dossier}")
+    return pieces
+
+
+def lire_pieces(dossier: Path) -> list[Piece]:
+    """Read the ordered list of pieces, once per process while the file is unchanged (templates not looked for)."""
     chemin = dossier / "pieces.yaml"
     try:
         etat = chemin.stat()
@@ -65,7 +78,6 @@ def charger_pieces(dossier: Path) -> list[Piece]:
 def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
     """Read once per (file, version): every contract of a batch needs the same list."""
     chemin = Path(chemin_texte)
-    dossier = chemin.parent
     try:
         donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
     except OSError as err:
@@ -83,8 +95,6 @@ def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
             raise ErreurDonnees(f"{chemin} : pièce n° {i} mal décrite ({err})") from err
         if piece.condition not in CONDITIONS:
             raise ErreurDonnees(f"{chemin} : pièce {piece.code} : condition inconnue « {piece.condition} »")
-        if not (dossier / piece.modele).is_file():
-            raise ErreurDonnees(f"{chemin} : pièce {piece.code} : modèle {piece.modele} introuvable dans {dossier}")
         pieces.append(piece)
     return tuple(pieces)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs clause_kit and what it needs on a fresh Debian/Ubuntu machine (run as root or with sudo).
 # LibreOffice (Writer, without GUI) converts the pieces to PDF; the Liberation and Carlito fonts
-# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand.
+# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. The extra
+# « revue » brings python-redlines and its Docxodus engine for Word redlines (comparer --format docx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,9 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 paquets=()
 command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito poppler-utils)
+# LibreOffice's Python bridge, for Debian's own Python: the tests accept and reject a redline's
+# changes in LibreOffice through it (tests/revisions_libreoffice.py).
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || paquets+=(python3-uno)
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
 if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
@@ -21,4 +25,4 @@ fi
 if [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]; then
   export PIP_BREAK_SYSTEM_PACKAGES=1
 fi
-python3 -m pip install -q -e '.[test]'
+python3 -m pip install -q -e '.[test,revue]'

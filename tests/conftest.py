@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,23 @@ def exemples() -> list[Path]:
     fichiers = sorted(p for p in DOSSIERS.rglob("*.yaml") if not p.name.startswith("_"))
     assert len(fichiers) >= 5
     return fichiers
+
+
+@pytest.fixture(scope="session")
+def modeles_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled templates opened and saved again as .docx by LibreOffice (once per test run)."""
+    from clause_kit.pdf import trouver_soffice
+
+    dossier = tmp_path_factory.mktemp("libreoffice")
+    commande = [
+        trouver_soffice(),
+        f"-env:UserInstallation={(dossier / 'profil').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        str(dossier / "modeles"),
+        *[str(p) for p in sorted(MODELES.glob("*.docx"))],
+    ]
+    subprocess.run(commande, check=True, capture_output=True, timeout=300)
+    return dossier / "modeles"

@@ -74,7 +74,7 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
 
 
 def test_valeurs_communes_heritees_dans_les_pieces(communes: Path, tmp_path: Path) -> None:
-    from tests.lecture import texte_docx
+    from clause_kit.revue.texte import texte as texte_docx
 
     sortie = tmp_path / "sortie"
     assert invoquer(str(communes / "cassis"), "-o", str(sortie), "-j", "1").exit_code == 0

@@ -12,8 +12,8 @@ import pytest
 from clause_kit.dossier import construire, ecrire
 from clause_kit.erreurs import ErreurModele, ErreurSortie
 from clause_kit.formats import nombre, sans_point_final
+from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import A53, A53_SEUL, CRITERES_85, contrat
-from tests.lecture import texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
 RACINE = Path(__file__).resolve().parent.parent

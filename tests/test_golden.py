@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from clause_kit.dossier import construire
-from tests.lecture import texte_docx
+from clause_kit.revue.texte import texte as texte_docx
 
 RACINE = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,7 +31,7 @@ CONTRATS = {
 def test_texte_des_pieces_identique_au_texte_de_reference(nom: str) -> None:
     construit = construire(CONTRATS[nom], aujourd_hui=JOUR)
     dossier = GOLDEN / nom
-    obtenus = {p.nom_fichier.replace(".docx", ".txt"): texte_docx(p.contenu) + "\n" for p in construit.pieces}
+    obtenus = {p.nom_fichier.replace(".docx", ".txt"): texte_docx(p.contenu) for p in construit.pieces}
     if os.environ.get("CLAUSE_KIT_REGENERER_GOLDEN"):
         dossier.mkdir(parents=True, exist_ok=True)
         for ancien in dossier.glob("*.txt"):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from clause_kit.dossier import construire
 from clause_kit.erreurs import ErreursValidation
 from clause_kit.formats import nombre, sans_point_final
-from tests.lecture import texte_docx
+from clause_kit.revue.texte import texte as texte_docx
 
 JOUR = datetime.date(2026, 11, 24)
 RESTES = re.compile(r"\{\{|\{%|%\}|\}\}")

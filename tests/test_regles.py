@@ -176,7 +176,7 @@ def test_facilitateur_sans_contact_refuse_par_generer(tmp_path: Path, facilitate
 
 def test_contact_a_completer_rend_le_champ_visible_dans_chaque_piece(tmp_path: Path) -> None:
     from clause_kit.dossier import construire
-    from tests.lecture import texte_docx
+    from clause_kit.revue.texte import texte as texte_docx
 
     fichier = ecrire(tmp_path, contrat(facilitateur="facilitateur: {contact_a_completer: true}\n"))
     construit = construire(fichier, aujourd_hui=datetime.date(2026, 11, 24))

@@ -1,0 +1,334 @@
+"""Commands of the template review: ``texte``, ``comparer`` and the ``modeles`` group.
+
+Registered in ``clause_kit/cli.py``. ``comparer`` exits as diff(1) does: 0 identical, 1
+different, 2 error (a usage error is 2 as well). ``modeles verifier`` exits 0 only when every
+template is sound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from clause_kit.cli_fr import CommandeFr, GroupeFr
+from clause_kit.couches import Couches, couches_pour
+from clause_kit.erreurs import ClauseKitError, ErreurSortie, Probleme, raison_systeme
+from clause_kit.modeles import dossier_modeles
+from clause_kit.revue.difference import Paire, rapport_texte
+from clause_kit.revue.difference import comparer as comparer_documents
+
+__all__ = ["comparer", "modeles", "texte"]
+
+_RACINE_SOURCES = Path(__file__).resolve().parent.parent.parent
+
+
+def _echouer(err: ClauseKitError, code: int = 1) -> NoReturn:
+    click.echo(f"Erreur : {err}", err=True)
+    sys.exit(code)
+
+
+def _relatif(chemin: Path | str) -> str:
+    """A path as short as possible for a message: relative to the current folder when inside it."""
+    try:
+        return str(Path(chemin).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(chemin)
+
+
+def _ecrire(chemin: Path, contenu: bytes) -> None:
+    """Write a file whole or not at all (temporary file beside it, then renamed)."""
+    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
+    try:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        temporaire.write_bytes(contenu)
+        os.replace(temporaire, chemin)
+    except OSError as err:
+        temporaire.unlink(missing_ok=True)
+        raise ErreurSortie(f"impossible d'écrire {chemin} ({raison_systeme(err)})") from err
+
+
+@click.command(cls=CommandeFr)
+@click.argument("fichier", type=click.Path(path_type=Path, dir_okay=False), metavar="FICHIER.docx")
+def texte(fichier: Path) -> None:
+    """Affiche le texte de FICHIER tel qu'un lecteur le lit, un paragraphe par ligne.
+
+    En-têtes, corps, tableaux (une ligne par rangée, cellules séparées par « | »), pieds de page et notes ;
+    numérotation comme dans Word ; balises Jinja telles quelles. Utilisable comme « textconv » de git.
+    """
+    from clause_kit.revue.texte import texte as texte_de
+
+    try:
+        click.echo(texte_de(fichier, str(fichier)), nl=False)
+    except ClauseKitError as err:
+        _echouer(err)
+
+
+_OPTIONS_SORTIE = [
+    click.option(
+        "--format",
+        "format_",
+        type=click.Choice(["texte", "html", "docx"]),
+        default="texte",
+        help="texte : différences ligne à ligne (par défaut) ; html : page côte à côte ; "
+        "docx : document Word avec modifications suivies (requiert clause_kit[revue]).",
+    ),
+    click.option(
+        "-o",
+        "--sortie",
+        type=click.Path(path_type=Path),
+        metavar="SORTIE",
+        help="Fichier (ou dossier, pour comparer deux dossiers en docx) où écrire ; obligatoire en docx.",
+    ),
+    click.option("--auteur", default="clause_kit", metavar="NOM", help="Auteur des modifications suivies (docx)."),
+]
+
+
+def _options_sortie(fonction):  # type: ignore[no-untyped-def]
+    for option in reversed(_OPTIONS_SORTIE):
+        fonction = option(fonction)
+    return fonction
+
+
+@click.command(cls=CommandeFr)
+@click.argument("ancien", type=click.Path(path_type=Path), metavar="ANCIEN")
+@click.argument("nouveau", type=click.Path(path_type=Path), metavar="NOUVEAU")
+@_options_sortie
+def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, auteur: str) -> None:
+    """Compare deux documents Word, ou deux dossiers de modèles (appariés par nom).
+
+    Code de sortie : 0 identiques, 1 différents, 2 erreur.
+    """
+    try:
+        paires = comparer_documents(ancien, nouveau)
+        _produire([("", paires)], format_, sortie, auteur, f"Comparaison de {ancien} et {nouveau}")
+    except ClauseKitError as err:
+        _echouer(err, 2)
+    sys.exit(0 if all(p.identique for p in paires) else 1)
+
+
+def _produire(
+    sections: list[tuple[str, list[Paire]]], format_: str, sortie: Path | None, auteur: str, titre: str
+) -> None:
+    """Print or write a comparison in the chosen format."""
+    if format_ == "docx":
+        _redlines([p for _, paires in sections for p in paires], sortie, auteur)
+        return
+    if format_ == "html":
+        from clause_kit.revue.html import page_html
+
+        page = page_html([p for _, paires in sections for p in paires], titre)
+        if sortie is None:
+            click.echo(page, nl=False)
+        else:
+            _ecrire(sortie, page.encode("utf-8"))
+            click.echo(f"Page de comparaison écrite : {sortie}")
+        return
+    couleur = sortie is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    morceaux = []
+    for intitule, paires in sections:
+        if intitule:
+            morceaux.append(f"== {intitule} ==\n")
+        morceaux.append(rapport_texte(paires, couleur=couleur) or "Aucune différence.\n")
+    if sortie is None:
+        click.echo("".join(morceaux), nl=False)
+    else:
+        _ecrire(sortie, "".join(morceaux).encode("utf-8"))
+
+
+def _redlines(paires: list[Paire], sortie: Path | None, auteur: str) -> None:
+    """One redline per document present on both sides: SORTIE is the file, or the folder when there are several."""
+    from clause_kit.revue.redline import redline
+
+    if sortie is None:
+        raise click.UsageError("le format docx demande -o / --sortie (fichier .docx, ou dossier)")
+    communes = [p for p in paires if p.ancien is not None and p.nouveau is not None]
+    plusieurs = len(paires) > 1
+    for paire in paires:
+        if paire.ancien is None or paire.nouveau is None:
+            click.echo(f"{paire.nom} : {'ajouté' if paire.ancien is None else 'retiré'}, pas de comparaison Word")
+    for paire in communes:
+        if plusieurs and paire.identique:
+            continue
+        assert paire.ancien is not None and paire.nouveau is not None
+        cible = sortie / paire.nouveau.name if plusieurs else sortie
+        contenu = redline(paire.ancien, paire.nouveau, auteur=auteur)
+        _ecrire(cible, contenu)
+        click.echo(f"{paire.nom} : modifications suivies écrites dans {cible}")
+        for libelle, noms in (("retirées", paire.variables_retirees), ("ajoutées", paire.variables_ajoutees)):
+            if noms:
+                click.echo(f"  variables {libelle} : {', '.join(noms)}")
+
+
+@click.group(cls=GroupeFr, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+def modeles() -> None:
+    """Modèles Word : vérifier, lister par couche, comparer et copier pour une commune."""
+
+
+_OPTION_DOSSIERS = click.option(
+    "--dossiers",
+    "racine",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dossiers"),
+    show_default=False,
+    metavar="RACINE",
+    help="Dossier des communes (par défaut : dossiers).",
+)
+_OPTION_MODELES = click.option(
+    "--modeles",
+    "choisi",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DOSSIER",
+    help="Jeu de modèles choisi, entre la commune et le standard (comme generer --modeles).",
+)
+
+
+def _couches(commune: str | None, racine: Path, choisi: Path | None) -> tuple[Couches, Path | None]:
+    from clause_kit.revue.personnalisation import trouver_commune
+
+    dossier = trouver_commune(commune, racine) if commune else None
+    return couches_pour(commune=dossier, choisi=choisi), dossier
+
+
+def _exemples(chemins: tuple[Path, ...], racine: Path) -> list[Path]:
+    """The example contracts for trial renders: those given, else the communes' root, else the source tree's."""
+    from clause_kit.selection import collecter
+
+    if not chemins:
+        chemins = tuple(p for p in (racine, _RACINE_SOURCES / "dossiers") if p.is_dir())[:1]
+    fichiers, _ = collecter(list(chemins))
+    return fichiers
+
+
+@modeles.command(cls=CommandeFr)
+@click.argument("dossier", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--commune", metavar="NOM", help="Vérifier les modèles tels que cette commune les utilise.")
+@_OPTION_DOSSIERS
+@click.option(
+    "--exemples",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    metavar="CHEMIN",
+    help="Marchés (fichiers ou dossiers) pour les rendus d'essai (par défaut : ceux de RACINE).",
+)
+def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: tuple[Path, ...]) -> None:
+    """Vérifie chaque modèle avant usage : balises, blocs, variables, pièces, rendu d'essai.
+
+    DOSSIER : jeu de modèles à vérifier (par défaut : les modèles standard). Code de sortie 0 seulement
+    si tout est sain.
+    """
+    from clause_kit.revue.controle import verifier_jeu
+    from clause_kit.revue.variables import lire_variables
+
+    try:
+        couches, _ = _couches(commune, racine, dossier)
+        schema = lire_variables(dossier_modeles() / "VARIABLES.md")
+        fichiers = _exemples(exemples, racine)
+        rapport = verifier_jeu(couches, schema, fichiers)
+    except ClauseKitError as err:
+        _echouer(err)
+    for probleme in rapport.erreurs:
+        click.echo(str(_court(probleme)))
+    for probleme in rapport.avertissements:
+        click.echo(f"avertissement : {_court(probleme)}")
+    if not fichiers:
+        click.echo("avertissement : aucun marché d'exemple trouvé, rendu d'essai non fait (voir --exemples)")
+    click.echo(
+        f"{len(rapport.modeles)} modèle(s) vérifié(s), {rapport.rendus} rendu(s) d'essai avec {len(fichiers)} "
+        f"marché(s) d'exemple : {len(rapport.erreurs)} erreur(s), {len(rapport.avertissements)} avertissement(s)"
+    )
+    sys.exit(0 if rapport.sain else 1)
+
+
+def _court(probleme: Probleme) -> Probleme:
+    return dataclasses.replace(probleme, fichier=_relatif(probleme.fichier))
+
+
+@modeles.command(cls=CommandeFr)
+@click.option("--commune", metavar="NOM", help="Montrer les modèles tels que cette commune les utilise.")
+@_OPTION_MODELES
+@_OPTION_DOSSIERS
+def liste(commune: str | None, choisi: Path | None, racine: Path) -> None:
+    """Liste le modèle de chaque pièce, sa couche (commune, choisi, standard) et son empreinte."""
+    from clause_kit.revue.personnalisation import LigneListe, liste_modeles
+
+    try:
+        couches, _ = _couches(commune, racine, choisi)
+        lignes, orphelins = liste_modeles(couches)
+    except ClauseKitError as err:
+        _echouer(err)
+    for couche in couches.couches:
+        click.echo(f"couche {couche.nom} : {_relatif(couche.dossier)}")
+    largeur = max(len(x.piece) for x in [*lignes, LigneListe("pièce", "", "", None, "")])
+    click.echo(f"{'pièce':<{largeur}}  {'couche':<9}  {'empreinte':<12}  modèle")
+    for ligne in lignes:
+        etat = ""
+        if ligne.standard_modifie:
+            etat = "  (le standard a changé depuis la copie : clause-kit modeles comparer --commune)"
+        elif ligne.couche == "commune" and ligne.standard_modifie is None:
+            etat = "  (origine inconnue)"
+        chemin = _relatif(ligne.chemin) if ligne.chemin else ligne.modele
+        click.echo(f"{ligne.piece:<{largeur}}  {ligne.couche:<9}  {ligne.sha256[:12]:<12}  {chemin}{etat}")
+    for orphelin in orphelins:
+        click.echo(f"avertissement : {_relatif(orphelin.chemin)} ne remplace aucune pièce (nom différent ?)")
+
+
+@modeles.command(name="comparer", cls=CommandeFr)
+@click.option("--commune", required=True, metavar="NOM", help="Commune dont les modèles sont comparés.")
+@_options_sortie
+@_OPTION_MODELES
+@_OPTION_DOSSIERS
+def comparer_commune(
+    commune: str, format_: str, sortie: Path | None, auteur: str, choisi: Path | None, racine: Path
+) -> None:
+    """Ce que la commune a changé dans ses modèles, et ce qui a changé dans le standard depuis ses copies.
+
+    Code de sortie : 0 aucune différence, 1 différences, 2 erreur.
+    """
+    from clause_kit.revue.personnalisation import revue_commune, trouver_commune
+
+    try:
+        revue = revue_commune(trouver_commune(commune, racine), choisi=choisi)
+        sections = [("Ce que la commune a changé par rapport au standard", revue.changements_commune)]
+        sections.append(("Ce qui a changé dans le standard depuis la copie de la commune", revue.mises_a_jour))
+        _produire(sections, format_, sortie, auteur, f"Modèles de la commune {commune}")
+    except ClauseKitError as err:
+        _echouer(err, 2)
+    for nom in revue.sans_origine:
+        click.echo(
+            f"{nom} : origine inconnue, les mises à jour du standard ne peuvent pas être suivies "
+            f"(clause-kit modeles copier {nom} --commune … --origine-seulement l'enregistre)"
+        )
+    differences = revue.mises_a_jour or any(not p.identique for p in revue.changements_commune)
+    sys.exit(1 if differences else 0)
+
+
+@modeles.command(cls=CommandeFr)
+@click.argument("modele", metavar="MODELE.docx")
+@click.option("--commune", required=True, metavar="NOM", help="Commune qui reçoit la copie.")
+@click.option(
+    "--origine-seulement",
+    is_flag=True,
+    help="Ne recopier que l'origine : les changements du standard ont été repris dans la version de la commune.",
+)
+@_OPTION_MODELES
+@_OPTION_DOSSIERS
+def copier(modele: str, commune: str, origine_seulement: bool, choisi: Path | None, racine: Path) -> None:
+    """Copie un modèle standard dans le dossier de la commune, pour qu'elle l'adapte dans Word."""
+    from clause_kit.revue.personnalisation import copier_modele, trouver_commune
+
+    try:
+        cible = copier_modele(
+            modele, trouver_commune(commune, racine), choisi=choisi, origine_seulement=origine_seulement
+        )
+    except ClauseKitError as err:
+        _echouer(err)
+    if origine_seulement:
+        click.echo(f"Origine de {_relatif(cible)} mise à jour : le standard actuel est tenu pour relu.")
+    else:
+        click.echo(f"Modèle copié : {_relatif(cible)} (à modifier dans Word ; l'original est gardé dans origine/)")
