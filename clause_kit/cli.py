@@ -194,3 +194,10 @@ def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
         click.echo(f"Rapport : {json_} (et .csv)")
     except ClauseKitError as err:
         click.echo(_message(err), err=True)
+
+
+# The guided form's commands live in their capability's package (see formulaire/cli.py).
+from clause_kit.formulaire.cli import formulaire, schema  # noqa: E402
+
+main.add_command(formulaire)
+main.add_command(schema)

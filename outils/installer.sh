@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs clause_kit and what it needs on a fresh Debian/Ubuntu machine (run as root or with sudo).
 # LibreOffice (Writer, without GUI) converts the pieces to PDF; the Liberation and Carlito fonts
-# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand.
+# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. Chromium (Debian's)
+# runs the guided form's browser test and takes its screenshots: Playwright drives it, and never
+# downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,7 @@ sudo=""
 paquets=()
 command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito poppler-utils)
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
+[ -x /usr/bin/chromium ] || paquets+=(chromium)
 if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
