@@ -13,7 +13,7 @@
 
   // --- étapes : une à la fois, dans l'ordre de l'acheteur ---
   function montrer(ancre, focaliser) {
-    const cible = document.getElementById("etape-" + ancre) ? ancre : etapes[0].id.slice(7);
+    const cible = document.getElementById("etape-" + ancre) ? ancre : etapes[0].id.slice(6);
     etapes.forEach(function (section) {
       section.hidden = section.id !== "etape-" + cible;
     });
@@ -53,7 +53,7 @@
     const champ = document.getElementById(lien.getAttribute("href").slice(1));
     if (champ) {
       evenement.preventDefault();
-      montrer(champ.closest("section.etape").id.slice(7), false);
+      montrer(champ.closest("section.etape").id.slice(6), false);
       const controle = champ.matches("input, select") ? champ : champ.querySelector("input, select");
       (controle || champ).focus();
     }
