@@ -148,6 +148,8 @@ class Article14(_Strict):
 class SousCritere(_Strict):
     """One insertion sub-criterion announced in the RC with its weight."""
 
+    model_config = ConfigDict(title="Sous-critère")  # one item of its list, named in French
+
     libelle: Texte = Field(title="Libellé")
     ponderation: Ponderation = Field(title="Pondération (%)")
     description: Texte | None = Field(default=None, title="Description")
@@ -155,6 +157,8 @@ class SousCritere(_Strict):
 
 class Critere(_Strict):
     """An award criterion other than insertion (price, technical value...)."""
+
+    model_config = ConfigDict(title="Critère")  # one item of its list, named in French
 
     libelle: Texte = Field(title="Libellé")
     ponderation: Ponderation = Field(title="Pondération (%)")
@@ -268,6 +272,8 @@ class Insertion(_Strict):
 
 class Lot(_Strict):
     """A separately awarded part of the contract; hours are set lot by lot."""
+
+    model_config = ConfigDict(title="Lot")  # one item of its list, named in French
 
     numero: Annotated[int, Field(ge=1, le=999)] = Field(title="Numéro")
     intitule: Texte = Field(title="Intitulé")

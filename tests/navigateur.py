@@ -25,6 +25,7 @@ OPTIONS_CHROMIUM = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=fr-FR",  # dates shown as an officer in France sees them (jj/mm/aaaa)
 ]
 
 
@@ -45,14 +46,15 @@ class Serveur:
 
 
 @contextlib.contextmanager
-def serveur(dossier: Path) -> Iterator[Serveur]:
-    """``clause-kit formulaire DOSSIER`` started as a user starts it; stopped by Ctrl-C (SIGINT)."""
+def serveur(dossier: Path, dans: Path | None = None) -> Iterator[Serveur]:
+    """``clause-kit formulaire DOSSIER`` started as a user starts it (from ``dans``); stopped by Ctrl-C (SIGINT)."""
     port = port_libre()
     processus = subprocess.Popen(
         [sys.executable, "-m", "clause_kit", "formulaire", str(dossier), "--port", str(port), "--sans-navigateur"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=dans,
     )
     lance = Serveur(f"http://127.0.0.1:{port}")
     try:

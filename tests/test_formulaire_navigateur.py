@@ -86,7 +86,7 @@ def test_un_marche_saisi_dans_le_navigateur_genere_les_pieces_de_la_cli(tmp_path
     shutil.copytree(DOSSIERS, dossier)
     with serveur(dossier) as lance, navigateur() as chromium:
         adresse = lance.adresse
-        page = chromium.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = chromium.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="fr-FR")
         erreurs_js: list[str] = []
         page.on("pageerror", lambda err: erreurs_js.append(str(err)))
         _quel_dispositif(page, adresse)

@@ -213,8 +213,9 @@ def _champ(chemin: Chemin, propriete: dict[str, Any], obligatoire: bool, valeur:
 def _liste(chemin: Chemin, definition: dict[str, Any], titre: str, aide: str, obligatoire: bool, valeur: Any) -> Champ:
     element = _definitions()[definition["items"]["$ref"].rsplit("/", 1)[1]]
     elements = valeur[:ELEMENTS_MAX] if isinstance(valeur, list) else []
-    enfants = [_bloc((*chemin, i), element, titre, "", True, v, True) for i, v in enumerate(elements)]
-    modele = _bloc((*chemin, INDICE_MODELE), element, titre, "", True, {}, True)
+    nom_element = str(element.get("title", titre))
+    enfants = [_bloc((*chemin, i), element, nom_element, "", True, v, True) for i, v in enumerate(elements)]
+    modele = _bloc((*chemin, INDICE_MODELE), element, nom_element, "", True, {}, True)
     return Champ(
         chemin,
         "liste",
