@@ -62,6 +62,10 @@ def _remplir(page: Page) -> None:
         page.fill(f"#c-marche-lots-{numero - 1}-numero", str(numero))
         page.fill(f"#c-marche-lots-{numero - 1}-intitule", intitule)
         page.fill(f"#c-marche-lots-{numero - 1}-montant_ht", montant)
+    # A row added by mistake, then removed: the others keep their numbers.
+    page.click("#etape-lots button.ajouter")
+    page.click("#c-marche-lots-2 button.retirer")
+    expect(page.locator("#k-c-marche-lots > fieldset")).to_have_count(2)
     _etape(page, "clause")
     page.fill("#c-insertion-article_14-pourcentage", "7")
     page.fill("#c-insertion-article_14-taux_main_oeuvre", "45")
@@ -155,6 +159,10 @@ def test_ctrl_c_arrete_le_serveur_proprement(tmp_path: Path) -> None:
         page.goto(lance.adresse)
         expect(page.locator("h1")).to_have_text("Quel dispositif pour ce marché ?")
         assert page.evaluate("document.documentElement.lang") == "fr"
+        # The keyboard reaches the skip link first, and the focus is visible.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     assert lance.code == 0, lance.erreurs
     assert "Traceback" not in lance.erreurs and "Formulaire arrêté." in lance.sortie
     assert f"{lance.adresse}/" in lance.sortie

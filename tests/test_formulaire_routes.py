@@ -340,3 +340,12 @@ def test_generer_un_marche_incomplet_donne_les_messages_de_la_commande(client: T
     assert reponse.status_code == 422
     assert "La génération a échoué" in html.unescape(reponse.text) and "t-1.yaml" in html.unescape(reponse.text)
     assert "facilitateur" in html.unescape(reponse.text) and "Traceback" not in html.unescape(reponse.text)
+
+
+def test_sans_javascript_on_ajoute_et_retire_une_ligne(client: TestClient) -> None:
+    paires = _page(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml")
+    ajout, _ = lire_page(_poster(client, "/formulaire", [*paires, ("_ajouter", "marche.lots")]).text)
+    assert ("@marche.lots.3", "1") in ajout and ("marche.lots.3.numero", "") in ajout
+    retrait, _ = lire_page(_poster(client, "/formulaire", [*paires, ("_retirer", "marche.lots.0")]).text)
+    assert ("marche.lots.0.intitule", "Revêtements et espaces verts") in retrait
+    assert not any(n.startswith("marche.lots.2") for n, _ in retrait)

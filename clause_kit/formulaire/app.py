@@ -29,7 +29,7 @@ from clause_kit.erreurs import ClauseKitError, ErreursValidation, Probleme
 from clause_kit.formats import slug
 from clause_kit.formulaire import depot
 from clause_kit.formulaire.apercu import fichier_isole, verifier_donnees
-from clause_kit.formulaire.champs import INDICE_MODELE, arbre, texte_de, valeur_a
+from clause_kit.formulaire.champs import arbre, texte_de, valeur_a
 from clause_kit.formulaire.dispositif import METIERS, metier_du_cpv, recommander
 from clause_kit.formulaire.etapes import placer, repartir
 from clause_kit.formulaire.generation import generer_archive, libreoffice_present
@@ -262,9 +262,9 @@ def _page(
             "ouvert": ouvert,
             "dossier": str(etat.dossier),
             "message": message,
+            "alerte": statut >= 400,
             "confirmer": confirmer,
             "libreoffice": libreoffice_present(),
-            "indice_modele": INDICE_MODELE,
             "yaml": verifie.texte_yaml,
             "reference": texte_de(valeur_a(donnees, "marche", "reference")),
         },
@@ -281,9 +281,15 @@ def _valeurs_communes(etat: _Etat, donnees: dict[str, Any], ouvert: str) -> dict
 
 
 async def reafficher(request: Request, etat: _Etat) -> Response:
-    """The same form again (without JavaScript: after adding a row, to see the messages)."""
+    """The same form again: without JavaScript, to add or remove a list row and to see the messages."""
     formulaire = await _formulaire(request, etat)
-    return _page(request, etat, lire_saisie(_paires(formulaire)), ouvert=str(formulaire.get("_fichier") or ""))
+    paires = _paires(formulaire)
+    ajouter, retirer = str(formulaire.get("_ajouter") or ""), str(formulaire.get("_retirer") or "")
+    if ajouter:
+        paires.append((f"@{ajouter}.{len(paires)}", "1"))  # a number after all others: the row goes last
+    if retirer:
+        paires = [(n, v) for n, v in paires if n.lstrip("@") != retirer and not n.lstrip("@").startswith(retirer + ".")]
+    return _page(request, etat, lire_saisie(paires), ouvert=str(formulaire.get("_fichier") or ""))
 
 
 async def reprendre_commune(request: Request, etat: _Etat) -> Response:

@@ -15,6 +15,7 @@ from typing import Any
 from clause_kit.calcul import HeuresLot
 from clause_kit.contexte import construire_contexte
 from clause_kit.droit import CLIMAT_RESILIENCE, critere_environnemental_exige, libelle_procedure
+from clause_kit.erreurs import ClauseKitError
 from clause_kit.formats import date_fr, montant, nombre, nombre_simple, pourcentage
 from clause_kit.formulaire.apercu import Apercu
 from clause_kit.formulaire.champs import valeur_a
@@ -37,11 +38,18 @@ def panneau(apercu: Apercu, donnees: dict[str, Any], communes: dict[str, Any] | 
         return {"disponible": False, "erreurs": len(apercu.problemes)}
     type_marche = consultation.marche.type
     # The computation in the words of the pieces themselves (the CCAP's « calcul » of each lot).
-    contexte = construire_contexte(consultation, chiffres, charger_parametres(), chiffres.date_lancement)
+    try:
+        calculs = [
+            str(lot["calcul"])
+            for lot in construire_contexte(consultation, chiffres, charger_parametres(), chiffres.date_lancement)[
+                "lots"
+            ]
+        ]
+    except ClauseKitError:  # a file the loader refused may still miss what a piece needs: no sentence then
+        calculs = [""] * len(chiffres.lots)
     allotis = bool(consultation.marche.lots)
     lots = [
-        _lot(i, lot, contexte["lots"][i]["calcul"], donnees, communes or {}, type_marche, allotis)
-        for i, lot in enumerate(chiffres.lots)
+        _lot(i, lot, calculs[i], donnees, communes or {}, type_marche, allotis) for i, lot in enumerate(chiffres.lots)
     ]
     a53 = consultation.insertion.article_53
     criteres = [(c.libelle, pourcentage(c.ponderation)) for c in chiffres.criteres]

@@ -105,6 +105,9 @@
   formulaire.addEventListener("click", function (evenement) {
     const ajouter = evenement.target.closest("button.ajouter");
     const retirer = evenement.target.closest("button.retirer");
+    if (ajouter || retirer) {
+      evenement.preventDefault(); // without this script, the server adds or removes the row
+    }
     if (ajouter) {
       const ident = ajouter.getAttribute("data-liste");
       const elements = document.getElementById("k-" + ident);
@@ -194,6 +197,12 @@
     formulaire.removeAttribute("data-verifie");
     minuterie = setTimeout(verifier, 300);
   }
+  formulaire.addEventListener("submit", function (evenement) {
+    if (evenement.submitter && evenement.submitter.classList.contains("defaut")) {
+      evenement.preventDefault(); // Enter in a field: the live check already shows the messages
+      planifier();
+    }
+  });
   formulaire.addEventListener("input", planifier);
   formulaire.addEventListener("change", planifier);
 })();
