@@ -201,3 +201,8 @@ def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
 main.add_command(texte)
 main.add_command(comparer)
 main.add_command(modeles)
+# The guided form's commands live in their capability's package (see formulaire/cli.py).
+from clause_kit.formulaire.cli import formulaire, schema  # noqa: E402
+
+main.add_command(formulaire)
+main.add_command(schema)

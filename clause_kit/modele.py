@@ -65,17 +65,34 @@ class _Strict(BaseModel):
 class Acheteur(_Strict):
     """The contracting authority (acheteur / donneur d'ordre)."""
 
-    nom: Texte
-    commune: Texte
-    adresse: Texte | None = None
-    siret: str | None = None
-    representant: Texte | None = None
+    nom: Texte = Field(
+        title="Nom de l'acheteur", description="Tel qu'il figure dans les pièces : Commune de Roquevaire."
+    )
+    commune: Texte = Field(
+        title="Commune", description="Range les dossiers : dossiers/<commune>/ et SORTIE/<commune>/."
+    )
+    adresse: Texte | None = Field(default=None, title="Adresse")
+    siret: str | None = Field(default=None, title="SIRET", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
+    representant: Texte | None = Field(
+        default=None, title="Représentant", description="Monsieur le Maire, Madame la Présidente…"
+    )
     #: Decides the EU threshold of supplies and services (local authority, State, utility).
-    categorie: CategorieAcheteur = "collectivite"
+    categorie: CategorieAcheteur = Field(
+        default="collectivite",
+        title="Catégorie d'acheteur",
+        description="collectivite (défaut), etat ou entite_adjudicatrice : décide du seuil européen des fournitures "
+        "et services.",
+    )
     #: Article before the name in a sentence (« la Commune de … »); guessed from the name when absent.
-    article: Literal["le", "la", "l'", "les"] | None = None
+    article: Literal["le", "la", "l'", "les"] | None = Field(
+        default=None, title="Article devant le nom", description="la Commune de… ; deviné du premier mot du nom sinon."
+    )
     #: Contact of the buyer's data protection officer (GDPR art. 13), printed in the CCAP.
-    dpo: Texte | None = None
+    dpo: Texte | None = Field(
+        default=None,
+        title="Délégué à la protection des données",
+        description="Ses coordonnées, citées par le CCAP ; à défaut, un « [À COMPLÉTER] » surligné.",
+    )
 
     @field_validator("commune")
     @classmethod
@@ -94,14 +111,18 @@ class Acheteur(_Strict):
 class Facilitateur(_Strict):
     """The buyer's clause officer, single referent for companies and job-support bodies."""
 
-    nom: Texte | None = None
-    structure: Texte | None = None
-    telephone: Texte | None = None
-    courriel: Texte | None = None
-    adresse: Texte | None = None
+    nom: Texte | None = Field(default=None, title="Nom")
+    structure: Texte | None = Field(default=None, title="Structure")
+    telephone: Texte | None = Field(default=None, title="Téléphone")
+    courriel: Texte | None = Field(default=None, title="Courriel")
+    adresse: Texte | None = Field(default=None, title="Adresse")
     #: Said explicitly when the contact is not known yet: the pieces then show a visible
     #: « [À COMPLÉTER : …] » instead of refusing the dossier.
-    contact_a_completer: bool = False
+    contact_a_completer: bool = Field(
+        default=False,
+        title="Contact à compléter",
+        description="Coordonnées pas encore connues : les pièces portent « [À COMPLÉTER : …] » surligné.",
+    )
 
 
 class Article14(_Strict):
@@ -110,39 +131,75 @@ class Article14(_Strict):
     Used for the whole contract and, field by field, to override it on one lot.
     """
 
-    pourcentage: Pourcentage | None = None
-    taux_main_oeuvre: Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)] | None = None
-    cout_horaire: Annotated[Decimal, Field(gt=0, lt=10000, decimal_places=2)] | None = None
-    heures: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    pourcentage: Pourcentage | None = Field(
+        default=None, title="Pourcentage d'insertion (%)", description="10 = 10 % des heures de main-d'œuvre."
+    )
+    taux_main_oeuvre: Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)] | None = Field(
+        default=None,
+        title="Taux de main-d'œuvre (%)",
+        description="Part de la main-d'œuvre dans le montant HT ; défaut selon le type de marché.",
+    )
+    cout_horaire: Annotated[Decimal, Field(gt=0, lt=10000, decimal_places=2)] | None = Field(
+        default=None,
+        title="Coût horaire moyen (€)",
+        description="Coût chargé d'une heure ; défaut selon le type de marché.",
+    )
+    heures: Annotated[int, Field(ge=0, le=10_000_000)] | None = Field(
+        default=None,
+        title="Heures fixées",
+        description="Fixées directement, elles l'emportent sur la formule (0 : sans clause).",
+    )
 
 
 class SousCritere(_Strict):
     """One insertion sub-criterion announced in the RC with its weight."""
 
-    libelle: Texte
-    ponderation: Ponderation
-    description: Texte | None = None
+    model_config = ConfigDict(title="Sous-critère")  # one item of its list, named in French
+
+    libelle: Texte = Field(title="Libellé")
+    ponderation: Ponderation = Field(title="Pondération (%)")
+    description: Texte | None = Field(default=None, title="Description")
     #: This sub-criterion scores the number of insertion hours the bidder offers (article 53 alone).
-    heures: bool = False
+    heures: bool = Field(
+        default=False,
+        title="Note les heures proposées",
+        description="Ce sous-critère note le nombre d'heures d'insertion proposé (article 53 seul, sans minimum).",
+    )
 
 
 class Critere(_Strict):
     """An award criterion other than insertion (price, technical value...)."""
 
-    libelle: Texte
-    ponderation: Ponderation
+    model_config = ConfigDict(title="Critère")  # one item of its list, named in French
+
+    libelle: Texte = Field(title="Libellé")
+    ponderation: Ponderation = Field(title="Pondération (%)")
     #: What the criterion weighs: the environmental-criterion rule looks for ``environnement``.
-    nature: Literal["prix", "qualite", "environnement", "autre"] = "autre"
+    nature: Literal["prix", "qualite", "environnement", "autre"] = Field(
+        default="autre",
+        title="Nature",
+        description="prix, qualite, environnement ou autre (défaut) ; un critère environnement est exigé à compter "
+        "du 22 août 2026.",
+    )
 
 
 class Article53(_Strict):
     """Insertion as an award criterion, scored on weighted sub-criteria."""
 
-    ponderation: Annotated[Decimal, Field(gt=0, lt=100, decimal_places=2)]
-    sous_criteres: list[SousCritere] | None = None
+    ponderation: Annotated[Decimal, Field(gt=0, lt=100, decimal_places=2)] = Field(title="Pondération (%)")
+    sous_criteres: list[SousCritere] | None = Field(
+        default=None,
+        title="Sous-critères",
+        description="Pondérations totalisant celle du critère ; sans eux, ceux du Conseil d'État (25 mars 2013), "
+        "à parts égales.",
+    )
     #: Without article 14 only: the least number of hours an offer may commit to (a floor stated in
     #: the RC); without it, the hours offered are assessed within the sub-criteria.
-    heures_minimum: Annotated[int, Field(gt=0, le=10_000_000)] | None = None
+    heures_minimum: Annotated[int, Field(gt=0, le=10_000_000)] | None = Field(
+        default=None,
+        title="Heures minimum",
+        description="Sans article 14 : plancher d'heures que l'offre doit atteindre.",
+    )
 
 
 class Penalite(_Strict):
@@ -151,14 +208,26 @@ class Penalite(_Strict):
     Every key is optional: what is absent comes from ``parametres.yaml`` and is listed by ``verifier``.
     """
 
-    montant_par_heure: Annotated[Decimal, Field(gt=0, lt=100000, decimal_places=2)] | None = None
-    multiple_smic: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = None
+    montant_par_heure: Annotated[Decimal, Field(gt=0, lt=100000, decimal_places=2)] | None = Field(
+        default=None,
+        title="Par heure non réalisée (€)",
+        description="Montant fixe, ou bien un multiple du SMIC : pas les deux.",
+    )
+    multiple_smic: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = Field(
+        default=None, title="Par heure, en multiple du SMIC horaire", description="Défaut 1,5."
+    )
     #: SMIC of which date: the one in force at notification (known to bidders) or at the finding.
-    smic: Literal["notification", "constat"] | None = None
+    smic: Literal["notification", "constat"] | None = Field(
+        default=None, title="SMIC retenu", description="Celui de la notification (défaut) ou du constat."
+    )
     #: Cap of the insertion penalties, in % of the contract's (or lot's) amount HT.
-    plafond_pourcentage: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = None
+    plafond_pourcentage: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)] | None = Field(
+        default=None, title="Plafond (% du montant HT)", description="Du marché ou du lot ; défaut 10 %."
+    )
     #: Per follow-up sheet not sent after a formal notice (€, outside the scope of VAT).
-    par_fiche_manquante: Annotated[Decimal, Field(ge=0, lt=100000, decimal_places=2)] | None = None
+    par_fiche_manquante: Annotated[Decimal, Field(ge=0, lt=100000, decimal_places=2)] | None = Field(
+        default=None, title="Par fiche de suivi manquante (€)", description="Après mise en demeure ; défaut 50 €."
+    )
 
     @model_validator(mode="after")
     def _un_seul_mode(self) -> Penalite:
@@ -170,50 +239,106 @@ class Penalite(_Strict):
 class Insertion(_Strict):
     """The insertion clause: regime, article 14 and/or article 53, publics, penalties."""
 
-    regime: Regime = "ccp"
-    article_14: Article14 | None = None
-    article_53: Article53 | None = None
-    publics: Annotated[list[Texte], Field(min_length=1)] | None = None
-    penalite: Penalite | None = None
-    heures_par_etp: Annotated[int, Field(gt=0, le=3000)] | None = None
+    regime: Regime = Field(
+        default="ccp",
+        title="Régime",
+        description="ccp (défaut) ; cmp2006 pour reproduire un dossier d'avant le 1er avril 2016.",
+    )
+    article_14: Article14 | None = Field(
+        default=None,
+        title="Clause d'exécution (article 14)",
+        description="Heures d'insertion dues par le titulaire : pourcentage (formule) ou heures fixées.",
+    )
+    article_53: Article53 | None = Field(
+        default=None,
+        title="Critère d'attribution (article 53)",
+        description="Les offres sont notées sur leurs performances en matière d'insertion.",
+    )
+    publics: Annotated[list[Texte], Field(min_length=1)] | None = Field(
+        default=None, title="Publics éligibles", description="Sans choix : la liste type de parametres.yaml."
+    )
+    penalite: Penalite | None = Field(
+        default=None, title="Pénalités", description="Sans ce bloc : valeurs par défaut de parametres.yaml."
+    )
+    heures_par_etp: Annotated[int, Field(gt=0, le=3000)] | None = Field(
+        default=None, title="Heures par ETP", description="Défaut 1 607 ; certains bilans retiennent 1 820."
+    )
     #: Hours may be done on another contract of the holder for the buyer, under a convention with
     #: the facilitator (« globalisation des heures »).
-    globalisation: bool | None = None
+    globalisation: bool | None = Field(
+        default=None,
+        title="Globalisation des heures",
+        description="Sur d'autres marchés du titulaire pour l'acheteur (défaut : non).",
+    )
     #: The facilitator gives a written eligibility attestation whose number goes on the follow-up sheet.
-    attestation_eligibilite: bool | None = None
+    attestation_eligibilite: bool | None = Field(
+        default=None, title="Attestation d'éligibilité", description="Remise par le facilitateur (défaut : oui)."
+    )
     #: Training hours of apprenticeship and professionalisation contracts count as insertion hours.
-    heures_formation: bool | None = None
+    heures_formation: bool | None = Field(
+        default=None,
+        title="Heures de formation comptées",
+        description="Celles des contrats d'apprentissage et de professionnalisation (défaut : non).",
+    )
 
 
 class Lot(_Strict):
     """A separately awarded part of the contract; hours are set lot by lot."""
 
-    numero: Annotated[int, Field(ge=1, le=999)]
-    intitule: Texte
-    montant_ht: Montant
-    insertion: Article14 | None = None
+    model_config = ConfigDict(title="Lot")  # one item of its list, named in French
+
+    numero: Annotated[int, Field(ge=1, le=999)] = Field(title="Numéro")
+    intitule: Texte = Field(title="Intitulé")
+    montant_ht: Montant = Field(title="Montant HT (€)")
+    insertion: Article14 | None = Field(
+        default=None,
+        title="Clause propre à ce lot",
+        description="Remplace celle du marché clé par clé pour ce lot (heures : 0 pour un lot sans clause).",
+    )
 
 
 class Marche(_Strict):
     """The contract itself."""
 
-    reference: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)]
-    objet: Texte
-    type: TypeMarche
-    montant_ht: Montant
-    procedure: str | None = None
+    reference: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)] = Field(
+        title="Référence", description="2026-TX-031 ; donne le nom du dossier."
+    )
+    objet: Texte = Field(title="Objet du marché")
+    type: TypeMarche = Field(title="Type de marché")
+    montant_ht: Montant = Field(title="Montant HT (€)", description="Tous lots ; égal à la somme des lots s'il y en a.")
+    procedure: str | None = Field(
+        default=None,
+        title="Procédure",
+        description="Choix juridique de l'acheteur, exigé par generer (sauf brouillon).",
+    )
     #: Why a procédure adaptée is used: the amount (below the EU thresholds, the default) or
     #: social and other specific services (R. 2123-1 3°), allowed whatever the amount.
-    motif_procedure_adaptee: Literal["montant", "services_sociaux"] | None = None
+    motif_procedure_adaptee: Literal["montant", "services_sociaux"] | None = Field(
+        default=None,
+        title="Motif de la procédure adaptée",
+        description="services_sociaux : services sociaux et autres services spécifiques (R. 2123-1, 3°).",
+    )
     #: The CCAG the contract refers to; by default the one of its type (travaux, fcs).
-    ccag: CodeCCAG | None = None
-    cpv: str | None = None
-    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = None
+    ccag: CodeCCAG | None = Field(
+        default=None, title="CCAG", description="Défaut : travaux pour les travaux, fcs sinon."
+    )
+    cpv: str | None = Field(default=None, title="Code CPV", description="45000000-7")
+    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = Field(default=None, title="Durée (mois)")
     #: Launch of the consultation: decides which rules and thresholds apply (default: today).
-    date_lancement: datetime.date | None = None
-    date_limite_offres: datetime.date | None = None
-    criteres: list[Critere] | None = None
-    lots: Annotated[list[Lot], Field(max_length=500)] | None = None
+    date_lancement: datetime.date | None = Field(
+        default=None,
+        title="Date de lancement",
+        description="Décide des seuils, du SMIC et des règles appliqués ; défaut : le jour de la génération.",
+    )
+    date_limite_offres: datetime.date | None = Field(default=None, title="Date limite des offres")
+    criteres: list[Critere] | None = Field(
+        default=None,
+        title="Autres critères d'attribution",
+        description="Obligatoires avec l'article 53 ; avec le critère insertion, ils totalisent 100.",
+    )
+    lots: Annotated[list[Lot], Field(max_length=500)] | None = Field(
+        default=None, title="Lots", description="Numéros uniques ; montants totalisant celui du marché."
+    )
 
     @field_validator("reference")
     @classmethod
@@ -248,10 +373,14 @@ class Marche(_Strict):
 class Consultation(_Strict):
     """A whole contract description: the root of a YAML file."""
 
-    acheteur: Acheteur
-    facilitateur: Facilitateur | None = None
-    marche: Marche
-    insertion: Insertion
+    acheteur: Acheteur = Field(title="Acheteur")
+    facilitateur: Facilitateur | None = Field(
+        default=None,
+        title="Facilitateur",
+        description="Le référent de la clause : un nom ou une structure, et un téléphone ou un courriel.",
+    )
+    marche: Marche = Field(title="Marché")
+    insertion: Insertion = Field(title="Clause d'insertion")
 
 
 def _exiger_slug(valeur: str) -> None:

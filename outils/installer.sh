@@ -3,6 +3,8 @@
 # LibreOffice (Writer, without GUI) converts the pieces to PDF; the Liberation and Carlito fonts
 # keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. The extra
 # « revue » brings python-redlines and its Docxodus engine for Word redlines (comparer --format docx).
+# Chromium (Debian's) runs the guided form's browser test and takes its screenshots: Playwright
+# drives it, and never downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,7 @@ command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-l
 # changes in LibreOffice through it (tests/revisions_libreoffice.py).
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || paquets+=(python3-uno)
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
+[ -x /usr/bin/chromium ] || paquets+=(chromium)
 if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq

@@ -1,0 +1,88 @@
+"""The pages of the form in the officer's order, and where each message goes.
+
+The steps claim parts of the field tree by path; the deepest claim wins, so a key added to
+the model shows on the step of its block with nothing to declare here. Each message of the
+loader goes beside the field its path names, or beside the nearest block shown, or at the
+top of the page when it concerns the whole file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clause_kit.erreurs import Probleme
+from clause_kit.formulaire.champs import Champ, chemin_de_champ, trouver_cible
+from clause_kit.modele import Chemin
+
+__all__ = ["ETAPES", "Etape", "Placement", "placer", "repartir"]
+
+
+@dataclass(frozen=True)
+class Etape:
+    """One page of the form: its anchor, its title and the parts of the tree it shows."""
+
+    ancre: str
+    titre: str
+    chemins: tuple[Chemin, ...]
+
+
+ETAPES = (
+    Etape("acheteur", "Acheteur", (("acheteur",),)),
+    Etape("marche", "Marché", (("marche",),)),
+    Etape("lots", "Lots", (("marche", "lots"),)),
+    Etape("clause", "Clause d'exécution", (("insertion",),)),
+    Etape("criteres", "Critères d'attribution", (("marche", "criteres"), ("insertion", "article_53"))),
+    Etape("facilitateur", "Facilitateur", (("facilitateur",),)),
+)
+
+
+def _etape_de(chemin: Chemin) -> str | None:
+    """The step that claims ``chemin`` most precisely (the deepest claim above or at it)."""
+    meilleure, profondeur = None, -1
+    for etape in ETAPES:
+        for c in etape.chemins:
+            if chemin[: len(c)] == c and len(c) > profondeur:
+                meilleure, profondeur = etape.ancre, len(c)
+    return meilleure
+
+
+def repartir(racine: Champ) -> list[tuple[Etape, list[Champ], set[Chemin]]]:
+    """For each step: the fields it shows, and the paths below them that other steps show instead."""
+    pages: list[tuple[Etape, list[Champ], set[Chemin]]] = []
+    for etape in ETAPES:
+        champs = [c for c in _noeuds(racine) if c.chemin in etape.chemins]
+        exclus = {c.chemin for c in _noeuds(racine) if _etape_de(c.chemin) not in (etape.ancre, None)}
+        pages.append((etape, champs, exclus))
+    # A top-level key no step claims (added to the model later) still gets shown: on the last step.
+    orphelins = [c for c in racine.enfants if _etape_de(c.chemin) is None]
+    if orphelins:
+        pages[-1][1].extend(orphelins)
+    return pages
+
+
+def _noeuds(champ: Champ) -> list[Champ]:
+    resultat = []
+    for enfant in champ.enfants:
+        resultat.append(enfant)
+        resultat += _noeuds(enfant)
+    return resultat
+
+
+@dataclass
+class Placement:
+    """Messages by field id, and the list of all of them (those about the whole file have no id)."""
+
+    par_champ: dict[str, list[str]] = field(default_factory=dict)
+    #: (field path as the loader writes it, message, id of the field or "") in the loader's order.
+    liste: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def placer(racine: Champ, problemes: list[Probleme]) -> Placement:
+    """Put each problem beside its field (its exact message), or among the messages about the whole file."""
+    placement = Placement()
+    for probleme in problemes:
+        cible = trouver_cible(racine, chemin_de_champ(probleme.champ)) if probleme.champ else None
+        if cible is not None:
+            placement.par_champ.setdefault(cible.ident, []).append(probleme.message)
+        placement.liste.append((probleme.champ, probleme.message, cible.ident if cible is not None else ""))
+    return placement

@@ -1,0 +1,208 @@
+// clause_kit, formulaire : étapes, lignes de liste, blocs facultatifs et vérification en direct.
+// Sans ce script, le formulaire reste utilisable : toutes les étapes s'affichent l'une sous l'autre.
+"use strict";
+
+(function () {
+  const formulaire = document.getElementById("formulaire");
+  if (!formulaire) {
+    return;
+  }
+  document.documentElement.classList.add("js");
+  const etapes = Array.from(formulaire.querySelectorAll("section.etape"));
+  const liens = Array.from(formulaire.querySelectorAll("nav.etapes a"));
+
+  // --- étapes : une à la fois, dans l'ordre de l'acheteur ---
+  function montrer(ancre, focaliser) {
+    const cible = document.getElementById("etape-" + ancre) ? ancre : etapes[0].id.slice(6);
+    etapes.forEach(function (section) {
+      section.hidden = section.id !== "etape-" + cible;
+    });
+    liens.forEach(function (lien) {
+      if (lien.getAttribute("href") === "#etape-" + cible) {
+        lien.setAttribute("aria-current", "step");
+      } else {
+        lien.removeAttribute("aria-current");
+      }
+    });
+    if (focaliser) {
+      document.getElementById("t-" + cible).focus();
+    }
+  }
+  liens.forEach(function (lien) {
+    lien.addEventListener("click", function (evenement) {
+      evenement.preventDefault();
+      montrer(lien.getAttribute("href").slice(7), true);
+      history.replaceState(null, "", lien.getAttribute("href"));
+    });
+  });
+  formulaire.addEventListener("click", function (evenement) {
+    const bouton = evenement.target.closest("[data-aller]");
+    if (bouton) {
+      montrer(bouton.getAttribute("data-aller"), true);
+      history.replaceState(null, "", "#etape-" + bouton.getAttribute("data-aller"));
+    }
+  });
+  montrer(location.hash.startsWith("#etape-") ? location.hash.slice(7) : "", false);
+
+  // Aller au champ d'une erreur : afficher son étape, puis lui donner le focus.
+  document.addEventListener("click", function (evenement) {
+    const lien = evenement.target.closest("#liste-erreurs a");
+    if (!lien) {
+      return;
+    }
+    const champ = document.getElementById(lien.getAttribute("href").slice(1));
+    if (champ) {
+      evenement.preventDefault();
+      montrer(champ.closest("section.etape").id.slice(6), false);
+      const controle = champ.matches("input, select") ? champ : champ.querySelector("input, select");
+      (controle || champ).focus();
+    }
+  });
+
+  // --- blocs facultatifs : cochés, leurs champs comptent ; décochés, ils sont masqués et ignorés ---
+  function appliquerPresence(case_) {
+    const contenu = document.getElementById(case_.getAttribute("aria-controls"));
+    if (!contenu) {
+      return;
+    }
+    const actif = case_.checked && !case_.disabled;
+    contenu.hidden = !actif;
+    contenu.querySelectorAll("input, select, button").forEach(function (controle) {
+      controle.disabled = !actif;
+    });
+    contenu.querySelectorAll("input.presence").forEach(appliquerPresence);
+  }
+  formulaire.querySelectorAll("input.presence").forEach(appliquerPresence);
+  formulaire.addEventListener("change", function (evenement) {
+    if (evenement.target.matches("input.presence")) {
+      appliquerPresence(evenement.target);
+    }
+  });
+
+  // --- listes (lots, critères, sous-critères) : ajouter, retirer, renuméroter ---
+  function renumeroter(elements) {
+    const nom = elements.getAttribute("data-nom");
+    const ident = "c-" + nom.replace(/\./g, "-");
+    Array.from(elements.children).forEach(function (element, i) {
+      const motifNom = new RegExp("^(@?)" + nom.replace(/\./g, "\\.") + "\\.(\\d+|__i__)");
+      const motifId = new RegExp("(^|\\s|[a-z]-)" + ident + "-(\\d+|__i__)", "g");
+      [element].concat(Array.from(element.querySelectorAll("*"))).forEach(function (noeud) {
+        if (noeud.name) {
+          noeud.name = noeud.name.replace(motifNom, "$1" + nom + "." + i);
+        }
+        ["id", "for", "aria-describedby", "aria-controls"].forEach(function (attribut) {
+          const valeur = noeud.getAttribute(attribut);
+          if (valeur) {
+            noeud.setAttribute(attribut, valeur.replace(motifId, "$1" + ident + "-" + i));
+          }
+        });
+      });
+      element.querySelectorAll(":scope > legend .numero, :scope > .retirer .numero").forEach(function (numero) {
+        numero.textContent = String(i + 1);
+      });
+    });
+  }
+  formulaire.addEventListener("click", function (evenement) {
+    const ajouter = evenement.target.closest("button.ajouter");
+    const retirer = evenement.target.closest("button.retirer");
+    if (ajouter || retirer) {
+      evenement.preventDefault(); // without this script, the server adds or removes the row
+    }
+    if (ajouter) {
+      const ident = ajouter.getAttribute("data-liste");
+      const elements = document.getElementById("k-" + ident);
+      const copie = document.getElementById("t-" + ident).content.firstElementChild.cloneNode(true);
+      elements.appendChild(copie);
+      renumeroter(elements);
+      copie.querySelectorAll("input.presence").forEach(appliquerPresence);
+      const premier = copie.querySelector("input:not([type=hidden]), select");
+      if (premier) {
+        premier.focus();
+      }
+      planifier();
+    } else if (retirer) {
+      const element = retirer.closest("fieldset.element");
+      const elements = element.parentElement;
+      element.remove();
+      renumeroter(elements);
+      planifier();
+    }
+  });
+
+  // --- vérification en direct : les messages de clause-kit verifier, à côté de leurs champs ---
+  const panneau = document.getElementById("panneau");
+  const listeErreurs = document.getElementById("liste-erreurs");
+  let minuterie = null;
+  let numero = 0;
+
+  function afficher(reponse) {
+    formulaire.querySelectorAll("p.erreur").forEach(function (p) {
+      p.textContent = "";
+    });
+    formulaire.querySelectorAll("[aria-invalid]").forEach(function (controle) {
+      controle.removeAttribute("aria-invalid");
+    });
+    formulaire.querySelectorAll(".en-erreur").forEach(function (bloc) {
+      bloc.classList.remove("en-erreur");
+    });
+    Object.keys(reponse.erreurs).forEach(function (ident) {
+      const message = document.getElementById("e-" + ident);
+      const controle = document.getElementById(ident);
+      if (message) {
+        message.textContent = reponse.erreurs[ident].join("\n");
+      }
+      if (controle) {
+        if (controle.matches("input, select")) {
+          controle.setAttribute("aria-invalid", "true");
+          controle.parentElement.classList.add("en-erreur");
+        } else {
+          controle.classList.add("en-erreur");
+        }
+      }
+    });
+    listeErreurs.replaceChildren();
+    reponse.liste.forEach(function (erreur) {
+      const ligne = document.createElement("li");
+      if (erreur.cible) {
+        const lien = document.createElement("a");
+        lien.href = "#" + erreur.cible;
+        lien.textContent = erreur.champ;
+        ligne.append(lien, " : " + erreur.message);
+      } else {
+        ligne.textContent = (erreur.champ ? erreur.champ + " : " : "") + erreur.message;
+      }
+      listeErreurs.appendChild(ligne);
+    });
+    if (!reponse.liste.length) {
+      const ligne = document.createElement("li");
+      ligne.className = "aucune";
+      ligne.textContent = "Aucune : clause-kit verifier accepte ce fichier.";
+      listeErreurs.appendChild(ligne);
+    }
+    panneau.innerHTML = reponse.panneau; // rendu et échappé par le serveur
+    formulaire.setAttribute("data-verifie", String(numero));
+  }
+
+  async function verifier() {
+    numero += 1;
+    const mien = numero;
+    const reponse = await fetch("/apercu", { method: "POST", body: new FormData(formulaire) });
+    if (reponse.ok && mien === numero) {
+      afficher(await reponse.json());
+    }
+  }
+
+  function planifier() {
+    clearTimeout(minuterie);
+    formulaire.removeAttribute("data-verifie");
+    minuterie = setTimeout(verifier, 300);
+  }
+  formulaire.addEventListener("submit", function (evenement) {
+    if (evenement.submitter && evenement.submitter.classList.contains("defaut")) {
+      evenement.preventDefault(); // Enter in a field: the live check already shows the messages
+      planifier();
+    }
+  });
+  formulaire.addEventListener("input", planifier);
+  formulaire.addEventListener("change", planifier);
+})();
