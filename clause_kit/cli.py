@@ -19,10 +19,11 @@ import click
 from clause_kit import __version__
 from clause_kit.batch import Options, generer_tout
 from clause_kit.chargement import charger_detail
-from clause_kit.cli_fr import GroupeFr
+from clause_kit.cli_fr import GroupeFr, option_format
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
 from clause_kit.rapport import Resultat, ecrire_rapport, preparer_sortie, tableau_resume
 from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
+from clause_kit.suivi.cli import suivi
 from clause_kit.synthese import synthese, synthese_texte
 
 __all__ = ["main"]
@@ -56,15 +57,12 @@ def main() -> None:
     """clause-kit : clauses d'insertion dans les marchés publics, du fichier YAML au dossier de consultation."""
 
 
+main.add_command(suivi)
+
+
 @main.command()
 @click.argument("fichier", type=click.Path(path_type=Path), metavar="FICHIER.yaml")
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["texte", "json"]),
-    default="texte",
-    help="Présentation du résultat : texte (par défaut) ou json.",
-)
+@option_format
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
     try:

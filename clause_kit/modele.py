@@ -25,6 +25,7 @@ __all__ = [
     "Article53",
     "Consultation",
     "Critere",
+    "Execution",
     "Facilitateur",
     "Insertion",
     "Lot",
@@ -211,6 +212,7 @@ class Consultation(_Strict):
     facilitateur: Facilitateur | None = None
     marche: Marche
     insertion: Insertion
+    execution: Execution | None = None
 
 
 def _exiger_slug(valeur: str) -> None:
@@ -302,3 +304,20 @@ def suggestion(valeur: str, possibles: Iterable[str]) -> str:
 def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
     possibles = sorted(connus)
     return f"{quoi} inconnu « {valeur} »{suggestion(valeur, possibles)} (valeurs possibles : {', '.join(possibles)})"
+
+
+class Execution(_Strict):
+    """The contract once awarded: when it runs, so that the follow-up can tell missing and stray months.
+
+    Optional (a tender dossier is written before anyone knows these dates); read by the
+    follow-up register only. Without ``fin``, the end is ``debut`` plus ``marche.duree_mois``.
+    """
+
+    debut: datetime.date
+    fin: datetime.date | None = None
+
+    @model_validator(mode="after")
+    def _fin_apres_debut(self) -> Execution:
+        if self.fin is not None and self.fin < self.debut:
+            raise ValueError("la fin d'exécution précède son début")
+        return self

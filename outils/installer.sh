@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs clause_kit and what it needs on a fresh Debian/Ubuntu machine (run as root or with sudo).
-# LibreOffice (Writer, without GUI) converts the pieces to PDF; the Liberation and Carlito fonts
-# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand.
+# LibreOffice (Writer, without GUI) converts the pieces to PDF; Calc (without GUI) opens the
+# follow-up workbooks in the tests, as the companies that fill them do; the Liberation and Carlito
+# fonts keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,10 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 paquets=()
 command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito poppler-utils)
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 \
+  && ! dpkg -s libreoffice-calc >/dev/null 2>&1; then
+  paquets+=(libreoffice-calc-nogui)
+fi
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
 if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
