@@ -39,7 +39,8 @@ __all__ = [
 #: More hours than this in one month for one person is a typing error (about 1.6 full-time months).
 HEURES_MAX = Decimal(250)
 _CODE = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
-_DEUX_MOTS = re.compile(r"[^\W\d_]{2,}[\s.]+[^\W\d_]{2,}")
+#: Two words (« Jean Dupont »), or a word of four letters or more beside a space (« Dupont 2 »).
+_MOTS = re.compile(r"[^\W\d_]{2,}[\s.]+[^\W\d_]{2,}|[^\W\d_]{4,}\s|\s[^\W\d_]{4,}")
 _EPOQUE_TABLEUR = datetime.date(1899, 12, 30)
 
 
@@ -108,7 +109,7 @@ def code_nominatif(valeur: Any) -> bool:
     if re.fullmatch(r"\d{13,15}|[12]\d{4}(2A|2B)\d{6,8}", chiffres, flags=re.IGNORECASE):
         return True
     lettres = sum(c.isalpha() for c in texte)
-    return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_DEUX_MOTS.search(texte))
+    return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_MOTS.search(texte))
 
 
 def _code(liste: str, valeur: Any) -> str:
