@@ -15,28 +15,12 @@ from clause_kit.classeur_suivi import COLONNES, FEUILLE_SUIVI, IDENTITE, LIGNE_C
 from clause_kit.dossier import construire, ecrire
 from clause_kit.erreurs import ErreursValidation
 from clause_kit.suivi.lecture import lire_feuilles
+from tests.suivi_commun import CONTRAT as LOT_SANS_CLAUSE
 from tests.tableur import CSV_DEFAUT, CSV_FRANCAIS, convertir
 
 JOUR = datetime.date(2026, 11, 24)
 RACINE = Path(__file__).resolve().parent.parent
 FONT_DE_MAI = RACINE / "dossiers" / "aubagne" / "font-de-mai.yaml"
-
-LOT_SANS_CLAUSE = """acheteur: {nom: Commune de Cuges-les-Pins, commune: Cuges-les-Pins}
-facilitateur: {nom: Référent clauses, telephone: 04 42 00 00 01}
-marche:
-  reference: 2026-TX-077
-  objet: Extension du groupe scolaire
-  type: travaux
-  montant_ht: 900000
-  duree_mois: 10
-  lots:
-    - {numero: 1, intitule: Gros œuvre, montant_ht: 600000}
-    - {numero: 2, intitule: Menuiseries, montant_ht: 200000}
-    - {numero: 3, intitule: Ascenseur, montant_ht: 100000, insertion: {heures: 0}}
-insertion:
-  article_14: {pourcentage: 8, cout_horaire: 30}
-execution: {debut: 2026-02-01}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -146,5 +130,5 @@ def test_l_export_csv_garde_l_identite_et_les_cles(classeur: Path, tmp_path: Pat
 def test_execution_fin_avant_debut_refusee(tmp_path: Path) -> None:
     chemin = tmp_path / "m.yaml"
     chemin.write_text(LOT_SANS_CLAUSE.replace("{debut: 2026-02-01}", "{debut: 2026-02-01, fin: 2026-01-01}"))
-    with pytest.raises(ErreursValidation, match=r"m.yaml:15: execution: la fin d'exécution précède son début"):
+    with pytest.raises(ErreursValidation, match=r"m.yaml:16: execution: la fin d'exécution précède son début"):
         construire(chemin)
