@@ -12,6 +12,7 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, HeuresLot, etp
+from clause_kit.codes import LISTES, codes
 from clause_kit.droit import (
     REFERENCES,
     TYPES_LIBELLES,
@@ -49,6 +50,15 @@ def construire_contexte(
         "lots": [_lot(lot, consultation, chiffres) for lot in chiffres.lots],
         "insertion": _insertion(consultation, chiffres, parametres),
         "droit": _droit(consultation.marche.type, regime, chiffres.procedure),
+        "codes": _codes(),
+    }
+
+
+def _codes() -> dict[str, list[dict[str, str]]]:
+    """The shared code lists (``codes.yaml``), so that the Word follow-up sheet uses the workbook's codes."""
+    return {
+        liste: [{"cle": c.cle, "libelle": c.libelle, "description": c.description} for c in codes(liste)]
+        for liste in LISTES
     }
 
 

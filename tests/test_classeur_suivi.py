@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -132,3 +133,20 @@ def test_execution_fin_avant_debut_refusee(tmp_path: Path) -> None:
     chemin.write_text(LOT_SANS_CLAUSE.replace("{debut: 2026-02-01}", "{debut: 2026-02-01, fin: 2026-01-01}"))
     with pytest.raises(ErreursValidation, match=r"m.yaml:16: execution: la fin d'exécution précède son début"):
         construire(chemin)
+
+
+def test_la_fiche_word_et_le_classeur_ont_les_memes_codes(contrat: Path) -> None:
+    from clause_kit.codes import LISTES, codes
+    from tests.lecture import texte_docx
+
+    construit = construire(contrat, aujourd_hui=JOUR)
+    fiche = next(p for p in construit.pieces if p.piece.code == "fiche_suivi_public")
+    texte = texte_docx(fiche.contenu)
+    listes = openpyxl.load_workbook(io.BytesIO(construit.fichiers[NOM_FICHIER]))["Listes"]
+    deroulantes = {str(c.value) for colonne in listes.iter_cols(min_row=2) for c in colonne if c.value}
+    for liste in LISTES:
+        for code in codes(liste):
+            assert f"{code.cle} – {code.libelle}" in texte or f"{code.cle} {code.libelle}" in texte, code
+            assert code.libelle in deroulantes, code
+    for colonne in ("Code de la personne", "Lot", "Modalité (code)", "Heures de formation", "Sortie (code)"):
+        assert colonne in texte
