@@ -34,6 +34,7 @@ class Code:
     dynamique: bool = False
 
 
+@functools.lru_cache(maxsize=8192)  # the same few labels come back on every row of a sheet
 def normaliser(texte: str) -> str:
     """Lower case, no accents, words joined by ``_``: the form keys and labels are compared in."""
     sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")

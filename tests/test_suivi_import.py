@@ -218,3 +218,11 @@ def test_pas_une_base(tmp_path: Path, contrat: Path) -> None:
     resultat = importer(base, contrat)
     assert resultat.exit_code == 1 and "n'est pas une base de suivi" in resultat.stderr
     assert base.read_text() == "ceci n'est pas une base"
+
+
+def test_une_valeur_demesuree_est_citee_en_abrege(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    fiche = remplir(vierge, [ligne("CUG-040", modalite="x" * 5000)], tmp_path / "fiche.xlsx")
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, fiche)
+    assert resultat.exit_code == 1
+    (message,) = [m for m in resultat.stderr.splitlines() if "Suivi!H12" in m]
+    assert "x" * 57 + "…" in message and len(message) < 400

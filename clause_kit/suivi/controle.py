@@ -42,6 +42,13 @@ _CODE = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
 #: Two words (« Jean Dupont »), or a word of four letters or more beside a space (« Dupont 2 »).
 _MOTS = re.compile(r"[^\W\d_]{2,}[\s.]+[^\W\d_]{2,}|[^\W\d_]{4,}\s|\s[^\W\d_]{4,}")
 _EPOQUE_TABLEUR = datetime.date(1899, 12, 30)
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_MOIS_ISO = re.compile(r"(\d{4})-(\d{1,2})")
+_MOIS_FR = re.compile(r"(\d{1,2})/(\d{4})")
+_NIR = re.compile(r"\d{13,15}|[12]\d{4}(2A|2B)\d{6,8}", flags=re.IGNORECASE)
+_SEPARATEURS = re.compile(r"[\s.\-]")
+_LOT = re.compile(r"(?:lot\s*(?:n°|no)?\s*)?(\d{1,3})", flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,19 +112,24 @@ def texte_cellule(valeur: Any) -> str:
 def code_nominatif(valeur: Any) -> bool:
     """Whether a participant value looks like a name or a social-security number."""
     texte = texte_cellule(valeur)
-    chiffres = re.sub(r"[\s.\-]", "", texte)
-    if re.fullmatch(r"\d{13,15}|[12]\d{4}(2A|2B)\d{6,8}", chiffres, flags=re.IGNORECASE):
+    if _NIR.fullmatch(_SEPARATEURS.sub("", texte)):
         return True
     lettres = sum(c.isalpha() for c in texte)
     return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_MOTS.search(texte))
 
 
+def _court(texte: str) -> str:
+    """A typed value as quoted in a message: a whole paragraph pasted in a cell is cut."""
+    return texte if len(texte) <= 60 else texte[:57] + "…"
+
+
 def _code(liste: str, valeur: Any) -> str:
     texte = texte_cellule(valeur)
-    code = resoudre(liste, texte)
+    code = resoudre(liste, texte) if len(texte) <= 200 else None
     if code is None:
         cles = [c.cle for c in codes(liste)]
-        raise _Refus(f"code inconnu « {texte} »{suggestion(texte.lower(), cles)} (codes possibles : {', '.join(cles)})")
+        proche = suggestion(texte.lower(), cles) if len(texte) <= 60 else ""
+        raise _Refus(f"code inconnu « {_court(texte)} »{proche} (codes possibles : {', '.join(cles)})")
     return code.cle
 
 
@@ -138,27 +150,27 @@ def _date(valeur: Any) -> datetime.date:
         return _EPOQUE_TABLEUR + datetime.timedelta(days=int(valeur))
     texte = texte_cellule(valeur)
     try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", texte):
+        if m := _DATE_ISO.fullmatch(texte):
             return datetime.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", texte):
+        if m := _DATE_FR.fullmatch(texte):
             return datetime.date(int(m[3]), int(m[2]), int(m[1]))
     except ValueError as err:
-        raise _Refus(f"date impossible « {texte} »") from err
-    raise _Refus(f"date illisible « {texte} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+        raise _Refus(f"date impossible « {_court(texte)} »") from err
+    raise _Refus(f"date illisible « {_court(texte)} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
 
 
 def _mois(valeur: Any) -> str:
     texte = texte_cellule(valeur)
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", texte) or re.fullmatch(r"(\d{1,2})/(\d{4})", texte)
+    m = _MOIS_ISO.fullmatch(texte) or _MOIS_FR.fullmatch(texte)
     if m:
         annee, mois = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
         if not 1 <= mois <= 12 or not 2000 <= annee <= 2099:
-            raise _Refus(f"mois impossible « {texte} »")
+            raise _Refus(f"mois impossible « {_court(texte)} »")
         return f"{annee:04d}-{mois:02d}"
     try:
         jour = _date(valeur)
     except _Refus as err:
-        raise _Refus(f"mois illisible « {texte} » (attendu MM/AAAA ou AAAA-MM)") from err
+        raise _Refus(f"mois illisible « {_court(texte)} » (attendu MM/AAAA ou AAAA-MM)") from err
     return f"{jour.year:04d}-{jour.month:02d}"
 
 
@@ -168,9 +180,9 @@ def _centiemes(valeur: Any) -> int:
     try:
         nombre = Decimal(texte)
     except InvalidOperation as err:
-        raise _Refus(f"nombre d'heures illisible « {texte_cellule(valeur)} »") from err
+        raise _Refus(f"nombre d'heures illisible « {_court(texte_cellule(valeur))} »") from err
     if not nombre.is_finite():
-        raise _Refus(f"nombre d'heures illisible « {texte_cellule(valeur)} »")
+        raise _Refus(f"nombre d'heures illisible « {_court(texte_cellule(valeur))} »")
     if nombre < 0:
         raise _Refus(f"nombre d'heures négatif ({texte})")
     if nombre > HEURES_MAX:
@@ -190,10 +202,10 @@ def _participant(valeur: Any) -> str:
 
 def _lot(valeur: Any, marche: MarcheConnu) -> int:
     texte = texte_cellule(valeur)
-    chiffres = re.fullmatch(r"(?:lot\s*(?:n°|no)?\s*)?(\d{1,3})", texte, flags=re.IGNORECASE)
+    chiffres = _LOT.fullmatch(texte)
     connus = ", ".join(str(n) for n in sorted(marche.lots))
     if chiffres is None or int(chiffres[1]) not in marche.lots:
-        raise _Refus(f"lot « {texte} » inconnu pour le marché {marche.reference} (lots : {connus})")
+        raise _Refus(f"lot « {_court(texte)} » inconnu pour le marché {marche.reference} (lots : {connus})")
     numero = int(chiffres[1])
     if not marche.lots[numero]:
         raise _Refus(f"le lot {numero} ne porte pas de clause d'insertion : des heures n'y sont pas attendues")
@@ -212,7 +224,7 @@ def _lot_de(brute: LigneBrute, marche: MarcheConnu) -> int:
 def _siret(valeur: Any) -> str:
     texte = re.sub(r"\s", "", texte_cellule(valeur))
     if not siret_valide(texte):
-        raise _Refus(f"SIRET invalide « {texte} » : 14 chiffres avec une clé de contrôle correcte")
+        raise _Refus(f"SIRET invalide « {_court(texte)} » : 14 chiffres avec une clé de contrôle correcte")
     return texte
 
 

@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import json
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -96,18 +97,25 @@ def importer(chemins: list[Path], base: Path, *, strict: bool = False) -> list[C
     with Registre(base) as registre:
         for chemin in marches:
             comptes.append(_proteger(chemin, lambda c: _importer_marche(registre, c)))
+        connus = registre.marches_connus() if feuilles else {}  # contracts do not change while sheets come in
         for chemin in feuilles:
-            comptes.append(_proteger(chemin, lambda c: _importer_feuille(registre, c, strict)))
+            comptes.append(_proteger(chemin, lambda c: _importer_feuille(registre, c, connus, strict)))
     return comptes
 
 
 def _proteger(chemin: Path, action: Any) -> CompteRendu:
+    """Run one file's import; whatever happens to it is reported for that file only, never as a traceback."""
     try:
         return action(chemin)  # type: ignore[no-any-return]
     except ErreursValidation as err:
         return CompteRendu(str(chemin), "refuse", messages=[str(p) for p in err.problemes])
     except ClauseKitError as err:
         return CompteRendu(str(chemin), "refuse", messages=[str(err)])
+    except sqlite3.Error as err:  # disk full, base locked too long...: the transaction was rolled back
+        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : écriture dans la base impossible ({err})"])
+    except Exception as err:  # noqa: BLE001 - a bug on one file must not lose the report of the others
+        message = f"{chemin} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"
+        return CompteRendu(str(chemin), "refuse", messages=[message])
 
 
 def _lire(chemin: Path) -> tuple[bytes, str]:
@@ -132,7 +140,8 @@ def _copier_preuve(registre: Registre, contenu: bytes, sha256: str, extension: s
         with os.fdopen(descripteur, "wb") as sortie:
             sortie.write(contenu)
             sortie.flush()
-            os.fsync(sortie.fileno())
+            # On disk before the transaction that names it commits: the register never points to a lost copy.
+            os.fdatasync(sortie.fileno())
         os.replace(temporaire, cible)
     except OSError as err:
         raise ErreurFichier(f"copie de preuve impossible dans {registre.preuves} ({raison_systeme(err)})") from err
@@ -211,7 +220,7 @@ def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
     """``FICHIER:FEUILLE!CELLULE: `` for a workbook, ``FICHIER:LIGNE: colonne: `` for a CSV."""
     if feuille.nom is None:
         return f"{chemin}:{ligne.ligne}: {cle or 'ligne'}:"
-    cellule = ligne.cellules.get(cle) or f"A{ligne.ligne}"
+    cellule = ligne.cellule(cle)
     return f"{chemin}:{feuille.nom}!{cellule}: {cle} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
 
 
@@ -290,7 +299,9 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
     return avertissements
 
 
-def _importer_feuille(registre: Registre, chemin: Path, strict: bool) -> CompteRendu:
+def _importer_feuille(
+    registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool
+) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
     if registre.fichier_importe(sha256):
         return CompteRendu(str(chemin), "deja_importe")
@@ -300,7 +311,7 @@ def _importer_feuille(registre: Registre, chemin: Path, strict: bool) -> CompteR
         return CompteRendu(str(chemin), "refuse", messages=nominatifs)
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
-    examen = _examiner(chemin, feuilles, registre.marches_connus())
+    examen = _examiner(chemin, feuilles, marches)
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
     if not examen.valides and examen.inconnus and len(examen.rejets) == sum(len(f.lignes) for f in feuilles):
         refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"

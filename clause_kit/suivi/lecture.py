@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit.classeur_suivi import COLONNES, IDENTITE
+from clause_kit.classeur_suivi import COLONNES, FEUILLE_CODES, FEUILLE_LISTES, IDENTITE
 from clause_kit.codes import normaliser
 from clause_kit.erreurs import raison_systeme
 from clause_kit.suivi.erreurs import ErreurFichier
@@ -43,8 +43,12 @@ class LigneBrute:
     #: Row number in the sheet, or line number in the CSV file.
     ligne: int
     valeurs: dict[str, Any]
-    #: Machine key → cell address (``N14``) in a workbook, or column key in a CSV.
-    cellules: dict[str, str]
+    #: Machine key → column letter (``N``) in a workbook, shared by the rows of a sheet; empty for a CSV.
+    colonnes: dict[str, str]
+
+    def cellule(self, cle: str) -> str:
+        """The address of this row's cell for a key (``N14``), or of its first cell."""
+        return f"{self.colonnes.get(cle, 'A')}{self.ligne}"
 
 
 @dataclass
@@ -80,9 +84,9 @@ def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
 
     try:
         classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
-        grilles = [
-            (nom, classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False)) for nom in classeur.sheet_names
-        ]
+        # The workbook's own help and list sheets hold no rows: not even loaded.
+        noms = [nom for nom in classeur.sheet_names if nom not in (FEUILLE_LISTES, FEUILLE_CODES)]
+        grilles = [(nom, classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False)) for nom in noms]
     except (CalamineError, ValueError, OSError, TypeError) as err:  # calamine raises several kinds on a broken file
         raise ErreurFichier(
             f"{chemin} : classeur illisible ({type(err).__name__}) ; enregistrez-le de nouveau au format .xlsx ou .ods"
@@ -113,7 +117,9 @@ def _entetes(cellules: list[Any]) -> dict[int, str] | None:
     """Column index → machine key when this row is the key row or the label row, else None."""
     trouves: dict[int, str] = {}
     for index, valeur in enumerate(cellules):
-        texte = str(valeur).strip() if valeur is not None else ""
+        if not isinstance(valeur, str) or not valeur or len(valeur) > 60:  # headers are short texts
+            continue
+        texte = valeur.strip()
         cle = _PAR_CLE.get(texte) or _PAR_LIBELLE.get(normaliser(texte))
         if cle and cle not in trouves.values():
             trouves[index] = cle
@@ -130,7 +136,7 @@ def _identite(cellules: list[Any]) -> dict[str, str] | None:
 
 
 def _vide(valeur: Any) -> bool:
-    return valeur is None or (isinstance(valeur, str) and not valeur.strip())
+    return valeur is None or valeur == "" or (isinstance(valeur, str) and not valeur.strip())
 
 
 def _en_tete(grille: list[list[Any]]) -> tuple[dict[str, str], int, dict[int, str]] | None:
@@ -165,16 +171,12 @@ def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
     identite, debut, colonnes = trouve
     titulaire, siret = _titulaire(grille, debut)
     feuille = Feuille(nom, identite, titulaire=titulaire, siret_titulaire=siret)
+    lettres = {cle: _colonne_lettres(colonne) for colonne, cle in colonnes.items()}
     for index in range(debut, len(grille)):
         cellules = grille[index]
-        valeurs, adresses = {}, {}
-        for colonne, cle in colonnes.items():
-            valeur = cellules[colonne] if colonne < len(cellules) else None
-            if not _vide(valeur):
-                valeurs[cle] = valeur
-            adresses[cle] = f"{_colonne_lettres(colonne)}{index + 1}"
+        valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:
-            feuille.lignes.append(LigneBrute(index + 1, valeurs, adresses))
+            feuille.lignes.append(LigneBrute(index + 1, valeurs, lettres))
     return feuille
 
 
@@ -207,7 +209,9 @@ def _lignes_csv(texte: str, separateur: str) -> Iterator[tuple[int, list[str]]]:
 
 def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
     if b"\x00" in contenu[:4096]:
-        raise ErreurFichier(f"{chemin} : ce n'est pas un fichier CSV (contenu binaire)")
+        raise ErreurFichier(
+            f"{chemin} : ce n'est pas un fichier CSV lisible (contenu binaire ou UTF-16) ; enregistrez-le en CSV UTF-8"
+        )
     texte = _decoder(chemin, contenu)
     separateur = _separateur(texte)
     try:
@@ -227,5 +231,5 @@ def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
     for numero, cellules in numerotees[debut:]:
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:
-            feuille.lignes.append(LigneBrute(numero, valeurs, {cle: cle for cle in colonnes.values()}))
+            feuille.lignes.append(LigneBrute(numero, valeurs, {}))
     return feuille
