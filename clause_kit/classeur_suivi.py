@@ -26,14 +26,18 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clause_kit.calcul import Chiffres, HeuresLot
 from clause_kit.codes import codes
 from clause_kit.formats import nombre
-from clause_kit.modele import Consultation
+
+if TYPE_CHECKING:  # the import reads the layout below without loading the contract model
+    from clause_kit.calcul import Chiffres, HeuresLot
+    from clause_kit.modele import Consultation
 
 __all__ = [
+    "CELLULE_SIRET_TITULAIRE",
+    "CELLULE_TITULAIRE",
     "COLONNES",
     "FEUILLE_CODES",
     "FEUILLE_LISTES",
@@ -55,6 +59,9 @@ FEUILLE_CODES = "Codes"
 FEUILLE_LISTES = "Listes"
 #: First cell of the hidden identity row; the number is the layout version.
 IDENTITE = "clause_kit:fiche_suivi:1"
+#: Input cells of the header (row, column): the holder's name and SIRET.
+CELLULE_TITULAIRE = (7, 3)
+CELLULE_SIRET_TITULAIRE = (7, 10)
 LIGNE_CLES = 10
 LIGNE_LIBELLES = 11
 #: Validations and formats cover this many input rows (the area itself is not limited).
@@ -243,11 +250,12 @@ def _en_tete(
         cellule = feuille.cell(rang, 1, texte)
         if police is not None:
             cellule.font = police
-    feuille.cell(7, 1, "Titulaire (raison sociale) :").font = Font(bold=True)
-    feuille.cell(7, 8, "SIRET du titulaire :").font = Font(bold=True)
+    rang_titulaire = CELLULE_TITULAIRE[0]
+    feuille.cell(rang_titulaire, 1, "Titulaire (raison sociale) :").font = Font(bold=True)
+    feuille.cell(rang_titulaire, CELLULE_SIRET_TITULAIRE[1] - 2, "SIRET du titulaire :").font = Font(bold=True)
     saisie = PatternFill("solid", fgColor="FFF2CC")
-    for colonne in (3, 10):
-        cellule = feuille.cell(7, colonne)
+    for rang, colonne in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
+        cellule = feuille.cell(rang, colonne)
         cellule.protection = Protection(locked=False)
         cellule.fill = saisie
         cellule.number_format = "@"
@@ -262,7 +270,7 @@ def _en_tete(
     ).alignment = Alignment(wrap_text=False)
     for rang in range(1, LIGNE_LIBELLES + 1):  # the header is locked even where it is empty
         for colonne in range(1, len(COLONNES) + 1):
-            if rang == 7 and colonne in (3, 10):
+            if (rang, colonne) in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
                 continue
             _verrouiller(feuille.cell(rang, colonne))
 

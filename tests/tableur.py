@@ -10,7 +10,13 @@ from typing import Any
 
 import openpyxl
 
-from clause_kit.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
+from clause_kit.classeur_suivi import (
+    CELLULE_SIRET_TITULAIRE,
+    CELLULE_TITULAIRE,
+    COLONNES,
+    FEUILLE_SUIVI,
+    LIGNE_LIBELLES,
+)
 from clause_kit.pdf import trouver_soffice
 
 #: CSV as a French user exports it from LibreOffice: « ; » between fields, UTF-8.
@@ -31,9 +37,9 @@ def remplir(modele: Path | bytes, lignes: list[dict[str, Any]], sortie: Path, **
         for cle, valeur in ligne.items():
             feuille.cell(rang, colonnes[cle], valeur)
     if "titulaire" in entete:
-        feuille.cell(7, 3, entete["titulaire"])
+        feuille.cell(*CELLULE_TITULAIRE, entete["titulaire"])
     if "siret" in entete:
-        feuille.cell(7, 10, entete["siret"])
+        feuille.cell(*CELLULE_SIRET_TITULAIRE, entete["siret"])
     classeur.save(sortie)
     return sortie
 

@@ -12,7 +12,15 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from clause_kit.classeur_suivi import COLONNES, FEUILLE_SUIVI, IDENTITE, LIGNE_CLES, LIGNE_LIBELLES, NOM_FICHIER
+from clause_kit.classeur_suivi import (
+    CELLULE_TITULAIRE,
+    COLONNES,
+    FEUILLE_SUIVI,
+    IDENTITE,
+    LIGNE_CLES,
+    LIGNE_LIBELLES,
+    NOM_FICHIER,
+)
 from clause_kit.dossier import construire, ecrire
 from clause_kit.erreurs import ErreursValidation
 from clause_kit.suivi.lecture import lire_feuilles
@@ -79,7 +87,7 @@ def test_en_tete_verrouille_zone_de_saisie_ouverte(classeur: Path) -> None:
     feuille = classeur_ouvert[FEUILLE_SUIVI]
     assert feuille.protection.sheet
     assert feuille.cell(3, 1).protection.locked and feuille.cell(LIGNE_LIBELLES, 3).protection.locked
-    assert not feuille.cell(7, 3).protection.locked  # the holder's name is typed by the company
+    assert not feuille.cell(*CELLULE_TITULAIRE).protection.locked  # the holder's name is typed by the company
     assert not feuille.column_dimensions["C"].protection.locked  # the input area, below the header
     assert classeur_ouvert["Listes"].sheet_state == "hidden"
     assert classeur_ouvert["Codes"].sheet_state == "visible"
@@ -114,6 +122,7 @@ def test_libreoffice_ouvre_le_classeur_et_garde_identite_validations_et_protecti
         assert [str(v) for v in grille[LIGNE_CLES - 1][: len(COLONNES)]] == [c.cle for c in COLONNES]
     feuille = openpyxl.load_workbook(retour)[FEUILLE_SUIVI]
     assert feuille.protection.sheet
+    assert feuille.cell(3, 1).protection.locked and not feuille.column_dimensions["C"].protection.locked
     assert feuille.row_dimensions[1].hidden and feuille.row_dimensions[LIGNE_CLES].hidden
     types = {v.type for v in feuille.data_validations.dataValidation}
     assert {"list", "decimal", "date", "textLength"} <= types

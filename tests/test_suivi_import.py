@@ -11,7 +11,7 @@ import pytest
 
 from clause_kit.classeur_suivi import NOM_FICHIER
 from clause_kit.dossier import construire, ecrire
-from tests.suivi_commun import BONNES, compter, etat, importer, ligne
+from tests.suivi_commun import BONNES, CONTRAT, compter, etat, importer, ligne
 from tests.tableur import CSV_DEFAUT, CSV_FRANCAIS, convertir, remplir
 
 ERREURS = [  # (row, expected cell, expected words)
@@ -226,3 +226,30 @@ def test_une_valeur_demesuree_est_citee_en_abrege(contrat: Path, vierge: bytes, 
     assert resultat.exit_code == 1
     (message,) = [m for m in resultat.stderr.splitlines() if "Suivi!H12" in m]
     assert "x" * 57 + "…" in message and len(message) < 400
+
+
+def test_une_meme_reference_pour_un_autre_acheteur_est_refusee(contrat: Path, tmp_path: Path) -> None:
+    autre = tmp_path / "autre.yaml"
+    autre.write_text(
+        CONTRAT.replace("Commune de Cuges-les-Pins, commune: Cuges-les-Pins", "Ville d'Auriol, commune: Auriol")
+    )
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat).exit_code == 0
+    resultat = importer(base, autre)
+    assert resultat.exit_code == 1 and "est déjà celle d'un marché de Commune de Cuges-les-Pins" in resultat.stderr
+    assert etat(base)["donneurs_ordre"][0]["nom"] == "Commune de Cuges-les-Pins"
+
+
+def test_un_marche_modifie_est_mis_a_jour(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat, remplir(vierge, BONNES, tmp_path / "fiche.xlsx")).exit_code == 0
+    contrat.write_text(CONTRAT.replace("pourcentage: 8", "pourcentage: 10"), encoding="utf-8")
+    resultat = importer(base, contrat)
+    assert resultat.exit_code == 0 and "marché enregistré" in resultat.stdout
+    assert etat(base)["heures_dues"] == 1333 and etat(base)["heures_realisees"] == 255.75
+    sans_lot_2 = CONTRAT.replace("    - {numero: 2, intitule: Menuiseries, montant_ht: 200000}\n", "").replace(
+        "montant_ht: 900000", "montant_ht: 700000"
+    )
+    contrat.write_text(sans_lot_2, encoding="utf-8")
+    resultat = importer(base, contrat)
+    assert resultat.exit_code == 1 and "n'a plus de lot 2, qui a pourtant des heures déclarées" in resultat.stderr

@@ -22,7 +22,6 @@ from typing import Any
 
 from clause_kit.codes import codes, resoudre
 from clause_kit.formats import siret_valide
-from clause_kit.modele import suggestion
 from clause_kit.suivi.lecture import LigneBrute
 
 __all__ = [
@@ -123,12 +122,18 @@ def _court(texte: str) -> str:
     return texte if len(texte) <= 60 else texte[:57] + "…"
 
 
+def _proche(valeur: str, possibles: list[str]) -> str:
+    from clause_kit.modele import suggestion  # only on an error: the contract model is slow to load
+
+    return suggestion(valeur, possibles)
+
+
 def _code(liste: str, valeur: Any) -> str:
     texte = texte_cellule(valeur)
     code = resoudre(liste, texte) if len(texte) <= 200 else None
     if code is None:
         cles = [c.cle for c in codes(liste)]
-        proche = suggestion(texte.lower(), cles) if len(texte) <= 60 else ""
+        proche = _proche(texte.lower(), cles) if len(texte) <= 60 else ""
         raise _Refus(f"code inconnu « {_court(texte)} »{proche} (codes possibles : {', '.join(cles)})")
     return code.cle
 

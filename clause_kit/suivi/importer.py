@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit.chargement import charger_detail
-from clause_kit.classeur_suivi import donnees_suivi
 from clause_kit.erreurs import ClauseKitError, ErreursValidation, raison_systeme
 from clause_kit.suivi.controle import (
     Anomalie,
@@ -154,6 +152,10 @@ def _copier_preuve(registre: Registre, contenu: bytes, sha256: str, extension: s
 def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str, Any], str]:
     """The register's data of a contract, and the SHA-256 of its contract file (what workbooks carry)."""
     if chemin.name != "manifest.json":
+        # The contract model is loaded only when a contract file comes: importing sheets does without it.
+        from clause_kit.chargement import charger_detail
+        from clause_kit.classeur_suivi import donnees_suivi
+
         detail = charger_detail(chemin)
         return donnees_suivi(detail.consultation, detail.chiffres), sha256
     try:
@@ -195,8 +197,17 @@ def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
     brutes, empreinte = _donnees_marche(chemin, contenu, sha256)
     donnees = json.loads(json.dumps(brutes))  # the JSON form, as stored
     reference = donnees["reference"]
-    if registre.donnees_marche(reference) == donnees:
+    existant = registre.donnees_marche(reference)
+    if existant == donnees:
         return CompteRendu(str(chemin), "marche_inchange", reference=reference)
+    if existant is not None and (existant["acheteur"], existant["commune"]) != (
+        donnees["acheteur"],
+        donnees["commune"],
+    ):
+        raise ErreurFichier(
+            f"{chemin} : la référence {reference} est déjà celle d'un marché de {existant['acheteur']} "
+            f"({existant['commune']}) : une référence est unique dans un registre ; rien n'est modifié"
+        )
     disparus = registre.lots_declares(reference) - {lot["numero"] for lot in donnees["lots"]}
     if disparus:
         raise ErreurFichier(
@@ -299,9 +310,7 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
     return avertissements
 
 
-def _importer_feuille(
-    registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool
-) -> CompteRendu:
+def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
     if registre.fichier_importe(sha256):
         return CompteRendu(str(chemin), "deja_importe")

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit.classeur_suivi import COLONNES, FEUILLE_CODES, FEUILLE_LISTES, IDENTITE
+from clause_kit.classeur_suivi import (
+    CELLULE_SIRET_TITULAIRE,
+    CELLULE_TITULAIRE,
+    COLONNES,
+    FEUILLE_CODES,
+    FEUILLE_LISTES,
+    IDENTITE,
+)
 from clause_kit.codes import normaliser
 from clause_kit.erreurs import raison_systeme
 from clause_kit.suivi.erreurs import ErreurFichier
@@ -153,15 +160,18 @@ def _en_tete(grille: list[list[Any]]) -> tuple[dict[str, str], int, dict[int, st
     return None
 
 
-def _titulaire(grille: list[list[Any]], debut: int) -> tuple[str, str]:
-    """Holder name and SIRET from the header's input cells (row 7 of a generated workbook: C7 and J7)."""
-    for cellules in grille[: max(0, debut - 1)]:
-        textes = [str(v).strip() if not _vide(v) else "" for v in cellules]
-        if textes and textes[0].startswith("Titulaire (raison sociale)"):
-            nom = textes[2] if len(textes) > 2 else ""
-            siret = textes[9] if len(textes) > 9 else ""
-            return nom, siret
-    return "", ""
+def _titulaire(grille: list[list[Any]]) -> tuple[str, str]:
+    """Holder name and SIRET from the header's input cells of a generated workbook (empty otherwise)."""
+
+    def lire(rang: int, colonne: int) -> str:
+        ligne = grille[rang - 1] if rang <= len(grille) else []
+        valeur = ligne[colonne - 1] if colonne <= len(ligne) else None
+        return "" if _vide(valeur) else str(valeur).strip()
+
+    etiquette = lire(CELLULE_TITULAIRE[0], 1)
+    if not etiquette.startswith("Titulaire"):
+        return "", ""
+    return lire(*CELLULE_TITULAIRE), lire(*CELLULE_SIRET_TITULAIRE)
 
 
 def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
@@ -169,7 +179,7 @@ def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
     if trouve is None:
         return None
     identite, debut, colonnes = trouve
-    titulaire, siret = _titulaire(grille, debut)
+    titulaire, siret = _titulaire(grille)
     feuille = Feuille(nom, identite, titulaire=titulaire, siret_titulaire=siret)
     lettres = {cle: _colonne_lettres(colonne) for colonne, cle in colonnes.items()}
     for index in range(debut, len(grille)):
