@@ -41,7 +41,8 @@ def _ligne(personne: int, mois: int) -> list[object]:
         "modalite": "Embauche directe",
         "type_contrat": "CDD",
         "debut_contrat": datetime.date(2026, 1, 5),
-        "fin_contrat": datetime.date(2026, 12, 31),
+        # Work contracts end in 2027, spread over the months: a state in December lists about one in twelve.
+        "fin_contrat": datetime.date(2027, 1 + personne % 12, 28),
         "mois": datetime.date(2026, mois, 1),
         "heures": 151.67 if personne % 4 else 35,
     }

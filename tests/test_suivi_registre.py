@@ -202,3 +202,14 @@ def test_les_vues_pour_le_bilan(base_remplie: Path) -> None:
         ).fetchall()
         assert publics == [("deld", 1), ("rsa", 2), ("senior", 1)]
     assert json.loads(json.dumps(etat(base_remplie)))  # plain JSON
+
+
+def test_ni_l_aide_ni_l_etat_ne_chargent_le_modele_ni_le_rendu_word() -> None:
+    """What makes `clause-kit --help` and `suivi etat` start in a tenth of a second, kept by a test."""
+    script = (
+        "import sys\n"
+        "import clause_kit.cli, clause_kit.suivi.etat, clause_kit.suivi.purge\n"
+        "print(sorted(m for m in ('pydantic', 'docxtpl', 'docx', 'openpyxl', 'python_calamine') if m in sys.modules))\n"
+    )
+    sortie = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=RACINE)
+    assert sortie.stdout.strip() == "[]"

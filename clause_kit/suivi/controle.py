@@ -99,6 +99,8 @@ class _Refus(Exception):
 
 def texte_cellule(valeur: Any) -> str:
     """A cell as text: 12.0 read from a workbook is « 12 », dates are ISO."""
+    if type(valeur) is str:  # the common case first: this runs for every cell
+        return valeur.strip()
     if isinstance(valeur, float) and valeur.is_integer():
         return str(int(valeur))
     if isinstance(valeur, datetime.datetime):

@@ -89,7 +89,7 @@ def _etat_lot(lot: LotEtat, recus: set[str], au: datetime.date) -> dict[str, Any
     attendus = mois_attendus(debut, fin, au)
     resultat["mois_manquants"] = [m for m in attendus if m not in recus]
     if fin is not None:
-        total = len(list(_suite_de_mois(_mois(debut), _mois(fin))))
+        total = (fin.year - debut.year) * 12 + fin.month - debut.month + 1
         penalite = penalite_au_rythme(
             Decimal(lot.heures_dues), realisees, len(attendus), total, Decimal(lot.penalite_par_heure)
         )

@@ -26,7 +26,7 @@ import dataclasses
 import datetime
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,7 +143,11 @@ CREATE TABLE purges (
     rejets INTEGER NOT NULL,
     preuves INTEGER NOT NULL
 );
-CREATE INDEX lignes_actives ON lignes (lot_id, mois) WHERE remplacee_par IS NULL;
+-- Covering indexes of the rows in force: the state reads hours per lot and month, and the latest
+-- month of each work contract, without touching the table.
+CREATE INDEX lignes_actives ON lignes (lot_id, mois, heures_c, heures_formation_c) WHERE remplacee_par IS NULL;
+CREATE INDEX lignes_contrats ON lignes (participant, debut_contrat, lot_id, mois, fin_contrat, type_contrat)
+    WHERE remplacee_par IS NULL;
 CREATE INDEX lignes_participant ON lignes (participant);
 CREATE INDEX lignes_fichier ON lignes (fichier_id);
 CREATE INDEX rejets_fichier ON rejets (fichier_id);
@@ -424,7 +428,7 @@ class Registre:
             remplacees += curseur.rowcount
         return remplacees
 
-    def inserer_lignes(self, fichier_id: int, lignes: Iterable[tuple[str, LigneSuivi]]) -> int:
+    def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
         """Insert valid rows of a file (inside a transaction); return how many."""
         lots = {
             (reference, numero): lot_id
@@ -432,38 +436,42 @@ class Registre:
                 "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
             )
         }
-        nombre = 0
-        requete = """INSERT INTO lignes (fichier_id, lot_id, emplacement, participant, sexe, tranche_age, residence,
-                     modalite, siret_employeur, type_contrat, debut_contrat, fin_contrat, mois, heures_c,
-                     heures_formation_c, sortie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-        for emplacement, ligne in lignes:
-            curseur = self.connexion.execute(
-                requete,
-                (
-                    fichier_id,
-                    lots[(ligne.reference, ligne.lot)],
-                    emplacement,
-                    ligne.participant,
-                    ligne.sexe,
-                    ligne.tranche_age,
-                    ligne.residence,
-                    ligne.modalite,
-                    ligne.siret_employeur,
-                    ligne.type_contrat,
-                    ligne.debut_contrat.isoformat(),
-                    ligne.fin_contrat.isoformat() if ligne.fin_contrat else None,
-                    ligne.mois,
-                    ligne.heures_c,
-                    ligne.heures_formation_c,
-                    ligne.sortie,
-                ),
+        # Ids are given here so that rows and their publics go in two batches: the
+        # transaction (BEGIN IMMEDIATE) holds the write lock, no other writer can take them.
+        (premier,) = self.connexion.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM lignes").fetchone()
+        rangs = [
+            (
+                premier + n,
+                fichier_id,
+                lots[(ligne.reference, ligne.lot)],
+                emplacement,
+                ligne.participant,
+                ligne.sexe,
+                ligne.tranche_age,
+                ligne.residence,
+                ligne.modalite,
+                ligne.siret_employeur,
+                ligne.type_contrat,
+                ligne.debut_contrat.isoformat(),
+                ligne.fin_contrat.isoformat() if ligne.fin_contrat else None,
+                ligne.mois,
+                ligne.heures_c,
+                ligne.heures_formation_c,
+                ligne.sortie,
             )
-            self.connexion.executemany(
-                "INSERT INTO lignes_publics (ligne_id, public) VALUES (?, ?)",
-                [(curseur.lastrowid, public) for public in ligne.publics],
-            )
-            nombre += 1
-        return nombre
+            for n, (emplacement, ligne) in enumerate(lignes)
+        ]
+        self.connexion.executemany(
+            """INSERT INTO lignes (id, fichier_id, lot_id, emplacement, participant, sexe, tranche_age, residence,
+               modalite, siret_employeur, type_contrat, debut_contrat, fin_contrat, mois, heures_c,
+               heures_formation_c, sortie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rangs,
+        )
+        self.connexion.executemany(
+            "INSERT INTO lignes_publics (ligne_id, public) VALUES (?, ?)",
+            [(premier + n, public) for n, (_, ligne) in enumerate(lignes) for public in ligne.publics],
+        )
+        return len(rangs)
 
     def inserer_rejet(
         self, fichier_id: int, emplacement: str, messages: list[str], valeurs: dict[str, str], participant: str | None
@@ -484,15 +492,19 @@ class Registre:
 
     def lots_etat(self) -> list[LotEtat]:
         """Every lot of every contract with its hours done (counted hours, in hundredths) and last month."""
+        # Hours are summed per lot from the covering index first, then joined: the rows are
+        # read once, in index order, without touching the table.
         requete = """
             SELECT a.nom, m.reference, m.objet, lo.numero, lo.intitule, lo.heures_dues,
-                   COALESCE(SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END), 0),
-                   MAX(l.mois), m.debut, m.fin, m.penalite_par_heure, lo.clause
+                   COALESCE(h.heures + CASE WHEN m.formation_comptee THEN h.formation ELSE 0 END, 0),
+                   h.dernier, m.debut, m.fin, m.penalite_par_heure, lo.clause
             FROM lots lo
             JOIN marches m ON m.id = lo.marche_id
             JOIN acheteurs a ON a.id = m.acheteur_id
-            LEFT JOIN lignes l ON l.lot_id = lo.id AND l.remplacee_par IS NULL
-            GROUP BY lo.id
+            LEFT JOIN (SELECT lot_id, SUM(heures_c) AS heures, SUM(heures_formation_c) AS formation,
+                              MAX(mois) AS dernier
+                       FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL GROUP BY lot_id) h
+                ON h.lot_id = lo.id
             ORDER BY a.nom, m.reference, lo.numero"""
         lots = [_lot_etat(list(ligne)) for ligne in self.connexion.execute(requete)]
         agregees = self._heures_agregees()
@@ -511,28 +523,30 @@ class Registre:
     def mois_recus(self) -> dict[tuple[str, int], set[str]]:
         """The months for which each lot has declared rows (or aggregates kept by a purge)."""
         requete = """
-            SELECT DISTINCT m.reference, lo.numero, l.mois FROM lignes l
-            JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
-            WHERE l.remplacee_par IS NULL
-            UNION
-            SELECT DISTINCT m.reference, lo.numero, g.periode FROM agregats g
-            JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
-            WHERE g.dimension = 'total' AND length(g.periode) = 7"""
+            SELECT m.reference, lo.numero, r.mois FROM (
+                SELECT DISTINCT lot_id, mois FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL
+                UNION ALL
+                SELECT lot_id, periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7) r
+            JOIN lots lo ON lo.id = r.lot_id JOIN marches m ON m.id = lo.marche_id"""
         recus: dict[tuple[str, int], set[str]] = {}
         for reference, numero, mois in self.connexion.execute(requete):
             recus.setdefault((reference, numero), set()).add(mois)
         return recus
 
     def fins_de_contrat(self, du: datetime.date, au: datetime.date) -> list[tuple[str, str, int, str, str]]:
-        """Work contracts whose latest declared end falls between the two dates: (code, reference, lot, end, type)."""
+        """Work contracts whose latest declared end falls between the two dates: (code, reference, lot, end, type).
+
+        A work contract is a person, a contract start and a lot; its latest month says its end.
+        """
         requete = """
-            SELECT participant, reference, lot, fin_contrat, type_contrat FROM (
-                SELECT l.participant, m.reference, lo.numero AS lot, l.fin_contrat, l.type_contrat, MAX(l.mois)
-                FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
-                WHERE l.remplacee_par IS NULL
-                GROUP BY m.id, l.participant, l.debut_contrat)
-            WHERE fin_contrat BETWEEN ? AND ?
-            ORDER BY fin_contrat, reference, participant"""
+            SELECT c.participant, m.reference, lo.numero, c.fin_contrat, c.type_contrat FROM (
+                SELECT participant, lot_id, fin_contrat, type_contrat, MAX(mois)
+                FROM lignes INDEXED BY lignes_contrats
+                WHERE remplacee_par IS NULL
+                GROUP BY participant, debut_contrat, lot_id) c
+            JOIN lots lo ON lo.id = c.lot_id JOIN marches m ON m.id = lo.marche_id
+            WHERE c.fin_contrat BETWEEN ? AND ?
+            ORDER BY c.fin_contrat, m.reference, c.participant"""
         return list(self.connexion.execute(requete, (du.isoformat(), au.isoformat())))
 
     # --- purge ------------------------------------------------------------------------
