@@ -129,11 +129,14 @@ def commande_s(entrees: Path, sortie: Path, jobs: int) -> float:
 def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
     """Peak RSS of the main process and of the largest worker, in MB, for one CLI run."""
     shutil.rmtree(sortie, ignore_errors=True)
-    return commande_mesuree(["generer", str(entrees), "-o", str(sortie), "-j", str(jobs)])[1:]
+    return commande_mesuree(["generer", str(entrees), "-o", str(sortie), "-j", str(jobs)])[1:3]
 
 
-def commande_mesuree(arguments: list[str]) -> tuple[float, float, float]:
-    """Wall time (s), peak RSS of the main process and of its largest child (MB) of one CLI run."""
+def commande_mesuree(arguments: list[str]) -> tuple[float, float, float, float]:
+    """Wall time (s), peak RSS of the main process and of its largest child (MB), CPU time (s) of one CLI run.
+
+    The CPU time (user + system, this process) does not grow when other work shares the machine.
+    """
     script = (
         "import resource, sys\n"
         "from clause_kit.cli import main\n"
@@ -141,15 +144,17 @@ def commande_mesuree(arguments: list[str]) -> tuple[float, float, float]:
         # ru_maxrss survives exec (it would report this benchmark's own size): read the main
         # process's peak from /proc (VmHWM, in kB); the workers' from RUSAGE_CHILDREN (kB).
         "hwm = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
-        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "moi = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, moi.ru_utime + moi.ru_stime, "
+        "file=sys.stderr)\n"
     )
     debut = time.perf_counter()
     sortie_processus = subprocess.run(
         [sys.executable, "-c", script, *arguments], capture_output=True, text=True, check=False, cwd=RACINE
     )
     duree = time.perf_counter() - debut
-    principal, enfants = sortie_processus.stderr.strip().splitlines()[-1].split()
-    return duree, int(principal) / 1024, int(enfants) / 1024
+    principal, enfants, cpu = sortie_processus.stderr.strip().splitlines()[-1].split()
+    return duree, int(principal) / 1024, int(enfants) / 1024, float(cpu)
 
 
 def journal(commande: str) -> tuple[list[str], Callable[..., None]]:
@@ -271,21 +276,25 @@ def suivi(ecrire: Path | None) -> None:
         )
         dire()
         dire(
-            "| import | marchés | fiches | lignes | durée des marchés (s) | durée des fiches (s) | mémoire max (Mo) "
-            "| `suivi etat` (ms, calcul) | `suivi etat` (s, commande) |"
+            "| import | marchés | fiches | lignes | marchés (s) | fiches (s, écoulé) | fiches (s, CPU) "
+            "| mémoire max (Mo) | `suivi etat` calcul (ms) | `suivi etat` commande (s, écoulé / CPU) |"
         )
-        dire("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        dire("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for nom, marches, feuilles, par_feuille in (("10 000 lignes", 30, 300, 33), ("100 000 lignes", 300, 3000, 33)):
             dossier = benchmark_suivi.donnees(travail / nom.replace(" ", ""), marches, feuilles, par_feuille)
             base = dossier / "suivi.sqlite"
-            t_marches, _, _ = commande_mesuree(["suivi", "importer", str(dossier / "marches"), "--base", str(base)])
-            t_fiches, memoire, _ = commande_mesuree(["suivi", "importer", str(dossier / "fiches"), "--base", str(base)])
+            t_marches = commande_mesuree(["suivi", "importer", str(dossier / "marches"), "--base", str(base)])[0]
+            t_fiches, memoire, _, cpu = commande_mesuree(
+                ["suivi", "importer", str(dossier / "fiches"), "--base", str(base)]
+            )
             etat_calcul = benchmark_suivi.etat_ms(base)
-            t_etat, _, _ = commande_mesuree(["suivi", "etat", "--base", str(base), "--format", "json"])
+            t_etat, _, _, cpu_etat = commande_mesuree(["suivi", "etat", "--base", str(base), "--format", "json"])
             dire(
                 f"| {nom} | {marches} | {feuilles} | {feuilles * par_feuille} | {t_marches:.2f} | **{t_fiches:.2f}** "
-                f"| {memoire:.0f} | **{etat_calcul:.0f}** | {t_etat:.2f} |"
+                f"| {cpu:.2f} | {memoire:.0f} | **{etat_calcul:.0f}** | {t_etat:.2f} / {cpu_etat:.2f} |"
             )
+        dire()
+        dire(f"Charge de la machine pendant la mesure (moyenne sur 5 min) : {os.getloadavg()[1]:.1f} pour 2 cœurs.")
     finally:
         shutil.rmtree(travail, ignore_errors=True)
     if ecrire:

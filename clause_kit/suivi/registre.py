@@ -229,6 +229,8 @@ class Registre:
 
     def __init__(self, chemin: Path, *, creer: bool = True) -> None:
         self.chemin = chemin
+        #: (reference, lot number) → lot id, kept between sheets; dropped when a contract is registered.
+        self._lots: dict[tuple[str, int], int] | None = None
         self.preuves = chemin.with_name(f"{chemin.stem}-preuves")
         if not creer and not chemin.exists():
             raise ErreurRegistre(f"{chemin} : base de suivi introuvable ; importez d'abord des marchés et des fiches")
@@ -353,6 +355,7 @@ class Registre:
 
     def enregistrer_marche(self, donnees: dict[str, Any], debut: str | None, fin: str | None, fichier_id: int) -> None:
         """Create or update a contract and its lots (inside a transaction)."""
+        self._lots = None
         c = self.connexion
         c.execute(
             "INSERT OR IGNORE INTO acheteurs (nom, commune) VALUES (?, ?)", (donnees["acheteur"], donnees["commune"])
@@ -430,12 +433,14 @@ class Registre:
 
     def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
         """Insert valid rows of a file (inside a transaction); return how many."""
-        lots = {
-            (reference, numero): lot_id
-            for lot_id, reference, numero in self.connexion.execute(
-                "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
-            )
-        }
+        if self._lots is None:  # read once per import: contracts come before sheets
+            self._lots = {
+                (reference, numero): lot_id
+                for lot_id, reference, numero in self.connexion.execute(
+                    "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
+                )
+            }
+        lots = self._lots
         # Ids are given here so that rows and their publics go in two batches: the
         # transaction (BEGIN IMMEDIATE) holds the write lock, no other writer can take them.
         (premier,) = self.connexion.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM lignes").fetchone()
