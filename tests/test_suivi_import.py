@@ -204,6 +204,13 @@ def test_fichier_illisible_refuse_sans_trace(tmp_path: Path, nom: str, contenu: 
     assert resultat.exit_code == 1 and mots in resultat.stderr and "Traceback" not in resultat.output
 
 
+def test_chemin_absent_refuse_et_les_autres_importes(contrat: Path, tmp_path: Path) -> None:
+    resultat = importer(tmp_path / "suivi.sqlite", tmp_path / "absente.xlsx", contrat)
+    assert resultat.exit_code == 1
+    assert f"{tmp_path / 'absente.xlsx'} : fichier introuvable" in resultat.stderr
+    assert "marché enregistré (2026-TX-077)" in resultat.stdout
+
+
 def test_base_d_une_version_plus_recente_refusee(tmp_path: Path, contrat: Path) -> None:
     base = tmp_path / "suivi.sqlite"
     with sqlite3.connect(base) as connexion:

@@ -213,3 +213,18 @@ def test_ni_l_aide_ni_l_etat_ne_chargent_le_modele_ni_le_rendu_word() -> None:
     )
     sortie = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=RACINE)
     assert sortie.stdout.strip() == "[]"
+
+
+def test_une_fin_de_contrat_prolongee_le_mois_suivant_ne_compte_plus(
+    contrat: Path, vierge: bytes, tmp_path: Path
+) -> None:
+    base = tmp_path / "suivi.sqlite"
+    lignes = [
+        ligne("CUG-050", mois="2026-03", fin_contrat=datetime.date(2026, 7, 31)),
+        ligne("CUG-050", mois="2026-04", fin_contrat=datetime.date(2026, 10, 31)),  # the contract was extended
+        ligne("CUG-051", mois="2026-04", fin_contrat=datetime.date(2026, 7, 20)),
+    ]
+    assert importer(base, contrat, remplir(vierge, lignes, tmp_path / "fiche.xlsx")).exit_code == 0
+    fins = etat(base, "2026-07-05")["fins_de_contrat"]
+    assert [(f["participant"], f["fin_contrat"]) for f in fins] == [("CUG-051", "2026-07-20")]
+    assert [f["participant"] for f in etat(base, "2026-10-10")["fins_de_contrat"]] == ["CUG-050"]

@@ -148,6 +148,7 @@ CREATE TABLE purges (
 CREATE INDEX lignes_actives ON lignes (lot_id, mois, heures_c, heures_formation_c) WHERE remplacee_par IS NULL;
 CREATE INDEX lignes_contrats ON lignes (participant, debut_contrat, lot_id, mois, fin_contrat, type_contrat)
     WHERE remplacee_par IS NULL;
+CREATE INDEX lignes_fins ON lignes (fin_contrat) WHERE remplacee_par IS NULL;
 CREATE INDEX lignes_participant ON lignes (participant);
 CREATE INDEX lignes_fichier ON lignes (fichier_id);
 CREATE INDEX rejets_fichier ON rejets (fichier_id);
@@ -543,16 +544,23 @@ class Registre:
 
         A work contract is a person, a contract start and a lot; its latest month says its end.
         """
+        # Candidates first (a row ending in the window, by index), then each one's latest month:
+        # the contracts whose latest end is in the window are among them.
         requete = """
-            SELECT c.participant, m.reference, lo.numero, c.fin_contrat, c.type_contrat FROM (
-                SELECT participant, lot_id, fin_contrat, type_contrat, MAX(mois)
-                FROM lignes INDEXED BY lignes_contrats
-                WHERE remplacee_par IS NULL
-                GROUP BY participant, debut_contrat, lot_id) c
+            SELECT c.participant, m.reference, lo.numero, d.fin_contrat, d.type_contrat
+            FROM (SELECT DISTINCT participant, debut_contrat, lot_id FROM lignes INDEXED BY lignes_fins
+                  WHERE remplacee_par IS NULL AND fin_contrat BETWEEN :du AND :au) c
+            JOIN lignes d INDEXED BY lignes_contrats
+                ON d.participant = c.participant AND d.debut_contrat = c.debut_contrat AND d.lot_id = c.lot_id
+               AND d.remplacee_par IS NULL
+               AND d.mois = (SELECT MAX(e.mois) FROM lignes e INDEXED BY lignes_contrats
+                             WHERE e.participant = c.participant AND e.debut_contrat = c.debut_contrat
+                               AND e.lot_id = c.lot_id AND e.remplacee_par IS NULL)
             JOIN lots lo ON lo.id = c.lot_id JOIN marches m ON m.id = lo.marche_id
-            WHERE c.fin_contrat BETWEEN ? AND ?
-            ORDER BY c.fin_contrat, m.reference, c.participant"""
-        return list(self.connexion.execute(requete, (du.isoformat(), au.isoformat())))
+            WHERE d.fin_contrat BETWEEN :du AND :au
+            GROUP BY c.participant, c.debut_contrat, c.lot_id
+            ORDER BY d.fin_contrat, m.reference, c.participant"""
+        return list(self.connexion.execute(requete, {"du": du.isoformat(), "au": au.isoformat()}))
 
     # --- purge ------------------------------------------------------------------------
 
