@@ -178,6 +178,8 @@ def _mois(valeur: Any) -> str:
         jour = _date(valeur)
     except _Refus as err:
         raise _Refus(f"mois illisible « {_court(texte)} » (attendu MM/AAAA ou AAAA-MM)") from err
+    if not 2000 <= jour.year <= 2099:
+        raise _Refus(f"mois impossible « {_court(texte)} »")
     return f"{jour.year:04d}-{jour.month:02d}"
 
 

@@ -98,6 +98,11 @@ def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
         raise ErreurFichier(
             f"{chemin} : classeur illisible ({type(err).__name__}) ; enregistrez-le de nouveau au format .xlsx ou .ods"
         ) from err
+    except BaseException as err:
+        # A panic in calamine's Rust code reaches Python as pyo3's PanicException, a BaseException.
+        if isinstance(err, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        raise ErreurFichier(f"{chemin} : classeur illisible ; enregistrez-le de nouveau en .xlsx ou .ods") from err
     feuilles = []
     for nom, grille in grilles:
         feuille = _feuille_grille(nom, grille)
