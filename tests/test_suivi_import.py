@@ -260,3 +260,32 @@ def test_un_marche_modifie_est_mis_a_jour(contrat: Path, vierge: bytes, tmp_path
     contrat.write_text(sans_lot_2, encoding="utf-8")
     resultat = importer(base, contrat)
     assert resultat.exit_code == 1 and "n'a plus de lot 2, qui a pourtant des heures déclarées" in resultat.stderr
+
+
+def test_chevauchement_avec_un_contrat_deja_au_registre(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    base = tmp_path / "suivi.sqlite"
+    mars = remplir(vierge, [ligne("CUG-060", lot=1, mois="2026-03")], tmp_path / "lot1-mars.xlsx")
+    assert importer(base, contrat, mars).exit_code == 0
+    # Another sheet (the lot 2 holder) declares the same person in April on a contract that overlaps.
+    avril = [ligne("CUG-060", lot=2, mois="2026-04", debut_contrat="2026-04-01"), ligne("CUG-061", lot=2)]
+    fiche = remplir(vierge, avril, tmp_path / "lot2-avril.xlsx")
+    resultat = importer(base, fiche)
+    assert resultat.exit_code == 1
+    assert f"{fiche}:Suivi!K12: debut_contrat : CUG-060 a déjà, sur ce marché, un contrat déclaré du 02/02/2026" in (
+        resultat.stderr
+    )
+    assert "1 ligne(s) importée(s), 1 rejetée(s)" in resultat.stdout
+    # The same contract declared again the next month is no overlap, nor is a correction of March.
+    suite = remplir(vierge, [ligne("CUG-060", lot=1, mois="2026-04")], tmp_path / "lot1-avril.xlsx")
+    corrige = remplir(
+        vierge, [ligne("CUG-060", lot=1, mois="2026-03", debut_contrat="2026-02-03")], tmp_path / "c.xlsx"
+    )
+    assert importer(base, suite).exit_code == 0
+    resultat = importer(base, corrige)
+    assert resultat.exit_code == 1  # March corrected to a new start: it overlaps April's contract, still kept
+    assert (
+        importer(
+            base, remplir(vierge, [ligne("CUG-060", lot=1, mois="2026-03", heures=90)], tmp_path / "d.xlsx")
+        ).exit_code
+        == 0
+    )

@@ -13,6 +13,7 @@ the whole file, so that neither a row nor a copy of it is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ __all__ = [
     "MarcheConnu",
     "code_nominatif",
     "controler_ensemble",
+    "controler_registre",
     "controler_ligne",
     "texte_cellule",
 ]
@@ -370,4 +372,29 @@ def controler_ensemble(lignes: list[tuple[int, LigneSuivi]]) -> dict[int, Anomal
             )
             continue
         connus[ligne.debut_contrat] = (numero, ligne)
+    return refus
+
+
+def controler_registre(
+    lignes: list[tuple[int, LigneSuivi]], existants: list[tuple[str, datetime.date, datetime.date | None]]
+) -> dict[int, Anomalie]:
+    """Rows of a new file whose work contract overlaps another contract of the same person kept in the register.
+
+    ``existants`` are the kept rows of the same contract (marché): (code, contract start, end).
+    The same contract (same start) declared again for other months is not an overlap.
+    """
+    par_personne: dict[str, set[tuple[datetime.date, datetime.date | None]]] = {}
+    for participant, debut, fin in existants:
+        par_personne.setdefault(participant, set()).add((debut, fin))
+    refus: dict[int, Anomalie] = {}
+    for numero, ligne in lignes:
+        for debut, fin in par_personne.get(ligne.participant, set()):
+            autre = dataclasses.replace(ligne, debut_contrat=debut, fin_contrat=fin)
+            if debut != ligne.debut_contrat and _chevauchent(autre, ligne):
+                refus[numero] = Anomalie(
+                    "debut_contrat",
+                    f"{ligne.participant} a déjà, sur ce marché, un contrat déclaré du {debut:%d/%m/%Y} "
+                    f"{f'au {fin:%d/%m/%Y}' if fin else 'sans fin'} qui chevauche celui-ci",
+                )
+                break
     return refus

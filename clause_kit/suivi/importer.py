@@ -32,6 +32,7 @@ from clause_kit.suivi.controle import (
     code_nominatif,
     controler_ensemble,
     controler_ligne,
+    controler_registre,
     texte_cellule,
 )
 from clause_kit.suivi.erreurs import ErreurFichier
@@ -244,6 +245,8 @@ class _Examen:
     """A sheet file once every row is checked, before anything is written."""
 
     valides: list[tuple[str, LigneSuivi]] = field(default_factory=list)
+    #: Where each valid row came from, by its position in ``valides`` (for a later rejection).
+    sources: list[tuple[Feuille, LigneBrute]] = field(default_factory=list)
     rejets: list[tuple[str, list[str], LigneBrute]] = field(default_factory=list)
     inconnus: set[str] = field(default_factory=set)
 
@@ -271,7 +274,28 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
                 examen.rejets.append((_emplacement(feuille, brute), messages, brute))
             else:
                 examen.valides.append((_emplacement(feuille, brute), ligne))
+                examen.sources.append((feuille, brute))
     return examen
+
+
+def _confronter(chemin: Path, registre: Registre, examen: _Examen) -> None:
+    """Reject the rows whose work contract overlaps another one the register keeps for the same person."""
+    remplaces = registre.fichiers_remplaces(_perimetre(examen.valides))
+    refus: dict[int, Anomalie] = {}
+    for reference in {ligne.reference for _, ligne in examen.valides}:
+        rangs = [(i, ligne) for i, (_, ligne) in enumerate(examen.valides) if ligne.reference == reference]
+        gardes = [
+            (participant, datetime.date.fromisoformat(debut), datetime.date.fromisoformat(fin) if fin else None)
+            for participant, debut, fin, mois, fichier in registre.contrats_declares(
+                reference, {ligne.participant for _, ligne in rangs}
+            )
+            if fichier not in remplaces.get((reference, mois), set())
+        ]
+        refus.update(controler_registre(rangs, gardes))
+    for i in sorted(refus, reverse=True):
+        emplacement, _ = examen.valides.pop(i)
+        feuille, brute = examen.sources.pop(i)
+        examen.rejets.append((emplacement, _messages(chemin, feuille, brute, [refus[i]]), brute))
 
 
 def _messages(chemin: Path, feuille: Feuille, brute: LigneBrute, anomalies: list[Anomalie]) -> list[str]:
@@ -321,6 +345,7 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
     examen = _examiner(chemin, feuilles, marches)
+    _confronter(chemin, registre, examen)
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
     if not examen.valides and examen.inconnus and len(examen.rejets) == sum(len(f.lignes) for f in feuilles):
         refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"

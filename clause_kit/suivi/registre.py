@@ -415,22 +415,49 @@ class Registre:
         of the same month (another holder's lot) are left alone.
         """
         remplacees = 0
-        for (reference, mois), numeros in perimetre.items():
-            marques = ", ".join("?" * len(numeros))
+        for (reference, mois), fichiers in self.fichiers_remplaces(perimetre).items():
+            fichiers.discard(fichier_id)
+            if not fichiers:
+                continue
+            marques = ", ".join("?" * len(fichiers))
             curseur = self.connexion.execute(
                 f"""UPDATE lignes SET remplacee_par = ?
-                    WHERE remplacee_par IS NULL AND mois = ? AND fichier_id != ?
+                    WHERE remplacee_par IS NULL AND mois = ? AND fichier_id IN ({marques})
                       AND lot_id IN (SELECT lo.id FROM lots lo JOIN marches m ON m.id = lo.marche_id
-                                     WHERE m.reference = ?)
-                      AND fichier_id IN (
-                          SELECT l.fichier_id FROM lignes l JOIN lots lo ON lo.id = l.lot_id
-                          JOIN marches m ON m.id = lo.marche_id
-                          WHERE l.remplacee_par IS NULL AND l.mois = ? AND m.reference = ?
-                            AND lo.numero IN ({marques}))""",
-                [fichier_id, mois, fichier_id, reference, mois, reference, *numeros],
+                                     WHERE m.reference = ?)""",
+                [fichier_id, mois, *sorted(fichiers), reference],
             )
             remplacees += curseur.rowcount
         return remplacees
+
+    def fichiers_remplaces(self, perimetre: dict[tuple[str, str], set[int]]) -> dict[tuple[str, str], set[int]]:
+        """For each (reference, month) of a new file, the earlier files ``remplacer`` would replace."""
+        remplaces: dict[tuple[str, str], set[int]] = {}
+        for (reference, mois), numeros in perimetre.items():
+            marques = ", ".join("?" * len(numeros))
+            remplaces[(reference, mois)] = {
+                fichier
+                for (fichier,) in self.connexion.execute(
+                    f"""SELECT DISTINCT l.fichier_id FROM lignes l JOIN lots lo ON lo.id = l.lot_id
+                        JOIN marches m ON m.id = lo.marche_id
+                        WHERE l.remplacee_par IS NULL AND l.mois = ? AND m.reference = ?
+                          AND lo.numero IN ({marques})""",
+                    [mois, reference, *numeros],
+                )
+            }
+        return remplaces
+
+    def contrats_declares(self, reference: str, participants: set[str]) -> list[tuple[str, str, str | None, str, int]]:
+        """Rows in force of these people on a contract: (code, contract start, end, month, file id)."""
+        marques = ", ".join("?" * len(participants))
+        return list(
+            self.connexion.execute(
+                f"""SELECT l.participant, l.debut_contrat, l.fin_contrat, l.mois, l.fichier_id
+                    FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+                    WHERE l.remplacee_par IS NULL AND m.reference = ? AND l.participant IN ({marques})""",
+                [reference, *sorted(participants)],
+            )
+        )
 
     def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
         """Insert valid rows of a file (inside a transaction); return how many."""
