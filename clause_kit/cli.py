@@ -12,19 +12,21 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from clause_kit import __version__
-from clause_kit.batch import Options, generer_tout
-from clause_kit.chargement import charger_detail
-from clause_kit.cli_fr import GroupeFr
+from clause_kit.cli_fr import GroupeFr, option_format
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
-from clause_kit.rapport import Resultat, ecrire_rapport, preparer_sortie, tableau_resume
 from clause_kit.revue.cli import comparer, modeles, texte
-from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
-from clause_kit.synthese import synthese, synthese_texte
+from clause_kit.suivi.cli import suivi as groupe_suivi
+
+if TYPE_CHECKING:
+    from clause_kit.rapport import Resultat
+
+# The core's heavy modules (pydantic model, Word rendering) are imported by the commands that
+# use them: `clause-kit suivi etat` and `--help` do not pay for them.
 
 __all__ = ["main"]
 
@@ -57,17 +59,17 @@ def main() -> None:
     """clause-kit : clauses d'insertion dans les marchés publics, du fichier YAML au dossier de consultation."""
 
 
+main.add_command(groupe_suivi)
+
+
 @main.command()
 @click.argument("fichier", type=click.Path(path_type=Path), metavar="FICHIER.yaml")
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["texte", "json"]),
-    default="texte",
-    help="Présentation du résultat : texte (par défaut) ou json.",
-)
+@option_format
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
+    from clause_kit.chargement import charger_detail
+    from clause_kit.synthese import synthese, synthese_texte
+
     try:
         detail = charger_detail(fichier)
         donnees = synthese(detail.consultation, detail.chiffres, detail.origines, detail.defauts)
@@ -136,6 +138,10 @@ def generer(
     """
     if sortie is None:  # checked here rather than by click, whose "[required]" is not translatable
         raise click.UsageError("option obligatoire manquante : -o / --sortie")
+    from clause_kit.batch import Options, generer_tout
+    from clause_kit.rapport import preparer_sortie
+    from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
+
     fichiers, absents = collecter(list(chemins))
     fichiers = selectionner_communes(fichiers, communes)
     fichiers, doublons = reperer_doublons(fichiers)
@@ -185,6 +191,8 @@ def _barre(total: int) -> Iterator[Callable[[int], None]]:
 
 def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
     """Errors on stderr, the summary table on stdout, the batch report beside the dossiers."""
+    from clause_kit.rapport import ecrire_rapport, tableau_resume
+
     resultats = sorted(resultats, key=lambda r: r.fichier)  # packets finish in any order
     for r in resultats:
         if r.statut == "erreur":

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-__all__ = ["CommandeFr", "GroupeFr", "traduire_usage"]
+__all__ = ["CommandeFr", "GroupeFr", "option_format", "traduire_usage"]
 
 _EN_TETES = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
 
@@ -97,3 +97,13 @@ class GroupeFr(_AideFr, click.Group):
             click.echo("Interrompu.", err=True)
             sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+#: ``--format texte|json``, shared by every command that can print data for a program.
+option_format = click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["texte", "json"]),
+    default="texte",
+    help="Présentation du résultat : texte (par défaut) ou json.",
+)

@@ -36,6 +36,7 @@ class Code:
     description_cmp2006: str = ""
 
 
+@functools.lru_cache(maxsize=8192)  # the same few labels come back on every row of a sheet
 def normaliser(texte: str) -> str:
     """Lower case, no accents, words joined by ``_``: the form keys and labels are compared in."""
     sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")

@@ -18,7 +18,7 @@ from typing import Any
 
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres, HeuresLot, etp
-from clause_kit.codes import codes
+from clause_kit.codes import LISTES, codes
 from clause_kit.droit import (
     AVERTISSEMENT_CMP2006,
     CLIMAT_RESILIENCE,
@@ -104,6 +104,15 @@ def construire_contexte(
         "insertion": _insertion(consultation, chiffres, parametres, marque),
         "droit": _droit(consultation, chiffres, parametres),
         "defaut": {cle: marque.etiquette(cle) for cle in chiffres.options},
+        "codes": _codes(),
+    }
+
+
+def _codes() -> dict[str, list[dict[str, str]]]:
+    """The shared code lists (``codes.yaml``), so that the Word follow-up sheet uses the workbook's codes."""
+    return {
+        liste: [{"cle": c.cle, "libelle": c.libelle, "description": c.description} for c in codes(liste)]
+        for liste in LISTES
     }
 
 

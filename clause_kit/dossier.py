@@ -24,6 +24,8 @@ from typing import Any
 from clause_kit import __version__
 from clause_kit.calcul import Chiffres
 from clause_kit.chargement import charger_detail
+from clause_kit.classeur_suivi import NOM_FICHIER as CLASSEUR_SUIVI
+from clause_kit.classeur_suivi import construire_classeur, donnees_suivi
 from clause_kit.contexte import construire_contexte
 from clause_kit.couches import STANDARD, couches_pour
 from clause_kit.erreurs import ErreurSortie, raison_systeme
@@ -71,6 +73,8 @@ class DossierConstruit:
     #: A draft: defaults highlighted, legal choices left to defaults accepted.
     brouillon: bool = False
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
+    #: Files of the dossier that are not Word pieces (the follow-up workbook): name → content.
+    fichiers: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def chemin_relatif(self) -> Path:
@@ -107,8 +111,20 @@ def construire(
         nom = f"{numero:02d}-{piece.fichier}.docx"
         rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
     empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
+    genere_le = datetime.datetime.now(datetime.UTC)
+    classeur = construire_classeur(
+        consultation, chiffres, contexte["facilitateur"]["designation"], empreinte, genere_le
+    )
     return DossierConstruit(
-        source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts, brouillon=brouillon
+        source,
+        empreinte,
+        consultation,
+        chiffres,
+        rendues,
+        defauts=detail.defauts,
+        brouillon=brouillon,
+        genere_le=genere_le,
+        fichiers={CLASSEUR_SUIVI: classeur},
     )
 
 
@@ -129,6 +145,8 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
         "date_lancement": construit.chiffres.date_lancement.isoformat(),
         "brouillon": construit.brouillon,
         "heures_insertion": construit.chiffres.heures_total,
+        # What the follow-up register reads when it is given this manifest (clause-kit suivi importer).
+        "suivi": donnees_suivi(construit.consultation, construit.chiffres),
         "pieces": [
             {
                 "fichier": r.nom_fichier,
@@ -177,6 +195,8 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
     try:
         for rendue in construit.pieces:
             (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
+        for nom, contenu in construit.fichiers.items():
+            (temporaire / nom).write_bytes(contenu)
     except BaseException:
         abandonner(en_cours)
         raise

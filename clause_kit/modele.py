@@ -25,6 +25,7 @@ __all__ = [
     "Article53",
     "Consultation",
     "Critere",
+    "Execution",
     "Facilitateur",
     "Insertion",
     "Lot",
@@ -381,6 +382,11 @@ class Consultation(_Strict):
     )
     marche: Marche = Field(title="Marché")
     insertion: Insertion = Field(title="Clause d'insertion")
+    execution: Execution | None = Field(
+        default=None,
+        title="Exécution",
+        description="Après l'attribution : dates de début et de fin d'exécution, pour le suivi des heures.",
+    )
 
 
 def _exiger_slug(valeur: str) -> None:
@@ -472,3 +478,20 @@ def suggestion(valeur: str, possibles: Iterable[str]) -> str:
 def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
     possibles = sorted(connus)
     return f"{quoi} inconnu « {valeur} »{suggestion(valeur, possibles)} (valeurs possibles : {', '.join(possibles)})"
+
+
+class Execution(_Strict):
+    """The contract once awarded: when it runs, so that the follow-up can tell missing and stray months.
+
+    Optional (a tender dossier is written before anyone knows these dates); read by the
+    follow-up register only. Without ``fin``, the end is ``debut`` plus ``marche.duree_mois``.
+    """
+
+    debut: datetime.date = Field(title="Début d'exécution")
+    fin: datetime.date | None = Field(default=None, title="Fin d'exécution", description="Sinon : début + durée.")
+
+    @model_validator(mode="after")
+    def _fin_apres_debut(self) -> Execution:
+        if self.fin is not None and self.fin < self.debut:
+            raise ValueError("la fin d'exécution précède son début")
+        return self

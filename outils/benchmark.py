@@ -5,8 +5,12 @@ Measures, on this machine:
    render+save, and clause_kit's render+write (target: at most 1.3 x the reference);
 2. batch generation of 100 contracts with -j 1 and -j 2 (target: -j 2 at least 1.8 x faster);
 3. PDF conversion, amortised per piece over a batch (target: at most 80 ms);
-4. peak memory (RSS) for 10 and 200 contracts (target: flat).
+4. peak memory (RSS) for 10 and 200 contracts (target: flat);
+5. the follow-up register: reading 10 000 rows with python-calamine and openpyxl (read-only),
+   importing 300 sheets (10 000 rows) and 3 000 sheets (100 000 rows), and ``suivi etat`` on
+   them (targets: 10 000 rows under 5 s, etat under 0.5 s on 100 000 rows, memory flat).
 Timings are medians of repeated runs; the machine is shared, so expect some noise.
+``--suivi-seulement`` runs part 5 only.
 ``--ecrire docs/performance.md`` replaces the results section of that file.
 """
 
@@ -40,6 +44,7 @@ from clause_kit.parametres import charger_parametres  # noqa: E402
 from clause_kit.pdf import convertir_en_pdf  # noqa: E402
 from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
 from clause_kit.selection import collecter  # noqa: E402
+from outils import benchmark_suivi  # noqa: E402
 
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
 
@@ -124,6 +129,14 @@ def commande_s(entrees: Path, sortie: Path, jobs: int) -> float:
 def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
     """Peak RSS of the main process and of the largest worker, in MB, for one CLI run."""
     shutil.rmtree(sortie, ignore_errors=True)
+    return commande_mesuree(["generer", str(entrees), "-o", str(sortie), "-j", str(jobs)])[1:3]
+
+
+def commande_mesuree(arguments: list[str]) -> tuple[float, float, float, float]:
+    """Wall time (s), peak RSS of the main process and of its largest child (MB), CPU time (s) of one CLI run.
+
+    The CPU time (user + system, this process) does not grow when other work shares the machine.
+    """
     script = (
         "import resource, sys\n"
         "from clause_kit.cli import main\n"
@@ -131,12 +144,33 @@ def rss_max_mo(entrees: Path, sortie: Path, jobs: int) -> tuple[float, float]:
         # ru_maxrss survives exec (it would report this benchmark's own size): read the main
         # process's peak from /proc (VmHWM, in kB); the workers' from RUSAGE_CHILDREN (kB).
         "hwm = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
-        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "moi = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, moi.ru_utime + moi.ru_stime, "
+        "file=sys.stderr)\n"
     )
-    commande = [sys.executable, "-c", script, "generer", str(entrees), "-o", str(sortie), "-j", str(jobs)]
-    sortie_processus = subprocess.run(commande, capture_output=True, text=True, check=True, cwd=RACINE)
-    principal, enfants = sortie_processus.stderr.strip().splitlines()[-1].split()
-    return int(principal) / 1024, int(enfants) / 1024
+    debut = time.perf_counter()
+    sortie_processus = subprocess.run(
+        [sys.executable, "-c", script, *arguments], capture_output=True, text=True, check=False, cwd=RACINE
+    )
+    duree = time.perf_counter() - debut
+    principal, enfants, cpu = sortie_processus.stderr.strip().splitlines()[-1].split()
+    return duree, int(principal) / 1024, int(enfants) / 1024, float(cpu)
+
+
+def journal(commande: str) -> tuple[list[str], Callable[..., None]]:
+    """Lines for the Markdown file, and the function that prints one and keeps it; starts with the context."""
+    lignes: list[str] = []
+
+    def dire(ligne: str = "") -> None:
+        print(ligne, flush=True)
+        lignes.append(ligne)
+
+    dire(
+        f"Mesuré le {datetime.date.today().isoformat()} sur {platform.node() or 'machine'} "
+        f"({os.cpu_count()} cœurs, Python {platform.python_version()}), `{commande}`."
+    )
+    dire()
+    return lignes, dire
 
 
 def main() -> None:
@@ -144,20 +178,14 @@ def main() -> None:
     analyseur.add_argument("--repetitions", type=int, default=30)
     analyseur.add_argument("--contrats", type=int, default=100)
     analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
+    analyseur.add_argument("--suivi-seulement", action="store_true", help="ne mesurer que le registre de suivi")
     options = analyseur.parse_args()
+    if options.suivi_seulement:
+        suivi(options.ecrire)
+        return
     travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-"))
-    lignes_md: list[str] = []
-
-    def dire(ligne: str = "") -> None:
-        print(ligne, flush=True)
-        lignes_md.append(ligne)
-
+    lignes_md, dire = journal("python outils/benchmark.py")
     try:
-        dire(
-            f"Mesuré le {datetime.date.today().isoformat()} sur {platform.node() or 'machine'} "
-            f"({os.cpu_count()} cœurs, Python {platform.python_version()}), `python outils/benchmark.py`."
-        )
-        dire()
         dire("### 1. Par pièce (médiane, ms)")
         dire()
         dire(
@@ -230,10 +258,51 @@ def main() -> None:
 
     if options.ecrire:
         _remplacer_section(options.ecrire, "\n".join(lignes_md))
+    suivi(options.ecrire)
 
 
-def _remplacer_section(fichier: Path, contenu: str) -> None:
-    debut, fin = "<!-- resultats-benchmark -->", "<!-- fin-resultats-benchmark -->"
+def suivi(ecrire: Path | None) -> None:
+    """Part 5: the follow-up register (its own results section in the Markdown file)."""
+    travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-suivi-"))
+    lignes_md, dire = journal("python outils/benchmark.py --suivi-seulement")
+    try:
+        dire("### 5. Registre de suivi")
+        dire()
+        classeur = benchmark_suivi.gros_classeur(travail / "10000.xlsx", 10_000)
+        calamine, lecture_seule = benchmark_suivi.lecture_comparee(classeur)
+        dire(
+            f"Lecture d'un classeur de 10 000 lignes (médiane de 3) : python-calamine **{calamine:.2f} s**, "
+            f"openpyxl en lecture seule {lecture_seule:.2f} s ({lecture_seule / calamine:.0f} fois plus lent)."
+        )
+        dire()
+        dire(
+            "| import | marchés | fiches | lignes | marchés (s) | fiches (s, écoulé) | fiches (s, CPU) "
+            "| mémoire max (Mo) | `suivi etat` calcul (ms) | `suivi etat` commande (s, écoulé / CPU) |"
+        )
+        dire("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for nom, marches, feuilles, par_feuille in (("10 000 lignes", 30, 300, 33), ("100 000 lignes", 300, 3000, 33)):
+            dossier = benchmark_suivi.donnees(travail / nom.replace(" ", ""), marches, feuilles, par_feuille)
+            base = dossier / "suivi.sqlite"
+            t_marches = commande_mesuree(["suivi", "importer", str(dossier / "marches"), "--base", str(base)])[0]
+            t_fiches, memoire, _, cpu = commande_mesuree(
+                ["suivi", "importer", str(dossier / "fiches"), "--base", str(base)]
+            )
+            etat_calcul = benchmark_suivi.etat_ms(base)
+            t_etat, _, _, cpu_etat = commande_mesuree(["suivi", "etat", "--base", str(base), "--format", "json"])
+            dire(
+                f"| {nom} | {marches} | {feuilles} | {feuilles * par_feuille} | {t_marches:.2f} | **{t_fiches:.2f}** "
+                f"| {cpu:.2f} | {memoire:.0f} | **{etat_calcul:.0f}** | {t_etat:.2f} / {cpu_etat:.2f} |"
+            )
+        dire()
+        dire(f"Charge de la machine pendant la mesure (moyenne sur 5 min) : {os.getloadavg()[1]:.1f} pour 2 cœurs.")
+    finally:
+        shutil.rmtree(travail, ignore_errors=True)
+    if ecrire:
+        _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-suivi")
+
+
+def _remplacer_section(fichier: Path, contenu: str, marque: str = "resultats-benchmark") -> None:
+    debut, fin = f"<!-- {marque} -->", f"<!-- fin-{marque} -->"
     texte = fichier.read_text(encoding="utf-8")
     avant, _, reste = texte.partition(debut)
     _, _, apres = reste.partition(fin)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs clause_kit and what it needs on a fresh Debian/Ubuntu machine (run as root or with sudo).
-# LibreOffice (Writer, without GUI) converts the pieces to PDF; the Liberation and Carlito fonts
-# keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. The extra
+# LibreOffice (Writer, without GUI) converts the pieces to PDF; Calc (without GUI) opens the
+# follow-up workbooks in the tests, as the companies that fill them do; the Liberation and Carlito
+# fonts keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. The extra
 # « revue » brings python-redlines and its Docxodus engine for Word redlines (comparer --format docx).
 # Chromium (Debian's) runs the guided form's browser test and takes its screenshots: Playwright
 # drives it, and never downloads a browser of its own.
@@ -15,6 +16,10 @@ command -v soffice >/dev/null 2>&1 || paquets+=(libreoffice-writer-nogui fonts-l
 # LibreOffice's Python bridge, for Debian's own Python: the tests accept and reject a redline's
 # changes in LibreOffice through it (tests/revisions_libreoffice.py).
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || paquets+=(python3-uno)
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 \
+  && ! dpkg -s libreoffice-calc >/dev/null 2>&1; then
+  paquets+=(libreoffice-calc-nogui)
+fi
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
 [ -x /usr/bin/chromium ] || paquets+=(chromium)
 if [ ${#paquets[@]} -gt 0 ]; then

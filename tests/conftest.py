@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.suivi_commun import CONTRAT
+
 RACINE = Path(__file__).resolve().parent.parent
 DOSSIERS = RACINE / "dossiers"
 MODELES = RACINE / "modeles"
@@ -44,3 +46,20 @@ def modeles_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     subprocess.run(commande, check=True, capture_output=True, timeout=300)
     return dossier / "modeles"
+
+
+@pytest.fixture
+def contrat(tmp_path: Path) -> Path:
+    """A contract with execution dates: lot 1 owes 800 h, lot 2 267 h, lot 3 none (follow-up tests)."""
+    chemin = tmp_path / "extension.yaml"
+    chemin.write_text(CONTRAT, encoding="utf-8")
+    return chemin
+
+
+@pytest.fixture
+def vierge(contrat: Path) -> bytes:
+    """The blank follow-up workbook of that contract."""
+    from clause_kit.classeur_suivi import NOM_FICHIER
+    from clause_kit.dossier import construire
+
+    return construire(contrat).fichiers[NOM_FICHIER]

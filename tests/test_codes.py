@@ -48,3 +48,16 @@ def test_sorties_dynamiques_sont_les_trois_premieres() -> None:
 
 def test_normaliser_ignore_casse_accents_et_espaces() -> None:
     assert normaliser("  Mise à  disposition ") == "mise_a_disposition"
+
+
+def test_chaque_code_n_a_que_des_champs_connus() -> None:
+    """A comma in an unquoted flow-style label would cut it and make a stray key of the rest."""
+    from importlib import resources
+
+    import yaml
+
+    brut = yaml.safe_load(resources.files("clause_kit").joinpath("codes.yaml").read_text(encoding="utf-8"))
+    for liste in LISTES:
+        for cle, valeurs in brut[liste].items():
+            assert set(valeurs) <= {"libelle", "description", "dynamique", "description_cmp2006"}, (liste, cle, valeurs)
+    assert resoudre("publics", "ea_esat").libelle == "Salarié d'une EA ou d'une EATT, travailleur d'un ESAT"

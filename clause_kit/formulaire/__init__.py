@@ -3,22 +3,28 @@
 Public functions: ``creer_application`` (the Starlette application), ``schema_json`` (the JSON
 Schema of a contract file), ``ecrire_yaml`` (data → the text of a contract file),
 ``recommander`` (« quel dispositif ? »). The commands are in ``formulaire.cli``.
+
+They are loaded on first use: registering the commands must not load the contract model or
+Starlette, so that ``clause-kit --help`` and the other commands stay quick to start.
 """
 
 from __future__ import annotations
 
-from clause_kit.formulaire.dispositif import recommander
-from clause_kit.formulaire.schema import schema_json
-from clause_kit.formulaire.yaml_sortie import ecrire_yaml
+import importlib
+from typing import Any
 
-__all__ = ["creer_application", "ecrire_yaml", "recommander", "schema_json"]
+#: Public name → module of the capability that defines it.
+_PUBLIC = {
+    "creer_application": "app",
+    "ecrire_yaml": "yaml_sortie",
+    "recommander": "dispositif",
+    "schema_json": "schema",
+}
+
+__all__ = sorted(_PUBLIC)
 
 
-def __getattr__(nom: str) -> object:
-    # The web application needs starlette: imported only when asked for, so ``clause-kit schema``
-    # and the other commands stay quick to start.
-    if nom == "creer_application":
-        from clause_kit.formulaire.app import creer_application
-
-        return creer_application
-    raise AttributeError(nom)
+def __getattr__(nom: str) -> Any:
+    if nom not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
+    return getattr(importlib.import_module(f"clause_kit.formulaire.{_PUBLIC[nom]}"), nom)

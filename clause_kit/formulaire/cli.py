@@ -17,7 +17,6 @@ from pathlib import Path
 import click
 
 from clause_kit.cli_fr import CommandeFr
-from clause_kit.formulaire.schema import schema_json
 
 __all__ = ["formulaire", "schema"]
 
@@ -75,4 +74,6 @@ def _verifier_port(port: int) -> None:
 @click.command(cls=CommandeFr)
 def schema() -> None:
     """Affiche le schéma JSON des fichiers de marché (complétion et contrôle dans les éditeurs)."""
+    from clause_kit.formulaire.schema import schema_json  # the pydantic model: only for this command
+
     click.echo(json.dumps(schema_json(), ensure_ascii=False, indent=2))

@@ -11,16 +11,19 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from clause_kit.cli_fr import CommandeFr, GroupeFr
-from clause_kit.couches import Couches, couches_pour
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, Probleme, raison_systeme
-from clause_kit.modeles import dossier_modeles
-from clause_kit.revue.difference import Paire, rapport_texte
-from clause_kit.revue.difference import comparer as comparer_documents
+
+if TYPE_CHECKING:
+    from clause_kit.couches import Couches
+    from clause_kit.revue.difference import Paire
+
+# The layers, the pydantic model and the Word readers are imported by the commands that use
+# them: registering these commands must not slow down `clause-kit --help` or `suivi etat`.
 
 __all__ = ["comparer", "modeles", "texte"]
 
@@ -104,6 +107,8 @@ def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, aut
     Code de sortie : 0 identiques, 1 différents, 2 erreur.
     """
     try:
+        from clause_kit.revue.difference import comparer as comparer_documents
+
         paires = comparer_documents(ancien, nouveau)
         _produire([("", paires)], format_, sortie, auteur, f"Comparaison de {ancien} et {nouveau}")
     except ClauseKitError as err:
@@ -133,6 +138,8 @@ def _produire(
     for intitule, paires in sections:
         if intitule:
             morceaux.append(f"== {intitule} ==\n")
+        from clause_kit.revue.difference import rapport_texte
+
         morceaux.append(rapport_texte(paires, couleur=couleur) or "Aucune différence.\n")
     if sortie is None:
         click.echo("".join(morceaux), nl=False)
@@ -192,6 +199,8 @@ def _couches(commune: str | None, racine: Path, choisi: Path | None) -> tuple[Co
     from clause_kit.revue.personnalisation import trouver_commune
 
     dossier = trouver_commune(commune, racine) if commune else None
+    from clause_kit.couches import couches_pour
+
     return couches_pour(commune=dossier, choisi=choisi), dossier
 
 
@@ -227,6 +236,8 @@ def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: 
 
     try:
         couches, _ = _couches(commune, racine, dossier)
+        from clause_kit.modeles import dossier_modeles
+
         schema = lire_variables(dossier_modeles() / "VARIABLES.md")
         fichiers = _exemples(exemples, racine)
         rapport = verifier_jeu(couches, schema, fichiers)

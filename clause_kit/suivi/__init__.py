@@ -1,0 +1,31 @@
+"""Follow-up of execution: filled sheets, the register of hours, state and GDPR purge.
+
+A capability on top of the core: it reads the follow-up workbook the core builds
+(``clause_kit.classeur_suivi``) and the shared codes; the core never imports it.
+The public functions are loaded on first use, so that ``clause-kit suivi etat`` does
+not load the contract model that only ``importer`` needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name → module of the capability that defines it.
+_PUBLIC = {
+    "BilanPurge": "purge",
+    "CompteRendu": "importer",
+    "Registre": "registre",
+    "calculer_etat": "etat",
+    "etat_texte": "etat",
+    "importer": "importer",
+    "purger": "purge",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(nom: str) -> Any:
+    if nom not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_PUBLIC[nom]}"), nom)

@@ -1,0 +1,139 @@
+"""The ``clause-kit suivi`` command group: import, state, purge. Parse, call, print, exit code; nothing more."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from clause_kit.cli_fr import GroupeFr, option_format
+from clause_kit.erreurs import ClauseKitError
+
+__all__ = ["suivi"]
+
+_BASE = Path("suivi.sqlite")
+
+
+class _DateIso(click.ParamType):
+    """A date written AAAA-MM-JJ, refused in French otherwise."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
+        """Parse the date or fail with a French message."""
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ", param, ctx)
+
+
+def _option_base(fonction: Any) -> Any:
+    return click.option(
+        "--base",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=_BASE,
+        metavar="FICHIER",
+        help="Base SQLite du registre (par défaut : suivi.sqlite dans le dossier courant).",
+    )(fonction)
+
+
+def _echouer(err: ClauseKitError) -> NoReturn:
+    click.echo(f"Erreur : {err}", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=GroupeFr, subcommand_metavar="COMMANDE [ARGUMENTS]...")
+def suivi() -> None:
+    """Suivi de l'exécution : fiches remplies par les entreprises, registre des heures, état, purge RGPD."""
+
+
+_STATUTS = {
+    "importe": "importée",
+    "deja_importe": "déjà importée, rien ne change",
+    "marche_enregistre": "marché enregistré",
+    "marche_inchange": "marché déjà enregistré, inchangé",
+    "vide": "aucune ligne remplie, rien à importer",
+    "refuse": "refusée",
+}
+
+
+@suivi.command()
+@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CHEMIN...")
+@_option_base
+@click.option("--strict", is_flag=True, help="Refuser toute une fiche dès qu'une de ses lignes est en erreur.")
+def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
+    """Enregistre des marchés (YAML, manifest.json) et des fiches remplies (.xlsx, .ods, .csv).
+
+    CHEMIN : fichiers ou dossiers (parcourus). Code de sortie 1 si une ligne ou un fichier est refusé.
+    """
+    from clause_kit.suivi.importer import importer as importer_fichiers
+
+    try:
+        comptes = importer_fichiers(list(chemins), base, strict=strict)
+    except ClauseKitError as err:
+        _echouer(err)
+    for compte in comptes:
+        for message in [*compte.messages, *compte.avertissements]:
+            click.echo(message, err=True)
+    for compte in comptes:
+        detail = _STATUTS[compte.statut]
+        if compte.statut == "importe":
+            detail = f"{compte.lignes} ligne(s) importée(s), {compte.rejets} rejetée(s)"
+            if compte.remplacees:
+                detail += f", {compte.remplacees} ligne(s) d'une fiche précédente remplacée(s)"
+        elif compte.reference:
+            detail += f" ({compte.reference})"
+        click.echo(f"{compte.fichier} : {detail}")
+    if not comptes:
+        click.echo("Aucun fichier de marché ou de suivi trouvé.", err=True)
+    if not comptes or any(c.en_echec for c in comptes):
+        sys.exit(1)
+
+
+@suivi.command()
+@_option_base
+@option_format
+@click.option(
+    "--au", type=_DateIso(), default=None, metavar="DATE", help="Date de l'état, AAAA-MM-JJ (par défaut : aujourd'hui)."
+)
+def etat(base: Path, format_: str, au: datetime.date | None) -> None:
+    """Heures dues et réalisées par donneur d'ordre, marché et lot ; mois manquants, pénalités, fins de contrat."""
+    from clause_kit.suivi.etat import calculer_etat, etat_texte
+
+    try:
+        donnees = calculer_etat(base, au or datetime.date.today())
+    except ClauseKitError as err:
+        _echouer(err)
+    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else etat_texte(donnees))
+
+
+@suivi.command()
+@_option_base
+@click.option(
+    "--avant",
+    type=_DateIso(),
+    default=None,
+    metavar="DATE",
+    help="Date à laquelle la durée de conservation est appréciée, AAAA-MM-JJ (par défaut : aujourd'hui).",
+)
+@click.option("--essai", is_flag=True, help="Dire ce qui serait supprimé, sans rien supprimer.")
+def purger(base: Path, avant: datetime.date | None, essai: bool) -> None:
+    """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes."""
+    from clause_kit.suivi.purge import purger as purger_registre
+
+    try:
+        bilan = purger_registre(base, avant or datetime.date.today(), essai=essai)
+    except ClauseKitError as err:
+        _echouer(err)
+    verbe = "seraient supprimées" if essai else "supprimées"
+    click.echo(
+        f"Personnes dont le dernier contrat a pris fin avant le {bilan.limite.isoformat()} "
+        f"(conservation : {bilan.annees} ans) : {bilan.personnes}. {verbe.capitalize()} : {bilan.lignes} ligne(s), "
+        f"{bilan.rejets} ligne(s) rejetée(s), {bilan.preuves} copie(s) de fiche ; totaux anonymes conservés."
+    )

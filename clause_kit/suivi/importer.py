@@ -1,0 +1,398 @@
+"""Importing contracts and filled sheets into the register: orchestration, evidence, reports.
+
+Contracts first (their YAML, or the ``manifest.json`` of a generated dossier), then sheets,
+whatever the order on the command line. Each file is one transaction; the evidence copy is
+written (atomically, named by its SHA-256) before the transaction that names it, so the
+register never points to a missing copy. A file already imported (same SHA-256) changes
+nothing. Rows that break a rule are reported by cell, kept raw in ``rejets`` and left out
+of the totals; ``strict`` refuses the whole file instead. A file with a value that looks
+like a name or a social-security number is refused whole: keeping its rows or its copy
+would keep the name.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clause_kit.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.suivi.controle import (
+    Anomalie,
+    LigneSuivi,
+    MarcheConnu,
+    code_nominatif,
+    controler_ensemble,
+    controler_ligne,
+    controler_registre,
+    texte_cellule,
+)
+from clause_kit.suivi.erreurs import ErreurFichier
+from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
+from clause_kit.suivi.registre import Registre
+
+__all__ = ["CompteRendu", "importer", "trouver_fichiers"]
+
+#: Files a folder of generated dossiers holds that are not follow-up sheets.
+_IGNORES = {"rapport-generation.csv", "rapport-generation.json"}
+
+
+@dataclass
+class CompteRendu:
+    """What happened to one file."""
+
+    fichier: str
+    #: importe, deja_importe, marche_enregistre, marche_inchange, vide, refuse
+    statut: str
+    lignes: int = 0
+    rejets: int = 0
+    remplacees: int = 0
+    reference: str = ""
+    messages: list[str] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+
+    @property
+    def en_echec(self) -> bool:
+        """Whether the file or any of its rows was rejected (exit code 1)."""
+        return self.statut == "refuse" or self.rejets > 0
+
+
+def _est_marche(chemin: Path) -> bool:
+    return chemin.name == "manifest.json" or chemin.suffix.lower() in (".yaml", ".yml")
+
+
+def _parcourir(dossier: Path, exclus: set[Path]) -> Iterator[Path]:
+    for chemin in sorted(dossier.rglob("*")):
+        relatif = chemin.relative_to(dossier).parts
+        if any(p.startswith((".", "_")) or p.endswith("-preuves") for p in relatif) or chemin.resolve() in exclus:
+            continue
+        if chemin.is_file() and chemin.name not in _IGNORES:
+            if _est_marche(chemin) or chemin.suffix.lower() in EXTENSIONS:
+                yield chemin
+
+
+def trouver_fichiers(chemins: list[Path], base: Path) -> tuple[list[Path], list[Path]]:
+    """Contract files and sheet files under the given paths (folders are walked), contracts first."""
+    exclus = {base.resolve()}
+    fichiers: list[Path] = []
+    for chemin in chemins:
+        fichiers += list(_parcourir(chemin, exclus)) if chemin.is_dir() else [chemin]
+    marches = [f for f in fichiers if _est_marche(f)]
+    return marches, [f for f in fichiers if not _est_marche(f)]
+
+
+def importer(chemins: list[Path], base: Path, *, strict: bool = False) -> list[CompteRendu]:
+    """Import contracts then sheets into the register ``base``; one report per file, never raises for a bad file."""
+    marches, feuilles = trouver_fichiers(chemins, base)
+    comptes = []
+    with Registre(base) as registre:
+        for chemin in marches:
+            comptes.append(_proteger(chemin, lambda c: _importer_marche(registre, c)))
+        connus = registre.marches_connus() if feuilles else {}  # contracts do not change while sheets come in
+        for chemin in feuilles:
+            comptes.append(_proteger(chemin, lambda c: _importer_feuille(registre, c, connus, strict)))
+    return comptes
+
+
+def _proteger(chemin: Path, action: Any) -> CompteRendu:
+    """Run one file's import; whatever happens to it is reported for that file only, never as a traceback."""
+    try:
+        return action(chemin)  # type: ignore[no-any-return]
+    except ErreursValidation as err:
+        return CompteRendu(str(chemin), "refuse", messages=[str(p) for p in err.problemes])
+    except ClauseKitError as err:
+        return CompteRendu(str(chemin), "refuse", messages=[str(err)])
+    except sqlite3.Error as err:  # disk full, base locked too long...: the transaction was rolled back
+        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : écriture dans la base impossible ({err})"])
+    except Exception as err:  # noqa: BLE001 - a bug on one file must not lose the report of the others
+        message = f"{chemin} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"
+        return CompteRendu(str(chemin), "refuse", messages=[message])
+
+
+def _lire(chemin: Path) -> tuple[bytes, str]:
+    try:
+        contenu = chemin.read_bytes()
+    except FileNotFoundError as err:
+        raise ErreurFichier(f"{chemin} : fichier introuvable") from err
+    except OSError as err:
+        raise ErreurFichier(f"{chemin} : lecture impossible ({raison_systeme(err)})") from err
+    return contenu, hashlib.sha256(contenu).hexdigest()
+
+
+def _copier_preuve(registre: Registre, contenu: bytes, sha256: str, extension: str) -> str:
+    """Write the evidence copy beside the base, atomically; return its name (relative to the evidence folder)."""
+    nom = f"{sha256}{extension.lower()}"
+    cible = registre.preuves / nom
+    if cible.exists():
+        return nom
+    try:
+        registre.preuves.mkdir(parents=True, exist_ok=True)
+        descripteur, temporaire = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=registre.preuves)
+        with os.fdopen(descripteur, "wb") as sortie:
+            sortie.write(contenu)
+            sortie.flush()
+            # On disk before the transaction that names it commits: the register never points to a lost copy.
+            os.fdatasync(sortie.fileno())
+        os.replace(temporaire, cible)
+    except OSError as err:
+        raise ErreurFichier(f"copie de preuve impossible dans {registre.preuves} ({raison_systeme(err)})") from err
+    return nom
+
+
+# --- contracts --------------------------------------------------------------------------
+
+
+def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str, Any], str]:
+    """The register's data of a contract, and the SHA-256 of its contract file (what workbooks carry)."""
+    if chemin.name != "manifest.json":
+        # The contract model is loaded only when a contract file comes: importing sheets does without it.
+        from clause_kit.chargement import charger_detail
+        from clause_kit.classeur_suivi import donnees_suivi
+
+        detail = charger_detail(chemin)
+        return donnees_suivi(detail.consultation, detail.chiffres), sha256
+    try:
+        manifeste = json.loads(contenu.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ErreurFichier(f"{chemin} : manifeste illisible ({err})") from err
+    donnees = manifeste.get("suivi") if isinstance(manifeste, dict) else None
+    if not isinstance(donnees, dict) or not {"reference", "lots", "heures_dues"} <= set(donnees):
+        raise ErreurFichier(
+            f"{chemin} : ce manifeste n'a pas de bloc « suivi » (dossier généré par une version antérieure) : "
+            "régénérez le dossier ou importez le fichier YAML du marché"
+        )
+    source = manifeste.get("source")
+    return donnees, str(source.get("sha256", "")) if isinstance(source, dict) else ""
+
+
+def _ajouter_mois(jour: datetime.date, nombre: int) -> datetime.date:
+    rang = jour.month - 1 + nombre
+    annee, mois = jour.year + rang // 12, rang % 12 + 1
+    return datetime.date(annee, mois, min(jour.day, calendar.monthrange(annee, mois)[1]))
+
+
+def dates_execution(donnees: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Start and end of execution (ISO); without an end, the start plus ``duree_mois``, less one day."""
+    execution = donnees.get("execution")
+    if not execution:
+        return None, None
+    debut = datetime.date.fromisoformat(execution["debut"])
+    if execution.get("fin"):
+        return debut.isoformat(), execution["fin"]
+    if donnees.get("duree_mois"):
+        fin = _ajouter_mois(debut, int(donnees["duree_mois"])) - datetime.timedelta(days=1)
+        return debut.isoformat(), fin.isoformat()
+    return debut.isoformat(), None
+
+
+def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
+    contenu, sha256 = _lire(chemin)
+    brutes, empreinte = _donnees_marche(chemin, contenu, sha256)
+    donnees = json.loads(json.dumps(brutes))  # the JSON form, as stored
+    reference = donnees["reference"]
+    existant = registre.donnees_marche(reference)
+    if existant == donnees:
+        return CompteRendu(str(chemin), "marche_inchange", reference=reference)
+    if existant is not None and (existant["acheteur"], existant["commune"]) != (
+        donnees["acheteur"],
+        donnees["commune"],
+    ):
+        raise ErreurFichier(
+            f"{chemin} : la référence {reference} est déjà celle d'un marché de {existant['acheteur']} "
+            f"({existant['commune']}) : une référence est unique dans un registre ; rien n'est modifié"
+        )
+    disparus = registre.lots_declares(reference) - {lot["numero"] for lot in donnees["lots"]}
+    if disparus:
+        raise ErreurFichier(
+            f"{chemin} : le marché {reference} n'a plus de lot {', '.join(map(str, sorted(disparus)))}, "
+            "qui a pourtant des heures déclarées : rien n'est modifié"
+        )
+    debut, fin = dates_execution(donnees)
+    preuve = _copier_preuve(registre, contenu, sha256, ".json" if chemin.name == "manifest.json" else chemin.suffix)
+    with registre.transaction():
+        fichier_id = registre.identifiant_fichier(sha256) or registre.ajouter_fichier(
+            sha256, chemin.name, "marche", preuve, empreinte_source=empreinte
+        )
+        registre.enregistrer_marche(donnees, debut, fin, fichier_id)
+    return CompteRendu(str(chemin), "marche_enregistre", reference=reference)
+
+
+# --- sheets -----------------------------------------------------------------------------
+
+
+def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
+    """``FICHIER:FEUILLE!CELLULE: `` for a workbook, ``FICHIER:LIGNE: colonne: `` for a CSV."""
+    if feuille.nom is None:
+        return f"{chemin}:{ligne.ligne}: {cle or 'ligne'}:"
+    cellule = ligne.cellule(cle)
+    return f"{chemin}:{feuille.nom}!{cellule}: {cle} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
+
+
+def _emplacement(feuille: Feuille, ligne: LigneBrute) -> str:
+    return f"{feuille.nom}!{ligne.ligne}" if feuille.nom is not None else f"ligne {ligne.ligne}"
+
+
+@dataclass
+class _Examen:
+    """A sheet file once every row is checked, before anything is written."""
+
+    valides: list[tuple[str, LigneSuivi]] = field(default_factory=list)
+    #: Where each valid row came from, by its position in ``valides`` (for a later rejection).
+    sources: list[tuple[Feuille, LigneBrute]] = field(default_factory=list)
+    rejets: list[tuple[str, list[str], LigneBrute]] = field(default_factory=list)
+    inconnus: set[str] = field(default_factory=set)
+
+
+def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
+    examen = _Examen()
+    for feuille in feuilles:
+        candidates: list[tuple[int, LigneSuivi, LigneBrute]] = []
+        for brute in feuille.lignes:
+            ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
+            if ligne is not None:
+                candidates.append((brute.ligne, ligne, brute))
+            else:
+                examen.rejets.append(
+                    (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
+                )
+                if any("inconnu du registre" in a.message for a in anomalies):
+                    examen.inconnus.add(
+                        texte_cellule(brute.valeurs.get("reference")) or feuille.identite.get("reference", "")
+                    )
+        doublons = controler_ensemble([(numero, ligne) for numero, ligne, _ in candidates])
+        for numero, ligne, brute in candidates:
+            if numero in doublons:
+                messages = _messages(chemin, feuille, brute, [doublons[numero]])
+                examen.rejets.append((_emplacement(feuille, brute), messages, brute))
+            else:
+                examen.valides.append((_emplacement(feuille, brute), ligne))
+                examen.sources.append((feuille, brute))
+    return examen
+
+
+def _confronter(chemin: Path, registre: Registre, examen: _Examen) -> None:
+    """Reject the rows whose work contract overlaps another one the register keeps for the same person."""
+    remplaces = registre.fichiers_remplaces(_perimetre(examen.valides))
+    refus: dict[int, Anomalie] = {}
+    for reference in {ligne.reference for _, ligne in examen.valides}:
+        rangs = [(i, ligne) for i, (_, ligne) in enumerate(examen.valides) if ligne.reference == reference]
+        gardes = [
+            (participant, datetime.date.fromisoformat(debut), datetime.date.fromisoformat(fin) if fin else None)
+            for participant, debut, fin, mois, fichier in registre.contrats_declares(
+                reference, {ligne.participant for _, ligne in rangs}
+            )
+            if fichier not in remplaces.get((reference, mois), set())
+        ]
+        refus.update(controler_registre(rangs, gardes))
+    for i in sorted(refus, reverse=True):
+        emplacement, _ = examen.valides.pop(i)
+        feuille, brute = examen.sources.pop(i)
+        examen.rejets.append((emplacement, _messages(chemin, feuille, brute, [refus[i]]), brute))
+
+
+def _messages(chemin: Path, feuille: Feuille, brute: LigneBrute, anomalies: list[Anomalie]) -> list[str]:
+    return [f"{_lieu(chemin, feuille, brute, a.cle)} {a.message}" for a in anomalies]
+
+
+def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
+    return [
+        f"{_lieu(chemin, feuille, ligne, 'participant')} ressemble à un nom ou à un numéro de sécurité sociale : "
+        "seul le code pseudonymisé donné par le facilitateur est admis ; fichier refusé en entier, "
+        "rien n'en est conservé (ni ligne, ni copie)"
+        for feuille in feuilles
+        for ligne in feuille.lignes
+        if "participant" in ligne.valeurs and code_nominatif(ligne.valeurs["participant"])
+    ]
+
+
+def _perimetre(valides: list[tuple[str, LigneSuivi]]) -> dict[tuple[str, str], set[int]]:
+    perimetre: dict[tuple[str, str], set[int]] = {}
+    for _, ligne in valides:
+        perimetre.setdefault((ligne.reference, ligne.mois), set()).add(ligne.lot)
+    return perimetre
+
+
+def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -> list[str]:
+    """A workbook generated from another version of the contract file than the registered one."""
+    avertissements = []
+    for feuille in feuilles:
+        reference, empreinte = feuille.identite.get("reference"), feuille.identite.get("empreinte_source")
+        source = registre.empreinte_marche(reference) if reference else None
+        if empreinte and source and empreinte != source:
+            avertissements.append(
+                f"{chemin} : fiche produite à partir d'une autre version du fichier du marché {reference} "
+                "que celle du registre ; vérifiez les lots et les heures dues"
+            )
+    return avertissements
+
+
+def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
+    contenu, sha256 = _lire(chemin)
+    if registre.fichier_importe(sha256):
+        return CompteRendu(str(chemin), "deja_importe")
+    feuilles = lire_feuilles(chemin)
+    nominatifs = _nominatifs(chemin, feuilles)
+    if nominatifs:
+        return CompteRendu(str(chemin), "refuse", messages=nominatifs)
+    if not any(f.lignes for f in feuilles):
+        return CompteRendu(str(chemin), "vide")
+    examen = _examiner(chemin, feuilles, marches)
+    _confronter(chemin, registre, examen)
+    messages = [m for _, lignes, _ in examen.rejets for m in lignes]
+    if not examen.valides and examen.inconnus and len(examen.rejets) == sum(len(f.lignes) for f in feuilles):
+        refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
+        return CompteRendu(str(chemin), "refuse", messages=[refus])
+    if strict and examen.rejets:
+        return CompteRendu(
+            str(chemin),
+            "refuse",
+            rejets=len(examen.rejets),
+            messages=[
+                *messages,
+                f"{chemin} : fiche refusée en entier (--strict) : {len(examen.rejets)} ligne(s) en erreur",
+            ],
+        )
+    compte = CompteRendu(
+        str(chemin), "importe", messages=messages, avertissements=_avertissements(registre, chemin, feuilles)
+    )
+    _enregistrer(registre, chemin, contenu, sha256, feuilles, examen, compte)
+    return compte
+
+
+def _enregistrer(
+    registre: Registre,
+    chemin: Path,
+    contenu: bytes,
+    sha256: str,
+    feuilles: list[Feuille],
+    examen: _Examen,
+    compte: CompteRendu,
+) -> None:
+    preuve = _copier_preuve(registre, contenu, sha256, chemin.suffix)
+    entete = next((f for f in feuilles if f.identite), feuilles[0])
+    with registre.transaction():
+        fichier_id = registre.ajouter_fichier(
+            sha256,
+            chemin.name,
+            "feuille",
+            preuve,
+            titulaire=entete.titulaire or None,
+            siret_titulaire=entete.siret_titulaire or None,
+            empreinte_source=entete.identite.get("empreinte_source"),
+        )
+        compte.remplacees = registre.remplacer(fichier_id, _perimetre(examen.valides))
+        compte.lignes = registre.inserer_lignes(fichier_id, examen.valides)
+        for emplacement, messages, brute in examen.rejets:
+            valeurs = {cle: texte_cellule(v)[:200] for cle, v in brute.valeurs.items()}
+            participant = valeurs.get("participant", "").upper() or None
+            registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
+        compte.rejets = len(examen.rejets)
+        registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)

@@ -1,0 +1,84 @@
+"""The GDPR purge (``clause-kit suivi purger``): person-level data past its retention period.
+
+A person's rows are kept until ``conservation_annees`` (``parametres.yaml``, 2 by default)
+after the end of their last work contract (or of their last declared month when no end was
+given). Then their rows and rejected rows are deleted, after their hours and head counts were
+added to the anonymous aggregates the reports need (per lot and month, and per lot and year,
+by sex, age band, residence, modality, contract type, public and exit). The evidence copy of
+a sheet goes when none of its rows remains. Every purge is recorded in the register.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from clause_kit.parametres import charger_parametres
+from clause_kit.suivi.registre import Registre
+
+__all__ = ["BilanPurge", "conservation_annees", "purger"]
+
+
+@dataclass(frozen=True)
+class BilanPurge:
+    """What a purge deleted (or would delete, for a trial run)."""
+
+    limite: datetime.date
+    annees: int
+    personnes: int
+    lignes: int
+    rejets: int
+    preuves: int
+    essai: bool
+
+
+class _Essai(Exception):  # noqa: N818 - a request to roll back, not an error
+    """Raised inside the transaction of a trial run so that nothing is kept."""
+
+
+def conservation_annees() -> int:
+    """The retention period in years after a person's last contract (``parametres.yaml``)."""
+    return int(charger_parametres().brut["conservation_annees"])
+
+
+def _annees_avant(jour: datetime.date, annees: int) -> datetime.date:
+    try:
+        return jour.replace(year=jour.year - annees)
+    except ValueError:  # 29 February
+        return jour.replace(year=jour.year - annees, day=28)
+
+
+def purger(base: Path, avant: datetime.date, *, essai: bool = False) -> BilanPurge:
+    """Delete person-level data whose retention period was over on ``avant``; with ``essai``, only count."""
+    annees = conservation_annees()
+    limite = _annees_avant(avant, annees)
+    copies: list[str] = []
+    with Registre(base, creer=False) as registre, contextlib.suppress(_Essai):
+        with registre.transaction():
+            personnes = registre.personnes_a_purger(limite)
+            registre.agreger(personnes)
+            lignes, rejets = registre.supprimer_personnes()
+            preuves = registre.preuves_sans_lignes()
+            for fichier_id, copie in preuves:
+                registre.oublier_preuve(fichier_id)
+                copies.append(copie)
+            registre.noter_purge(avant, annees, len(personnes), lignes, rejets, len(preuves))
+            if essai:
+                raise _Essai
+        # Copies go once the register no longer names them. A copy named by no file of the
+        # register was left by a process killed before its commit (or after a purge's commit):
+        # removed too once a day old, so that an import running meanwhile keeps its own.
+        referencees = registre.preuves_referencees()
+        veille = time.time() - 86400
+        orphelines = [
+            p.name
+            for p in registre.preuves.glob("*")
+            if p.is_file() and p.name not in referencees and p.stat().st_mtime < veille
+        ]
+        for copie in {*copies, *orphelines}:
+            with contextlib.suppress(FileNotFoundError):
+                (registre.preuves / copie).unlink()
+    return BilanPurge(limite, annees, len(personnes), lignes, rejets, len(preuves), essai)

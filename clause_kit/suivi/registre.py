@@ -1,0 +1,701 @@
+"""The follow-up register: every line of SQL of clause_kit lives in this module.
+
+SQLite through the standard library's ``sqlite3``: no dependency, one file a facilitator can
+copy, and fast enough by far (``docs/performance.md``). A shared PostgreSQL for a team would
+replace this module only: the rest of the capability calls its methods, never SQL.
+
+* The schema is versioned with ``PRAGMA user_version`` and migrated forward by plain
+  functions (``MIGRATIONS``), each in its own transaction; a base made by a newer
+  clause_kit is refused rather than misread.
+* Foreign keys are enforced, the journal is WAL (readers never wait for an import), and a
+  sheet is imported in one ``BEGIN IMMEDIATE`` transaction: a process killed midway leaves
+  the base as it was before that sheet.
+* Hours are stored in hundredths of an hour (integers), so that sums are exact.
+* Rows are never updated in place: a corrected sheet marks the rows it replaces
+  (``remplacee_par``), which stay as the history of what was declared. Only ``purger``
+  deletes person-level rows, and records what it did in ``purges``.
+
+The views ``v_lignes``, ``v_contrats_travail`` and ``v_personnes`` are the reading interface
+for reports (annual report, issue 9): active rows joined with their lot, contract and buyer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clause_kit.erreurs import raison_systeme
+from clause_kit.suivi.controle import LigneSuivi, MarcheConnu
+from clause_kit.suivi.erreurs import ErreurRegistre
+
+__all__ = ["MIGRATIONS", "VERSION", "LotEtat", "Registre"]
+
+_SCHEMA_1 = """
+CREATE TABLE acheteurs (
+    id INTEGER PRIMARY KEY,
+    nom TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    UNIQUE (nom, commune)
+);
+-- Every file ever imported (contract or sheet), named by its SHA-256: the evidence behind each figure.
+CREATE TABLE fichiers (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    nom TEXT NOT NULL,
+    nature TEXT NOT NULL CHECK (nature IN ('marche', 'feuille')),
+    preuve TEXT,                      -- copy beside the base; NULL once purged
+    importe_le TEXT NOT NULL,
+    lignes INTEGER NOT NULL DEFAULT 0,
+    rejets INTEGER NOT NULL DEFAULT 0,
+    titulaire TEXT,
+    siret_titulaire TEXT,
+    empreinte_source TEXT,            -- SHA-256 of the contract file the workbook was generated from
+    preuve_supprimee_le TEXT
+);
+CREATE TABLE marches (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    acheteur_id INTEGER NOT NULL REFERENCES acheteurs (id),
+    objet TEXT NOT NULL,
+    type TEXT NOT NULL,
+    regime TEXT NOT NULL,
+    article_14 INTEGER NOT NULL,
+    article_53 INTEGER NOT NULL,
+    heures_dues INTEGER NOT NULL,
+    heures_par_etp INTEGER NOT NULL,
+    penalite_par_heure TEXT NOT NULL, -- decimal euros, as text (exact)
+    debut TEXT,                       -- execution dates, ISO; NULL when not known yet
+    fin TEXT,
+    formation_comptee INTEGER NOT NULL DEFAULT 0,
+    donnees TEXT NOT NULL,            -- what was registered, as JSON (the manifest's « suivi » block)
+    fichier_id INTEGER NOT NULL REFERENCES fichiers (id),
+    enregistre_le TEXT NOT NULL
+);
+CREATE TABLE lots (
+    id INTEGER PRIMARY KEY,
+    marche_id INTEGER NOT NULL REFERENCES marches (id),
+    numero INTEGER NOT NULL,
+    intitule TEXT NOT NULL,
+    heures_dues INTEGER NOT NULL,
+    clause INTEGER NOT NULL,
+    UNIQUE (marche_id, numero)
+);
+-- One row per person, lot and month, as declared by the company.
+CREATE TABLE lignes (
+    id INTEGER PRIMARY KEY,
+    fichier_id INTEGER NOT NULL REFERENCES fichiers (id),
+    lot_id INTEGER NOT NULL REFERENCES lots (id),
+    emplacement TEXT NOT NULL,        -- Suivi!14 or line 14: where the row came from
+    participant TEXT NOT NULL,        -- pseudonymous code, never a name
+    sexe TEXT NOT NULL,
+    tranche_age TEXT NOT NULL,
+    residence TEXT,
+    modalite TEXT NOT NULL,
+    siret_employeur TEXT,
+    type_contrat TEXT NOT NULL,
+    debut_contrat TEXT NOT NULL,
+    fin_contrat TEXT,
+    mois TEXT NOT NULL,               -- AAAA-MM
+    heures_c INTEGER NOT NULL CHECK (heures_c BETWEEN 0 AND 25000),
+    heures_formation_c INTEGER NOT NULL DEFAULT 0 CHECK (heures_formation_c BETWEEN 0 AND 25000),
+    sortie TEXT,
+    remplacee_par INTEGER REFERENCES fichiers (id)
+);
+CREATE TABLE lignes_publics (
+    ligne_id INTEGER NOT NULL REFERENCES lignes (id) ON DELETE CASCADE,
+    public TEXT NOT NULL,
+    PRIMARY KEY (ligne_id, public)
+) WITHOUT ROWID;
+CREATE TABLE rejets (
+    id INTEGER PRIMARY KEY,
+    fichier_id INTEGER NOT NULL REFERENCES fichiers (id),
+    emplacement TEXT NOT NULL,
+    messages TEXT NOT NULL,           -- JSON list of « cell: message »
+    valeurs TEXT NOT NULL,            -- JSON of the raw values, by machine key
+    participant TEXT                  -- the code as typed (upper case), for the purge
+);
+-- What the purge keeps of the people it deletes: hours and head counts per lot, period and category.
+CREATE TABLE agregats (
+    lot_id INTEGER NOT NULL REFERENCES lots (id),
+    periode TEXT NOT NULL,            -- AAAA-MM (hours, people that month) or AAAA (people that year)
+    dimension TEXT NOT NULL,          -- total, sexe, tranche_age, residence, modalite, type_contrat, public, sortie
+    valeur TEXT NOT NULL,
+    heures_c INTEGER NOT NULL,
+    heures_formation_c INTEGER NOT NULL,
+    personnes INTEGER NOT NULL,
+    contrats_travail INTEGER NOT NULL,
+    PRIMARY KEY (lot_id, periode, dimension, valeur)
+);
+CREATE TABLE purges (
+    id INTEGER PRIMARY KEY,
+    le TEXT NOT NULL,
+    avant TEXT NOT NULL,
+    conservation_annees INTEGER NOT NULL,
+    personnes INTEGER NOT NULL,
+    lignes INTEGER NOT NULL,
+    rejets INTEGER NOT NULL,
+    preuves INTEGER NOT NULL
+);
+-- Covering indexes of the rows in force: the state reads hours per lot and month, and the latest
+-- month of each work contract, without touching the table.
+CREATE INDEX lignes_actives ON lignes (lot_id, mois, heures_c, heures_formation_c) WHERE remplacee_par IS NULL;
+CREATE INDEX lignes_contrats ON lignes (participant, debut_contrat, lot_id, mois, fin_contrat, type_contrat)
+    WHERE remplacee_par IS NULL;
+CREATE INDEX lignes_fins ON lignes (fin_contrat) WHERE remplacee_par IS NULL;
+CREATE INDEX lignes_participant ON lignes (participant);
+CREATE INDEX lignes_fichier ON lignes (fichier_id);
+CREATE INDEX rejets_fichier ON rejets (fichier_id);
+CREATE INDEX rejets_participant ON rejets (participant);
+
+CREATE VIEW v_lignes AS
+SELECT l.id, a.nom AS acheteur, a.commune, m.reference, m.article_14, m.article_53, lo.numero AS lot,
+       l.participant, l.sexe, l.tranche_age, l.residence, l.modalite, l.siret_employeur, l.type_contrat,
+       l.debut_contrat, l.fin_contrat, l.mois, l.heures_c / 100.0 AS heures,
+       l.heures_formation_c / 100.0 AS heures_formation,
+       (l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END) / 100.0 AS heures_comptees,
+       l.sortie, f.siret_titulaire, l.fichier_id, l.lot_id, lo.marche_id
+FROM lignes l
+JOIN lots lo ON lo.id = l.lot_id
+JOIN marches m ON m.id = lo.marche_id
+JOIN acheteurs a ON a.id = m.acheteur_id
+JOIN fichiers f ON f.id = l.fichier_id
+WHERE l.remplacee_par IS NULL;
+
+-- A work contract: one person, one contract start, on one contract (marché), whose latest month says its end and exit.
+CREATE VIEW v_contrats_travail AS
+SELECT reference, participant, debut_contrat, type_contrat, modalite, siret_employeur, MAX(mois) AS dernier_mois,
+       fin_contrat, sortie, MIN(mois) AS premier_mois, SUM(heures) AS heures, SUM(heures_comptees) AS heures_comptees
+FROM v_lignes
+GROUP BY reference, participant, debut_contrat;
+
+CREATE VIEW v_personnes AS
+SELECT participant, MIN(mois) AS premier_mois, MAX(mois) AS dernier_mois, COUNT(DISTINCT reference) AS marches,
+       SUM(heures) AS heures
+FROM v_lignes
+GROUP BY participant;
+"""
+
+
+def _executer_script(connexion: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the migration's transaction first."""
+    instruction = ""
+    for ligne in script.splitlines(keepends=True):
+        instruction += ligne
+        if sqlite3.complete_statement(instruction):
+            connexion.execute(instruction)
+            instruction = ""
+
+
+def _migration_1(connexion: sqlite3.Connection) -> None:
+    """The first schema."""
+    _executer_script(connexion, _SCHEMA_1)
+
+
+#: Forward migrations, in order; migration n brings the base to ``user_version`` n. Never edit one: add one.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class LotEtat:
+    """One lot's figures for the follow-up state."""
+
+    acheteur: str
+    reference: str
+    objet: str
+    numero: int
+    intitule: str
+    heures_dues: int
+    heures_c: int
+    dernier_mois: str | None
+    debut: str | None
+    fin: str | None
+    penalite_par_heure: str
+    clause: bool
+
+
+def _maintenant() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+class Registre:
+    """An open register: a SQLite file and the folder of evidence copies beside it."""
+
+    def __init__(self, chemin: Path, *, creer: bool = True) -> None:
+        self.chemin = chemin
+        #: (reference, lot number) → lot id, kept between sheets; dropped when a contract is registered.
+        self._lots: dict[tuple[str, int], int] | None = None
+        self.preuves = chemin.with_name(f"{chemin.stem}-preuves")
+        if not creer and not chemin.exists():
+            raise ErreurRegistre(f"{chemin} : base de suivi introuvable ; importez d'abord des marchés et des fiches")
+        try:
+            if chemin.is_dir():
+                raise ErreurRegistre(f"{chemin} est un dossier, pas une base de suivi")
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            # Transactions are ours (BEGIN IMMEDIATE ... COMMIT), not the module's implicit ones.
+            self.connexion = sqlite3.connect(chemin, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as err:
+            raise ErreurRegistre(f"{chemin} : impossible d'ouvrir la base ({_raison(err)})") from err
+        try:
+            self._configurer()
+            self._migrer()
+        except sqlite3.DatabaseError as err:
+            self.connexion.close()
+            raise ErreurRegistre(f"{chemin} : ce fichier n'est pas une base de suivi lisible ({_raison(err)})") from err
+
+    def _configurer(self) -> None:
+        self.connexion.execute("PRAGMA foreign_keys = ON")
+        self.connexion.execute("PRAGMA journal_mode = WAL")
+        self.connexion.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+
+    def _migrer(self) -> None:
+        version = self.connexion.execute("PRAGMA user_version").fetchone()[0]
+        if version > VERSION:
+            raise ErreurRegistre(
+                f"{self.chemin} : base créée par une version plus récente de clause_kit (schéma {version}, "
+                f"cette version connaît le schéma {VERSION}) : mettez clause_kit à jour"
+            )
+        for numero in range(version, VERSION):
+            with self.transaction():
+                MIGRATIONS[numero](self.connexion)
+                self.connexion.execute(f"PRAGMA user_version = {numero + 1}")
+
+    def fermer(self) -> None:
+        """Close the base (the WAL is checkpointed by SQLite)."""
+        self.connexion.close()
+
+    def __enter__(self) -> Registre:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.fermer()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: committed at the end of the block, rolled back on any exception."""
+        try:
+            self.connexion.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise ErreurRegistre(f"{self.chemin} : base occupée ou en lecture seule ({_raison(err)})") from err
+        try:
+            yield self.connexion
+        except BaseException:
+            self.connexion.execute("ROLLBACK")
+            raise
+        self.valider()
+
+    def valider(self) -> None:
+        """Commit the current transaction."""
+        try:
+            self.connexion.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self.connexion.execute("ROLLBACK")
+            raise ErreurRegistre(f"{self.chemin} : écriture impossible ({_raison(err)})") from err
+
+    # --- files ------------------------------------------------------------------------
+
+    def fichier_importe(self, sha256: str) -> bool:
+        """Whether a file with this content was already imported."""
+        return self.connexion.execute("SELECT 1 FROM fichiers WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def identifiant_fichier(self, sha256: str) -> int | None:
+        """The id of an imported file, by content."""
+        ligne = self.connexion.execute("SELECT id FROM fichiers WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(ligne[0]) if ligne else None
+
+    def ajouter_fichier(self, sha256: str, nom: str, nature: str, preuve: str, **details: Any) -> int:
+        """Record an imported file (inside a transaction); return its id."""
+        colonnes = ["sha256", "nom", "nature", "preuve", "importe_le", *details]
+        valeurs = [sha256, nom, nature, preuve, _maintenant(), *details.values()]
+        curseur = self.connexion.execute(
+            f"INSERT INTO fichiers ({', '.join(colonnes)}) VALUES ({', '.join('?' * len(colonnes))})", valeurs
+        )
+        return int(curseur.lastrowid or 0)
+
+    def compter_fichier(self, fichier_id: int, lignes: int, rejets: int) -> None:
+        """Record how many rows a file gave and how many were rejected."""
+        self.connexion.execute("UPDATE fichiers SET lignes = ?, rejets = ? WHERE id = ?", (lignes, rejets, fichier_id))
+
+    # --- contracts --------------------------------------------------------------------
+
+    def marches_connus(self) -> dict[str, MarcheConnu]:
+        """Every registered contract, by reference, as the row rules see it."""
+        marches: dict[str, MarcheConnu] = {}
+        lots: dict[int, dict[int, bool]] = {}
+        for marche_id, numero, clause in self.connexion.execute("SELECT marche_id, numero, clause FROM lots"):
+            lots.setdefault(marche_id, {})[numero] = bool(clause)
+        for marche_id, reference, debut, fin in self.connexion.execute("SELECT id, reference, debut, fin FROM marches"):
+            marches[reference] = MarcheConnu(reference, lots.get(marche_id, {}), _date(debut), _date(fin))
+        return marches
+
+    def donnees_marche(self, reference: str) -> dict[str, Any] | None:
+        """What was registered for a contract (the JSON given to ``enregistrer_marche``), or None."""
+        ligne = self.connexion.execute("SELECT donnees FROM marches WHERE reference = ?", (reference,)).fetchone()
+        return json.loads(ligne[0]) if ligne else None
+
+    def empreinte_marche(self, reference: str) -> str | None:
+        """SHA-256 of the contract file a contract was registered from (what its workbook carries)."""
+        ligne = self.connexion.execute(
+            "SELECT f.empreinte_source FROM marches m JOIN fichiers f ON f.id = m.fichier_id WHERE m.reference = ?",
+            (reference,),
+        ).fetchone()
+        return ligne[0] if ligne else None
+
+    def lots_declares(self, reference: str) -> set[int]:
+        """Lot numbers of a contract that have declared rows (they cannot disappear from it)."""
+        requete = """SELECT DISTINCT lo.numero FROM lignes l JOIN lots lo ON lo.id = l.lot_id
+                     JOIN marches m ON m.id = lo.marche_id WHERE m.reference = ?"""
+        return {n for (n,) in self.connexion.execute(requete, (reference,))}
+
+    def enregistrer_marche(self, donnees: dict[str, Any], debut: str | None, fin: str | None, fichier_id: int) -> None:
+        """Create or update a contract and its lots (inside a transaction)."""
+        self._lots = None
+        c = self.connexion
+        c.execute(
+            "INSERT OR IGNORE INTO acheteurs (nom, commune) VALUES (?, ?)", (donnees["acheteur"], donnees["commune"])
+        )
+        (acheteur_id,) = c.execute(
+            "SELECT id FROM acheteurs WHERE nom = ? AND commune = ?", (donnees["acheteur"], donnees["commune"])
+        ).fetchone()
+        valeurs = {
+            "reference": donnees["reference"],
+            "acheteur_id": acheteur_id,
+            "objet": donnees["objet"],
+            "type": donnees["type"],
+            "regime": donnees["regime"],
+            "article_14": int(donnees["article_14"]),
+            "article_53": int(donnees["article_53"]),
+            "heures_dues": donnees["heures_dues"],
+            "heures_par_etp": donnees["heures_par_etp"],
+            "penalite_par_heure": donnees["penalite_par_heure"],
+            "debut": debut,
+            "fin": fin,
+            "formation_comptee": int(donnees.get("formation_comptee", False)),
+            "donnees": json.dumps(donnees, ensure_ascii=False, sort_keys=True),
+            "fichier_id": fichier_id,
+            "enregistre_le": _maintenant(),
+        }
+        mise_a_jour = ", ".join(f"{k} = excluded.{k}" for k in valeurs if k != "reference")
+        c.execute(
+            f"INSERT INTO marches ({', '.join(valeurs)}) VALUES ({', '.join('?' * len(valeurs))}) "
+            f"ON CONFLICT (reference) DO UPDATE SET {mise_a_jour}",
+            list(valeurs.values()),
+        )
+        (marche_id,) = c.execute("SELECT id FROM marches WHERE reference = ?", (donnees["reference"],)).fetchone()
+        numeros = [lot["numero"] for lot in donnees["lots"]]
+        c.execute(
+            f"DELETE FROM lots WHERE marche_id = ? AND numero NOT IN ({', '.join('?' * len(numeros))})",
+            [marche_id, *numeros],
+        )
+        c.executemany(
+            "INSERT INTO lots (marche_id, numero, intitule, heures_dues, clause) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (marche_id, numero) DO UPDATE SET intitule = excluded.intitule, "
+            "heures_dues = excluded.heures_dues, clause = excluded.clause",
+            [
+                (marche_id, lot["numero"], lot["intitule"], lot["heures_dues"], int(lot["clause"]))
+                for lot in donnees["lots"]
+            ],
+        )
+
+    # --- sheets -----------------------------------------------------------------------
+
+    def remplacer(self, fichier_id: int, perimetre: dict[tuple[str, str], set[int]]) -> int:
+        """Mark as replaced the earlier rows the new file corrects; return how many.
+
+        ``perimetre`` maps (reference, month) to the lots the new file declares for that month.
+        An earlier file that declared any of those lots for that month is replaced as a whole
+        for that month (a correction may move a row to another lot); files about other lots
+        of the same month (another holder's lot) are left alone.
+        """
+        remplacees = 0
+        for (reference, mois), fichiers in self.fichiers_remplaces(perimetre).items():
+            fichiers.discard(fichier_id)
+            if not fichiers:
+                continue
+            marques = ", ".join("?" * len(fichiers))
+            curseur = self.connexion.execute(
+                f"""UPDATE lignes SET remplacee_par = ?
+                    WHERE remplacee_par IS NULL AND mois = ? AND fichier_id IN ({marques})
+                      AND lot_id IN (SELECT lo.id FROM lots lo JOIN marches m ON m.id = lo.marche_id
+                                     WHERE m.reference = ?)""",
+                [fichier_id, mois, *sorted(fichiers), reference],
+            )
+            remplacees += curseur.rowcount
+        return remplacees
+
+    def fichiers_remplaces(self, perimetre: dict[tuple[str, str], set[int]]) -> dict[tuple[str, str], set[int]]:
+        """For each (reference, month) of a new file, the earlier files ``remplacer`` would replace."""
+        remplaces: dict[tuple[str, str], set[int]] = {}
+        for (reference, mois), numeros in perimetre.items():
+            marques = ", ".join("?" * len(numeros))
+            remplaces[(reference, mois)] = {
+                fichier
+                for (fichier,) in self.connexion.execute(
+                    f"""SELECT DISTINCT l.fichier_id FROM lignes l JOIN lots lo ON lo.id = l.lot_id
+                        JOIN marches m ON m.id = lo.marche_id
+                        WHERE l.remplacee_par IS NULL AND l.mois = ? AND m.reference = ?
+                          AND lo.numero IN ({marques})""",
+                    [mois, reference, *numeros],
+                )
+            }
+        return remplaces
+
+    def contrats_declares(self, reference: str, participants: set[str]) -> list[tuple[str, str, str | None, str, int]]:
+        """Rows in force of these people on a contract: (code, contract start, end, month, file id)."""
+        marques = ", ".join("?" * len(participants))
+        return list(
+            self.connexion.execute(
+                f"""SELECT l.participant, l.debut_contrat, l.fin_contrat, l.mois, l.fichier_id
+                    FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+                    WHERE l.remplacee_par IS NULL AND m.reference = ? AND l.participant IN ({marques})""",
+                [reference, *sorted(participants)],
+            )
+        )
+
+    def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
+        """Insert valid rows of a file (inside a transaction); return how many."""
+        if self._lots is None:  # read once per import: contracts come before sheets
+            self._lots = {
+                (reference, numero): lot_id
+                for lot_id, reference, numero in self.connexion.execute(
+                    "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
+                )
+            }
+        lots = self._lots
+        # Ids are given here so that rows and their publics go in two batches: the
+        # transaction (BEGIN IMMEDIATE) holds the write lock, no other writer can take them.
+        (premier,) = self.connexion.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM lignes").fetchone()
+        rangs = [
+            (
+                premier + n,
+                fichier_id,
+                lots[(ligne.reference, ligne.lot)],
+                emplacement,
+                ligne.participant,
+                ligne.sexe,
+                ligne.tranche_age,
+                ligne.residence,
+                ligne.modalite,
+                ligne.siret_employeur,
+                ligne.type_contrat,
+                ligne.debut_contrat.isoformat(),
+                ligne.fin_contrat.isoformat() if ligne.fin_contrat else None,
+                ligne.mois,
+                ligne.heures_c,
+                ligne.heures_formation_c,
+                ligne.sortie,
+            )
+            for n, (emplacement, ligne) in enumerate(lignes)
+        ]
+        self.connexion.executemany(
+            """INSERT INTO lignes (id, fichier_id, lot_id, emplacement, participant, sexe, tranche_age, residence,
+               modalite, siret_employeur, type_contrat, debut_contrat, fin_contrat, mois, heures_c,
+               heures_formation_c, sortie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rangs,
+        )
+        self.connexion.executemany(
+            "INSERT INTO lignes_publics (ligne_id, public) VALUES (?, ?)",
+            [(premier + n, public) for n, (_, ligne) in enumerate(lignes) for public in ligne.publics],
+        )
+        return len(rangs)
+
+    def inserer_rejet(
+        self, fichier_id: int, emplacement: str, messages: list[str], valeurs: dict[str, str], participant: str | None
+    ) -> None:
+        """Keep a rejected row with its raw values (inside a transaction)."""
+        self.connexion.execute(
+            "INSERT INTO rejets (fichier_id, emplacement, messages, valeurs, participant) VALUES (?, ?, ?, ?, ?)",
+            (
+                fichier_id,
+                emplacement,
+                json.dumps(messages, ensure_ascii=False),
+                json.dumps(valeurs, ensure_ascii=False),
+                participant,
+            ),
+        )
+
+    # --- state ------------------------------------------------------------------------
+
+    def lots_etat(self) -> list[LotEtat]:
+        """Every lot of every contract with its hours done (counted hours, in hundredths) and last month."""
+        # Hours are summed per lot from the covering index first, then joined: the rows are
+        # read once, in index order, without touching the table.
+        requete = """
+            SELECT a.nom, m.reference, m.objet, lo.numero, lo.intitule, lo.heures_dues,
+                   COALESCE(h.heures + CASE WHEN m.formation_comptee THEN h.formation ELSE 0 END, 0),
+                   h.dernier, m.debut, m.fin, m.penalite_par_heure, lo.clause
+            FROM lots lo
+            JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            LEFT JOIN (SELECT lot_id, SUM(heures_c) AS heures, SUM(heures_formation_c) AS formation,
+                              MAX(mois) AS dernier
+                       FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL GROUP BY lot_id) h
+                ON h.lot_id = lo.id
+            ORDER BY a.nom, m.reference, lo.numero"""
+        lots = [_lot_etat(list(ligne)) for ligne in self.connexion.execute(requete)]
+        agregees = self._heures_agregees()
+        return [_ajouter(lot, agregees.get((lot.reference, lot.numero))) for lot in lots]
+
+    def _heures_agregees(self) -> dict[tuple[str, int], tuple[int, str]]:
+        """Hours of purged people, kept as aggregates, by lot: (counted hundredths, last month)."""
+        requete = """
+            SELECT m.reference, lo.numero,
+                   SUM(g.heures_c + CASE WHEN m.formation_comptee THEN g.heures_formation_c ELSE 0 END), MAX(g.periode)
+            FROM agregats g JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
+            WHERE g.dimension = 'total' AND length(g.periode) = 7
+            GROUP BY lo.id"""
+        return {(r, n): (h, p) for r, n, h, p in self.connexion.execute(requete)}
+
+    def mois_recus(self) -> dict[tuple[str, int], set[str]]:
+        """The months for which each lot has declared rows (or aggregates kept by a purge)."""
+        requete = """
+            SELECT m.reference, lo.numero, r.mois FROM (
+                SELECT DISTINCT lot_id, mois FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL
+                UNION ALL
+                SELECT lot_id, periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7) r
+            JOIN lots lo ON lo.id = r.lot_id JOIN marches m ON m.id = lo.marche_id"""
+        recus: dict[tuple[str, int], set[str]] = {}
+        for reference, numero, mois in self.connexion.execute(requete):
+            recus.setdefault((reference, numero), set()).add(mois)
+        return recus
+
+    def fins_de_contrat(self, du: datetime.date, au: datetime.date) -> list[tuple[str, str, int, str, str]]:
+        """Work contracts whose latest declared end falls between the two dates: (code, reference, lot, end, type).
+
+        A work contract is a person, a contract start and a lot; its latest month says its end.
+        """
+        # Candidates first (a row ending in the window, by index), then each one's latest month:
+        # the contracts whose latest end is in the window are among them.
+        requete = """
+            SELECT c.participant, m.reference, lo.numero, d.fin_contrat, d.type_contrat
+            FROM (SELECT DISTINCT participant, debut_contrat, lot_id FROM lignes INDEXED BY lignes_fins
+                  WHERE remplacee_par IS NULL AND fin_contrat BETWEEN :du AND :au) c
+            JOIN lignes d INDEXED BY lignes_contrats
+                ON d.participant = c.participant AND d.debut_contrat = c.debut_contrat AND d.lot_id = c.lot_id
+               AND d.remplacee_par IS NULL
+               AND d.mois = (SELECT MAX(e.mois) FROM lignes e INDEXED BY lignes_contrats
+                             WHERE e.participant = c.participant AND e.debut_contrat = c.debut_contrat
+                               AND e.lot_id = c.lot_id AND e.remplacee_par IS NULL)
+            JOIN lots lo ON lo.id = c.lot_id JOIN marches m ON m.id = lo.marche_id
+            WHERE d.fin_contrat BETWEEN :du AND :au
+            GROUP BY c.participant, c.debut_contrat, c.lot_id
+            ORDER BY d.fin_contrat, m.reference, c.participant"""
+        return list(self.connexion.execute(requete, {"du": du.isoformat(), "au": au.isoformat()}))
+
+    # --- purge ------------------------------------------------------------------------
+
+    def personnes_a_purger(self, limite: datetime.date) -> list[str]:
+        """Codes of the people whose last work contract (or last declared month) ended before ``limite``."""
+        requete = """
+            SELECT participant FROM lignes
+            GROUP BY participant
+            HAVING MAX(COALESCE(fin_contrat, date(mois || '-01', '+1 month', '-1 day'))) < ?
+            UNION
+            SELECT r.participant FROM rejets r JOIN fichiers f ON f.id = r.fichier_id
+            WHERE r.participant IS NOT NULL AND substr(f.importe_le, 1, 10) < ?
+              AND r.participant NOT IN (SELECT participant FROM lignes)"""
+        return [p for (p,) in self.connexion.execute(requete, (limite.isoformat(), limite.isoformat()))]
+
+    def agreger(self, participants: list[str]) -> None:
+        """Add these people's active rows to the aggregates (inside a transaction), before they are deleted."""
+        self.connexion.execute("CREATE TEMP TABLE IF NOT EXISTS a_purger (participant TEXT PRIMARY KEY)")
+        self.connexion.execute("DELETE FROM a_purger")
+        self.connexion.executemany("INSERT INTO a_purger VALUES (?)", [(p,) for p in participants])
+        for dimension, expression, jointure in _DIMENSIONS:
+            for periode in ("l.mois", "substr(l.mois, 1, 4)"):
+                self.connexion.execute(
+                    f"""INSERT INTO agregats (lot_id, periode, dimension, valeur, heures_c, heures_formation_c,
+                                              personnes, contrats_travail)
+                        SELECT l.lot_id, {periode}, '{dimension}', {expression}, SUM(l.heures_c),
+                               SUM(l.heures_formation_c), COUNT(DISTINCT l.participant),
+                               COUNT(DISTINCT l.participant || '|' || l.debut_contrat)
+                        FROM lignes l {jointure}
+                        WHERE l.remplacee_par IS NULL AND l.participant IN (SELECT participant FROM a_purger)
+                        GROUP BY l.lot_id, {periode}, {expression}
+                        ON CONFLICT (lot_id, periode, dimension, valeur) DO UPDATE SET
+                            heures_c = heures_c + excluded.heures_c,
+                            heures_formation_c = heures_formation_c + excluded.heures_formation_c,
+                            personnes = personnes + excluded.personnes,
+                            contrats_travail = contrats_travail + excluded.contrats_travail"""
+                )
+
+    def supprimer_personnes(self) -> tuple[int, int]:
+        """Delete the rows and rejected rows of the people of ``agreger``; return (rows, rejected rows)."""
+        lignes = self.connexion.execute(
+            "DELETE FROM lignes WHERE participant IN (SELECT participant FROM a_purger)"
+        ).rowcount
+        rejets = self.connexion.execute(
+            "DELETE FROM rejets WHERE participant IN (SELECT participant FROM a_purger)"
+        ).rowcount
+        return lignes, rejets
+
+    def preuves_sans_lignes(self) -> list[tuple[int, str]]:
+        """Evidence copies of sheets none of whose rows or rejected rows remain: (file id, copy)."""
+        requete = """
+            SELECT f.id, f.preuve FROM fichiers f
+            WHERE f.nature = 'feuille' AND f.preuve IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM lignes l WHERE l.fichier_id = f.id)
+              AND NOT EXISTS (SELECT 1 FROM rejets r WHERE r.fichier_id = f.id)
+              AND (f.lignes > 0 OR f.rejets > 0)"""
+        return list(self.connexion.execute(requete))
+
+    def oublier_preuve(self, fichier_id: int) -> None:
+        """Record that a file's evidence copy was deleted by the purge."""
+        self.connexion.execute(
+            "UPDATE fichiers SET preuve = NULL, preuve_supprimee_le = ? WHERE id = ?", (_maintenant(), fichier_id)
+        )
+
+    def noter_purge(
+        self, avant: datetime.date, annees: int, personnes: int, lignes: int, rejets: int, preuves: int
+    ) -> None:
+        """Keep a trace of a purge: what was deleted, when, under which rule."""
+        self.connexion.execute(
+            "INSERT INTO purges (le, avant, conservation_annees, personnes, lignes, rejets, preuves) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_maintenant(), avant.isoformat(), annees, personnes, lignes, rejets, preuves),
+        )
+
+    def preuves_referencees(self) -> set[str]:
+        """Names of the evidence copies the register still points to."""
+        return {p for (p,) in self.connexion.execute("SELECT preuve FROM fichiers WHERE preuve IS NOT NULL")}
+
+
+#: (dimension, value expression, join) for the aggregates kept by a purge.
+_DIMENSIONS = [
+    ("total", "''", ""),
+    ("sexe", "l.sexe", ""),
+    ("tranche_age", "l.tranche_age", ""),
+    ("residence", "COALESCE(l.residence, '')", ""),
+    ("modalite", "l.modalite", ""),
+    ("type_contrat", "l.type_contrat", ""),
+    ("sortie", "COALESCE(l.sortie, '')", ""),
+    ("public", "p.public", "JOIN lignes_publics p ON p.ligne_id = l.id"),
+]
+
+
+def _lot_etat(valeurs: list[Any]) -> LotEtat:
+    valeurs[-1] = bool(valeurs[-1])
+    return LotEtat(*valeurs)
+
+
+def _ajouter(lot: LotEtat, agregee: tuple[int, str] | None) -> LotEtat:
+    if agregee is None:
+        return lot
+    heures, mois = agregee
+    dernier = max(filter(None, (lot.dernier_mois, mois)), default=None)
+    return dataclasses.replace(lot, heures_c=lot.heures_c + heures, dernier_mois=dernier)
+
+
+def _date(texte: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(texte) if texte else None
+
+
+def _raison(err: BaseException) -> str:
+    return raison_systeme(err) if isinstance(err, OSError) else str(err)
