@@ -21,7 +21,7 @@ from pathlib import Path
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
 from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption
 from clause_kit.rapport import Resultat
-from clause_kit.selection import identifier
+from clause_kit.selection import identifier, racine_de
 
 __all__ = ["Options", "generer_tout", "traiter_paquet"]
 
@@ -35,6 +35,8 @@ class Options:
     modeles: Path | None = None
     pdf: bool = False
     archive: bool = False
+    #: The folders named on the command line: no ``_commune.yaml`` is looked for above them.
+    racines: tuple[Path, ...] = ()
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
@@ -104,7 +106,7 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     resultat = Resultat(str(fichier))
     debut = time.perf_counter()
     try:
-        construit = construire(fichier, modeles=options.modeles)
+        construit = construire(fichier, modeles=options.modeles, racine=racine_de(fichier, options.racines))
         resultat.commune = construit.consultation.acheteur.commune
         resultat.reference = construit.consultation.marche.reference
         resultat.heures = construit.chiffres.heures_total
@@ -113,7 +115,7 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
         if not resultat.commune:  # name the row of the summary table even for an invalid file
-            resultat.commune, resultat.reference = identifier(fichier) or ("", "")
+            resultat.commune, resultat.reference = identifier(fichier, racines=options.racines) or ("", "")
         return resultat, None
     except Exception as err:  # noqa: BLE001 - a bug on one contract must not sink the whole batch
         resultat.message = f"{fichier} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"

@@ -129,8 +129,9 @@ def generer(
     if sortie is None:  # checked here rather than by click, whose "[required]" is not translatable
         raise click.UsageError("option obligatoire manquante : -o / --sortie")
     fichiers, absents = collecter(list(chemins))
-    fichiers = selectionner_communes(fichiers, communes)
-    fichiers, doublons = reperer_doublons(fichiers)
+    racines = tuple(c for c in chemins if c.is_dir())
+    fichiers = selectionner_communes(fichiers, communes, racines)
+    fichiers, doublons = reperer_doublons(fichiers, racines)
     if pdf:
         from clause_kit.pdf import trouver_soffice  # pypdf is only needed with --pdf
 
@@ -144,7 +145,7 @@ def generer(
         preparer_sortie(sortie)
     except ClauseKitError as err:
         _echouer(err)
-    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive)
+    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive, racines=racines)
     resultats: list[Resultat] = [*absents, *doublons]
     try:
         with _barre(len(fichiers)) as avancer:

@@ -63,8 +63,9 @@ class DossierConstruit:
     consultation: Consultation
     chiffres: Chiffres
     pieces: list[PieceRendue]
-    #: The commune's ``_commune.yaml`` the contract inherited from, if any.
+    #: The commune's ``_commune.yaml`` the contract inherited from, if any, and the SHA-256 of what was read.
     defauts: Path | None = None
+    sha256_defauts: str | None = None
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
 
     @property
@@ -74,10 +75,13 @@ class DossierConstruit:
 
 
 def construire(
-    source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None
+    source: Path, *, modeles: Path | None = None, aujourd_hui: datetime.date | None = None, racine: Path | None = None
 ) -> DossierConstruit:
-    """Load, check, compute and render a contract file into pieces in memory."""
-    detail = charger_detail(source)
+    """Load, check, compute and render a contract file into pieces in memory.
+
+    ``racine``: the folder named on the command line, above which no ``_commune.yaml`` is looked for.
+    """
+    detail = charger_detail(source, racine)
     consultation = detail.consultation
     parametres = charger_parametres()
     chiffres = detail.chiffres
@@ -92,8 +96,15 @@ def construire(
         rendues.append(
             PieceRendue(piece, f"{numero:02d}-{piece.fichier}.docx", rendre(modele, contexte), modele.sha256)
         )
-    empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
-    return DossierConstruit(source, empreinte, consultation, chiffres, rendues, defauts=detail.defauts)
+    return DossierConstruit(
+        source,
+        detail.sha256_source,
+        consultation,
+        chiffres,
+        rendues,
+        defauts=detail.defauts,
+        sha256_defauts=detail.sha256_defauts,
+    )
 
 
 def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -103,7 +114,7 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
         "genere_le": construit.genere_le.isoformat(timespec="seconds"),
         "source": {"fichier": construit.source.name, "sha256": construit.sha256_source},
         "valeurs_communes": (
-            {"fichier": construit.defauts.name, "sha256": hashlib.sha256(construit.defauts.read_bytes()).hexdigest()}
+            {"fichier": construit.defauts.name, "sha256": construit.sha256_defauts}
             if construit.defauts is not None
             else None
         ),
