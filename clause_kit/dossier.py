@@ -26,6 +26,7 @@ from clause_kit.calcul import Chiffres
 from clause_kit.chargement import charger_detail
 from clause_kit.contexte import construire_contexte
 from clause_kit.erreurs import ErreurSortie, raison_systeme
+from clause_kit.fichiers import ecrire_exclusif, nom_ancien, prefixe_temporaire, umask, verrou
 from clause_kit.formats import slug
 from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, charger_pieces, dossier_modeles, pieces_applicables
@@ -155,24 +156,40 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
     cible = (racine / construit.chemin_relatif).resolve()
     if racine not in cible.parents:  # slugs cannot escape, but the check costs nothing
         raise ErreurSortie(f"chemin de sortie hors de {sortie} : {cible}")
-    if cible.exists() and not force:
-        raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
     try:
-        cible.parent.mkdir(parents=True, exist_ok=True)
-        temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
-        # mkdtemp makes a private (0700) folder; the dossier it becomes must follow the umask
-        # like any folder, or colleagues and shared drives could not read it.
-        temporaire.chmod(0o777 & ~_umask())
+        if cible.exists() and not force:
+            raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
+        temporaire = _dossier_temporaire(cible)
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({raison_systeme(err)})") from err
     en_cours = DossierEnCours(construit, temporaire, cible, force)
     try:
         for rendue in construit.pieces:
-            (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
+            # Created exclusively: a link planted in the folder is never followed.
+            ecrire_exclusif(temporaire / rendue.nom_fichier, rendue.contenu)
+    except OSError as err:
+        abandonner(en_cours)
+        raise ErreurSortie(f"impossible d'écrire les pièces dans {cible.parent} ({raison_systeme(err)})") from err
     except BaseException:
         abandonner(en_cours)
         raise
     return en_cours
+
+
+def _dossier_temporaire(cible: Path) -> Path:
+    """A private temporary folder beside the target, named after this process (``.<ref>.<pid>-<aléa>.tmp``).
+
+    Another run may remove the commune folder when it leaves it empty, between our mkdir and
+    our mkdtemp: then try again.
+    """
+    for essai in range(3):
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefixe_temporaire(cible.name), suffix=".tmp", dir=cible.parent))
+        except FileNotFoundError:
+            if essai == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def abandonner(en_cours: DossierEnCours) -> None:
@@ -182,13 +199,6 @@ def abandonner(en_cours: DossierEnCours) -> None:
         en_cours.temporaire.parent.rmdir()
 
 
-def _umask() -> int:
-    """The process's umask (it can only be read by setting it)."""
-    masque = os.umask(0o022)
-    os.umask(masque)
-    return masque
-
-
 def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
     """Write the manifest (and the ZIP), then put the dossier in place; on failure nothing is left."""
     construit, temporaire = en_cours.construit, en_cours.temporaire
@@ -196,10 +206,16 @@ def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
         pieces = {r.nom_fichier for r in construit.pieces}
         autres = {p.name: p.read_bytes() for p in sorted(temporaire.iterdir()) if p.is_file() and p.name not in pieces}
         contenu = json.dumps(manifeste(construit, autres), ensure_ascii=False, indent=2) + "\n"
-        (temporaire / "manifest.json").write_text(contenu, encoding="utf-8")
+        ecrire_exclusif(temporaire / "manifest.json", contenu.encode("utf-8"))
         if archive:
             _archiver(temporaire, en_cours.cible.name)
+        # mkdtemp made the folder private (0700) while it was written; the dossier it becomes
+        # follows the umask like any folder, or colleagues and shared drives could not read it.
+        temporaire.chmod(0o777 & ~umask())
         _remplacer(temporaire, en_cours.cible, en_cours.force)
+    except OSError as err:
+        abandonner(en_cours)
+        raise ErreurSortie(f"impossible d'écrire {en_cours.cible} ({raison_systeme(err)})") from err
     except BaseException:
         abandonner(en_cours)
         raise
@@ -210,7 +226,7 @@ def _archiver(dossier: Path, nom: str) -> None:
     """ZIP of the dossier (pieces, PDF, manifest) ready to upload to a buyer profile."""
     fichiers = sorted(p for p in dossier.iterdir() if p.is_file())
     chemin = dossier / f"{nom}.zip"
-    with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(chemin, "x", compression=zipfile.ZIP_DEFLATED) as archive:
         for fichier in fichiers:
             archive.write(fichier, arcname=fichier.name)
 
@@ -239,18 +255,25 @@ def ecrire(
 
 
 def _remplacer(temporaire: Path, cible: Path, force: bool) -> None:
-    """Put the new dossier in place; an old one is moved aside first and removed only afterwards."""
-    ancien = None
-    if cible.exists():
-        if not force:  # another run (or process) wrote it since preparer() checked
-            raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
-        ancien = cible.with_name(f".{cible.name}.ancien-{os.getpid()}")
-        os.replace(cible, ancien)
-    try:
-        os.replace(temporaire, cible)
-    except OSError as err:
-        if ancien is not None:
-            os.replace(ancien, cible)
-        raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
+    """Put the new dossier in place; an old one is moved aside first and removed only afterwards.
+
+    Under a lock on the commune folder: two runs writing the same dossier take turns, and the
+    second one finds the first one's dossier (an error without ``--force``). The old dossier
+    is moved aside as ``.<ref>.ancien-<pid>``: if this process dies between the two renames,
+    the next run puts it back (``restes``).
+    """
+    with verrou(cible.parent):
+        ancien = None
+        if os.path.lexists(cible):
+            if not force:  # another run (or process) wrote it since preparer() checked
+                raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
+            ancien = cible.with_name(nom_ancien(cible.name))
+            os.replace(cible, ancien)
+        try:
+            os.replace(temporaire, cible)
+        except OSError as err:
+            if ancien is not None:
+                os.replace(ancien, cible)
+            raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
     if ancien is not None:
         shutil.rmtree(ancien, ignore_errors=True)

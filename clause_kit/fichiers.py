@@ -29,17 +29,27 @@ from clause_kit.erreurs import raison_systeme
 
 __all__ = [
     "LectureImpossible",
+    "MOTIF_ANCIEN",
     "MOTIF_TEMPORAIRE",
+    "PREFIXE_LOT",
+    "PREFIXE_PROFIL",
     "ecrire_ensemble",
     "ecrire_exclusif",
     "lire_borne",
+    "nom_ancien",
     "prefixe_temporaire",
+    "reserver",
     "umask",
     "verrou",
 ]
 
 #: ``.<nom>.<pid>-<aléa>.tmp``: a temporary file or folder of the process ``pid``.
 MOTIF_TEMPORAIRE = re.compile(r"^\.(?P<nom>.+)\.(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.tmp$")
+#: ``.<nom>.ancien-<pid>``: a dossier moved aside by the process ``pid`` while it replaced it.
+MOTIF_ANCIEN = re.compile(r"^\.(?P<nom>.+)\.ancien-(?P<pid>[0-9]+)$")
+#: LibreOffice's batch and profile folders in the system's temporary directory (``<préfixe><pid>-<aléa>``).
+PREFIXE_LOT = "clause_kit-lot-"
+PREFIXE_PROFIL = "clause_kit-lo-profil-"
 
 _NON_ORDINAIRES = (
     (stat.S_ISDIR, "c'est un dossier, pas un fichier"),
@@ -91,6 +101,11 @@ def prefixe_temporaire(nom: str) -> str:
     return f".{nom}.{os.getpid()}-"
 
 
+def nom_ancien(nom: str) -> str:
+    """``.<nom>.ancien-<pid>``: where this process moves a dossier aside while replacing it."""
+    return f".{nom}.ancien-{os.getpid()}"
+
+
 def ecrire_exclusif(chemin: Path, donnees: bytes) -> None:
     """Create ``chemin`` (it must not exist, not even as a link) and write ``donnees`` into it."""
     fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
@@ -103,23 +118,25 @@ def ecrire_exclusif(chemin: Path, donnees: bytes) -> None:
         raise
 
 
-def ecrire_ensemble(contenus: dict[Path, bytes]) -> None:
+def ecrire_ensemble(contenus: dict[Path, bytes], reserves: dict[Path, Path] | None = None) -> None:
     """Replace several files together: all of them, or (on failure) none, never one without the others.
 
-    Each is first written to an exclusive temporary file beside it. If one of the final renames
-    fails, the files already renamed are removed too: a reader finds the whole set, the
-    previous set, or nothing; never a mixture of two runs.
+    Each is first written to an exclusive temporary file beside it (or into the room
+    ``reserver`` set aside for it). If one of the final renames fails, the files already
+    renamed are removed too: a reader finds the whole set, the previous set, or nothing;
+    never a mixture of two runs.
     """
     temporaires: dict[Path, Path] = {}
     remplaces: list[Path] = []
     try:
         for cible, donnees in contenus.items():
-            temporaires[cible] = _temporaire_a_cote(cible, donnees)
+            reserve = (reserves or {}).get(cible)
+            temporaires[cible] = _remplir(reserve, donnees) if reserve else _temporaire_a_cote(cible, donnees)
         for cible, temporaire in temporaires.items():
             os.replace(temporaire, cible)
             remplaces.append(cible)
     except BaseException:
-        for temporaire in temporaires.values():
+        for temporaire in [*temporaires.values(), *(reserves or {}).values()]:
             with contextlib.suppress(OSError):
                 temporaire.unlink()
         if remplaces:
@@ -127,6 +144,38 @@ def ecrire_ensemble(contenus: dict[Path, bytes]) -> None:
                 with contextlib.suppress(OSError):
                     cible.unlink()
         raise
+
+
+def reserver(cible: Path, taille: int) -> Path:
+    """Set aside ``taille`` bytes of disk beside ``cible``, in an exclusive temporary file, for ``ecrire_ensemble``.
+
+    A run that fills the disk can still write, at the end, what it reserved at the start.
+    """
+    fd, nom = tempfile.mkstemp(prefix=prefixe_temporaire(cible.name), suffix=".tmp", dir=cible.parent)
+    try:
+        try:
+            os.posix_fallocate(fd, 0, taille)
+        except OSError as err:
+            if err.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+            os.write(fd, bytes(taille))  # a file system without fallocate: zeros take the room
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(nom)
+        raise
+    os.close(fd)
+    return Path(nom)
+
+
+def _remplir(reserve: Path, donnees: bytes) -> Path:
+    """Write ``donnees`` into the room reserved, in place (no new block needed when it fits)."""
+    fd = os.open(reserve, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "wb") as flux:  # the descriptor was opened without O_TRUNC: the room stays
+        flux.write(donnees)
+        flux.truncate(len(donnees))
+        os.fchmod(flux.fileno(), 0o666 & ~umask())
+    return reserve
 
 
 def _temporaire_a_cote(cible: Path, donnees: bytes) -> Path:

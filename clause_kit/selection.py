@@ -43,7 +43,7 @@ def collecter(chemins: Sequence[Path]) -> tuple[list[Path], list[Resultat]]:
             for candidat in sorted(p for p in chemin.rglob("*") if _a_nom_de_contrat(p, chemin)):
                 raison = _raison_de_refus(candidat)
                 if raison:
-                    refuses.append(Resultat(str(candidat), message=f"{candidat} : {raison} ; non traité"))
+                    refuses.append(Resultat(str(candidat), message=f"{candidat} : {raison}"))
                 else:
                     fichiers.append(candidat)
         elif chemin.is_file() or chemin.suffix.lower() in EXTENSIONS:
