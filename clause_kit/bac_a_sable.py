@@ -4,12 +4,13 @@ Templates are edited by legal services and travel as Word files: they are not tr
 Jinja's sandbox already forbids running code; this environment also bounds resources, and
 says in French what it refused (``RefusModele``):
 
-* values: ``*``, ``+``, ``%`` and ``~`` never build a text or a list longer than
-  ``TAILLE_VALEUR_MAX``; ``*`` and ``**`` never build an integer longer than ``BITS_MAX``
+* values: ``*``, ``+``, ``%``, ``~``, filters, calls and ``{{ … }}`` never make a value
+  longer than ``TAILLE_VALEUR_MAX`` characters once written (a list repeating one long text
+  counts it each time: ``_poids``); ``*`` and ``**`` never build an integer longer than ``BITS_MAX``
   bits; calls and filters never take an integer above ``ENTIER_MAX`` (widths, counts,
   ``range``), and those that multiply their input (``replace``, ``join``, ``indent``,
   ``wordwrap``, ``format``, ``expandtabs``) are estimated before they run; only plain text
-  methods may be called on text; lists and dicts cannot be modified;
+  methods may be called on text; lists and dicts cannot be modified; no ``lipsum``;
 * time: a deadline (``DELAI_S`` a document) is checked at every loop turn, call, filter and
   operator, and in the main thread a real-time timer also interrupts a long computation;
 * output: at most ``SORTIE_MAX`` characters a part (``remplir``);
@@ -144,20 +145,35 @@ def remplir(gabarit: jinja2.Template, valeurs: dict[str, Any]) -> str:
 # --- checks on values ------------------------------------------------------------------
 
 
-def _longueur(valeur: Any) -> int | None:
-    return len(valeur) if isinstance(valeur, (str, bytes, list, tuple, dict, set, frozenset)) else None
+def _poids(valeur: Any, memo: dict[int, int] | None = None) -> int:
+    """About how many characters ``valeur`` makes once written as text.
 
-
-def _taille(valeur: Any, quoi: str) -> Any:
-    """``valeur``, unless it is a text or collection longer than the limit."""
-    _prevoir(_longueur(valeur) or 0, quoi)
-    return valeur
+    A list holding the same long text a hundred thousand times is small in memory and huge
+    once written: its parts are counted each time they appear (computed once each).
+    """
+    if isinstance(valeur, (str, bytes)):
+        return len(valeur)
+    if isinstance(valeur, int) and not isinstance(valeur, bool):
+        return valeur.bit_length() // 3 + 2
+    if isinstance(valeur, (list, tuple, set, frozenset, dict)):
+        memo = {} if memo is None else memo
+        if id(valeur) not in memo:
+            elements = [*valeur.keys(), *valeur.values()] if isinstance(valeur, dict) else valeur
+            memo[id(valeur)] = 2 + sum(_poids(e, memo) + 2 for e in elements)
+        return memo[id(valeur)]
+    return 32  # a date, a decimal, an object: a short text
 
 
 def _prevoir(taille: int, quoi: str) -> None:
     """Refuse before computing a value that would be longer than the limit."""
     if taille > TAILLE_VALEUR_MAX:
-        raise RefusModele(f"{quoi} produirait une valeur trop longue (plus de {nombre(TAILLE_VALEUR_MAX)} éléments)")
+        raise RefusModele(f"{quoi} produirait une valeur trop longue (plus de {nombre(TAILLE_VALEUR_MAX)} caractères)")
+
+
+def _verifier(valeur: Any, quoi: str) -> Any:
+    """``valeur``, unless it would be longer than the limit once written."""
+    _prevoir(_poids(valeur), quoi)
+    return valeur
 
 
 def _entiers(quoi: str, args: Iterable[Any]) -> None:
@@ -166,14 +182,22 @@ def _entiers(quoi: str, args: Iterable[Any]) -> None:
             raise RefusModele(f"nombre trop grand passé {quoi} (au plus {nombre(ENTIER_MAX)})")
 
 
-def _format(gabarit: Any, quoi: str) -> None:
-    """Refuse a %-format or format() string asking for a width or precision above ``ENTIER_MAX`` (or ``*``)."""
+# A conversion of a %-format, a field of a format() string.
+_CHAMP = re.compile(r"%[^a-zA-Z%]*[a-zA-Z%]|\{[^{}]*\}")
+
+
+def _prevoir_format(gabarit: Any, valeurs: Iterable[Any], quoi: str) -> None:
+    """Refuse a format asking for a width above ``ENTIER_MAX`` (or ``*``), or repeating a long value too often."""
     if not isinstance(gabarit, str):
         return
-    for champ in re.findall(r"%[^a-zA-Z%]*[a-zA-Z%]|\{[^{}]*\}", gabarit):
+    champs = _CHAMP.findall(gabarit)
+    for champ in champs:
         for largeur in _LARGEUR.findall(champ):
             if largeur == "*" or int(largeur) > ENTIER_MAX:
                 raise RefusModele(f"largeur trop grande dans {quoi} (au plus {nombre(ENTIER_MAX)})")
+    # "%(a)s" or "{0}" may use one value many times: each field may be the longest value.
+    plus_long = max((_poids(v) for v in valeurs), default=0)
+    _prevoir(len(gabarit) + len(champs) * plus_long, quoi)
 
 
 def _bits(entier: Any) -> int:
@@ -182,9 +206,8 @@ def _bits(entier: Any) -> int:
 
 def _fois(gauche: Any, droite: Any) -> None:
     for sequence, n in ((gauche, droite), (droite, gauche)):
-        longueur = _longueur(sequence)
-        if longueur is not None and isinstance(n, int):
-            _prevoir(longueur * max(n, 0), "la répétition (*)")
+        if isinstance(sequence, (str, list, tuple)) and isinstance(n, int):
+            _prevoir(_poids(sequence) * max(n, 0), "la répétition (*)")
     if _bits(gauche) + _bits(droite) > BITS_MAX:
         raise RefusModele(f"nombre trop grand (plus de {BITS_MAX} bits) produit par *")
 
@@ -196,13 +219,13 @@ def _puissance(base: Any, exposant: Any) -> None:
 
 
 def _plus(gauche: Any, droite: Any) -> None:
-    longueurs = (_longueur(gauche), _longueur(droite))
-    if None not in longueurs:
-        _prevoir(sum(x or 0 for x in longueurs), "la concaténation (+)")
+    if isinstance(gauche, (str, list, tuple)) and isinstance(droite, (str, list, tuple)):
+        _prevoir(_poids(gauche) + _poids(droite), "la concaténation (+)")
 
 
-def _modulo(gauche: Any, _droite: Any) -> None:
-    _format(gauche, "le format %")
+def _modulo(gauche: Any, droite: Any) -> None:
+    valeurs = droite.values() if isinstance(droite, dict) else droite if isinstance(droite, tuple) else [droite]
+    _prevoir_format(gauche, valeurs, "le format %")
 
 
 _OPERATEURS: dict[str, Callable[[Any, Any], None]] = {"*": _fois, "**": _puissance, "+": _plus, "%": _modulo}
@@ -235,8 +258,8 @@ def _prevoir_wordwrap(s: Any, width: Any = 79, break_long_words: Any = True, wra
     _prevoir(len(s) + lignes * len(_texte(wrapstring or "\n")), "wordwrap")
 
 
-def _prevoir_format(valeur: Any, *_: Any, **__: Any) -> None:
-    _format(valeur, "le filtre format")
+def _prevoir_filtre_format(valeur: Any, *args: Any, **kwargs: Any) -> None:
+    _prevoir_format(valeur, kwargs.values() if kwargs else args, "le filtre format")
 
 
 def _prevoir_expandtabs(s: Any, tabsize: Any = 8) -> None:
@@ -248,23 +271,26 @@ _PREVISIONS: dict[str, Callable[..., None]] = {
     "replace": _prevoir_replace,
     "indent": _prevoir_indent,
     "wordwrap": _prevoir_wordwrap,
-    "format": _prevoir_format,
+    "format": _prevoir_filtre_format,
     "expandtabs": _prevoir_expandtabs,
 }
 
 
 def _borner_filtre(nom: str, filtre: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that checks the deadline, its integer arguments and the size of what it produces."""
+    """A filter that checks the deadline, its arguments and what it would produce, then what it produced."""
     prevoir = _PREVISIONS.get(nom)
     decalage = 1 if getattr(filtre, "jinja_pass_arg", None) is not None else 0
+    quoi = f"le filtre {nom}"
 
     @functools.wraps(filtre)
     def borne(*args: Any, **kwargs: Any) -> Any:
         _verifier_delai()
-        _entiers(f"au filtre {nom}", [*args, *kwargs.values()])
+        arguments = [*args[decalage:], *kwargs.values()]
+        _entiers(f"au filtre {nom}", arguments)
+        _prevoir(sum(_poids(a) for a in arguments), quoi)
         if prevoir is not None:
             prevoir(*args[decalage:], **kwargs)
-        return _taille(filtre(*args, **kwargs), f"le filtre {nom}")
+        return _verifier(filtre(*args, **kwargs), quoi)
 
     return borne
 
@@ -275,16 +301,21 @@ def _join(contexte: Any, valeur: Any, d: str = "", attribute: Any = None) -> str
     elements = list(valeur)
     if attribute is not None:
         elements = [contexte.environment.getitem(e, attribute) for e in elements]
-    _prevoir(sum(len(_texte(e)) for e in elements) + len(_texte(d)) * max(len(elements) - 1, 0), "le filtre join")
+    _prevoir(sum(_poids(e) for e in elements) + len(_texte(d)) * max(len(elements) - 1, 0), "le filtre join")
     return do_join(contexte, elements, d)
 
 
 @jinja2.pass_eval_context
 def _concatenation(contexte: Any, valeurs: list[Any]) -> str:
     """The ``~`` operator (Jinja's ``markup_join`` or ``str_join``), refusing too long a result."""
-    _prevoir(sum(len(_texte(v)) for v in valeurs), "la concaténation (~)")
+    _prevoir(sum(_poids(v) for v in valeurs), "la concaténation (~)")
     joindre = markup_join if contexte.autoescape else str_join
-    return _taille(joindre(valeurs), "la concaténation (~)")  # type: ignore[no-any-return]
+    return _verifier(joindre(valeurs), "la concaténation (~)")  # type: ignore[no-any-return]
+
+
+def _ecrire(valeur: Any) -> Any:
+    """Jinja's ``finalize``: every ``{{ … }}`` goes through here before being written as text."""
+    return _verifier(valeur, "la valeur écrite")
 
 
 def _boucle(iterable: Any) -> Iterator[Any]:
@@ -343,12 +374,14 @@ class EnvironnementBorne(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(_OPERATEURS)
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(optimized=False, **options)
+        super().__init__(optimized=False, finalize=_ecrire, **options)
         self.filters = {nom: _borner_filtre(nom, filtre) for nom, filtre in self.filters.items()}
         self.filters["join"] = _borner_filtre("join", _join)
         self.filters[_BOUCLE] = _boucle
         self.filters[_CONCATENATION] = _concatenation
         self.globals["range"] = _range
+        # Lorem ipsum has no place in a legal document, and lipsum(n, min, max) multiplies its arguments.
+        del self.globals["lipsum"]
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         arbre = _Transformateur().visit(super()._parse(source, name, filename))
@@ -374,7 +407,7 @@ class EnvironnementBorne(ImmutableSandboxedEnvironment):
         """``*``, ``**``, ``+``, ``%``: checked before they run, and their result after."""
         _verifier_delai()
         _OPERATEURS[operator](left, right)
-        return _taille(super().call_binop(context, operator, left, right), f"l'opérateur {operator}")
+        return _verifier(super().call_binop(context, operator, left, right), f"l'opérateur {operator}")
 
     def call(self, contexte: jinja2.runtime.Context, objet: Any, /, *args: Any, **kwargs: Any) -> Any:
         """A call from a template: deadline, integer arguments and, for text methods, the size foreseen."""
@@ -384,20 +417,23 @@ class EnvironnementBorne(ImmutableSandboxedEnvironment):
         nom = getattr(objet, "__name__", type(objet).__name__)
         if not isinstance(objet, Macro):  # a macro's own operations are checked as it runs
             _entiers(f"à {nom}", [*args, *kwargs.values()])
+            _prevoir(sum(_poids(a) for a in [*args, *kwargs.values()]), nom)
         methode = getattr(objet, "__wrapped__", objet)  # str.format is wrapped by the sandbox
         texte = getattr(methode, "__self__", None)
         if isinstance(texte, str):
-            args = _prevoir_methode(nom, texte, args)
-        return _taille(contexte.call(objet, *args, **kwargs), nom)
+            args = _prevoir_methode(nom, texte, args, kwargs)
+        return _verifier(contexte.call(objet, *args, **kwargs), nom)
 
 
-def _prevoir_methode(nom: str, texte: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+def _prevoir_methode(nom: str, texte: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Foresee the size of a text method's result; return its arguments (an iterable to join is read once)."""
-    if nom in ("format", "format_map"):
-        _format(texte, "format")
+    if nom == "format":
+        _prevoir_format(texte, [*args, *kwargs.values()], "format")
+    elif nom == "format_map" and args:
+        _prevoir_format(texte, dict(args[0]).values(), "format")
     elif nom == "join" and args:
         elements = list(args[0])
-        _prevoir(sum(len(_texte(e)) for e in elements) + len(texte) * len(elements), "join")
+        _prevoir(sum(_poids(e) for e in elements) + len(texte) * len(elements), "join")
         return (elements, *args[1:])
     elif nom in _PREVISIONS:
         _PREVISIONS[nom](texte, *args)

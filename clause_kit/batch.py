@@ -137,8 +137,8 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
 def _produire_pdf(en_cours: list[tuple[DossierEnCours, Resultat]]) -> None:
     from clause_kit.pdf_dossier import produire_pdf
 
+    # A full or read-only disk fails the dossiers concerned, with the system's reason; the others go on.
     for position, erreur in produire_pdf([d for d, _ in en_cours], arret=arret_demande).items():
-        # A full or read-only disk fails the dossiers concerned, with the system's reason; the others go on.
         dossier, resultat = en_cours[position]
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), erreur)
         abandonner(dossier)

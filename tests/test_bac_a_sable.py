@@ -56,7 +56,7 @@ BOMBES = [
     ("{{ '{:>999999999}'.format(1) }}", "largeur trop grande dans format"),
     ("{{ 'a'.ljust(10**9) }}", "nombre trop grand passé à ljust"),
     ("{{ ('a' * 1000000)|replace('a', 'bbbbbbbbbb') }}", "replace produirait une valeur trop longue"),
-    ("{{ (['x' * 1000000] * 1000)|join }}", "le filtre join produirait une valeur trop longue"),
+    ("{{ (['a'] * 1000)|join('y' * 100000) }}", "le filtre join produirait une valeur trop longue"),
     ("{{ ('x' * 1000000).join(['a'] * 1000) }}", "join produirait une valeur trop longue"),
     ("{{ ('a' * 2000000)|wordwrap(1, wrapstring='x' * 1000) }}", "wordwrap produirait une valeur trop longue"),
     ("{{ ('a\\t' * 100000).expandtabs(100000) }}", "expandtabs produirait une valeur trop longue"),
@@ -65,8 +65,19 @@ BOMBES = [
     ("{{ range(-100000, 100000)|list }}", "range de plus de 100\u202f000 éléments"),
     ("{{ 'a'.translate({}) }}", "accès refusé à « translate »"),
     ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "récursion trop profonde"),
-    ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "document produit trop grand"),
+    ("{% for i in range(100) %}{{ 'x' * 1000000 }}{% endfor %}", "document produit trop grand"),
     ("{{ [1].append(2) }}", "accès refusé à « append »"),
+    # Small in memory, huge once written: one long text referenced many times.
+    ("{{ ['x' * 1000000] * 1000 }}", "la répétition (*) produirait une valeur trop longue"),
+    (
+        "{% set s = namespace(l=['x' * 1000000]) %}{% for i in range(40) %}{% set s.l = [s.l, s.l] %}{% endfor %}"
+        "{{ s.l }}",
+        "la valeur écrite produirait une valeur trop longue",
+    ),
+    ("{{ ('%(a)s' * 1000) % {'a': 'x' * 1000000} }}", "le format % produirait une valeur trop longue"),
+    ("{{ ('{0}' * 1000).format('x' * 1000000) }}", "format produirait une valeur trop longue"),
+    ("{{ [1]|batch(100000, 'x' * 1000)|list }}", "le filtre list produirait une valeur trop longue"),
+    ("{{ lipsum(100000, min=100000, max=100000) }}", "variable inconnue « lipsum »"),
 ]
 
 
