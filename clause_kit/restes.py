@@ -106,9 +106,12 @@ def _proprietaire_en_vie(pid: int, entree: Path) -> bool:
         return False
     except PermissionError:
         pass  # another user's process: running
-    debut = _demarrage(pid)
-    if debut is None:
+    etat = _etat(pid)
+    if etat is None:
         return True
+    statut, debut = etat
+    if statut in "ZX":  # a zombie has exited: only its parent's bookkeeping remains
+        return False
     try:
         ecrit = entree.lstat().st_mtime
     except OSError:
@@ -117,8 +120,8 @@ def _proprietaire_en_vie(pid: int, entree: Path) -> bool:
     return debut <= ecrit + 2
 
 
-def _demarrage(pid: int) -> float | None:
-    """When a process started (seconds since the epoch), from Linux's /proc; None elsewhere."""
+def _etat(pid: int) -> tuple[str, float] | None:
+    """A process's state letter and start time (seconds since the epoch), from Linux's /proc; None elsewhere."""
     try:
         champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         depart = int(champs[19]) / os.sysconf("SC_CLK_TCK")
@@ -126,4 +129,4 @@ def _demarrage(pid: int) -> float | None:
         amorcage = next(int(ligne.split()[1]) for ligne in lignes if ligne.startswith("btime"))
     except (OSError, ValueError, IndexError, StopIteration):
         return None
-    return amorcage + depart
+    return champs[0], amorcage + depart

@@ -35,8 +35,16 @@ def lancer(*arguments: str, **options: object) -> subprocess.Popen[str]:
 
 
 def enfants(pid: int) -> list[int]:
-    sortie = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
-    return [int(x) for x in sortie.split()]
+    """The living children of a process, read from /proc (no need for procps)."""
+    trouves = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(champs[1]) == pid and champs[0] != "Z":
+            trouves.append(int(stat.parent.name))
+    return trouves
 
 
 def vivant(pid: int) -> bool:

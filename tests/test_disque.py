@@ -6,6 +6,7 @@ or as a user through a user namespace), so nothing stays mounted after the test.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -32,13 +33,27 @@ exec "$@"
 """
 
 
+@functools.cache
+def espace_de_noms() -> tuple[str, ...]:
+    """How to get a private mount namespace here: as root, or through a user namespace."""
+    essais = [("unshare", "--mount"), ("unshare", "--user", "--map-root-user", "--mount")]
+    for prefixe in essais:
+        sonde = subprocess.run([*prefixe, "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False)
+        if sonde.returncode == 0:
+            return prefixe
+    raise AssertionError(
+        "ces tests montent un petit tmpfs : il faut être root (CAP_SYS_ADMIN) ou avoir les espaces de noms "
+        "utilisateur (unshare --user)"
+    )
+
+
 def sur_un_petit_disque(
     point: Path, taille: str, *arguments: str, lecture_seule: bool = False, preparation: str = "true"
 ) -> subprocess.CompletedProcess[str]:
     """``clause-kit generer ARGUMENTS`` with ``point`` a fresh tmpfs of ``taille``, in a private mount namespace."""
     point.mkdir(parents=True, exist_ok=True)
-    espace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
-    commande = [*espace, "sh", "-c", _SCRIPT, "sh", taille, str(point), "ro" if lecture_seule else "rw", preparation]
+    commande = [*espace_de_noms(), "sh", "-c", _SCRIPT, "sh", taille, str(point)]
+    commande += ["ro" if lecture_seule else "rw", preparation]
     commande += [sys.executable, "-m", "clause_kit", "generer", *arguments]
     return subprocess.run(commande, capture_output=True, text=True, cwd=RACINE, timeout=600, check=False)
 

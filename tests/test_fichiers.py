@@ -82,6 +82,15 @@ def test_restes_d_un_mort_supprimes_ceux_d_un_vivant_gardes(tmp_path: Path) -> N
         os.utime(ancien, (time.time() - 3600, time.time() - 3600))
         nettoyer_restes(tmp_path)
         assert not ancien.exists() and (commune / f".m-2.{vivant.pid}-abcd1234.tmp").exists()
+        # A killed process nobody has reaped yet (a zombie) answers kill(0) but is dead.
+        zombie = subprocess.Popen(["true"])
+        while Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            time.sleep(0.01)
+        reste = commune / f".m-4.{zombie.pid}-abcd1234.tmp"
+        reste.mkdir()
+        nettoyer_restes(tmp_path)
+        assert not reste.exists()
+        zombie.wait()
     finally:
         vivant.kill()
         vivant.wait()
