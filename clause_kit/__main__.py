@@ -1,5 +1,5 @@
 """``python -m clause_kit`` runs the command-line interface."""
 
-from clause_kit.cli import main
+from clause_kit.lancement import main
 
 main()

@@ -10,6 +10,7 @@ summaries only, so memory stays flat however many contracts there are.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -19,9 +20,10 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
-from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption
+from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption, raison_systeme
 from clause_kit.rapport import Resultat
-from clause_kit.selection import identifier
+from clause_kit.selection import identifier, racine_de
+from clause_kit.signaux import ignorer_arrets, mourir_avec_le_parent
 
 __all__ = ["Options", "generer_tout", "traiter_paquet"]
 
@@ -36,6 +38,8 @@ class Options:
     pdf: bool = False
     archive: bool = False
     brouillon: bool = False
+    #: The folders named on the command line: no ``_commune.yaml`` is looked for above them.
+    racines: tuple[Path, ...] = ()
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
@@ -97,6 +101,9 @@ def _finaliser_un(dossier: DossierEnCours, resultat: Resultat, options: Options)
     except ClauseKitError as err:
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
         return
+    except OSError as err:  # a system failure on one contract must not sink the whole batch
+        resultat.statut, resultat.message = "erreur", f"{resultat.fichier} : erreur système ({raison_systeme(err)})"
+        return
     resultat.statut, resultat.dossier = "généré", str(cible)
     resultat.duree_s += time.perf_counter() - debut
 
@@ -105,7 +112,12 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     resultat = Resultat(str(fichier))
     debut = time.perf_counter()
     try:
-        construit = construire(fichier, modeles=options.modeles, brouillon=options.brouillon)
+        construit = construire(
+            fichier,
+            modeles=options.modeles,
+            racine=racine_de(fichier, options.racines),
+            brouillon=options.brouillon,
+        )
         resultat.commune = construit.consultation.acheteur.commune
         resultat.reference = construit.consultation.marche.reference
         resultat.heures = construit.chiffres.heures_total
@@ -115,7 +127,10 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
         if not resultat.commune:  # name the row of the summary table even for an invalid file
-            resultat.commune, resultat.reference = identifier(fichier) or ("", "")
+            resultat.commune, resultat.reference = identifier(fichier, racines=options.racines) or ("", "")
+        return resultat, None
+    except OSError as err:
+        resultat.message = f"{fichier} : erreur système ({raison_systeme(err)})"
         return resultat, None
     except Exception as err:  # noqa: BLE001 - a bug on one contract must not sink the whole batch
         resultat.message = f"{fichier} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"
@@ -129,6 +144,7 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
 def _produire_pdf(en_cours: list[tuple[DossierEnCours, Resultat]]) -> None:
     from clause_kit.pdf_dossier import produire_pdf
 
+    # A full or read-only disk fails the dossiers concerned, with the system's reason; the others go on.
     for position, erreur in produire_pdf([d for d, _ in en_cours], arret=arret_demande).items():
         dossier, resultat = en_cours[position]
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), erreur)
@@ -182,8 +198,9 @@ def _executer_en_parallele(
 ) -> None:
     contexte = multiprocessing.get_context()
     arret = contexte.Event()
-    with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=(arret,)) as pool:
-        futures = {pool.submit(traiter_paquet, paquet, options): numero for numero, paquet in enumerate(paquets)}
+    initialisation = (arret, os.getpid())
+    with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=initialisation) as pool:
+        futures = {pool.submit(_traiter_ailleurs, paquet, options): numero for numero, paquet in enumerate(paquets)}
         restants: set[Future[list[Resultat]]] = set(futures)
         try:
             while restants:
@@ -192,30 +209,68 @@ def _executer_en_parallele(
                     recevoir(futures[future], future.result())
         except KeyboardInterrupt:
             # Packets not started are dropped; running ones stop after their current step
-            # and return what they finished, which still goes into the report.
+            # and return what they finished, which still goes into the report. Further stop
+            # signals are noted but no longer interrupt this wait nor the report.
+            ignorer_arrets()
             arret.set()
             for future in restants:
                 future.cancel()
-            faits, _ = wait([f for f in restants if not f.cancelled()], timeout=120)
+            faits, _ = wait([f for f in restants if not f.cancelled()], timeout=ATTENTE_ARRET_S)
             for future in faits:
                 if not future.cancelled() and future.exception() is None:
                     recevoir(futures[future], future.result())
             raise
 
 
+#: How long the main process waits, after a stop, for the workers to finish their current step.
+ATTENTE_ARRET_S = 60
+
 _ARRET: EventType | None = None
+# In a worker: the main process's PID, whether a packet is being processed, a stop signal received.
+_PARENT = 0
+_EN_TACHE = False
+_ARRET_LOCAL = False
 
 
-def _initialiser(arret: EventType) -> None:
-    """Worker set-up: Ctrl-C is the main process's business; the worker watches the shared stop flag."""
-    global _ARRET
-    _ARRET = arret
+def _initialiser(arret: EventType, parent: int) -> None:
+    """Worker set-up: Ctrl-C is the main process's business; the worker watches the stop flag and its parent.
+
+    The kernel sends SIGTERM to the worker when the main process dies, even by SIGKILL: it
+    then cleans up and exits instead of finishing the batch for no one.
+    """
+    global _ARRET, _PARENT
+    _ARRET, _PARENT = arret, parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _sur_arret)
+    signal.signal(signal.SIGHUP, _sur_arret)
+    mourir_avec_le_parent(signal.SIGTERM, parent)
+
+
+def _sur_arret(numero: int, _cadre: object) -> None:
+    """SIGTERM or SIGHUP in a worker: stop after the current step; at once if the main process is gone."""
+    global _ARRET_LOCAL
+    _ARRET_LOCAL = True
+    if os.getppid() != _PARENT:
+        if not _EN_TACHE:
+            os._exit(128 + numero)
+        raise Interruption("processus principal disparu")
+
+
+def _traiter_ailleurs(fichiers: list[Path], options: Options) -> list[Resultat]:
+    """``traiter_paquet`` in a worker: an orphaned worker exits once its temporary folders are removed."""
+    global _EN_TACHE
+    _EN_TACHE = True
+    try:
+        return traiter_paquet(fichiers, options)
+    finally:
+        _EN_TACHE = False
+        if os.getppid() != _PARENT:
+            os._exit(1)  # nobody to report to: leave without a word (the next run cleans what remains)
 
 
 def arret_demande() -> bool:
-    """Whether the main process asked the workers to stop."""
-    return _ARRET is not None and _ARRET.is_set()
+    """Whether the main process (or a signal to this worker) asked to stop."""
+    return _ARRET_LOCAL or (_ARRET is not None and _ARRET.is_set())
 
 
 def _verifier_arret() -> None:

@@ -9,29 +9,32 @@ answered with the nearest valid key. Each problem is located by file, line and f
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from clause_kit.calcul import Chiffres, ErreurCalcul, calculer
 from clause_kit.communes import Origines, fusionner, trouver_defauts
-from clause_kit.erreurs import ErreursValidation, Probleme, raison_systeme
+from clause_kit.erreurs import ErreursValidation, Probleme
+from clause_kit.fichiers import LectureImpossible, lire_borne
 from clause_kit.formats import nombre_simple
-from clause_kit.modele import Chemin, Consultation, suggestion, verifier_coherence
+from clause_kit.modele import MESSAGE_NOMBRE, Chemin, Consultation, suggestion, verifier_coherence
 from clause_kit.parametres import charger_parametres
 from clause_kit.regles import appliquer_regles
+from clause_kit.yaml_texte import ChargeurTexte, ProblemeYaml
 
 __all__ = [
     "TAILLE_MAX",
     "Chargement",
+    "Lecture",
     "Lignes",
     "charger",
     "charger_detail",
@@ -46,59 +49,24 @@ TAILLE_MAX = 1_000_000
 Lignes = dict[Chemin, int]
 
 
-#: A contract description is a handful of levels deep; anything deeper is not one, and would
-#: exhaust Python's recursion when the YAML tree is built (PyYAML's composer is recursive).
-PROFONDEUR_MAX = 20
-
-
-class _ChargeurSansAlias(yaml.SafeLoader):
-    """SafeLoader that refuses aliases instead of expanding them, and too deep structures."""
-
-    profondeur = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        evenement = self.peek_event()
-        if self.check_event(AliasEvent):
-            raise _ProblemeYaml(evenement.start_mark.line + 1, "les alias YAML (*nom) ne sont pas acceptés")
-        if self.profondeur >= PROFONDEUR_MAX:
-            ligne = evenement.start_mark.line + 1
-            raise _ProblemeYaml(ligne, f"structure trop imbriquée (plus de {PROFONDEUR_MAX} niveaux)")
-        self.profondeur += 1
-        try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
-        finally:
-            self.profondeur -= 1
-
-
-def _date_en_texte(chargeur: yaml.SafeLoader, noeud: Node) -> str:
-    """Keep YAML timestamps as text.
-
-    Pydantic parses dates where a date is expected, with a located message for "2026-13-01",
-    and a reference such as 2026-03-15 stays a reference.
-    """
-    return str(chargeur.construct_scalar(noeud))  # type: ignore[arg-type]
-
-
-_ChargeurSansAlias.add_constructor("tag:yaml.org,2002:timestamp", _date_en_texte)
-
-
-class _ProblemeYaml(Exception):
-    def __init__(self, ligne: int | None, message: str) -> None:
-        super().__init__(message)
-        self.ligne, self.message = ligne, message
-
-
 def lire_yaml(chemin: Path, *, vide_permis: bool = False) -> tuple[dict[str, Any], Lignes]:
     """Read one YAML mapping and the line of each key; raise ``ErreursValidation`` on unreadable input."""
+    donnees, lignes, _ = _lire_document(chemin, vide_permis=vide_permis)
+    return donnees, lignes
+
+
+def _lire_document(chemin: Path, *, vide_permis: bool = False) -> tuple[dict[str, Any], Lignes, str]:
+    """``lire_yaml`` and the SHA-256 of the bytes read."""
     nom = str(chemin)
     try:
         brut = _lire_octets(chemin)
         texte = _decoder(brut)
         noeud = _composer(texte)
-    except _ProblemeYaml as err:
+    except ProblemeYaml as err:
         raise ErreursValidation([Probleme(nom, err.ligne, "", err.message)]) from err
+    empreinte = hashlib.sha256(brut).hexdigest()
     if noeud is None and vide_permis:
-        return {}, {(): 1}
+        return {}, {(): 1}, empreinte
     if noeud is None:
         raise ErreursValidation([Probleme(nom, None, "", "fichier vide : une description de marché est attendue")])
     if not isinstance(noeud, MappingNode):
@@ -123,29 +91,25 @@ def lire_yaml(chemin: Path, *, vide_permis: bool = False) -> tuple[dict[str, Any
     if problemes:
         raise ErreursValidation(problemes)
     try:
-        donnees = _ChargeurSansAlias("").construct_document(noeud)
+        donnees = ChargeurTexte("").construct_document(noeud)
     except (yaml.YAMLError, ValueError, TypeError) as err:
         marque = getattr(err, "problem_mark", None)
         ligne_yaml: int | None = marque.line + 1 if marque else None
         etiquette = re.search(r"tag '([^']+)'", str(err))
         detail = f"étiquette « {etiquette.group(1)} » non acceptée" if etiquette else str(getattr(err, "problem", err))
         raise ErreursValidation([Probleme(nom, ligne_yaml, "", f"valeur YAML non reconnue : {detail}")]) from err
-    return donnees, lignes
+    return donnees, lignes, empreinte
 
 
 def _lire_octets(chemin: Path) -> bytes:
     try:
-        if chemin.stat().st_size > TAILLE_MAX:
-            raise _ProblemeYaml(
-                None, f"fichier trop volumineux (plus de {TAILLE_MAX // 1000} ko) pour une description de marché"
-            )
-        return chemin.read_bytes()
-    except FileNotFoundError as err:
-        raise _ProblemeYaml(None, "fichier introuvable") from err
-    except IsADirectoryError as err:
-        raise _ProblemeYaml(None, "c'est un dossier, pas un fichier YAML") from err
-    except OSError as err:
-        raise _ProblemeYaml(None, f"lecture impossible ({raison_systeme(err)})") from err
+        return lire_borne(
+            chemin,
+            TAILLE_MAX,
+            trop_gros=f"fichier trop volumineux (plus de {TAILLE_MAX // 1000} ko) pour une description de marché",
+        )
+    except LectureImpossible as err:
+        raise ProblemeYaml(None, str(err)) from err
 
 
 def _decoder(brut: bytes) -> str:
@@ -153,9 +117,9 @@ def _decoder(brut: bytes) -> str:
         texte = brut.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         ligne = brut[: err.start].count(b"\n") + 1
-        raise _ProblemeYaml(ligne, "le fichier n'est pas un texte UTF-8 (enregistrez-le en UTF-8)") from err
+        raise ProblemeYaml(ligne, "le fichier n'est pas un texte UTF-8 (enregistrez-le en UTF-8)") from err
     if "\x00" in texte:
-        raise _ProblemeYaml(
+        raise ProblemeYaml(
             texte[: texte.index("\x00")].count("\n") + 1, "le fichier contient des octets binaires, pas du YAML"
         )
     return texte
@@ -164,23 +128,23 @@ def _decoder(brut: bytes) -> str:
 def _composer(texte: str) -> Node | None:
     try:
         # The reader checks characters as soon as the loader is built: keep it inside the try.
-        chargeur = _ChargeurSansAlias(texte)
+        chargeur = ChargeurTexte(texte)
         try:
             return chargeur.get_single_node()  # type: ignore[no-any-return]
         finally:
             chargeur.dispose()
     except yaml.reader.ReaderError as err:
-        raise _ProblemeYaml(
+        raise ProblemeYaml(
             texte[: err.position].count("\n") + 1,
             f"caractère interdit dans un fichier YAML (code U+{err.character:04X})",
         ) from err
     except yaml.MarkedYAMLError as err:
         marque = err.problem_mark or err.context_mark
-        raise _ProblemeYaml(
+        raise ProblemeYaml(
             marque.line + 1 if marque else None, f"YAML mal formé : {_traduire_yaml(err.problem or str(err))}"
         ) from err
     except yaml.YAMLError as err:
-        raise _ProblemeYaml(None, f"YAML mal formé : {err}") from err
+        raise ProblemeYaml(None, f"YAML mal formé : {err}") from err
 
 
 _YAML_FR = {
@@ -268,36 +232,79 @@ class Chargement:
     defauts: Path | None
     #: The figures, computed while checking (a contract whose hours cannot be computed is invalid).
     chiffres: Chiffres
+    #: SHA-256 of the bytes actually read and checked (the manifest proves what made the dossier).
+    sha256_source: str = ""
+    sha256_defauts: str | None = None
 
 
-def lire_avec_defauts(chemin: Path) -> tuple[dict[str, Any], Origines, Path | None]:
-    """Read a contract file merged over its commune's ``_commune.yaml``, if there is one."""
-    donnees, lignes = lire_yaml(chemin)
+@dataclass
+class Lecture:
+    """A contract file merged over its commune's defaults, before validation."""
+
+    donnees: dict[str, Any]
+    origines: Origines
+    defauts: Path | None = None
+    sha256_source: str = ""
+    sha256_defauts: str | None = None
+    #: Problems of the defaults file on its own, even where the contract overrides the value.
+    problemes_defauts: list[Probleme] = field(default_factory=list)
+
+
+def lire_avec_defauts(chemin: Path, racine: Path | None = None) -> Lecture:
+    """Read a contract file merged over its commune's ``_commune.yaml``, if there is one.
+
+    ``racine`` is the folder named on the command line: the defaults are never looked for
+    above it (see ``communes.trouver_defauts``).
+    """
+    donnees, lignes, empreinte = _lire_document(chemin)
     origines: Origines = {c: (str(chemin), ligne) for c, ligne in lignes.items()}
-    defauts = trouver_defauts(chemin)
+    defauts = trouver_defauts(chemin, racine)
     if defauts is None:
-        return donnees, origines, None
-    donnees_defauts, lignes_defauts = lire_yaml(defauts, vide_permis=True)
+        return Lecture(donnees, origines, sha256_source=empreinte)
+    donnees_defauts, lignes_defauts, empreinte_defauts = _lire_document(defauts, vide_permis=True)
     origines_defauts: Origines = {c: (str(defauts), ligne) for c, ligne in lignes_defauts.items()}
     fusion, origines = fusionner(donnees_defauts, origines_defauts, donnees, origines)
-    return fusion, origines, defauts
+    return Lecture(
+        fusion, origines, defauts, empreinte, empreinte_defauts, _problemes_seuls(donnees_defauts, origines_defauts)
+    )
+
+
+def _problemes_seuls(donnees: dict[str, Any], origines: Origines) -> list[Probleme]:
+    """Problems of a defaults file checked alone (missing keys aside: the contracts give them).
+
+    A wrong block in ``_commune.yaml`` (``insertion: [1, 2]``) is an error even when the
+    contract at hand overrides it: the next contract of the commune would inherit it.
+    """
+    try:
+        Consultation.model_validate(donnees)
+    except ValidationError as err:
+        return [_probleme_pydantic(origines, e) for e in err.errors(include_url=False) if e["type"] != "missing"]
+    return []
 
 
 def charger_detail(
-    chemin: Path, *, strict: bool = False, aujourd_hui: datetime.date | None = None
+    chemin: Path,
+    racine: Path | None = None,
+    *,
+    strict: bool = False,
+    aujourd_hui: datetime.date | None = None,
 ) -> Chargement:
     """Read, merge, validate and check one contract file; raise ``ErreursValidation`` listing every problem.
 
-    ``strict`` (what ``generer`` asks for, unless ``--brouillon``) also refuses the legal choices
-    left to a default (procedure, facilitator's contact); otherwise they become warnings.
-    ``aujourd_hui`` stands for the launch date when the file gives none.
+    ``racine``: no ``_commune.yaml`` is looked for above it. ``strict`` (what ``generer`` asks
+    for, unless ``--brouillon``) also refuses the legal choices left to a default (procedure,
+    facilitator's contact, sub-criteria); otherwise they become warnings. ``aujourd_hui`` stands
+    for the launch date when the file gives none.
     """
-    donnees, origines, defauts = lire_avec_defauts(chemin)
+    lecture = lire_avec_defauts(chemin, racine)
+    origines = lecture.origines
     try:
-        consultation = Consultation.model_validate(donnees)
+        consultation = Consultation.model_validate(lecture.donnees)
     except ValidationError as err:
         problemes = [_probleme_pydantic(origines, e) for e in err.errors(include_url=False)]
-        raise ErreursValidation(_trier(problemes)) from err
+        raise ErreursValidation(_trier([*problemes, *lecture.problemes_defauts])) from err
+    if lecture.problemes_defauts:
+        raise ErreursValidation(_trier(lecture.problemes_defauts))
     parametres = charger_parametres()
     incoherences = verifier_coherence(consultation, parametres.codes_publics)
     chiffres = None
@@ -314,7 +321,9 @@ def charger_detail(
             chiffres.avertissements += [f"pour generer (sauf --brouillon) : {m}" for _, m in chiffres.manques]
     if incoherences or chiffres is None:
         raise ErreursValidation(_trier([_probleme(origines, c, m) for c, m in incoherences]))
-    return Chargement(consultation, origines, defauts, chiffres)
+    return Chargement(
+        consultation, origines, lecture.defauts, chiffres, lecture.sha256_source, lecture.sha256_defauts
+    )
 
 
 def charger(chemin: Path) -> Consultation:
@@ -323,7 +332,8 @@ def charger(chemin: Path) -> Consultation:
 
 
 def _trier(problemes: list[Probleme]) -> list[Probleme]:
-    return sorted(problemes, key=lambda p: (p.fichier, p.ligne or 0, p.champ))
+    """Sorted by file, line and field, each once (a defaults problem may be found alone and merged)."""
+    return sorted(dict.fromkeys(problemes), key=lambda p: (p.fichier, p.ligne or 0, p.champ))
 
 
 def _probleme(origines: Origines, chemin: Chemin, message: str) -> Probleme:
@@ -370,7 +380,7 @@ _MESSAGES = {
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (pas de décimales)",
     "decimal_type": "nombre attendu",
-    "decimal_parsing": "nombre attendu (ex. 1250000 ou 35.5 : sans espace, sans symbole € ni %)",
+    "decimal_parsing": MESSAGE_NOMBRE,
     "decimal_max_places": "au plus {decimal_places} décimales",
     "greater_than": "doit être supérieur à {gt}",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",

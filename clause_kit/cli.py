@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,14 +20,17 @@ import click
 from clause_kit import __version__
 from clause_kit.cli_fr import GroupeFr, option_format
 from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
+from clause_kit.restes import nettoyer_restes
 from clause_kit.revue.cli import comparer, modeles, texte
+from clause_kit.signaux import arrets_comme_ctrl_c, code_de_sortie, ignorer_arrets
 from clause_kit.suivi.cli import suivi as groupe_suivi
 
 if TYPE_CHECKING:
+    from clause_kit.batch import Options
     from clause_kit.rapport import Resultat
 
-# The core's heavy modules (pydantic model, Word rendering) are imported by the commands that
-# use them: `clause-kit suivi etat` and `--help` do not pay for them.
+# The core's heavy modules (pydantic model, Word rendering, babel) are imported by the commands
+# that use them: `clause-kit suivi etat` and `--help` do not pay for them.
 
 __all__ = ["main"]
 
@@ -138,13 +142,14 @@ def generer(
     """
     if sortie is None:  # checked here rather than by click, whose "[required]" is not translatable
         raise click.UsageError("option obligatoire manquante : -o / --sortie")
-    from clause_kit.batch import Options, generer_tout
-    from clause_kit.rapport import preparer_sortie
+    from clause_kit.batch import Options
+    from clause_kit.rapport import liberer, preparer_sortie, reserver_rapport
     from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
 
     fichiers, absents = collecter(list(chemins))
-    fichiers = selectionner_communes(fichiers, communes)
-    fichiers, doublons = reperer_doublons(fichiers)
+    racines = tuple(c for c in chemins if c.is_dir())
+    fichiers = selectionner_communes(fichiers, communes, racines)
+    fichiers, doublons = reperer_doublons(fichiers, racines)
     if pdf:
         from clause_kit.pdf import trouver_soffice  # pypdf is only needed with --pdf
 
@@ -158,25 +163,54 @@ def generer(
         preparer_sortie(sortie)
     except ClauseKitError as err:
         _echouer(err)
-    options = Options(sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive, brouillon=brouillon)
-    resultats: list[Resultat] = [*absents, *doublons]
+    for message in nettoyer_restes(sortie):
+        click.echo(f"Nettoyage : {message}", err=True)
+    options = Options(
+        sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive, racines=racines, brouillon=brouillon
+    )
+    reserve = reserver_rapport(sortie, len(fichiers) + len(absents) + len(doublons))
     try:
-        with _barre(len(fichiers)) as avancer:
+        code = _lancer(fichiers, options, [*absents, *doublons], jobs or os.cpu_count() or 1, reserve)
+    finally:
+        liberer(reserve)
+    if code:
+        sys.exit(code)
 
-            def suivi(paquet: list[Resultat]) -> None:
-                resultats.extend(paquet)
-                avancer(len(paquet))
 
-            generer_tout(fichiers, options, jobs=jobs or os.cpu_count() or 1, suivi=suivi)
-    except KeyboardInterrupt:
-        _rapporter(resultats, sortie)
-        click.echo(
-            "Interrompu : les dossiers terminés sont complets, aucun dossier n'est resté à moitié écrit.", err=True
-        )
-        sys.exit(130)
-    _rapporter(resultats, sortie)
-    if any(r.statut != "généré" for r in resultats):
-        sys.exit(1)
+def _lancer(
+    fichiers: list[Path], options: Options, resultats: list[Resultat], jobs: int, reserve: dict[Path, Path]
+) -> int:
+    """Run the batch and write its report (in the room ``reserve`` kept for it), even when stopped; return the code.
+
+    SIGTERM and SIGHUP stop like Ctrl-C (codes 143, 129, 130); a second signal while the
+    report is being written is only noted.
+    """
+    from clause_kit.batch import generer_tout
+    from clause_kit.rapport import completer
+
+    with arrets_comme_ctrl_c():
+        try:
+            with _barre(len(fichiers)) as avancer:
+
+                def suivi(paquet: list[Resultat]) -> None:
+                    resultats.extend(paquet)
+                    avancer(len(paquet))
+
+                generer_tout(fichiers, options, jobs=jobs, suivi=suivi)
+        except KeyboardInterrupt:
+            ignorer_arrets()
+            _rapporter(completer(resultats, fichiers), options.sortie, reserve)
+            code = code_de_sortie() or 130
+            nom = "Ctrl-C" if code == 130 else signal.Signals(code - 128).name
+            click.echo(
+                f"Interrompu ({nom}) : les dossiers terminés sont complets, aucun dossier n'est resté à moitié écrit.",
+                err=True,
+            )
+            return code
+        ignorer_arrets()
+        rapport_ecrit = _rapporter(resultats, options.sortie, reserve)
+    # A stop signal that came while the report was written: the report was finished first.
+    return code_de_sortie() or (0 if rapport_ecrit and all(r.statut == "généré" for r in resultats) else 1)
 
 
 @contextlib.contextmanager
@@ -189,8 +223,8 @@ def _barre(total: int) -> Iterator[Callable[[int], None]]:
         yield barre.update
 
 
-def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
-    """Errors on stderr, the summary table on stdout, the batch report beside the dossiers."""
+def _rapporter(resultats: list[Resultat], sortie: Path, reserve: dict[Path, Path]) -> bool:
+    """Errors on stderr, the summary table on stdout, the batch report beside the dossiers; False if unwritten."""
     from clause_kit.rapport import ecrire_rapport, tableau_resume
 
     resultats = sorted(resultats, key=lambda r: r.fichier)  # packets finish in any order
@@ -199,10 +233,12 @@ def _rapporter(resultats: list[Resultat], sortie: Path) -> None:
             click.echo(r.message, err=True)
     click.echo(tableau_resume(resultats))
     try:
-        json_, _ = ecrire_rapport(resultats, sortie)
-        click.echo(f"Rapport : {json_} (et .csv)")
+        json_, _ = ecrire_rapport(resultats, sortie, reserve)
     except ClauseKitError as err:
         click.echo(_message(err), err=True)
+        return False
+    click.echo(f"Rapport : {json_} (et .csv)")
+    return True
 
 
 # The template review (clause_kit/revue/): its commands live with it.

@@ -12,12 +12,13 @@ never switch on an execution condition the contract did not ask for.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from clause_kit.modele import Chemin
 
-__all__ = ["NOM_DEFAUTS", "Origines", "fusionner", "trouver_defauts"]
+__all__ = ["NOM_DEFAUTS", "Origines", "fusionner", "limite_de_recherche", "trouver_defauts"]
 
 #: File name of a commune's shared defaults; the leading underscore keeps it out of batches.
 NOM_DEFAUTS = "_commune.yaml"
@@ -36,18 +37,60 @@ _BLOCS_ENTIERS = {("insertion", "penalite"), ("facilitateur",)}
 #: How many folders up a contract looks for its commune's defaults (``aubagne/2026/travaux/x.yaml``).
 NIVEAUX_MAX = 4
 
+#: The conventional root of a tree of contract descriptions (``dossiers/<commune>/...``).
+RACINE_CONVENTIONNELLE = "dossiers"
 
-def trouver_defauts(contrat: Path) -> Path | None:
-    """The nearest ``_commune.yaml`` (or ``.yml``) in the contract's folder or the folders above it."""
-    dossier = contrat.resolve().parent
+_NOMS_DEFAUTS = (NOM_DEFAUTS, "_commune.yml")
+
+
+def limite_de_recherche(contrat: Path, racine: Path | None = None) -> Path:
+    """The highest folder where a contract may find its ``_commune.yaml``.
+
+    Never above the folder named on the command line (``racine``), so that a defaults file
+    dropped in a shared folder higher up is never picked up; except that a contract inside a
+    ``dossiers/`` tree may look up to that folder (generating ``dossiers/aubagne/2026``
+    still finds ``dossiers/aubagne/_commune.yaml``). A file named directly, outside any
+    ``dossiers/`` tree, only looks in its own folder.
+    """
+    dossier = Path(os.path.abspath(contrat)).parent
+    for ancetre in (dossier, *dossier.parents):
+        if ancetre.name == RACINE_CONVENTIONNELLE:
+            return ancetre
+    if racine is not None:
+        nommee = Path(os.path.abspath(racine))
+        if nommee == dossier or nommee in dossier.parents:
+            return nommee
+    return dossier
+
+
+def trouver_defauts(contrat: Path, racine: Path | None = None) -> Path | None:
+    """The nearest ``_commune.yaml`` (or ``.yml``, extension in any case) from the contract's folder up to its limit.
+
+    A defaults file that is a broken link or not a regular file is still returned: the loader
+    reports what is wrong with it rather than the contract silently losing its defaults.
+    """
+    absolu = Path(os.path.abspath(contrat))
+    limite = limite_de_recherche(absolu, racine)
+    dossier = absolu.parent
     for _ in range(NIVEAUX_MAX):
-        for nom in (NOM_DEFAUTS, "_commune.yml"):
-            candidat = dossier / nom
-            if candidat.is_file() and candidat != contrat.resolve():
-                return candidat
-        if dossier.parent == dossier:
+        candidat = _defauts_dans(dossier)
+        if candidat is not None and candidat != absolu:
+            return candidat
+        if dossier == limite or dossier.parent == dossier:
             break
         dossier = dossier.parent
+    return None
+
+
+def _defauts_dans(dossier: Path) -> Path | None:
+    try:
+        noms = sorted(os.listdir(dossier))
+    except OSError:
+        return None
+    for voulu in _NOMS_DEFAUTS:
+        for nom in noms:
+            if nom.casefold() == voulu:
+                return dossier / nom
     return None
 
 

@@ -29,6 +29,7 @@ from clause_kit.classeur_suivi import construire_classeur, donnees_suivi
 from clause_kit.contexte import construire_contexte
 from clause_kit.couches import STANDARD, couches_pour
 from clause_kit.erreurs import ErreurSortie, raison_systeme
+from clause_kit.fichiers import ecrire_exclusif, nom_ancien, prefixe_temporaire, umask, verrou
 from clause_kit.formats import slug
 from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, pieces_applicables
@@ -68,8 +69,9 @@ class DossierConstruit:
     consultation: Consultation
     chiffres: Chiffres
     pieces: list[PieceRendue]
-    #: The commune's ``_commune.yaml`` the contract inherited from, if any.
+    #: The commune's ``_commune.yaml`` the contract inherited from, if any, and the SHA-256 of what was read.
     defauts: Path | None = None
+    sha256_defauts: str | None = None
     #: A draft: defaults highlighted, legal choices left to defaults accepted.
     brouillon: bool = False
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
@@ -87,15 +89,17 @@ def construire(
     *,
     modeles: Path | None = None,
     aujourd_hui: datetime.date | None = None,
+    racine: Path | None = None,
     brouillon: bool = False,
 ) -> DossierConstruit:
     """Load, check, compute and render a contract file into pieces in memory.
 
-    A ``brouillon`` (draft) accepts the legal choices left to a default and highlights every
+    ``racine``: the folder named on the command line, above which no ``_commune.yaml`` is looked
+    for. A ``brouillon`` (draft) accepts the legal choices left to a default and highlights every
     default in the pieces; otherwise those choices must be in the file.
     """
     jour = aujourd_hui or datetime.date.today()
-    detail = charger_detail(source, strict=not brouillon, aujourd_hui=jour)
+    detail = charger_detail(source, racine, strict=not brouillon, aujourd_hui=jour)
     consultation = detail.consultation
     parametres = charger_parametres()
     chiffres = detail.chiffres
@@ -110,18 +114,18 @@ def construire(
         modele = compiler(resolu.chemin)
         nom = f"{numero:02d}-{piece.fichier}.docx"
         rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
-    empreinte = hashlib.sha256(source.read_bytes()).hexdigest()
     genere_le = datetime.datetime.now(datetime.UTC)
     classeur = construire_classeur(
-        consultation, chiffres, contexte["facilitateur"]["designation"], empreinte, genere_le
+        consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source, genere_le
     )
     return DossierConstruit(
         source,
-        empreinte,
+        detail.sha256_source,
         consultation,
         chiffres,
         rendues,
         defauts=detail.defauts,
+        sha256_defauts=detail.sha256_defauts,
         brouillon=brouillon,
         genere_le=genere_le,
         fichiers={CLASSEUR_SUIVI: classeur},
@@ -135,7 +139,7 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
         "genere_le": construit.genere_le.isoformat(timespec="seconds"),
         "source": {"fichier": construit.source.name, "sha256": construit.sha256_source},
         "valeurs_communes": (
-            {"fichier": construit.defauts.name, "sha256": hashlib.sha256(construit.defauts.read_bytes()).hexdigest()}
+            {"fichier": construit.defauts.name, "sha256": construit.sha256_defauts}
             if construit.defauts is not None
             else None
         ),
@@ -181,26 +185,42 @@ def preparer(construit: DossierConstruit, sortie: Path, *, force: bool = False) 
     cible = (racine / construit.chemin_relatif).resolve()
     if racine not in cible.parents:  # slugs cannot escape, but the check costs nothing
         raise ErreurSortie(f"chemin de sortie hors de {sortie} : {cible}")
-    if cible.exists() and not force:
-        raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
     try:
-        cible.parent.mkdir(parents=True, exist_ok=True)
-        temporaire = Path(tempfile.mkdtemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent))
-        # mkdtemp makes a private (0700) folder; the dossier it becomes must follow the umask
-        # like any folder, or colleagues and shared drives could not read it.
-        temporaire.chmod(0o777 & ~_umask())
+        if cible.exists() and not force:
+            raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
+        temporaire = _dossier_temporaire(cible)
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {cible.parent} ({raison_systeme(err)})") from err
     en_cours = DossierEnCours(construit, temporaire, cible, force)
     try:
         for rendue in construit.pieces:
-            (temporaire / rendue.nom_fichier).write_bytes(rendue.contenu)
+            # Created exclusively: a link planted in the folder is never followed.
+            ecrire_exclusif(temporaire / rendue.nom_fichier, rendue.contenu)
         for nom, contenu in construit.fichiers.items():
-            (temporaire / nom).write_bytes(contenu)
+            ecrire_exclusif(temporaire / nom, contenu)
+    except OSError as err:
+        abandonner(en_cours)
+        raise ErreurSortie(f"impossible d'écrire les pièces dans {cible.parent} ({raison_systeme(err)})") from err
     except BaseException:
         abandonner(en_cours)
         raise
     return en_cours
+
+
+def _dossier_temporaire(cible: Path) -> Path:
+    """A private temporary folder beside the target, named after this process (``.<ref>.<pid>-<aléa>.tmp``).
+
+    Another run may remove the commune folder when it leaves it empty, between our mkdir and
+    our mkdtemp: then try again.
+    """
+    for essai in range(3):
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefixe_temporaire(cible.name), suffix=".tmp", dir=cible.parent))
+        except FileNotFoundError:
+            if essai == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def abandonner(en_cours: DossierEnCours) -> None:
@@ -210,13 +230,6 @@ def abandonner(en_cours: DossierEnCours) -> None:
         en_cours.temporaire.parent.rmdir()
 
 
-def _umask() -> int:
-    """The process's umask (it can only be read by setting it)."""
-    masque = os.umask(0o022)
-    os.umask(masque)
-    return masque
-
-
 def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
     """Write the manifest (and the ZIP), then put the dossier in place; on failure nothing is left."""
     construit, temporaire = en_cours.construit, en_cours.temporaire
@@ -224,10 +237,16 @@ def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
         pieces = {r.nom_fichier for r in construit.pieces}
         autres = {p.name: p.read_bytes() for p in sorted(temporaire.iterdir()) if p.is_file() and p.name not in pieces}
         contenu = json.dumps(manifeste(construit, autres), ensure_ascii=False, indent=2) + "\n"
-        (temporaire / "manifest.json").write_text(contenu, encoding="utf-8")
+        ecrire_exclusif(temporaire / "manifest.json", contenu.encode("utf-8"))
         if archive:
             _archiver(temporaire, en_cours.cible.name)
+        # mkdtemp made the folder private (0700) while it was written; the dossier it becomes
+        # follows the umask like any folder, or colleagues and shared drives could not read it.
+        temporaire.chmod(0o777 & ~umask())
         _remplacer(temporaire, en_cours.cible, en_cours.force)
+    except OSError as err:
+        abandonner(en_cours)
+        raise ErreurSortie(f"impossible d'écrire {en_cours.cible} ({raison_systeme(err)})") from err
     except BaseException:
         abandonner(en_cours)
         raise
@@ -238,7 +257,7 @@ def _archiver(dossier: Path, nom: str) -> None:
     """ZIP of the dossier (pieces, PDF, manifest) ready to upload to a buyer profile."""
     fichiers = sorted(p for p in dossier.iterdir() if p.is_file())
     chemin = dossier / f"{nom}.zip"
-    with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(chemin, "x", compression=zipfile.ZIP_DEFLATED) as archive:
         for fichier in fichiers:
             archive.write(fichier, arcname=fichier.name)
 
@@ -267,18 +286,25 @@ def ecrire(
 
 
 def _remplacer(temporaire: Path, cible: Path, force: bool) -> None:
-    """Put the new dossier in place; an old one is moved aside first and removed only afterwards."""
-    ancien = None
-    if cible.exists():
-        if not force:  # another run (or process) wrote it since preparer() checked
-            raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
-        ancien = cible.with_name(f".{cible.name}.ancien-{os.getpid()}")
-        os.replace(cible, ancien)
-    try:
-        os.replace(temporaire, cible)
-    except OSError as err:
-        if ancien is not None:
-            os.replace(ancien, cible)
-        raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
+    """Put the new dossier in place; an old one is moved aside first and removed only afterwards.
+
+    Under a lock on the commune folder: two runs writing the same dossier take turns, and the
+    second one finds the first one's dossier (an error without ``--force``). The old dossier
+    is moved aside as ``.<ref>.ancien-<pid>``: if this process dies between the two renames,
+    the next run puts it back (``restes``).
+    """
+    with verrou(cible.parent):
+        ancien = None
+        if os.path.lexists(cible):
+            if not force:  # another run (or process) wrote it since preparer() checked
+                raise ErreurSortie(f"{cible} existe déjà : utilisez --force pour le remplacer")
+            ancien = cible.with_name(nom_ancien(cible.name))
+            os.replace(cible, ancien)
+        try:
+            os.replace(temporaire, cible)
+        except OSError as err:
+            if ancien is not None:
+                os.replace(ancien, cible)
+            raise ErreurSortie(f"impossible de mettre en place {cible} ({raison_systeme(err)})") from err
     if ancien is not None:
         shutil.rmtree(ancien, ignore_errors=True)

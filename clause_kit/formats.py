@@ -13,6 +13,7 @@ figure never breaks across lines.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -398,8 +399,19 @@ def cpv_valide(code: str) -> bool:
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 
 
+# Names Windows reserves for devices, with or without an extension: a folder so named cannot
+# be copied to a Windows share. Suffixed with "_", which no slug contains otherwise.
+_RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+#: Longest folder name made by ``slug``: file systems allow 255 bytes, and temporary names add some.
+LONGUEUR_MAX_SLUG = 80
+
+
 def slug(texte: str) -> str:
-    """Make a folder-safe name: ``La Penne-sur-Huveaune`` gives ``la-penne-sur-huveaune``.
+    """Make a folder-safe, portable name: ``La Penne-sur-Huveaune`` gives ``la-penne-sur-huveaune``.
+
+    A Windows device name (``con``, ``nul``, ``com1``...) gets a ``_`` suffix; a name longer
+    than ``LONGUEUR_MAX_SLUG`` is cut and ends with a short hash of the whole, so that two long
+    names stay apart.
 
     Raises:
         ValueError: nothing usable (no letter or digit) is left.
@@ -411,6 +423,11 @@ def slug(texte: str) -> str:
     resultat = re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
     if not resultat:
         raise ValueError(f"aucune lettre ni aucun chiffre dans {texte!r} : nom de dossier impossible")
+    if len(resultat) > LONGUEUR_MAX_SLUG:
+        empreinte = hashlib.sha256(resultat.encode("ascii")).hexdigest()[:8]
+        resultat = resultat[: LONGUEUR_MAX_SLUG - 9].rstrip("-") + "-" + empreinte
+    if resultat in _RESERVES_WINDOWS:
+        resultat += "_"
     return resultat
 
 

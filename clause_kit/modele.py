@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
+import re
+import types
+import typing
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from clause_kit.droit import PROCEDURES, CategorieAcheteur, CodeCCAG, Regime, TypeMarche
 from clause_kit.formats import nombre_simple, normaliser_cpv, siret_valide, slug
@@ -32,6 +36,7 @@ __all__ = [
     "Marche",
     "Penalite",
     "SousCritere",
+    "nombre_tape",
     "suggestion",
     "verifier_coherence",
 ]
@@ -57,10 +62,67 @@ Montant = Annotated[Decimal, Field(gt=0, le=Decimal("999999999999.99"), decimal_
 Ponderation = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
 
 
+# --- Numbers as typed -------------------------------------------------------------------
+# YAML scalars reach the model as the text typed (see ``yaml_texte``): a number field reads
+# that text here and refuses what YAML 1.1 would have misread (``1_000``, ``1:20``, ``0o17``),
+# rather than guessing. A leading zero changes nothing: ``012`` is twelve, never octal.
+MESSAGE_NOMBRE = "nombre attendu (ex. 1250000 ou 35.5 : sans espace, sans symbole € ni %)"
+_NOMBRE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_FORMES_REFUSEES = (
+    (re.compile(r".*_"), "séparateur « _ » non accepté dans un nombre : écrivez les chiffres à la suite (ex. 1250000)"),
+    (
+        re.compile(r"[+-]?[0-9]+(?::[0-9]+)+(?:\.[0-9]*)?$"),
+        "notation « 1:20 » (base 60) non acceptée : écrivez le nombre en chiffres (ex. 80)",
+    ),
+    (
+        re.compile(r"[+-]?0[xXoObB]"),
+        "notation hexadécimale, octale ou binaire non acceptée : écrivez le nombre en chiffres décimaux",
+    ),
+)
+
+
+def nombre_tape(valeur: Any) -> Any:
+    """The text of a number field, checked: plain decimal digits only (``ValueError`` in French otherwise)."""
+    if isinstance(valeur, bool):
+        raise ValueError("nombre attendu, pas true ou false")
+    if not isinstance(valeur, str):
+        return valeur
+    texte = valeur.strip()
+    if _NOMBRE.fullmatch(texte):
+        return texte
+    for motif, message in _FORMES_REFUSEES:
+        if motif.match(texte):
+            raise ValueError(message)
+    raise ValueError(MESSAGE_NOMBRE)
+
+
+def _est_nombre(annotation: Any) -> bool:
+    """Whether a field annotation is a number (``int``, ``Decimal``, optional or constrained)."""
+    if annotation in (int, float, Decimal):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _est_nombre(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return bool(arguments) and all(_est_nombre(a) for a in arguments)
+    return False
+
+
+@functools.cache
+def _champs_nombres(modele: type[BaseModel]) -> frozenset[str]:
+    """The number fields of a model class (worked out once per class)."""
+    return frozenset(nom for nom, champ in modele.model_fields.items() if _est_nombre(champ.annotation))
+
+
 class _Strict(BaseModel):
-    """Shared configuration: unknown keys are errors, surrounding spaces are trimmed."""
+    """Shared configuration: unknown keys are errors, surrounding spaces are trimmed, numbers read as typed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nombres_tels_que_tapes(cls, valeur: Any, info: ValidationInfo) -> Any:
+        return nombre_tape(valeur) if info.field_name in _champs_nombres(cls) else valeur
 
 
 class Acheteur(_Strict):

@@ -16,7 +16,9 @@ from pathlib import Path
 import yaml
 
 from clause_kit.erreurs import ErreurDonnees
+from clause_kit.fichiers import LectureImpossible, lire_borne
 from clause_kit.modele import Consultation
+from clause_kit.yaml_texte import ChargeurTexte, ProblemeYaml
 
 __all__ = ["Piece", "charger_pieces", "dossier_modeles", "lire_pieces", "pieces_applicables"]
 
@@ -79,9 +81,15 @@ def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
     """Read once per (file, version): every contract of a batch needs the same list."""
     chemin = Path(chemin_texte)
     try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ErreurDonnees(f"{chemin} : liste des pièces introuvable") from err
+        # A templates folder may come from anyone (--modeles): read like a contract file,
+        # bounded, regular files only, values as typed, no alias.
+        donnees = ChargeurTexte(lire_borne(chemin, 1_000_000).decode("utf-8")).get_single_data()
+    except LectureImpossible as err:
+        raise ErreurDonnees(f"{chemin} : liste des pièces illisible ({err})") from err
+    except UnicodeDecodeError as err:
+        raise ErreurDonnees(f"{chemin} : liste des pièces illisible (pas un texte UTF-8)") from err
+    except ProblemeYaml as err:
+        raise ErreurDonnees(f"{chemin} : {err.message}") from err
     except yaml.YAMLError as err:
         raise ErreurDonnees(f"{chemin} : YAML mal formé ({err})") from err
     liste = donnees.get("pieces") if isinstance(donnees, dict) else None

@@ -17,6 +17,7 @@ with French messages naming the file concerned; it never prints nor exits.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -32,6 +33,8 @@ from pypdf import __version__ as _VERSION_PYPDF
 from pypdf.errors import PyPdfError
 
 from clause_kit.erreurs import ErreurPdf, ErreurSortie, Interruption, raison_systeme
+from clause_kit.fichiers import PREFIXE_LOT, PREFIXE_PROFIL, ecrire_ensemble
+from clause_kit.signaux import preexec_mourir_avec_le_parent
 
 __all__ = [
     "ENV_SOFFICE",
@@ -174,37 +177,68 @@ def _convertir_lot(
     soffice: str, entrees: Sequence[Path], sorties: Sequence[Path], delai: float, arret: Arret | None
 ) -> None:
     """Convert one batch, retry the missing PDFs once in a new process, then move them to ``sorties``."""
-    with tempfile.TemporaryDirectory(prefix="clause_kit-lot-", ignore_cleanup_errors=True) as travail:
-        dossier_travail = Path(travail)
-        sortie_lo = dossier_travail / "pdf"
-        sortie_lo.mkdir()
-        # LibreOffice names each PDF after its input and writes them all in one --outdir:
-        # copies under neutral, unique names avoid collisions between inputs of the same
-        # stem, and odd names (a leading "-" would be read as an option).
-        copies = []
-        for rang, entree in enumerate(entrees):
-            copie = dossier_travail / f"piece-{rang:04d}.docx"
-            shutil.copyfile(entree, copie)
-            copies.append(copie)
-        produits = [sortie_lo / f"{copie.stem}.pdf" for copie in copies]
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{PREFIXE_LOT}{os.getpid()}-", ignore_cleanup_errors=True) as travail:
+            _convertir_dans(Path(travail), soffice, entrees, sorties, delai, arret)
+    except OSError as err:  # the temporary folder or a copy: a full or read-only disk, not a document
+        raise ErreurSortie(f"Impossible de préparer la conversion en PDF : {raison_systeme(err)}") from err
 
-        journal = _lancer_soffice(soffice, copies, sortie_lo, delai, entrees, arret)
-        manquants = [i for i, produit in enumerate(produits) if not est_pdf(produit)]
-        if manquants:
-            # A conversion can fail for a transient reason (profile start-up, resources):
-            # one more try, in a fresh process, before blaming the document.
-            journal = _lancer_soffice(
-                soffice, [copies[i] for i in manquants], sortie_lo, delai, [entrees[i] for i in manquants], arret
-            )
-            manquants = [i for i in manquants if not est_pdf(produits[i])]
-        if manquants:
-            noms = ", ".join(str(entrees[i]) for i in manquants)
-            raise ErreurPdf(
-                f"LibreOffice n'a pas converti en PDF : {noms} (même après une nouvelle tentative)."
-                + (f" Message de LibreOffice : {journal}" if journal else "")
-            )
-        for produit, sortie in zip(produits, sorties, strict=True):
-            _deposer(produit, sortie)
+
+def _convertir_dans(
+    dossier_travail: Path,
+    soffice: str,
+    entrees: Sequence[Path],
+    sorties: Sequence[Path],
+    delai: float,
+    arret: Arret | None,
+) -> None:
+    sortie_lo = dossier_travail / "pdf"
+    sortie_lo.mkdir()
+    # LibreOffice names each PDF after its input and writes them all in one --outdir:
+    # copies under neutral, unique names avoid collisions between inputs of the same
+    # stem, and odd names (a leading "-" would be read as an option).
+    copies = []
+    for rang, entree in enumerate(entrees):
+        copie = dossier_travail / f"piece-{rang:04d}.docx"
+        shutil.copyfile(entree, copie)
+        copies.append(copie)
+    produits = [sortie_lo / f"{copie.stem}.pdf" for copie in copies]
+
+    journal = _lancer_soffice(soffice, copies, sortie_lo, delai, entrees, arret)
+    manquants = [i for i, produit in enumerate(produits) if not est_pdf(produit)]
+    if manquants:
+        # A conversion can fail for a transient reason (profile start-up, resources):
+        # one more try, in a fresh process, before blaming the document.
+        journal = _lancer_soffice(
+            soffice, [copies[i] for i in manquants], sortie_lo, delai, [entrees[i] for i in manquants], arret
+        )
+        manquants = [i for i in manquants if not est_pdf(produits[i])]
+    if manquants:
+        noms = ", ".join(str(entrees[i]) for i in manquants)
+        raise ErreurPdf(
+            f"LibreOffice n'a pas converti en PDF : {noms} (même après une nouvelle tentative)."
+            + (f" Message de LibreOffice : {journal}" if journal else "")
+        )
+    for produit, sortie in zip(produits, sorties, strict=True):
+        _deposer(produit, sortie)
+
+
+# soffice.bin's exit code when it has just created a fresh user profile and wants to be
+# started again (the soffice script's oosplash does that; we launch soffice.bin ourselves).
+_REDEMARRER = 81
+
+
+def _executable(soffice: str) -> str:
+    """``soffice.bin`` beside the ``soffice`` script when there is one, else ``soffice`` itself.
+
+    The script runs oosplash, which starts soffice.bin as its own child: soffice.bin would
+    not be told when we die. Started directly, it is (``preexec_mourir_avec_le_parent``).
+    """
+    reel = Path(os.path.realpath(soffice))
+    binaire = reel.with_name("soffice.bin")
+    if reel.name == "soffice" and os.access(binaire, os.X_OK):
+        return str(binaire)
+    return soffice
 
 
 def _lancer_soffice(
@@ -216,9 +250,9 @@ def _lancer_soffice(
     arret: Arret | None = None,
 ) -> str:
     """Run one LibreOffice process on ``fichiers`` with a fresh profile; return its meaningful messages."""
-    with tempfile.TemporaryDirectory(prefix="clause_kit-lo-profil-", ignore_cleanup_errors=True) as profil:
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIXE_PROFIL}{os.getpid()}-", ignore_cleanup_errors=True) as profil:
         commande = [
-            soffice,
+            _executable(soffice),
             "--headless",
             "--norestore",
             "--nologo",
@@ -242,35 +276,57 @@ def _lancer_soffice(
             "TMPDIR": profil,
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
+            "SAL_ENABLE_FILE_LOCKING": "1",  # as the soffice script sets it
         }
-        try:
-            processus = subprocess.Popen(
-                commande,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                env=environnement,
-                # Own process group: soffice is a shell script starting oosplash and
-                # soffice.bin, and a timeout must kill all of them, not only the script.
-                start_new_session=True,
-            )
-        except OSError as err:
-            raise ErreurPdf(f"Impossible de lancer LibreOffice ({soffice}) : {raison_systeme(err)}.") from err
-        try:
-            sortie = _attendre(processus, delai, arret)
-        except (KeyboardInterrupt, Interruption):
-            # Its own session does not get the user's Ctrl-C: stop it ourselves.
-            _tuer(processus)
-            raise
-        except subprocess.TimeoutExpired as err:
-            _tuer(processus)
-            noms = ", ".join(p.name for p in originaux[:5]) + (" ..." if len(originaux) > 5 else "")
-            raise ErreurPdf(
-                f"LibreOffice ne répond plus après {delai:g} s en convertissant {len(originaux)} "
-                f"fichier(s) ({noms}) ; il a été arrêté. Un document est peut-être trop lourd "
-                "ou LibreOffice est bloqué."
-            ) from err
+        limite = time.monotonic() + delai
+        for _ in range(3):
+            processus, sortie = _executer(commande, environnement, (delai, limite), originaux, arret)
+            if processus.returncode != _REDEMARRER:
+                break
     return _messages_utiles(sortie.decode("utf-8", errors="replace"))
+
+
+def _executer(
+    commande: list[str],
+    environnement: dict[str, str],
+    delais: tuple[float, float],
+    originaux: Sequence[Path],
+    arret: Arret | None,
+) -> tuple[subprocess.Popen[bytes], bytes]:
+    """Start LibreOffice and wait for it (``delais``: the time allowed, and the moment it ends).
+
+    It dies with us, and is killed on a stop or a timeout.
+    """
+    delai, limite = delais
+    try:
+        processus = subprocess.Popen(
+            commande,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=environnement,
+            # Own process group: a timeout kills everything LibreOffice started, and the
+            # terminal's Ctrl-C does not reach it (we stop it ourselves, cleanly).
+            start_new_session=True,
+            # Killed by the kernel if this process dies, even by SIGKILL.
+            # (preexec_fn: the processes that convert run no other thread.)
+            preexec_fn=preexec_mourir_avec_le_parent(),
+        )
+    except OSError as err:
+        raise ErreurPdf(f"Impossible de lancer LibreOffice ({commande[0]}) : {raison_systeme(err)}.") from err
+    try:
+        return processus, _attendre(processus, max(limite - time.monotonic(), 0.0), arret)
+    except (KeyboardInterrupt, Interruption):
+        _tuer(processus)
+        raise
+    except subprocess.TimeoutExpired as err:
+        _tuer(processus)
+        noms = ", ".join(p.name for p in originaux[:5]) + (" ..." if len(originaux) > 5 else "")
+        raise ErreurPdf(
+            f"LibreOffice ne répond plus après {delai:g} s en convertissant {len(originaux)} "
+            f"fichier(s) ({noms}) ; il a été arrêté. Un document est peut-être trop lourd "
+            "ou LibreOffice est bloqué."
+        ) from err
 
 
 def _attendre(processus: subprocess.Popen[bytes], delai: float, arret: Arret | None) -> bytes:
@@ -313,13 +369,10 @@ def _messages_utiles(journal: str) -> str:
 
 
 def _deposer(source: Path, destination: Path) -> None:
-    """Copy ``source`` to ``destination`` atomically (temporary file beside it, then os.replace)."""
-    temporaire = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    """Copy ``source`` to ``destination`` atomically (exclusive temporary file beside it, then os.replace)."""
     try:
-        shutil.copyfile(source, temporaire)
-        os.replace(temporaire, destination)
+        ecrire_ensemble({destination: source.read_bytes()})
     except OSError as err:
-        temporaire.unlink(missing_ok=True)
         raise ErreurSortie(f"Impossible d'écrire {destination} : {raison_systeme(err)}") from err
 
 
@@ -369,18 +422,14 @@ def _ajouter_piece(writer: PdfWriter, titre_piece: str, chemin: Path) -> None:
 
 
 def _ecrire_atomiquement(writer: PdfWriter, sortie: Path) -> None:
-    """Write ``writer`` to ``sortie`` through a temporary file beside it, so no half PDF is left."""
-    # Beside the target (same file system) so that os.replace is atomic; opened with
-    # open() rather than mkstemp so the PDF gets the usual permissions, not 0600.
-    temporaire = sortie.with_name(f".{sortie.name}.{os.getpid()}.tmp")
+    """Write ``writer`` to ``sortie`` through an exclusive temporary file beside it, so no half PDF is left."""
+    tampon = io.BytesIO()
+    try:
+        writer.write(tampon)
+    except (PyPdfError, ValueError, KeyError, TypeError) as err:
+        raise ErreurPdf(f"{sortie} : échec de l'assemblage du PDF ({err}).") from err
     try:
         sortie.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporaire, "wb") as flux:
-            writer.write(flux)
-        os.replace(temporaire, sortie)
+        ecrire_ensemble({sortie: tampon.getvalue()})
     except OSError as err:
-        temporaire.unlink(missing_ok=True)
         raise ErreurSortie(f"Impossible d'écrire {sortie} : {raison_systeme(err)}") from err
-    except (PyPdfError, ValueError, KeyError, TypeError) as err:
-        temporaire.unlink(missing_ok=True)
-        raise ErreurPdf(f"{sortie} : échec de l'assemblage du PDF ({err}).") from err

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from clause_kit.erreurs import ErreurSortie, raison_systeme
+from clause_kit.fichiers import ecrire_ensemble, reserver
 from clause_kit.formats import nombre
 
-__all__ = ["Resultat", "ecrire_rapport", "preparer_sortie", "tableau_resume"]
+__all__ = [
+    "NON_TRAITE",
+    "Resultat",
+    "chemins_du_rapport",
+    "completer",
+    "ecrire_rapport",
+    "liberer",
+    "preparer_sortie",
+    "reserver_rapport",
+    "tableau_resume",
+]
 
 
 @dataclass
@@ -22,7 +33,8 @@ class Resultat:
     fichier: str
     commune: str = ""
     reference: str = ""
-    #: "erreur", "en cours" while being written, then "généré"; "interrompu" after a Ctrl-C.
+    #: "erreur", "en cours" while being written, then "généré"; after a stop, "interrompu" (started)
+    #: or « non traité » (never started).
     statut: str = "erreur"
     heures: int | None = None
     pieces: int = 0
@@ -34,6 +46,8 @@ class Resultat:
 
 
 _ENTETES = ("commune", "référence", "statut", "heures", "pièces", "avertissements")
+#: Status of a contract a stopped run never started.
+NON_TRAITE = "non traité"
 
 
 def tableau_resume(resultats: list[Resultat]) -> str:
@@ -54,8 +68,11 @@ def tableau_resume(resultats: list[Resultat]) -> str:
     rangees += [_rangee(ligne, largeurs) for ligne in lignes]
     generes = sum(r.statut == "généré" for r in resultats)
     interrompus = sum(r.statut == "interrompu" for r in resultats)
+    non_traites = sum(r.statut == NON_TRAITE for r in resultats)
     fin = f", {interrompus} interrompu(s)" if interrompus else ""
-    rangees.append(f"{generes} dossier(s) généré(s), {len(resultats) - generes - interrompus} en erreur{fin}")
+    fin += f", {non_traites} non traité(s)" if non_traites else ""
+    erreurs = len(resultats) - generes - interrompus - non_traites
+    rangees.append(f"{generes} dossier(s) généré(s), {erreurs} en erreur{fin}")
     if any(r.avertissements for r in resultats):
         rangees.append("Avertissements : voir le rapport (ou clause-kit verifier FICHIER pour chaque marché)")
     return "\n".join(rangees)
@@ -66,26 +83,77 @@ def _rangee(cellules: tuple[str, ...], largeurs: list[int]) -> str:
     return "  ".join(alignees).rstrip()
 
 
-def ecrire_rapport(resultats: list[Resultat], sortie: Path) -> tuple[Path, Path]:
-    """Write ``rapport-generation.json`` and ``.csv`` beside the dossiers (atomically)."""
+def chemins_du_rapport(sortie: Path) -> tuple[Path, Path]:
+    """``rapport-generation.json`` and ``.csv`` in ``sortie``."""
+    return sortie / "rapport-generation.json", sortie / "rapport-generation.csv"
+
+
+def reserver_rapport(sortie: Path, nombre: int) -> dict[Path, Path]:
+    """Set aside, before the run, the room its report will need: a run that fills the disk still reports.
+
+    Best effort: nothing is reserved when the disk is already full (the report will say so).
+    """
+    reserve: dict[Path, Path] = {}
+    try:
+        for chemin in chemins_du_rapport(sortie):
+            reserve[chemin] = reserver(chemin, _OCTETS_PAR_MARCHE * (nombre + 2))
+    except OSError:
+        liberer(reserve)
+        return {}
+    return reserve
+
+
+def liberer(reserve: dict[Path, Path]) -> None:
+    """Give back the room of a reservation that was not used."""
+    for temporaire in reserve.values():
+        with contextlib.suppress(OSError):
+            temporaire.unlink()
+
+
+# Room per contract in each report file: a row, a message naming the file (generous).
+_OCTETS_PAR_MARCHE = 2048
+
+
+def ecrire_rapport(
+    resultats: list[Resultat], sortie: Path, reserve: dict[Path, Path] | None = None
+) -> tuple[Path, Path]:
+    """Write ``rapport-generation.json`` and ``.csv`` beside the dossiers: both from this run, or neither.
+
+    Each is created exclusively beside its target (a link planted there is never followed),
+    or written in the room ``reserver_rapport`` set aside, then both are renamed; if that fails
+    halfway, neither stays.
+    """
     preparer_sortie(sortie)
     lignes = [asdict(r) | {"duree_s": round(r.duree_s, 3)} for r in resultats]
     lignes_csv = [ligne | {"avertissements": " | ".join(ligne["avertissements"])} for ligne in lignes]
-    json_ = sortie / "rapport-generation.json"
-    csv_ = sortie / "rapport-generation.csv"
+    json_, csv_ = chemins_du_rapport(sortie)
     resume = {
         "generes": sum(r.statut == "généré" for r in resultats),
         "erreurs": sum(r.statut == "erreur" for r in resultats),
         "interrompus": sum(r.statut == "interrompu" for r in resultats),
+        "non_traites": sum(r.statut == NON_TRAITE for r in resultats),
         "heures_insertion": sum(r.heures or 0 for r in resultats if r.statut == "généré"),
     }
-    _ecrire_atomique(json_, json.dumps({"resume": resume, "marches": lignes}, ensure_ascii=False, indent=2) + "\n")
+    texte_json = json.dumps({"resume": resume, "marches": lignes}, ensure_ascii=False, indent=2) + "\n"
     tampon = io.StringIO()
     ecrivain = csv.DictWriter(tampon, fieldnames=list(lignes[0]) if lignes else list(Resultat.__dataclass_fields__))
     ecrivain.writeheader()
     ecrivain.writerows(lignes_csv)
-    _ecrire_atomique(csv_, tampon.getvalue())
+    try:
+        ecrire_ensemble({json_: texte_json.encode("utf-8"), csv_: tampon.getvalue().encode("utf-8")}, reserve)
+    except OSError as err:
+        raise ErreurSortie(f"impossible d'écrire le rapport dans {sortie} ({raison_systeme(err)})") from err
     return json_, csv_
+
+
+def completer(resultats: list[Resultat], fichiers: list[Path]) -> list[Resultat]:
+    """``resultats`` plus a « non traité » row for each file that never started (the run was stopped)."""
+    vus = {r.fichier for r in resultats}
+    return resultats + [
+        Resultat(str(f), statut=NON_TRAITE, message=f"{f} : non traité (arrêt demandé avant son tour)")
+        for f in fichiers
+        if str(f) not in vus
+    ]
 
 
 def preparer_sortie(sortie: Path) -> None:
@@ -96,13 +164,3 @@ def preparer_sortie(sortie: Path) -> None:
         sortie.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ErreurSortie(f"impossible de créer le dossier de sortie {sortie} ({raison_systeme(err)})") from err
-
-
-def _ecrire_atomique(chemin: Path, texte: str) -> None:
-    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-    try:
-        temporaire.write_text(texte, encoding="utf-8")
-        os.replace(temporaire, chemin)
-    except OSError as err:
-        temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"impossible d'écrire {chemin} ({raison_systeme(err)})") from err

@@ -8,9 +8,12 @@ as bytes and, for each XML part holding Jinja tags, docxtpl's own preprocessing 
 by our environment. A render (``rendre``) is then Jinja + docxtpl's post-processing on
 the few parts that change, and a zip write. The output is checked to be well-formed XML.
 
-The environment is sandboxed (templates are edited by legal services, not programmers),
-uses a StrictUndefined that names the missing variable, and autoescapes XML: an ``objet``
-with ``& < >`` comes out exactly instead of corrupting the document.
+The environment is sandboxed (templates are edited by legal services, not programmers)
+and bounded in memory, time and output (``bac_a_sable``), uses a StrictUndefined that names
+the missing variable, and autoescapes XML: an ``objet`` with ``& < >`` comes out exactly
+instead of corrupting the document. Templates are read within size limits, their XML
+re-serialised whichever program saved them, and refused with pending revisions
+(``paquet_docx``).
 """
 
 from __future__ import annotations
@@ -20,27 +23,30 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from clause_kit.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.erreurs import ErreurModele
 from clause_kit.formats import espaces_insecables, puce
+from clause_kit.paquet_docx import analyser_xml, lire_paquet, normaliser_xml
 from clause_kit.surlignage import appliquer_surlignage, retirer_marques
 
 __all__ = ["ModeleCompile", "Variables", "compiler", "environnement", "rendre", "variables"]
 
 # Parts of a .docx that may carry Jinja tags and that we render.
 _PARTIES = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
-# docxtpl escapes literal braces this way in its preprocessing; undone after rendering.
+# docxtpl's way of writing literal braces in a template: turned into Jinja raw text before
+# compiling, so that the same characters typed in a contract's value are left as typed.
 _ECHAPPEMENTS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
-_DECLARATION_XML = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 _TEXTE_W = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+# Inside a tag, the text Word escaped is what the author typed: "R&D" in a string literal.
+_DANS_UNE_BALISE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
 
 
 class Variables(dict):  # type: ignore[type-arg]
@@ -65,6 +71,8 @@ class _IndefinieNommee(jinja2.StrictUndefined):
 
     @property
     def _undefined_message(self) -> str:
+        if self._undefined_hint is not None:  # the sandbox's refusals come with their own message
+            return self._undefined_hint
         parent = self._undefined_obj
         if isinstance(parent, Variables) and self._undefined_name is not None:
             nom = f"{parent.chemin}.{self._undefined_name}" if parent.chemin else str(self._undefined_name)
@@ -76,12 +84,13 @@ class _IndefinieNommee(jinja2.StrictUndefined):
 
 
 @functools.cache
-def environnement() -> SandboxedEnvironment:
+def environnement() -> EnvironnementBorne:
     """The one Jinja environment of clause_kit, created once per process."""
-    env = SandboxedEnvironment(
+    env = EnvironnementBorne(
         undefined=_IndefinieNommee, autoescape=True, keep_trailing_newline=True, auto_reload=False
     )
-    # French list punctuation in one place: « ; » after each item, « . » after the last.
+    # French list punctuation in one place: « ; » after each item, « . » after the last (its
+    # output is its input and two characters: no bound needed).
     env.filters["puce"] = puce
     return env
 
@@ -94,6 +103,8 @@ class ModeleCompile:
     sha256: str
     entrees: tuple[tuple[zipfile.ZipInfo, bytes], ...]
     parties: dict[str, jinja2.Template]
+    #: Per part, what to suggest when the rendered XML is malformed (depends on the tags used).
+    conseils: dict[str, str] = field(default_factory=dict)
 
 
 _cache: dict[tuple[str, int, int], ModeleCompile] = {}
@@ -113,50 +124,87 @@ def compiler(chemin: Path) -> ModeleCompile:
 
 
 def _compiler(chemin: Path) -> ModeleCompile:
-    brut = chemin.read_bytes()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(brut))
-        entrees = tuple((info, archive.read(info)) for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise ErreurModele(f"modèle {chemin.name} : ce n'est pas un document Word (.docx) lisible") from err
+    brut, entrees = lire_paquet(chemin)
     noms = {info.filename for info, _ in entrees}
     if "word/document.xml" not in noms:
         raise ErreurModele(f"modèle {chemin.name} : document Word sans word/document.xml")
     parties: dict[str, jinja2.Template] = {}
+    conseils: dict[str, str] = {}
     for info, donnees in entrees:
         if _PARTIES.match(info.filename) and b"{" in donnees:
-            parties[info.filename] = _compiler_partie(chemin.name, info.filename, donnees)
-    return ModeleCompile(chemin.name, hashlib.sha256(brut).hexdigest(), entrees, parties)
+            xml, conseils[info.filename] = _preparer_partie(chemin.name, info.filename, donnees)
+            parties[info.filename] = _compiler_partie(chemin.name, xml)
+    return ModeleCompile(chemin.name, hashlib.sha256(brut).hexdigest(), tuple(entrees), parties, conseils)
 
 
-def _compiler_partie(nom: str, partie: str, donnees: bytes) -> jinja2.Template:
-    xml = _DECLARATION_XML.sub("", donnees.decode("utf-8"), count=1)
+def _preparer_partie(nom: str, partie: str, donnees: bytes) -> tuple[str, str]:
+    """A part's Jinja source (XML re-serialised, docxtpl's preprocessing, literal braces protected) and hint."""
+    normalise = normaliser_xml(nom, partie, donnees)
+    # docxtpl's preprocessing: merge tags split across runs, handle {%p %} {%tr %} tags, and
+    # straighten the quotes and entities Word and LibreOffice put inside tags (properties too).
+    xml = _docxtpl.patch_xml(normalise)
+    xml = _DANS_UNE_BALISE.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
+    for echappe, litteral in _ECHAPPEMENTS:
+        xml = xml.replace(echappe, "{% raw %}" + litteral + "{% endraw %}")
     if partie.startswith("word/"):
-        # docxtpl's preprocessing: merge tags split across runs, handle {%p %} {%tr %} tags.
-        xml = _docxtpl.patch_xml(xml)
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    return xml, _conseil(re.sub(r"<[^>]+>", "", normalise))
+
+
+def _compiler_partie(nom: str, xml: str) -> jinja2.Template:
     try:
         return environnement().from_string(xml)
     except jinja2.TemplateSyntaxError as err:
-        raise ErreurModele(
-            f"modèle {nom} : balise mal écrite ({err.message}) près de « {_extrait(xml, err.lineno)} »"
-        ) from err
+        extrait = _extrait(xml, err)
+        pres = f" près de « {extrait} »" if extrait else ""
+        raise ErreurModele(f"modèle {nom} : balise mal écrite : {message_syntaxe(err)}{pres}") from err
+    except RecursionError as err:
+        raise ErreurModele(f"modèle {nom} : balises imbriquées trop profondément") from err
 
 
-def _extrait(xml: str, ligne: int | None) -> str:
-    """The visible text around a line of the preprocessed XML, to locate an error for a Word user."""
-    lignes = xml.splitlines()
-    debut = max((ligne or 1) - 2, 0)
-    texte = " ".join(re.sub(r"<[^>]+>", "", x) for x in lignes[debut : debut + 3])
-    return " ".join(texte.split())[:160]
+def _extrait(xml: str, err: jinja2.TemplateSyntaxError) -> str:
+    """The visible text of the paragraph at fault, to locate an error for a Word user ("" at the end of the file).
+
+    The lexer gives a character offset: the paragraph holding it. The parser gives a line,
+    and each paragraph starts a line of the preprocessed XML.
+    """
+    position = re.search(r" at ([0-9]+)", str(err.message or ""))
+    if position is not None:
+        decalage = int(position.group(1))
+        debut = xml.rfind("\n", 0, decalage) + 1
+        fin = xml.find("\n", decalage)
+        ligne = xml[debut : fin if fin >= 0 else len(xml)]
+    elif "end of template" in str(err.message or "").lower():
+        return ""
+    else:
+        lignes = xml.splitlines()
+        ligne = lignes[min(max((err.lineno or 1) - 1, 0), len(lignes) - 1)] if lignes else ""
+    texte = " ".join(re.sub(r"<[^>]+>", "", ligne).split())
+    return texte if len(texte) <= 160 else texte[:157] + "..."
+
+
+def _conseil(texte: str) -> str:
+    """The likely cause of malformed XML after rendering, from the tags in the visible text of a part."""
+    if re.search(r"\|\s*safe\b|autoescape\s+false", texte):
+        return "le filtre « safe » (ou autoescape false) insère du texte sans échappement : retirez-le"
+    if re.search(r"\{%-?\s*(p|tr|tc|r)\s", texte):
+        return (
+            "une balise {%p %}, {%tr %} ou {%tc %} n'est-elle pas seule dans son paragraphe, "
+            "sa ligne ou sa cellule ?"
+        )
+    return (
+        "une balise {% if %} ou {% for %} commence-t-elle dans un paragraphe (ou une cellule) et finit-elle "
+        "dans un autre ? Mettez-la seule dans son paragraphe sous la forme {%p if … %} … {%p endif %}"
+    )
 
 
 def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
     """Render a compiled template with a context; return the .docx bytes."""
     valeurs = contexte if isinstance(contexte, Variables) else variables(contexte)
-    rendues = {
-        partie: _rendre_partie(modele.nom, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
-    }
+    with delai():
+        rendues = {
+            partie: _rendre_partie(modele, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
+        }
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for info, donnees in modele.entrees:
@@ -164,21 +212,24 @@ def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
     return sortie.getvalue()
 
 
-def _rendre_partie(nom: str, partie: str, gabarit: jinja2.Template, valeurs: dict[str, Any]) -> bytes:
+def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template, valeurs: dict[str, Any]) -> bytes:
+    nom = modele.nom
     try:
-        xml = gabarit.render(valeurs)
+        xml = remplir(gabarit, valeurs)
     except jinja2.UndefinedError as err:
         raise ErreurModele(f"modèle {nom} : {err.message}") from err
     except jinja2.exceptions.SecurityError as err:
-        raise ErreurModele(f"modèle {nom} : opération interdite dans un modèle ({err})") from err
+        raise ErreurModele(f"modèle {nom} : refusé : {err}") from err
     except jinja2.TemplateError as err:
         raise ErreurModele(f"modèle {nom} : erreur pendant le remplissage ({err})") from err
-    except (TypeError, ValueError, ArithmeticError) as err:
+    except RecursionError as err:
+        raise ErreurModele(f"modèle {nom} : récursion trop profonde (une macro s'appelle-t-elle elle-même ?)") from err
+    except MemoryError as err:
+        raise ErreurModele(f"modèle {nom} : mémoire épuisée pendant le remplissage") from err
+    except (TypeError, ValueError, ArithmeticError, LookupError) as err:
         raise ErreurModele(f"modèle {nom} : expression invalide ({err})") from err
     if partie.startswith("word/"):
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        for avant, apres in _ECHAPPEMENTS:
-            xml = xml.replace(avant, apres)
         xml = _docxtpl.resolve_listing(xml)
         # One typography for every value and every template: « Prix : 60 % » gets its no-break space
         # whether the colon came from the template, a value or a formula.
@@ -188,10 +239,21 @@ def _rendre_partie(nom: str, partie: str, gabarit: jinja2.Template, valeurs: dic
         xml = retirer_marques(xml)
     donnees = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml).encode("utf-8")
     try:
-        etree.fromstring(donnees)
+        analyser_xml(donnees)
     except etree.XMLSyntaxError as err:
         raise ErreurModele(
-            f"modèle {nom} : le document produit est invalide ({partie}) ; une balise {{%p %}} ou {{%tr %}} "
-            f"n'est-elle pas seule dans son paragraphe ou sa ligne de tableau ?"
+            f"modèle {nom} : le document produit est invalide ({partie}{_pres_de(donnees, err)}) ; "
+            + modele.conseils.get(partie, "")
         ) from err
     return donnees
+
+
+def _pres_de(donnees: bytes, err: etree.XMLSyntaxError) -> str:
+    """`` près de « texte visible »`` where the rendered XML breaks."""
+    ligne, colonne = err.position
+    lignes = donnees.decode("utf-8", errors="replace").splitlines()
+    if not 1 <= ligne <= len(lignes):
+        return ""
+    avant = lignes[ligne - 1][max(colonne - 2000, 0) : colonne]
+    texte = " ".join(re.sub(r"<[^>]*>?", " ", avant).split())[-80:]
+    return f", près de « {texte} »" if texte else ""

@@ -119,3 +119,20 @@ def test_exemple_minimal_du_ticket_est_valide(tmp_path: Path) -> None:
 def test_chemin_texte_compte_les_elements_a_partir_de_un() -> None:
     assert chemin_texte(("marche", "lots", 0, "montant_ht")) == "marche.lots[1].montant_ht"
     assert chemin_texte(()) == ""
+
+
+def test_fichiers_qui_ne_sont_pas_ordinaires_refuses_sans_attendre(tmp_path: Path) -> None:
+    import os
+
+    tube = tmp_path / "tube.yaml"
+    os.mkfifo(tube)  # opening it for reading would wait for a writer for ever
+    with pytest.raises(ErreursValidation, match="tube.yaml: c'est un tube"):
+        charger(tube)
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")  # never ends, and says its size is 0
+    with pytest.raises(ErreursValidation, match="zero.yaml: c'est un périphérique"):
+        charger(zero)
+    casse = tmp_path / "casse.yaml"
+    casse.symlink_to(tmp_path / "absent.yaml")
+    with pytest.raises(ErreursValidation, match="casse.yaml: lien symbolique cassé"):
+        charger(casse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -65,7 +66,13 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
         assert lecteur.metadata is not None and lecteur.metadata.author == f"Commune de {manifeste['commune']}"
         assert "dossier.pdf" in manifeste["autres_fichiers"]
     rapport = json.loads((sortie / "rapport-generation.json").read_text(encoding="utf-8"))
-    assert rapport["resume"] == {"generes": 4, "erreurs": 1, "interrompus": 0, "heures_insertion": 4 * 350}
+    assert rapport["resume"] == {
+        "generes": 4,
+        "erreurs": 1,
+        "interrompus": 0,
+        "non_traites": 0,
+        "heures_insertion": 4 * 350,
+    }
     assert (sortie / "rapport-generation.csv").read_text(encoding="utf-8").count("\n") == 6
     lignes = resultat.output.splitlines()
     assert any(ligne.startswith("Cassis") and "C-2" in ligne and "généré" in ligne for ligne in lignes)
@@ -232,3 +239,32 @@ def test_erreur_inattendue_reste_locale(communes: Path, tmp_path: Path, monkeypa
     assert "C-2.yaml : erreur inattendue de clause_kit (RuntimeError : panne simulée)" in resultat.output
     assert "Traceback" not in resultat.output
     assert [p.name for p in (sortie / "cassis").iterdir()] == ["c-1"]
+
+
+def test_noms_de_dossier_portables(tmp_path: Path) -> None:
+    entrees = tmp_path / "entrees"
+    entrees.mkdir()
+    (entrees / "a.yaml").write_text(contrat("NUL", "Con", "Objet"), encoding="utf-8")
+    longue = "Communauté de communes du " * 40 + "Garlaban"
+    (entrees / "b.yaml").write_text(contrat("Lpt1", longue, "Objet"), encoding="utf-8")
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(entrees), "-o", str(sortie))
+    assert resultat.exit_code == 0, resultat.output
+    dossiers = sorted(p.relative_to(sortie).as_posix() for p in sortie.glob("*/*/manifest.json"))
+    commune, reference, _ = dossiers[0].split("/")
+    assert len(commune) == 80 and commune.startswith("communaute-de-communes-du-") and reference == "lpt1_"
+    assert re.fullmatch(r".*-[0-9a-f]{8}", commune)  # cut, with a hash of the whole name
+    assert dossiers[1] == "con_/nul_/manifest.json"
+
+
+def test_bombe_d_alias_dans_un_lot(communes: Path, tmp_path: Path) -> None:
+    from tests.test_selection import bombe
+
+    (communes / "cassis" / "bombe.yaml").write_text(bombe(), encoding="utf-8")
+    (communes / "auriol" / "_commune.yaml").write_text(bombe(reference_en_alias=False), encoding="utf-8")
+    sortie = tmp_path / "sortie"
+    resultat = invoquer(str(communes), "-o", str(sortie), "-j", "2")
+    assert resultat.exit_code == 1
+    assert "bombe.yaml:2: les alias YAML (*nom) ne sont pas acceptés" in resultat.output
+    assert "auriol/_commune.yaml:2: les alias YAML" in resultat.output
+    assert sorted(p.parent.name for p in sortie.glob("*/*/manifest.json")) == ["c-1", "c-2", "k-1"]

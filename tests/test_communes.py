@@ -96,11 +96,53 @@ def test_verifier_montre_l_origine_des_valeurs(tmp_path: Path) -> None:
 
 
 def test_valeurs_communes_trouvees_dans_un_dossier_parent(tmp_path: Path) -> None:
-    dossier = tmp_path / "gemenos" / "2026" / "travaux"
+    dossier = tmp_path / "dossiers" / "gemenos" / "2026" / "travaux"
     dossier.mkdir(parents=True)
-    (tmp_path / "gemenos" / "_commune.yml").write_text(DEFAUTS, encoding="utf-8")
+    (tmp_path / "dossiers" / "gemenos" / "_Commune.YML").write_text(DEFAUTS, encoding="utf-8")
     fichier = dossier / "marche.yaml"
     fichier.write_text(MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n", encoding="utf-8")
-    detail = charger_detail(fichier)
+    detail = charger_detail(fichier)  # a file named directly: looked for up to dossiers/
     assert detail.consultation.acheteur.commune == "Gémenos"
-    assert detail.defauts is not None and detail.defauts.name == "_commune.yml"
+    assert detail.defauts is not None and detail.defauts.name == "_Commune.YML"
+    assert detail.sha256_defauts is not None and len(detail.sha256_defauts) == 64
+
+
+def test_valeurs_communes_jamais_cherchees_au_dessus_de_la_racine(tmp_path: Path) -> None:
+    # A shared folder where anyone may drop a _commune.yaml: never read from below.
+    partage = tmp_path / "partage"
+    (partage / "alice" / "gemenos").mkdir(parents=True)
+    (partage / "_commune.yaml").write_text(DEFAUTS.replace("Léa Roux", "Intrus"), encoding="utf-8")
+    (tmp_path / "_commune.yaml").write_text(DEFAUTS.replace("Léa Roux", "Intrus"), encoding="utf-8")
+    fichier = partage / "alice" / "gemenos" / "marche.yaml"
+    fichier.write_text(
+        "acheteur: {nom: Commune de Gémenos, commune: Gémenos}\n"
+        "facilitateur: {structure: PLIE, telephone: 04 42 00 00 09}\n"
+        + MARCHE.replace("}", ", procedure: adaptee, date_lancement: 2026-10-01}", 1)
+        + "insertion:\n  article_14: {pourcentage: 5}\n",
+        encoding="utf-8",
+    )
+    assert charger_detail(fichier).defauts is None  # named directly: its own folder only
+    assert charger_detail(fichier, partage / "alice").defauts is None  # named folder: not above it
+    # The folder named on the command line is a limit, not a floor: inside it, the nearest file wins.
+    (partage / "alice" / "_commune.yaml").write_text(DEFAUTS, encoding="utf-8")
+    detail = charger_detail(fichier, partage / "alice")
+    assert detail.defauts == partage / "alice" / "_commune.yaml"
+    assert detail.consultation.facilitateur is not None and detail.consultation.facilitateur.structure == "PLIE"
+    sortie = tmp_path / "sortie"
+    resultat = CliRunner().invoke(main, ["generer", str(partage / "alice" / "gemenos"), "-o", str(sortie)])
+    assert resultat.exit_code == 0, resultat.output
+    manifeste = json.loads((sortie / "gemenos" / "g-1" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["valeurs_communes"] is None  # alice/_commune.yaml is above the folder named
+
+
+def test_bloc_de_mauvais_type_dans_les_valeurs_communes_meme_remplace(tmp_path: Path) -> None:
+    fichier = commune(
+        tmp_path,
+        MARCHE + "insertion:\n  article_14: {pourcentage: 5}\n",
+        defauts=DEFAUTS + "marche: [1, 2]\n",
+    )
+    with pytest.raises(ErreursValidation) as info:
+        charger_detail(fichier)
+    (probleme,) = info.value.problemes
+    assert probleme.fichier.endswith("_commune.yaml") and probleme.ligne == 9 and probleme.champ == "marche"
+    assert "bloc de clés attendu" in probleme.message

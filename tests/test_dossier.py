@@ -237,3 +237,21 @@ def test_le_dossier_suit_le_umask(tmp_path: Path) -> None:
     finally:
         os.umask(ancien)
     assert stat.S_IMODE(cible.stat().st_mode) == 0o775
+
+
+def test_liste_des_pieces_lue_comme_un_fichier_de_marche(tmp_path: Path) -> None:
+    import os
+
+    from clause_kit.erreurs import ErreurDonnees
+    from clause_kit.modeles import charger_pieces
+
+    tube = tmp_path / "tube"
+    tube.mkdir()
+    os.mkfifo(tube / "pieces.yaml")  # read as before, it would wait for a writer for ever
+    with pytest.raises(ErreurDonnees, match="pieces.yaml : liste des pièces illisible \\(c'est un tube"):
+        charger_pieces(tube)
+    alias = tmp_path / "alias"
+    alias.mkdir()
+    (alias / "pieces.yaml").write_text("a: &a [x]\npieces: *a\n", encoding="utf-8")
+    with pytest.raises(ErreurDonnees, match="alias"):
+        charger_pieces(alias)

@@ -534,6 +534,14 @@ def test_cpv_une_seule_cle_par_code(huit: str) -> None:
         ("  --Déjà  vu--  ", "deja-vu"),
         ("Marché n° 12", "marche-n-12"),
         ("ﬁnal²", "final2"),
+        # Windows device names, with or without an extension, cannot be folder names on a share.
+        ("CON", "con_"),
+        ("Nul", "nul_"),
+        ("aux.", "aux_"),
+        ("COM¹", "com1_"),
+        ("lpt9", "lpt9_"),
+        ("nul.txt", "nul-txt"),
+        ("Console", "console"),
     ],
 )
 def test_slug(texte: str, attendu: str) -> None:
@@ -552,8 +560,15 @@ def test_slug_forme(texte: str) -> None:
         resultat = slug(texte)
     except ValueError:
         return
-    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", resultat)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*_?", resultat)
+    assert len(resultat) <= 80
     assert slug(resultat) == resultat
+
+
+def test_slug_trop_long_raccourci_avec_une_empreinte() -> None:
+    long_a, long_b = "Communauté de communes " * 20 + "A", "Communauté de communes " * 20 + "B"
+    assert len(slug(long_a)) == 80 and slug(long_a) != slug(long_b)
+    assert slug(long_a).startswith("communaute-de-communes-communaute")
 
 
 def test_nombre_en_lettres_pour_les_heures() -> None:

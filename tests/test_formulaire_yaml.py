@@ -110,7 +110,7 @@ def test_un_fichier_enregistre_dans_sa_commune_redonne_les_valeurs_du_formulaire
     dossier.mkdir()
     (dossier / "_commune.yaml").write_text(yaml.safe_dump(COMMUNE, allow_unicode=True), encoding="utf-8")
     original = DOSSIERS / "roquevaire" / "2026-tx-031-ecole.yaml"
-    donnees, _, _ = lire_avec_defauts(original)
+    donnees = lire_avec_defauts(original).donnees
     donnees["acheteur"] = {**COMMUNE["acheteur"], "representant": "Monsieur le Maire"}  # type: ignore[dict-item]
     fichier = dossier / "ecole.yaml"
     fichier.write_text(ecrire_yaml(sans_valeurs_communes(donnees, COMMUNE)), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -99,3 +100,30 @@ def test_fichier_qui_n_est_pas_un_docx(tmp_path: Path) -> None:
     faux.write_bytes(b"ceci n'est pas un zip")
     with pytest.raises(ErreurModele, match="faux.docx"):
         compiler(faux)
+
+
+def test_extrait_d_erreur_montre_le_paragraphe_fautif_sans_position(tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "Paragraphe d'avant", "Fautif : {{ marche.objet objet }}", "D'après", nom="rc.docx")
+    with pytest.raises(ErreurModele) as info:
+        compiler(chemin)
+    message = str(info.value)
+    assert message.startswith("modèle rc.docx : balise mal écrite : « objet » trouvé où « fin de balise }} »")
+    assert "près de « Fautif : {{ marche.objet objet }} »" in message and "avant" not in message
+    chemin = modele(tmp_path, "Paragraphe d'avant", "Fautif : {{ marche.objet & 'x' }}", nom="ae.docx")
+    message = str(pytest.raises(ErreurModele, compiler, chemin).value)
+    assert "caractère '&' inattendu" in message and "près de « Fautif : {{ marche.objet & 'x' }} »" in message
+    assert not re.search(r" at [0-9]+", message) and "avant" not in message
+
+
+def test_xml_invalide_apres_rendu_avec_le_bon_conseil(tmp_path: Path) -> None:
+    contexte = {"marche": {"objet": "a < b", "reference": "R"}, "lots": []}
+    chemin = modele(tmp_path, "Objet : {{ marche.objet|safe }}", nom="safe.docx")
+    with pytest.raises(ErreurModele, match=r"safe.docx : le document produit est invalide .*filtre « safe »"):
+        rendre(compiler(chemin), contexte)
+    # An {% if %} opened in a paragraph and closed in a table cell: the XML between is cut unevenly.
+    chemin = modele(tmp_path, "Début {% if not marche.objet %}caché", nom="si.docx", tableau=["fin{% endif %} suite"])
+    with pytest.raises(ErreurModele) as info:
+        rendre(compiler(chemin), contexte)
+    message = str(info.value)
+    assert "commence-t-elle dans un paragraphe" in message and "{%p if … %}" in message
+    assert "{%tr %}" not in message

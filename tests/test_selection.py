@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clause_kit.rapport import Resultat, tableau_resume
-from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
+from clause_kit.selection import collecter, identifier, reperer_doublons, selectionner_communes
 
 
 def ecrire(chemin: Path, texte: str) -> Path:
@@ -61,3 +61,47 @@ def test_tableau_resume_trie_et_compte() -> None:
     assert "1\u202f429" in lignes[4] and lignes[4].split()[-1] == "1"
     assert lignes[-2] == "2 dossier(s) généré(s), 1 en erreur"
     assert lignes[-1].startswith("Avertissements : voir le rapport")
+
+
+def bombe(reference_en_alias: bool = True) -> str:
+    """Nine aliases a level: expanded, the reference would be a list of 9**8 strings (hundreds of MB)."""
+    lignes = ['a0: &a0 ["xxxxxxxx"]'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    fin = "acheteur: {nom: X, commune: *a8}\n" if not reference_en_alias else "marche: {reference: *a8}\n"
+    return "\n".join(lignes) + "\n" + fin
+
+
+def test_prelecture_sans_expansion_d_alias(tmp_path: Path) -> None:
+    import tracemalloc
+
+    fichier = ecrire(tmp_path / "a" / "bombe.yaml", bombe())
+    defauts = ecrire(tmp_path / "b" / "_commune.yaml", bombe(reference_en_alias=False))
+    herite = ecrire(tmp_path / "b" / "m.yaml", marche("M1"))
+    tracemalloc.start()
+    try:
+        assert identifier(fichier) is None
+        assert identifier(herite, racines=[tmp_path / "b"]) is None
+        _, pic = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert pic < 5_000_000, f"{pic} octets"
+    assert defauts.is_file()
+
+
+def test_prelecture_bornee_et_fichiers_ordinaires_seulement(tmp_path: Path) -> None:
+    import os
+
+    dossier = tmp_path / "a"
+    ecrire(dossier / "bon.yaml", marche("M1", "A"))
+    (dossier / "zero.yaml").symlink_to("/dev/zero")
+    (dossier / "casse.YML").symlink_to(dossier / "absent.yaml")
+    os.mkfifo(dossier / "tube.yaml")
+    ecrire(dossier / "MAJUSCULES.YAML", marche("M2", "A"))
+    fichiers, refuses = collecter([dossier])
+    assert [f.name for f in fichiers] == ["MAJUSCULES.YAML", "bon.yaml"]
+    messages = {Path(r.fichier).name: r.message for r in refuses}
+    assert "lien symbolique cassé" in messages["casse.YML"]
+    assert "pas un fichier ordinaire" in messages["zero.yaml"] and "pas un fichier ordinaire" in messages["tube.yaml"]
+    # Given directly, they reach the pre-scan, which reads at most the limit and never waits on a FIFO.
+    assert identifier(dossier / "zero.yaml") is None and identifier(dossier / "tube.yaml") is None
+    gros = ecrire(dossier / "gros.yaml", marche("M3", "A") + "# " + "x" * 1_100_000 + "\n")
+    assert identifier(gros) is None

@@ -76,8 +76,7 @@ def verifier_donnees(donnees: dict[str, Any], aujourd_hui: datetime.date | None 
 
 def _chiffres_provisoires(apercu: Apercu, chemin: Path, aujourd_hui: datetime.date | None) -> None:
     try:
-        donnees, _, _ = lire_avec_defauts(chemin)
-        consultation = Consultation.model_validate(donnees)
+        consultation = Consultation.model_validate(lire_avec_defauts(chemin).donnees)
         apercu.chiffres = calculer(consultation, charger_parametres(), aujourd_hui)
         apercu.consultation = consultation
     except (ValidationError, ErreurCalcul, ClauseKitError, ArithmeticError, KeyError):

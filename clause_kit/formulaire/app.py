@@ -194,7 +194,7 @@ async def ouvrir(request: Request, etat: _Etat) -> Response:
     relatif = request.query_params.get("fichier", "")
     try:
         chemin = depot.fichier_a_ouvrir(etat.dossier, relatif)
-        donnees, _, _ = lire_avec_defauts(chemin)
+        donnees = lire_avec_defauts(chemin, etat.dossier).donnees
     except ClauseKitError as err:
         return await accueil(request, etat, str(err), 422)
     return _page(request, etat, donnees, problemes=_problemes(chemin), ouvert=relatif)

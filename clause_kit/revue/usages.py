@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import jinja2
 from jinja2 import nodes
 
+from clause_kit.bac_a_sable import BOUCLE
 from clause_kit.rendu import environnement
 from clause_kit.revue.squelette import squelettes
 from clause_kit.revue.texte import Document
@@ -100,7 +101,10 @@ class _Lecteur:
 
     def _boucle(self, noeud: nodes.For, portee: dict[str, str]) -> None:
         self.visiter(noeud.iter, portee)
-        element = self._chemin(noeud.iter, portee)
+        iterable = noeud.iter
+        if isinstance(iterable, nodes.Filter) and iterable.name == BOUCLE and iterable.node is not None:
+            iterable = iterable.node  # the bounded loop of the sandbox wraps what the author wrote
+        element = self._chemin(iterable, portee)
         interieure = dict(portee)
         noms = _cibles(noeud.target)
         for nom in noms:
