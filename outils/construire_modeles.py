@@ -1,14 +1,23 @@
-"""Construit les modèles Word (docxtpl) de `modeles/` à partir de sources texte lisibles.
+"""Amorce un nouveau modèle Word (docxtpl) à partir d'un brouillon texte lisible.
 
-Usage : python outils/construire_modeles.py [nom ...]
+Usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx]
 
-Chaque fichier `outils/sources_modeles/<nom>.txt` produit `modeles/<nom>.docx` (sans argument :
-tous les fichiers). Les .docx produits sont ceux qu'utilise la production et que le service
-juridique pourra retoucher ensuite dans Word ; les sources ne servent qu'à les (re)construire.
-La sortie est déterministe : mêmes sources, mêmes octets (dates du zip et des propriétés fixées).
+Les modèles de `modeles/` font foi : ce sont des documents Word que le service juridique
+modifie dans Word, et chaque changement se relit par leur texte (`clause-kit texte`, les textes
+de référence de `tests/golden/modeles/`, `clause-kit comparer`). Ce script ne sert plus qu'à
+créer un **nouveau** modèle, mis en forme comme les autres (styles, numérotation des articles,
+en-tête et pied de page, cadres, champs à remplir), à partir d'un brouillon écrit dans le
+balisage ci-dessous ; il refuse de remplacer un .docx existant, pour que jamais une
+reconstruction n'efface une modification faite dans Word. Les brouillons des huit modèles
+d'origine ont été retirés du dépôt ; l'historique git les garde (`outils/sources_modeles/`).
 
-Balisage des sources (une ligne = un paragraphe ; les lignes vides sont ignorées)
-================================================================================
+Le nouveau modèle est vérifié comme par `clause-kit modeles verifier` (balises, blocs,
+variables de `modeles/VARIABLES.md`) avant d'être écrit : un brouillon fautif ne laisse aucun
+fichier. La sortie est déterministe : même brouillon, mêmes octets (dates du zip et des
+propriétés fixées). Il reste à ajouter la pièce à `modeles/pieces.yaml`.
+
+Balisage des brouillons (une ligne = un paragraphe ; les lignes vides sont ignorées)
+===================================================================================
 
 Directives (en tête de fichier de préférence) :
     @titre: ...           titre des propriétés du document (obligatoire)
@@ -82,7 +91,6 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 RACINE = Path(__file__).resolve().parent.parent
-SOURCES = RACINE / "outils" / "sources_modeles"
 MODELES = RACINE / "modeles"
 
 POLICE = "Calibri"  # LibreOffice la remplace par Carlito, métriquement identique
@@ -860,33 +868,63 @@ def _zip_deterministe(donnees: bytes) -> bytes:
     return sortie_buf.getvalue()
 
 
-def verifier_syntaxe(chemin: Path) -> None:
-    """Vérifie que le XML prétraité par docxtpl est du Jinja valide (corps, en-têtes, pieds)."""
-    from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
+def verifier(chemin: Path) -> list[str]:
+    """Les problèmes du modèle construit, vus comme par « clause-kit modeles verifier »."""
+    from clause_kit.revue.controle import verifier_modele
+    from clause_kit.revue.variables import lire_variables
 
-    tpl = DocxTemplate(str(chemin))
-    tpl.init_docx()
-    env = SandboxedEnvironment()
-    morceaux = [tpl.get_xml()]
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        morceaux += [tpl.get_part_xml(part) for _, part in tpl.get_headers_footers(uri)]
-    for xml in morceaux:
-        env.parse(tpl.patch_xml(xml))
+    return [str(p) for p in verifier_modele(chemin, lire_variables(MODELES / "VARIABLES.md"), nom=chemin.name)]
 
 
-def main(noms: list[str]) -> int:
-    chemins = [SOURCES / f"{n}.txt" for n in noms] if noms else sorted(SOURCES.glob("*.txt"))
-    for chemin in chemins:
-        try:
-            src = lire_source(chemin)
-            sortie = MODELES / f"{src.nom}.docx"
-            construire(src, sortie)
-            verifier_syntaxe(sortie)
-        except ErreurSource as exc:
-            print(f"erreur : {exc}", file=sys.stderr)
-            return 1
-        print(f"{sortie.relative_to(RACINE)}")
+def _arguments(arguments: list[str]) -> tuple[Path, Path] | str:
+    """(brouillon, modèle à créer), ou le message d'erreur d'utilisation."""
+    brouillons = [a for a in arguments if a not in ("-o", "--sortie")]
+    sortie = None
+    if "-o" in arguments or "--sortie" in arguments:
+        position = arguments.index("-o" if "-o" in arguments else "--sortie")
+        if position + 1 >= len(arguments):
+            return "l'option -o attend le chemin du modèle à créer"
+        sortie = Path(arguments[position + 1])
+        brouillons.remove(arguments[position + 1])
+    if len(brouillons) != 1 or brouillons[0].startswith("-"):
+        return "usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx]"
+    brouillon = Path(brouillons[0])
+    return brouillon, sortie or MODELES / f"{brouillon.stem}.docx"
+
+
+def main(arguments: list[str]) -> int:
+    lus = _arguments(arguments)
+    if isinstance(lus, str):
+        print(f"erreur : {lus}", file=sys.stderr)
+        return 2
+    brouillon, sortie = lus
+    if sortie.exists():
+        print(
+            f"erreur : {sortie} existe déjà. Les modèles .docx font foi : modifiez-le dans Word "
+            "(ce script ne crée que de nouveaux modèles).",
+            file=sys.stderr,
+        )
+        return 1
+    temporaire = sortie.with_name(f".{sortie.name}.brouillon")
+    try:
+        construire(lire_source(brouillon), temporaire)
+        problemes = verifier(temporaire)
+        if problemes:
+            raise ErreurSource(
+                "le modèle construit ne passerait pas « clause-kit modeles verifier » :\n" + "\n".join(problemes)
+            )
+        temporaire.replace(sortie)
+    except ErreurSource as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        from clause_kit.erreurs import raison_systeme
+
+        print(f"erreur : {exc.filename or sortie} : {raison_systeme(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        temporaire.unlink(missing_ok=True)
+    print(f"{sortie} créé ; ajoutez la pièce à modeles/pieces.yaml puis lancez « clause-kit modeles verifier ».")
     return 0
 
 
