@@ -126,6 +126,23 @@ def test_fiche_d_un_marche_inconnu_refusee(vierge: bytes, tmp_path: Path) -> Non
     assert compter(tmp_path / "suivi.sqlite", "fichiers") == 0
 
 
+def test_ligne_d_un_autre_marche_tapee_dans_une_fiche_rejetee(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    # A row whose typed reference is another contract's, in this contract's workbook: named and kept out,
+    # even when the register knows that other contract (it must not receive hours from this sheet).
+    autre = tmp_path / "autre.yaml"
+    autre.write_text(CONTRAT.replace("2026-TX-077", "2026-TX-078"), encoding="utf-8")
+    base = tmp_path / "suivi.sqlite"
+    fiche = remplir(vierge, [*BONNES, ligne("CUG-040", reference="2026-TX-078", heures=10)], tmp_path / "fiche.xlsx")
+    resultat = importer(base, contrat, autre, fiche)
+    assert resultat.exit_code == 1
+    assert f"{fiche}:Suivi!A15: reference : référence 2026-TX-078 différente de celle de la fiche (2026-TX-077)" in (
+        resultat.stderr
+    )
+    assert "3 ligne(s) importée(s), 1 rejetée(s)" in resultat.stdout
+    par_marche = {m["reference"]: m["heures_realisees"] for m in etat(base)["marches"]}
+    assert par_marche == {"2026-TX-077": 255.75, "2026-TX-078": 0}
+
+
 @pytest.mark.parametrize("valeur", ["Jean Dupont", "DUPONT", "1 85 07 13 055 123 45", "2850713055123"])
 def test_un_nom_ou_un_numero_de_securite_sociale_fait_refuser_la_fiche(
     contrat: Path, vierge: bytes, tmp_path: Path, valeur: str
