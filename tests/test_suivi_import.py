@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from clause_kit.classeur_suivi import NOM_FICHIER
@@ -219,6 +222,25 @@ def test_fichier_illisible_refuse_sans_trace(tmp_path: Path, nom: str, contenu: 
     chemin.write_bytes(contenu)
     resultat = importer(tmp_path / "suivi.sqlite", chemin)
     assert resultat.exit_code == 1 and mots in resultat.stderr and "Traceback" not in resultat.output
+
+
+@pytest.mark.parametrize("lointaine", ["XFD1048576", "B1048576"])
+def test_classeur_a_cellule_lointaine_refuse_sans_abandon(
+    contrat: Path, vierge: bytes, tmp_path: Path, lointaine: str
+) -> None:
+    # One stray value at the far end of the sheet: calamine would build a grid from A1 to it (half a
+    # terabyte for XFD1048576) and abort the process. Run apart, so that an abort fails this test only.
+    fiche = remplir(vierge, BONNES, tmp_path / "fiche.xlsx")
+    classeur = openpyxl.load_workbook(fiche)
+    classeur["Suivi"][lointaine] = 1
+    classeur.save(fiche)
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat).exit_code == 0
+    commande = [sys.executable, "-m", "clause_kit", "suivi", "importer", str(fiche), "--base", str(base)]
+    resultat = subprocess.run(commande, capture_output=True, text=True, timeout=120)
+    assert resultat.returncode == 1, resultat.stderr[-2000:]
+    assert f"{fiche} : classeur trop étendu (cellule remplie jusqu'en {lointaine})" in resultat.stderr
+    assert "Traceback" not in resultat.stderr and compter(base, "lignes") == 0
 
 
 def test_chemin_absent_refuse_et_les_autres_importes(contrat: Path, tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ from clause_kit.classeur_suivi import (
 from clause_kit.codes import normaliser
 from clause_kit.erreurs import raison_systeme
 from clause_kit.suivi.erreurs import ErreurFichier
+from clause_kit.suivi.etendue import cellule_la_plus_lointaine
 
 __all__ = ["EXTENSIONS", "Feuille", "LigneBrute", "lire_feuilles"]
 
@@ -86,9 +89,24 @@ def lire_feuilles(chemin: Path) -> list[Feuille]:
     return _feuilles_classeur(chemin, contenu)
 
 
+def _verifier_etendue(chemin: Path, contenu: bytes) -> None:
+    """Refuse an .xlsx whose farthest cell would make calamine allocate more than the machine has."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            lointaine = cellule_la_plus_lointaine(archive)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        return  # not a readable zip: calamine says so below, in its own words
+    if lointaine:
+        raise ErreurFichier(
+            f"{chemin} : classeur trop étendu (cellule remplie jusqu'en {lointaine}) ; supprimez les lignes "
+            "et les colonnes au-delà des données, puis enregistrez-le de nouveau"
+        )
+
+
 def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _verifier_etendue(chemin, contenu)
     try:
         classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
         # The workbook's own help and list sheets hold no rows: not even loaded.
