@@ -243,6 +243,21 @@ def test_classeur_a_cellule_lointaine_refuse_sans_abandon(
     assert "Traceback" not in resultat.stderr and compter(base, "lignes") == 0
 
 
+def test_classeur_protege_par_mot_de_passe_nomme_comme_tel(tmp_path: Path) -> None:
+    # What Excel and LibreOffice write for a password-protected .xlsx: an OLE compound file whose
+    # directory names the streams EncryptionInfo and EncryptedPackage (here only their names).
+    repertoire = b"".join(nom.encode("utf-16-le").ljust(128, b"\0") for nom in ("Root Entry", "EncryptionInfo"))
+    chiffre = tmp_path / "fiche.xlsx"
+    chiffre.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\0")
+        + repertoire
+        + "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0")
+    )
+    resultat = importer(tmp_path / "suivi.sqlite", chiffre)
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert f"{chiffre} : classeur protégé par un mot de passe ; retirez le mot de passe" in resultat.stderr
+
+
 def test_chemin_absent_refuse_et_les_autres_importes(contrat: Path, tmp_path: Path) -> None:
     resultat = importer(tmp_path / "suivi.sqlite", tmp_path / "absente.xlsx", contrat)
     assert resultat.exit_code == 1

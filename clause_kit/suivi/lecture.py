@@ -103,9 +103,22 @@ def _verifier_etendue(chemin: Path, contenu: bytes) -> None:
         )
 
 
+#: An .xlsx saved with a password is an OLE compound file holding this stream (name in UTF-16).
+_FLUX_CHIFFRE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _verifier_chiffrement(chemin: Path, contenu: bytes) -> None:
+    if contenu.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and _FLUX_CHIFFRE in contenu:
+        raise ErreurFichier(
+            f"{chemin} : classeur protégé par un mot de passe ; retirez le mot de passe à l'ouverture "
+            "(Fichier > Propriétés ou Enregistrer sous) et enregistrez-le de nouveau au format .xlsx"
+        )
+
+
 def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _verifier_chiffrement(chemin, contenu)
     _verifier_etendue(chemin, contenu)
     try:
         classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
