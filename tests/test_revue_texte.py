@@ -220,6 +220,23 @@ def test_fichier_illisible_message_clair(tmp_path: Path, contenu: bytes | None, 
     assert "faux.docx" in resultat.output and attendu in resultat.output and "Traceback" not in resultat.output
 
 
+def test_un_classeur_nomme_docx_n_est_pas_lu_comme_un_texte_vide(tmp_path: Path) -> None:
+    # A workbook is a package like a .docx: its main part (xl/workbook.xml) used to be read as an empty
+    # document, so that `texte` printed only its title and `comparer` reported every line as added.
+    import openpyxl
+
+    classeur = openpyxl.Workbook()
+    classeur.properties.title = "Fiche de suivi"
+    classeur.active["A1"] = "Heures"
+    chemin = tmp_path / "fiche.docx"
+    classeur.save(chemin)
+    attendu = "fiche.docx : ce n'est pas un document Word (.docx) : sa partie principale xl/workbook.xml"
+    resultat = CliRunner().invoke(main, ["texte", str(chemin)])
+    assert resultat.exit_code == 1 and attendu in resultat.output and "Traceback" not in resultat.output
+    comparaison = CliRunner().invoke(main, ["comparer", str(chemin), str(MODELES / "ccap_clauses.docx")])
+    assert comparaison.exit_code == 2 and attendu in comparaison.output
+
+
 def test_partie_trop_grande_ou_xml_invalide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import clause_kit.revue.paquet as paquet
 

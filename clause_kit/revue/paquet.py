@@ -108,6 +108,13 @@ def ouvrir(source: Path | bytes, nom: str | None = None) -> Paquet:
     if principal not in archive:
         raise ErreurDocument(f"{nom} : document Word sans partie principale ({principal})")
     paquet = Paquet(nom, archive, _analyser(nom, principal, archive.lire(principal)), principal)
+    # An Excel workbook or a PowerPoint deck is the same kind of package, with another main part:
+    # read as a document it would give an empty text, compared as if it were one.
+    if paquet.document.tag != qn("w:document"):
+        raise ErreurDocument(
+            f"{nom} : ce n'est pas un document Word (.docx) : sa partie principale {principal} n'est pas un "
+            "texte Word (classeur, présentation, ou document enregistré au format « Open XML strict »)"
+        )
     paquet.nom_proprietes = next((cible for _, type_, cible in relations if type_ == _TYPE_CORE), None)
     dossier = posixpath.dirname(principal)
     chemin_rels = posixpath.join(dossier, "_rels", posixpath.basename(principal) + ".rels")
