@@ -129,6 +129,24 @@ def test_fiche_d_un_marche_inconnu_refusee(vierge: bytes, tmp_path: Path) -> Non
     assert compter(tmp_path / "suivi.sqlite", "fichiers") == 0
 
 
+def test_une_personne_sur_deux_feuilles_du_meme_classeur_comptee_une_fois(
+    contrat: Path, vierge: bytes, tmp_path: Path
+) -> None:
+    # The company copies the tab for the next month and leaves a row of the previous one in it.
+    fiche = remplir(vierge, BONNES, tmp_path / "fiche.xlsx")
+    classeur = openpyxl.load_workbook(fiche)
+    copie = classeur.copy_worksheet(classeur["Suivi"])
+    copie.title = "Avril"
+    copie["C13"], copie["N13"] = "CUG-050", 7  # a new person; row 12 (CUG-001, March, lot 1) left as it was
+    classeur.save(fiche)
+    base = tmp_path / "suivi.sqlite"
+    resultat = importer(base, contrat, fiche)
+    assert resultat.exit_code == 1
+    assert f"{fiche}:Avril!C12: participant : CUG-001 figure déjà ligne 12 de la feuille « Suivi »" in resultat.stderr
+    assert "4 ligne(s) importée(s), 2 rejetée(s)" in resultat.stdout  # CUG-003 (row 14) repeated too
+    assert etat(base)["heures_realisees"] == 255.75 + 7
+
+
 def test_ligne_d_un_autre_marche_tapee_dans_une_fiche_rejetee(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
     # A row whose typed reference is another contract's, in this contract's workbook: named and kept out,
     # even when the register knows that other contract (it must not receive hours from this sheet).

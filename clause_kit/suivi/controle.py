@@ -16,14 +16,16 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from clause_kit.codes import codes, resoudre
 from clause_kit.formats import siret_valide
 from clause_kit.suivi.lecture import LigneBrute
+
+K = TypeVar("K")
 
 __all__ = [
     "HEURES_MAX",
@@ -351,17 +353,23 @@ def _chevauchent(a: LigneSuivi, b: LigneSuivi) -> bool:
     return a.debut_contrat <= fin_b and b.debut_contrat <= fin_a
 
 
-def controler_ensemble(lignes: list[tuple[int, LigneSuivi]]) -> dict[int, Anomalie]:
-    """Rows (by row number) that repeat a person: same lot and month, or two overlapping work contracts."""
-    refus: dict[int, Anomalie] = {}
-    vus: dict[tuple[str, int, str, str], int] = {}
-    contrats: dict[tuple[str, str], dict[datetime.date, tuple[int, LigneSuivi]]] = {}
+def controler_ensemble(
+    lignes: Sequence[tuple[K, LigneSuivi]], nommer: Callable[[K], str] = "ligne {}".format
+) -> dict[K, Anomalie]:
+    """Rows (by their key, a row number by default) that repeat a person: same lot and month, or overlap.
+
+    Two overlapping work contracts of one person are the other repetition; ``nommer`` says where the
+    first row is (``ligne 12``) in the message.
+    """
+    refus: dict[K, Anomalie] = {}
+    vus: dict[tuple[str, int, str, str], K] = {}
+    contrats: dict[tuple[str, str], dict[datetime.date, tuple[K, LigneSuivi]]] = {}
     for numero, ligne in lignes:
         cle = (ligne.reference, ligne.lot, ligne.participant, ligne.mois)
         if cle in vus:
             refus[numero] = Anomalie(
                 "participant",
-                f"{ligne.participant} figure déjà ligne {vus[cle]} pour le lot {ligne.lot} et le mois {ligne.mois}",
+                f"{ligne.participant} figure déjà {nommer(vus[cle])} pour le lot {ligne.lot} et le mois {ligne.mois}",
             )
             continue
         vus[cle] = numero
@@ -372,7 +380,7 @@ def controler_ensemble(lignes: list[tuple[int, LigneSuivi]]) -> dict[int, Anomal
         if autre is not None:
             refus[numero] = Anomalie(
                 "debut_contrat",
-                f"{ligne.participant} a déjà un autre contrat sur ce marché aux mêmes dates (ligne {autre})",
+                f"{ligne.participant} a déjà un autre contrat sur ce marché aux mêmes dates ({nommer(autre)})",
             )
             continue
         connus[ligne.debut_contrat] = (numero, ligne)

@@ -253,12 +253,12 @@ class _Examen:
 
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
     examen = _Examen()
+    candidates: list[tuple[Feuille, LigneBrute, LigneSuivi]] = []
     for feuille in feuilles:
-        candidates: list[tuple[int, LigneSuivi, LigneBrute]] = []
         for brute in feuille.lignes:
             ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
             if ligne is not None:
-                candidates.append((brute.ligne, ligne, brute))
+                candidates.append((feuille, brute, ligne))
             else:
                 examen.rejets.append(
                     (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
@@ -267,14 +267,21 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
                     examen.inconnus.add(
                         texte_cellule(brute.valeurs.get("reference")) or feuille.identite.get("reference", "")
                     )
-        doublons = controler_ensemble([(numero, ligne) for numero, ligne, _ in candidates])
-        for numero, ligne, brute in candidates:
-            if numero in doublons:
-                messages = _messages(chemin, feuille, brute, [doublons[numero]])
-                examen.rejets.append((_emplacement(feuille, brute), messages, brute))
-            else:
-                examen.valides.append((_emplacement(feuille, brute), ligne))
-                examen.sources.append((feuille, brute))
+
+    # The sheets of one workbook are checked together: a tab copied for the next month with a row
+    # left in it would otherwise count the same person's hours twice.
+    def nommer(rang: int) -> str:
+        feuille, brute, _ = candidates[rang]
+        return f"ligne {brute.ligne}" if len(feuilles) == 1 else f"ligne {brute.ligne} de la feuille « {feuille.nom} »"
+
+    doublons = controler_ensemble([(rang, ligne) for rang, (_, _, ligne) in enumerate(candidates)], nommer)
+    for rang, (feuille, brute, ligne) in enumerate(candidates):
+        if rang in doublons:
+            messages = _messages(chemin, feuille, brute, [doublons[rang]])
+            examen.rejets.append((_emplacement(feuille, brute), messages, brute))
+        else:
+            examen.valides.append((_emplacement(feuille, brute), ligne))
+            examen.sources.append((feuille, brute))
     return examen
 
 
