@@ -169,6 +169,8 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
                 "intitule": lot.intitule,
                 "heures_dues": lot.heures,
                 "clause": numero_lot(lot) in avec_clause,
+                # The CCAP caps the insertion penalties at a share of the lot's (or contract's) amount.
+                "plafond_penalite": str(lot.montant_ht * chiffres.penalites.plafond_pourcentage / 100),
             }
             for lot in chiffres.lots
         ],

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from clause_kit.cli import main
 from clause_kit.suivi.controle import code_nominatif
 from clause_kit.suivi.etat import mois_attendus, penalite_au_rythme
-from tests.suivi_commun import BONNES, compter, etat, importer, ligne
+from tests.suivi_commun import BONNES, CONTRAT, compter, etat, importer, ligne
 from tests.tableur import remplir
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -158,6 +158,19 @@ def test_penalite_au_rythme() -> None:
     assert penalite_au_rythme(Decimal(800), Decimal(400), 4, 10, Decimal(20)) == Decimal(0)
     assert penalite_au_rythme(Decimal(800), Decimal(700), 12, 10, Decimal("18.03")) == Decimal("1803.00")
     assert penalite_au_rythme(Decimal(800), Decimal(0), 0, 10, Decimal(20)) == Decimal(0)
+    assert penalite_au_rythme(Decimal(800), Decimal(200), 4, 10, Decimal(20), Decimal(5000)) == Decimal("5000.00")
+
+
+def test_penalites_plafonnees_comme_le_ccap(tmp_path: Path) -> None:
+    # The CCAP caps the insertion penalties at 10 % of each lot's amount (default): at 2 000 € an hour,
+    # lot 1 (600 000 € HT) would owe 1 600 000 € for its 800 missing hours, but 60 000 € at most.
+    contrat = tmp_path / "cher.yaml"
+    contrat.write_text(CONTRAT.replace("montant_par_heure: 20", "montant_par_heure: 2000"), encoding="utf-8")
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat).exit_code == 0
+    (marche,) = etat(base, "2026-12-15")["marches"]  # after the end (30 November): the hours are what they are
+    assert [lot["penalite_au_rythme"] for lot in marche["lots"]] == [60000.0, 20000.0]
+    assert marche["penalite_au_rythme"] == 80000.0
 
 
 def test_mois_attendus_jusqu_au_mois_precedent() -> None:

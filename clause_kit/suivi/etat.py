@@ -26,18 +26,24 @@ _CENT = Decimal(100)
 
 
 def penalite_au_rythme(
-    heures_dues: Decimal, heures_realisees: Decimal, mois_ecoules: int, mois_total: int, par_heure: Decimal
+    heures_dues: Decimal,
+    heures_realisees: Decimal,
+    mois_ecoules: int,
+    mois_total: int,
+    par_heure: Decimal,
+    plafond: Decimal | None = None,
 ) -> Decimal:
     """Penalty due at the end if the pace of the months elapsed goes on: missing hours × the contract's rate.
 
     Once the contract is over (``mois_ecoules >= mois_total``) the hours are what they are.
-    The one place the penalty rule lives: a cap per contract or lot would be applied here.
+    The one place the penalty rule lives, with the CCAP's cap (a share of the lot's amount) when known.
     """
     if mois_ecoules <= 0 or heures_dues <= 0:
         return Decimal(0)
     projetees = heures_realisees if mois_ecoules >= mois_total else heures_realisees * mois_total / mois_ecoules
     manquantes = max(Decimal(0), heures_dues - projetees)
-    return (manquantes * par_heure).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    penalite = manquantes * par_heure if plafond is None else min(manquantes * par_heure, plafond)
+    return penalite.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _mois(jour: datetime.date) -> str:
@@ -90,8 +96,9 @@ def _etat_lot(lot: LotEtat, recus: set[str], au: datetime.date) -> dict[str, Any
     resultat["mois_manquants"] = [m for m in attendus if m not in recus]
     if fin is not None:
         total = (fin.year - debut.year) * 12 + fin.month - debut.month + 1
+        plafond = Decimal(lot.plafond_penalite) if lot.plafond_penalite is not None else None
         penalite = penalite_au_rythme(
-            Decimal(lot.heures_dues), realisees, len(attendus), total, Decimal(lot.penalite_par_heure)
+            Decimal(lot.heures_dues), realisees, len(attendus), total, Decimal(lot.penalite_par_heure), plafond
         )
         resultat["penalite_au_rythme"] = float(penalite)
     return resultat

@@ -198,8 +198,13 @@ def _migration_1(connexion: sqlite3.Connection) -> None:
     _executer_script(connexion, _SCHEMA_1)
 
 
+def _migration_2(connexion: sqlite3.Connection) -> None:
+    """The cap of each lot's penalties (decimal euros, as text); NULL for a contract registered before."""
+    connexion.execute("ALTER TABLE lots ADD COLUMN plafond_penalite TEXT")
+
+
 #: Forward migrations, in order; migration n brings the base to ``user_version`` n. Never edit one: add one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 VERSION = len(MIGRATIONS)
 
 
@@ -219,6 +224,8 @@ class LotEtat:
     fin: str | None
     penalite_par_heure: str
     clause: bool
+    #: Cap of the lot's penalties, decimal euros; None when the register does not know it.
+    plafond_penalite: str | None = None
 
 
 def _maintenant() -> str:
@@ -395,11 +402,20 @@ class Registre:
             [marche_id, *numeros],
         )
         c.executemany(
-            "INSERT INTO lots (marche_id, numero, intitule, heures_dues, clause) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO lots (marche_id, numero, intitule, heures_dues, clause, plafond_penalite) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (marche_id, numero) DO UPDATE SET intitule = excluded.intitule, "
-            "heures_dues = excluded.heures_dues, clause = excluded.clause",
+            "heures_dues = excluded.heures_dues, clause = excluded.clause, "
+            "plafond_penalite = excluded.plafond_penalite",
             [
-                (marche_id, lot["numero"], lot["intitule"], lot["heures_dues"], int(lot["clause"]))
+                (
+                    marche_id,
+                    lot["numero"],
+                    lot["intitule"],
+                    lot["heures_dues"],
+                    int(lot["clause"]),
+                    lot.get("plafond_penalite"),
+                )
                 for lot in donnees["lots"]
             ],
         )
@@ -530,7 +546,7 @@ class Registre:
         requete = """
             SELECT a.nom, m.reference, m.objet, lo.numero, lo.intitule, lo.heures_dues,
                    COALESCE(h.heures + CASE WHEN m.formation_comptee THEN h.formation ELSE 0 END, 0),
-                   h.dernier, m.debut, m.fin, m.penalite_par_heure, lo.clause
+                   h.dernier, m.debut, m.fin, m.penalite_par_heure, lo.clause, lo.plafond_penalite
             FROM lots lo
             JOIN marches m ON m.id = lo.marche_id
             JOIN acheteurs a ON a.id = m.acheteur_id
@@ -681,7 +697,7 @@ _DIMENSIONS = [
 
 
 def _lot_etat(valeurs: list[Any]) -> LotEtat:
-    valeurs[-1] = bool(valeurs[-1])
+    valeurs[-2] = bool(valeurs[-2])
     return LotEtat(*valeurs)
 
 
