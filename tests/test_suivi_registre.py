@@ -241,3 +241,24 @@ def test_une_fin_de_contrat_prolongee_le_mois_suivant_ne_compte_plus(
     fins = etat(base, "2026-07-05")["fins_de_contrat"]
     assert [(f["participant"], f["fin_contrat"]) for f in fins] == [("CUG-051", "2026-07-20")]
     assert [f["participant"] for f in etat(base, "2026-10-10")["fins_de_contrat"]] == ["CUG-050"]
+
+
+def test_une_base_du_schema_1_est_migree(tmp_path: Path) -> None:
+    # A register made before the penalty caps: migrated forward on opening, its lots without a cap
+    # until the contract is imported again.
+    from clause_kit.suivi import registre
+
+    base = tmp_path / "suivi.sqlite"
+    with sqlite3.connect(base) as connexion:
+        registre.MIGRATIONS[0](connexion)
+        connexion.execute("PRAGMA user_version = 1")
+    contrat = tmp_path / "contrat.yaml"
+    contrat.write_text(CONTRAT, encoding="utf-8")
+    assert importer(base, contrat).exit_code == 0
+    with sqlite3.connect(base) as connexion:
+        assert connexion.execute("PRAGMA user_version").fetchone()[0] == registre.VERSION
+        assert connexion.execute("SELECT plafond_penalite FROM lots ORDER BY numero").fetchall() == [
+            ("60000",),
+            ("20000",),
+            ("10000",),
+        ]
