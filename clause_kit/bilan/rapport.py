@@ -21,10 +21,27 @@ from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
 from clause_kit.codes import codes
 from clause_kit.formats import date_fr, montant, nombre
 
-__all__ = ["MODELE", "PARCOURS_DANS_LA_FRISE", "contexte_rapport", "graphiques_du_bilan", "rendre_rapport"]
+__all__ = [
+    "MODELE",
+    "NOMS_GRAPHIQUES",
+    "PARCOURS_DANS_LA_FRISE",
+    "contexte_rapport",
+    "graphiques_du_bilan",
+    "rendre_rapport",
+]
 
 #: The report's template, in the templates folder.
 MODELE = "bilan_annuel.docx"
+#: The report's charts, by their name in the template (``graphiques.…``).
+NOMS_GRAPHIQUES = (
+    "heures_par_donneur",
+    "personnes_par_public",
+    "personnes_par_sexe",
+    "personnes_par_age",
+    "sorties",
+    "heures_par_mois",
+    "parcours",
+)
 #: The timeline shows at most this many paths (the spreadsheet has them all).
 PARCOURS_DANS_LA_FRISE = 60
 
