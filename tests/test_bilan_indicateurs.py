@@ -39,7 +39,9 @@ def ligne(participant: str, mois: str, heures: float, **autres: object) -> Ligne
     return Ligne(**valeurs)  # type: ignore[arg-type]
 
 
-def marche(reference: str, acheteur: str, *, a53: bool = False, debut: str | None = None, fin: str | None = None) -> dict:
+def marche(
+    reference: str, acheteur: str, *, a53: bool = False, debut: str | None = None, fin: str | None = None
+) -> dict:
     return {
         "acheteur": acheteur,
         "commune": "X",
@@ -66,10 +68,29 @@ LIGNES = [
     # P1: CDD on M1 then CDI on M2 (a path across two buyers and two articles).
     ligne("P1", "2008-01", 100, sortie=None),
     ligne("P1", "2008-02", 50.5, sortie="emploi_durable"),
-    ligne("P1", "2008-03", 120, reference="M2", acheteur="Agglo B", type_contrat="cdi", debut_contrat="2008-03-01",
-          fin_contrat=None, publics="jeune;rsa", siret_titulaire="22222222222222"),
-    ligne("P2", "2008-01", 80, sexe="m", tranche_age="26_49", publics="deld", modalite="mise_a_disposition",
-          type_contrat="interim", sortie="autre"),
+    ligne(
+        "P1",
+        "2008-03",
+        120,
+        reference="M2",
+        acheteur="Agglo B",
+        type_contrat="cdi",
+        debut_contrat="2008-03-01",
+        fin_contrat=None,
+        publics="jeune;rsa",
+        siret_titulaire="22222222222222",
+    ),
+    ligne(
+        "P2",
+        "2008-01",
+        80,
+        sexe="m",
+        tranche_age="26_49",
+        publics="deld",
+        modalite="mise_a_disposition",
+        type_contrat="interim",
+        sortie="autre",
+    ),
     # P3 declared a month with no hours: not a participant.
     ligne("P3", "2008-02", 0, sexe="m", tranche_age="50_plus", publics="senior"),
 ]

@@ -119,7 +119,8 @@ def bilan(
 
     CHEMIN : dossiers ou fichiers de marchés et de fiches, importés dans un registre temporaire ;
     sans CHEMIN, le registre --base. Sans période, tout ce que le registre contient. Code de sortie 1
-    si une fiche ou une ligne a été refusée à l'import (le bilan est établi sans elle).
+    si une fiche ou une ligne a été refusée à l'import : le bilan est affiché sans elle, et rien
+    n'est écrit dans SORTIE.
     """
     if chemins and base is not None:
         raise click.UsageError("CHEMIN ou --base, pas les deux")
@@ -133,7 +134,7 @@ def bilan(
         with _registre(chemins, base) as (registre, refus):
             donnees = etablir_bilan(registre, periode, donneur_ordre=donneur_ordre, diviseur=diviseur_etp)
             ecrits: list[Path] = []
-            if sortie is not None:
+            if sortie is not None and not refus:
                 from clause_kit.bilan.publier import Demande, publier
 
                 demande = Demande(sortie, pdf, par_donneur_ordre, force, texte_qualitatif, chemins, diviseur_etp)
@@ -144,5 +145,8 @@ def bilan(
     for chemin in ecrits:
         click.echo(f"Écrit : {chemin}", err=format_ == "json")
     if refus:
+        # A published report missing a refused sheet would look complete: none is written.
         click.echo("Bilan établi sans les fichiers ou lignes refusés ci-dessus.", err=True)
+        if sortie is not None:
+            click.echo(f"Erreur : rien n'est écrit dans {sortie} ; corrigez les fiches refusées et relancez.", err=True)
         sys.exit(1)

@@ -43,7 +43,10 @@ def masquer_repartition(
     rangees: list[dict[str, Any]], seuil: int, *, additive: bool = True, cle: str = "personnes"
 ) -> list[dict[str, Any]]:
     """Copies of the rows of a split with the small cells hidden (and one more when the total would tell)."""
-    caches = {i for i, r in enumerate(rangees) if _a_masquer(r[cle], seuil)}
+    # A row whose people all began elsewhere (0 people, 2 contracts) still describes fewer than 5 people.
+    caches = {
+        i for i, r in enumerate(rangees) if _a_masquer(r[cle], seuil) or _a_masquer(r.get("contrats_travail"), seuil)
+    }
     if additive and len(caches) == 1:
         autres = [(r[cle], i) for i, r in enumerate(rangees) if i not in caches and isinstance(r[cle], int) and r[cle]]
         if autres:
