@@ -11,6 +11,7 @@ from clause_kit.bilan.periode import Periode, periode_annee, periode_dates
 from clause_kit.bilan.prevision import prevoir, repartir_entier
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif
 from clause_kit.bilan.secret import masquer_repartition
+from clause_kit.bilan.tableaux import parcours
 from clause_kit.erreurs import ErreurDonnees
 
 
@@ -118,6 +119,35 @@ def test_definitions_nationales(indicateurs: dict) -> None:
 def test_le_diviseur_change_les_etp(indicateurs: dict) -> None:
     autre = calculer_indicateurs(LIGNES, AGREGEES, MARCHES, periode_annee(2008), 1600)
     assert autre["etp"] == 1.0 and autre["diviseur_etp"] == 1600 and autre["heures_realisees"] == 1607
+
+
+def test_les_lignes_sommees_par_le_registre_donnent_les_memes_indicateurs(indicateurs: dict) -> None:
+    """The register sums a work contract's months (``lignes_bilan``): same figures, given the months apart."""
+    p1_janvier, p1_fevrier, *autres = LIGNES
+    sommee = p1_janvier._replace(
+        heures_c=p1_janvier.heures_c + p1_fevrier.heures_c,
+        sortie="emploi_durable",
+        dernier_mois="2008-02",
+        mois_sortie="2008-02",
+    )
+    lignes = [sommee, *(x for x in autres if x.heures_c)]
+    mensuelles = [(x.mois, x.heures_c) for x in LIGNES]
+    regroupees = calculer_indicateurs(lignes, AGREGEES, MARCHES, periode_annee(2008), 1607, mensuelles)
+    assert regroupees == indicateurs
+    with pytest.raises(ValueError, match="donner les heures par mois"):
+        calculer_indicateurs(lignes, AGREGEES, MARCHES, periode_annee(2008), 1607)
+
+
+def test_la_sortie_d_un_contrat_est_la_derniere_declaree() -> None:
+    """An exit typed in May and a last month in June without one: the exit counts (and in the path)."""
+    lignes = [
+        ligne("P1", "2008-05", 10, sortie="emploi_transition"),
+        ligne("P1", "2008-06", 5, sortie=None),
+    ]
+    resultat = calculer_indicateurs(lignes, [], MARCHES, periode_annee(2008), 1607)
+    assert resultat["sorties"]["emploi_transition"] == 1 and resultat["sorties"]["dynamiques"] == 1
+    (chemin,) = parcours(lignes)
+    assert chemin["sortie"] == "emploi_transition" and chemin["contrats"][0]["dernier_mois"] == "2008-06"
 
 
 def _somme(rangees: list[dict], cle: str) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs, marches_de_la_periode
 from clause_kit.bilan.periode import Periode, periode_mois
@@ -54,13 +54,22 @@ def _choisir_donneur(marches: list[dict[str, Any]], donneur: str) -> str:
     return trouves[0]
 
 
-def _lire(registre: Registre, periode: Periode, acheteur: str | None) -> tuple[list[Ligne], list[HeuresAgregees]]:
+class Lecture(NamedTuple):
+    """What the register holds for a period: rows summed over months, purged hours, hours per month."""
+
+    lignes: list[Ligne]
+    agregees: list[HeuresAgregees]
+    mensuelles: list[tuple[str, int]]
+
+
+def _lire(registre: Registre, periode: Periode, acheteur: str | None) -> Lecture:
     lignes = [Ligne._make(r) for r in registre.lignes_bilan(periode.premier, periode.dernier)]
     agregees = [HeuresAgregees._make(r) for r in registre.heures_agregees_bilan(periode.premier, periode.dernier)]
+    mensuelles = registre.heures_par_mois_bilan(periode.premier, periode.dernier)
     if acheteur is not None:
         lignes = [ligne for ligne in lignes if ligne.acheteur == acheteur]
         agregees = [a for a in agregees if a.acheteur == acheteur]
-    return lignes, agregees
+    return Lecture(lignes, agregees, [(mois, h) for nom, mois, h in mensuelles if acheteur in (None, nom)])
 
 
 def etablir_bilan(
@@ -78,7 +87,8 @@ def etablir_bilan(
         acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
         if acheteur is not None:
             marches = [m for m in marches if m["acheteur"] == acheteur]
-        lignes, agregees = _lire(registre, periode, acheteur)
+        lecture = _lire(registre, periode, acheteur)
+        lignes, agregees = lecture.lignes, lecture.agregees
         precedente = periode.precedente()
         anciennes = _lire(registre, precedente, acheteur) if premier and premier <= precedente.dernier else None
         types_declares = registre.heures_par_type_contrat()
@@ -90,10 +100,12 @@ def etablir_bilan(
         "donnees": "exactes, pour l'usage interne du facilitateur : les effectifs de moins de "
         f"{seuil_secret()} personnes ne sont masqués que dans les documents publiés (Word, PDF, classeur)",
         "seuil_secret": seuil_secret(),
-        **calculer_indicateurs(lignes, agregees, marches, periode, diviseur),
+        **calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
     }
     if anciennes is not None:
-        avant = calculer_indicateurs(*anciennes, marches, precedente, diviseur)
+        avant = calculer_indicateurs(
+            anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
+        )
         bilan["precedente"] = {
             "du": precedente.du.isoformat(),
             "au": precedente.au.isoformat(),

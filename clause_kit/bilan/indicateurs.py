@@ -39,6 +39,7 @@ __all__ = [
     "etp",
     "heures",
     "marches_de_la_periode",
+    "regrouper",
 ]
 
 _CENT = Decimal(100)
@@ -52,7 +53,13 @@ ARTICLES = {
 
 
 class Ligne(NamedTuple):
-    """One row in force of the register (``Registre.lignes_bilan``): a person, a lot, a month."""
+    """Rows in force of the register (``Registre.lignes_bilan``): a person, a lot, a work contract.
+
+    The register sums the months of a work contract that say the same of the person: ``mois``
+    is then the first of them, ``dernier_mois`` the last, ``fin_contrat`` the end the last one
+    gives, ``sortie`` the latest exit declared and ``mois_sortie`` its month. A row of one month
+    (``dernier_mois`` None) is the same thing for one month.
+    """
 
     acheteur: str
     reference: str
@@ -72,6 +79,13 @@ class Ligne(NamedTuple):
     heures_c: int
     sortie: str | None
     publics: str | None
+    dernier_mois: str | None = None
+    mois_sortie: str | None = None
+
+    @property
+    def jusqu_a(self) -> str:
+        """The last month of the row."""
+        return self.dernier_mois or self.mois
 
     @property
     def contrat(self) -> tuple[str, str, str]:
@@ -137,13 +151,16 @@ def _premieres(lignes: Iterable[Ligne], cle: Callable[[Ligne], Any]) -> dict[Any
     return premieres
 
 
-def _dernieres(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], Ligne]:
-    dernieres: dict[tuple[str, str, str], Ligne] = {}
+def _sorties_declarees(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], str]:
+    """The latest exit declared on each work contract."""
+    dernieres: dict[tuple[str, str, str], tuple[str, str]] = {}
     for ligne in lignes:
-        connue = dernieres.get(ligne.contrat)
-        if connue is None or ligne.mois > connue.mois:
-            dernieres[ligne.contrat] = ligne
-    return dernieres
+        if ligne.sortie:
+            mois = ligne.mois_sortie or ligne.jusqu_a
+            connue = dernieres.get(ligne.contrat)
+            if connue is None or mois >= connue[0]:
+                dernieres[ligne.contrat] = (mois, ligne.sortie)
+    return {contrat: sortie for contrat, (_, sortie) in dernieres.items()}
 
 
 class _Cumul:
@@ -157,25 +174,71 @@ class _Cumul:
         self.heures_c = 0
 
 
+def regrouper(lignes: Iterable[Ligne]) -> list[Ligne]:
+    """Rows that differ only by month (a work contract's months) as one: hours summed, first month kept.
+
+    Every split but the exits and the months reads only what these rows share, so it runs over
+    a tenth of the rows: a person works about ten months on a contract.
+    """
+    groupes: dict[tuple[Any, ...], list[Any]] = {}
+    for ligne in lignes:
+        cle = (*ligne[:13], ligne.publics)  # all but the end of contract, month, hours and exit
+        groupe = groupes.get(cle)
+        if groupe is None:
+            groupes[cle] = [ligne, ligne.heures_c]
+        else:
+            groupe[1] += ligne.heures_c
+            if ligne.mois < groupe[0].mois:
+                groupe[0] = ligne
+    return [premiere._replace(heures_c=centiemes) for premiere, centiemes in groupes.values()]
+
+
+class Premieres(NamedTuple):
+    """The first row of each person and of each work contract: where they are counted in additive splits."""
+
+    personnes: list[Ligne]
+    contrats: list[Ligne]
+
+    @classmethod
+    def de(cls, lignes: Sequence[Ligne]) -> Premieres:
+        """Found once for all the splits."""
+        return cls(
+            list(_premieres(lignes, lambda x: x.participant).values()),
+            list(_premieres(lignes, lambda x: x.contrat).values()),
+        )
+
+
+def _cumul(cumuls: dict[str, _Cumul], valeur: str) -> _Cumul:
+    cumul = cumuls.get(valeur)
+    if cumul is None:
+        cumul = cumuls[valeur] = _Cumul()
+    return cumul
+
+
 def repartir(
-    lignes: Sequence[Ligne], valeurs: Callable[[Ligne], Iterable[str]], *, union: bool = False
+    lignes: Sequence[Ligne],
+    valeurs: Callable[[Ligne], Iterable[str]],
+    *,
+    union: bool = False,
+    premieres: Premieres | None = None,
 ) -> dict[str, _Cumul]:
     """Hours, people and work contracts per value; ``union``: a person counts under every value of their rows."""
     cumuls: dict[str, _Cumul] = {}
     for ligne in lignes:
         for valeur in valeurs(ligne):
-            cumul = cumuls.setdefault(valeur, _Cumul())
+            cumul = _cumul(cumuls, valeur)
             cumul.heures_c += ligne.heures_c
             if union:
                 cumul.personnes.add(ligne.participant)
                 cumul.contrats.add(ligne.contrat)
     if not union:
-        for ligne in _premieres(lignes, lambda x: x.participant).values():
+        premieres = premieres or Premieres.de(lignes)
+        for ligne in premieres.personnes:
             for valeur in valeurs(ligne):
-                cumuls.setdefault(valeur, _Cumul()).personnes.add(ligne.participant)
-        for ligne in _premieres(lignes, lambda x: x.contrat).values():
+                _cumul(cumuls, valeur).personnes.add(ligne.participant)
+        for ligne in premieres.contrats:
             for valeur in valeurs(ligne):
-                cumuls.setdefault(valeur, _Cumul()).contrats.add(ligne.contrat)
+                _cumul(cumuls, valeur).contrats.add(ligne.contrat)
     return cumuls
 
 
@@ -192,10 +255,17 @@ def _rangee(cle: str, libelle: str, cumul: _Cumul | None, diviseur: int) -> dict
 
 
 def _repartition_codes(
-    lignes: Sequence[Ligne], liste: str, valeurs: Callable[[Ligne], Iterable[str]], diviseur: int, union: bool = False
+    lignes: Sequence[Ligne],
+    liste: str,
+    valeurs: Callable[[Ligne], Iterable[str]],
+    diviseur: int,
+    premieres: Premieres | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none."""
-    cumuls = repartir(lignes, valeurs, union=union)
+    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none.
+
+    Without ``premieres``, a person counts under every value of their rows (publics).
+    """
+    cumuls = repartir(lignes, valeurs, union=premieres is None, premieres=premieres)
     rangees = [_rangee(c.cle, c.libelle, cumuls.get(c.cle), diviseur) for c in codes(liste)]
     if "" in cumuls:
         rangees.append(_rangee("", "Non renseigné", cumuls[""], diviseur))
@@ -204,9 +274,8 @@ def _repartition_codes(
 
 def _sorties(lignes: Sequence[Ligne]) -> dict[str, Any]:
     comptes = dict.fromkeys((c.cle for c in codes("sorties")), 0)
-    for ligne in _dernieres(lignes).values():
-        if ligne.sortie:
-            comptes[ligne.sortie] = comptes.get(ligne.sortie, 0) + 1
+    for sortie in _sorties_declarees(lignes).values():
+        comptes[sortie] = comptes.get(sortie, 0) + 1
     dynamiques = sum(comptes[c.cle] for c in codes("sorties") if c.dynamique)
     total = sum(comptes.values())
     return {
@@ -258,9 +327,19 @@ def _par_article(
     return rangees
 
 
-def _par_mois(lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], periode: Periode) -> list[dict[str, Any]]:
+def _par_mois(
+    lignes: Sequence[Ligne],
+    agregees: Sequence[HeuresAgregees],
+    periode: Periode,
+    mensuelles: Sequence[tuple[str, int]] | None,
+) -> list[dict[str, Any]]:
+    """Hours per month: from ``mensuelles`` (month, hours) when the rows were summed over months, else from the rows."""
     par_mois = dict.fromkeys(periode.mois(), 0)
-    for mois, centiemes in [(x.mois, x.heures_c) for x in lignes] + [(a.mois, a.heures_c) for a in agregees]:
+    if mensuelles is None:
+        if any(ligne.dernier_mois and ligne.dernier_mois != ligne.mois for ligne in lignes):
+            raise ValueError("lignes regroupées sur plusieurs mois : donner les heures par mois")
+        mensuelles = [(x.mois, x.heures_c) for x in lignes]
+    for mois, centiemes in [*mensuelles, *((a.mois, a.heures_c) for a in agregees)]:
         if mois in par_mois:
             par_mois[mois] += centiemes
     return [{"mois": mois, "heures_realisees": heures(h)} for mois, h in par_mois.items()]
@@ -272,34 +351,42 @@ def calculer_indicateurs(
     marches: Sequence[dict[str, Any]],
     periode: Periode,
     diviseur: int,
+    mensuelles: Sequence[tuple[str, int]] | None = None,
 ) -> dict[str, Any]:
-    """Every indicator of the period, exact counts (the JSON for internal use)."""
+    """Every indicator of the period, exact counts (the JSON for internal use).
+
+    ``lignes`` may be monthly rows or rows summed over months by the register; with the latter,
+    ``mensuelles`` gives the hours of each month, (month, hundredths) for the months of the period.
+    """
     actives = [ligne for ligne in lignes if ligne.heures_c > 0]
-    avec_heures = {ligne.reference for ligne in actives} | {a.reference for a in agregees if a.heures_c > 0}
+    groupes = regrouper(actives)
+    premieres = Premieres.de(groupes)
+    avec_heures = {ligne.reference for ligne in groupes} | {a.reference for a in agregees if a.heures_c > 0}
     retenus = marches_de_la_periode(marches, avec_heures, periode)
-    total_c = sum(ligne.heures_c for ligne in actives) + sum(a.heures_c for a in agregees)
-    contrats = {ligne.contrat for ligne in actives}
-    types = {ligne.contrat: ligne.type_contrat for ligne in actives}
+    total_c = sum(ligne.heures_c for ligne in groupes) + sum(a.heures_c for a in agregees)
+    types = {ligne.contrat: ligne.type_contrat for ligne in groupes}
     return {
         "marches": len(retenus),
         "donneurs_ordre": len({m["acheteur"] for m in retenus}),
-        "entreprises": _entreprises(actives),
-        "personnes": len({ligne.participant for ligne in actives}),
-        "contrats_travail": len(contrats),
+        "entreprises": _entreprises(groupes),
+        "personnes": len(premieres.personnes),
+        "contrats_travail": len(types),
         "heures_realisees": heures(total_c),
         "etp": etp(total_c, diviseur),
         "diviseur_etp": diviseur,
-        "cdi": sum(1 for contrat in contrats if types[contrat] in ("cdi", "cdi_inclusion")),
+        "cdi": sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion")),
         "sorties": _sorties(actives),
-        "par_donneur_ordre": _par_donneur(actives, agregees, retenus, diviseur),
-        "par_article": _par_article(actives, agregees, retenus, diviseur),
+        "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
+        "par_article": _par_article(groupes, agregees, retenus, diviseur),
         "par_public": _repartition_codes(
-            actives, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur, union=True
+            groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur
         ),
-        "par_sexe": _repartition_codes(actives, "sexes", lambda x: (x.sexe,), diviseur),
-        "par_tranche_age": _repartition_codes(actives, "tranches_age", lambda x: (x.tranche_age,), diviseur),
-        "par_residence": _repartition_codes(actives, "residences", lambda x: (x.residence or "",), diviseur),
-        "par_modalite": _repartition_codes(actives, "modalites", lambda x: (x.modalite,), diviseur),
-        "par_type_contrat": _repartition_codes(actives, "types_contrat", lambda x: (x.type_contrat,), diviseur),
-        "par_mois": _par_mois(actives, agregees, periode),
+        "par_sexe": _repartition_codes(groupes, "sexes", lambda x: (x.sexe,), diviseur, premieres),
+        "par_tranche_age": _repartition_codes(groupes, "tranches_age", lambda x: (x.tranche_age,), diviseur, premieres),
+        "par_residence": _repartition_codes(groupes, "residences", lambda x: (x.residence or "",), diviseur, premieres),
+        "par_modalite": _repartition_codes(groupes, "modalites", lambda x: (x.modalite,), diviseur, premieres),
+        "par_type_contrat": _repartition_codes(
+            groupes, "types_contrat", lambda x: (x.type_contrat,), diviseur, premieres
+        ),
+        "par_mois": _par_mois(actives, agregees, periode, mensuelles),
     }

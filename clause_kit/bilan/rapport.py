@@ -195,7 +195,7 @@ def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict
 
     def image(png: bytes, description: str) -> Image:
         largeur, hauteur = g.taille_cm(png)
-        echelle = min(1.0, g.LARGEUR_CM / largeur)
+        echelle = min(1.0, g.LARGEUR_CM / largeur, g.HAUTEUR_MAX_CM / hauteur)  # 40 buyers' bars still fit a page
         return Image(png, round(largeur * echelle, 2), round(hauteur * echelle, 2), description)
 
     def barres(cle: str, titre: str, valeur: str, unite: str) -> Image | str:

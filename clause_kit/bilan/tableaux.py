@@ -58,13 +58,15 @@ def _employeur(ligne: Ligne) -> str:
     return ligne.siret_employeur or ligne.siret_titulaire or (ligne.titulaire or "").strip() or "titulaire du lot"
 
 
-def parcours(lignes: Sequence[Ligne]) -> list[dict[str, Any]]:
-    """Each person's path across the contracts of the period: work contracts in order, hours, exit."""
+def _contrats_de_travail(lignes: Sequence[Ligne]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Each work contract: what its first month says (employer, type), its latest month (end), its last exit."""
     contrats: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for ligne in sorted(lignes, key=lambda x: (x.participant, x.debut_contrat, x.reference, x.mois)):
+    for ligne in lignes:
         contrat = contrats.get(ligne.contrat)
-        if contrat is None:
+        if contrat is None or ligne.mois < contrat["premier_mois"]:
+            suite = contrat or {"heures_c": 0, "sortie": None, "mois_sortie": "", "dernier_mois": ""}
             contrat = contrats[ligne.contrat] = {
+                **suite,
                 "participant": ligne.participant,
                 "acheteur": ligne.acheteur,
                 "reference": ligne.reference,
@@ -73,35 +75,45 @@ def parcours(lignes: Sequence[Ligne]) -> list[dict[str, Any]]:
                 "type_contrat": ligne.type_contrat,
                 "modalite": ligne.modalite,
                 "debut_contrat": ligne.debut_contrat,
-                "fin_contrat": ligne.fin_contrat,
                 "premier_mois": ligne.mois,
-                "dernier_mois": ligne.mois,
-                "heures_c": 0,
-                "sortie": None,
             }
         contrat["heures_c"] += ligne.heures_c
-        contrat["dernier_mois"] = ligne.mois
-        contrat["fin_contrat"] = ligne.fin_contrat  # the latest month's end: a contract may be extended
-        contrat["sortie"] = ligne.sortie or contrat["sortie"]
-    personnes: dict[str, dict[str, Any]] = {}
-    for contrat in contrats.values():
-        personne = personnes.setdefault(
-            contrat["participant"], {"participant": contrat["participant"], "heures_c": 0, "contrats": []}
-        )
-        personne["heures_c"] += contrat["heures_c"]
-        personne["contrats"].append({**contrat, "heures_realisees": heures(contrat.pop("heures_c"))})
+        if ligne.jusqu_a >= contrat["dernier_mois"]:  # a contract may be extended: the latest month's end counts
+            contrat["dernier_mois"], contrat["fin_contrat"] = ligne.jusqu_a, ligne.fin_contrat
+        mois_sortie = ligne.mois_sortie or ligne.jusqu_a
+        if ligne.sortie and mois_sortie >= contrat["mois_sortie"]:
+            contrat["sortie"], contrat["mois_sortie"] = ligne.sortie, mois_sortie
+    return contrats
+
+
+def parcours(lignes: Sequence[Ligne]) -> list[dict[str, Any]]:
+    """Each person's path across the contracts of the period: work contracts in order, hours, exit."""
+    personnes: dict[str, list[dict[str, Any]]] = {}
+    for contrat in _contrats_de_travail(lignes).values():
+        personnes.setdefault(contrat["participant"], []).append(contrat)
     resultat = []
-    for personne in personnes.values():
-        suite = personne["contrats"]
+    for participant in sorted(personnes):
+        suite = sorted(personnes[participant], key=lambda c: (c["debut_contrat"], c["reference"], c["premier_mois"]))
+        cles = ("acheteur", "reference", "lot", "employeur", "type_contrat", "modalite", "debut_contrat")
         resultat.append(
             {
-                "participant": personne["participant"],
-                "heures_realisees": heures(personne["heures_c"]),
+                "participant": participant,
+                "heures_realisees": heures(sum(c["heures_c"] for c in suite)),
                 "marches": len({c["reference"] for c in suite}),
                 "premier_mois": min(c["premier_mois"] for c in suite),
                 "dernier_mois": max(c["dernier_mois"] for c in suite),
                 "sortie": suite[-1]["sortie"],
-                "contrats": [{k: v for k, v in c.items() if k != "participant"} for c in suite],
+                "contrats": [
+                    {
+                        **{cle: c[cle] for cle in cles},
+                        "fin_contrat": c["fin_contrat"],
+                        "premier_mois": c["premier_mois"],
+                        "dernier_mois": c["dernier_mois"],
+                        "sortie": c["sortie"],
+                        "heures_realisees": heures(c["heures_c"]),
+                    }
+                    for c in suite
+                ],
             }
         )
     return resultat

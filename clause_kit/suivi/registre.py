@@ -602,26 +602,43 @@ class Registre:
         return premier, dernier
 
     def lignes_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[Any, ...]]:
-        """Rows in force of the months ``premier_mois``..``dernier_mois`` (AAAA-MM), for the annual report.
+        """Rows in force with hours in the months ``premier_mois``..``dernier_mois`` (AAAA-MM), for the annual report.
 
-        Each: (buyer, reference, lot, participant, sex, age band, residence, modality, employer SIRET,
-        holder's SIRET, holder's name, contract type, contract start, contract end, month, counted
-        hundredths of hours, exit, publics joined by « ; »).
+        The months of one work contract that say the same of the person are summed in SQL (a
+        person works about ten months on a contract: the report reads a tenth of the rows, and
+        its memory no longer grows with them). Each: (buyer, reference, lot, participant, sex,
+        age band, residence, modality, employer SIRET, holder's SIRET, holder's name, contract
+        type, contract start, end of contract as the latest month says it, first month, counted
+        hundredths of hours, latest exit declared, publics joined by « ; », last month, month
+        of that exit).
         """
         requete = """
             SELECT a.nom, m.reference, lo.numero, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
                    l.siret_employeur, f.siret_titulaire, f.titulaire, l.type_contrat, l.debut_contrat,
-                   l.fin_contrat, l.mois,
-                   l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END,
-                   l.sortie, p.publics
+                   NULLIF(substr(MAX(l.mois || COALESCE(l.fin_contrat, '')), 8), ''), MIN(l.mois),
+                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END),
+                   substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 8),
+                   (SELECT group_concat(public, ';') FROM lignes_publics p WHERE p.ligne_id = l.id) AS publics,
+                   MAX(l.mois), substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 1, 7)
             FROM lignes l
             JOIN lots lo ON lo.id = l.lot_id
             JOIN marches m ON m.id = lo.marche_id
             JOIN acheteurs a ON a.id = m.acheteur_id
             JOIN fichiers f ON f.id = l.fichier_id
-            LEFT JOIN (SELECT ligne_id, group_concat(public, ';') AS publics FROM lignes_publics GROUP BY ligne_id) p
-                ON p.ligne_id = l.id
-            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?"""
+            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?
+              AND l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END > 0
+            GROUP BY l.lot_id, l.participant, l.debut_contrat, l.sexe, l.tranche_age, l.residence, l.modalite,
+                     l.siret_employeur, l.type_contrat, f.siret_titulaire, f.titulaire, publics"""
+        return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+
+    def heures_par_mois_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int]]:
+        """Counted hundredths of hours in force per buyer and month of the period: (buyer, month, hours)."""
+        requete = """
+            SELECT a.nom, l.mois, SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
+            FROM lignes l INDEXED BY lignes_actives
+            JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ? GROUP BY a.id, l.mois"""
         return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
 
     def heures_agregees_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int, str, int]]:
