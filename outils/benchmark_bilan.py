@@ -21,10 +21,8 @@ import datetime
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ from clause_kit.classeur_suivi import donnees_suivi  # noqa: E402
 from clause_kit.suivi.controle import LigneSuivi  # noqa: E402
 from clause_kit.suivi.registre import Registre  # noqa: E402
 from outils.benchmark import _remplacer_section, commande_mesuree, journal  # noqa: E402
+from outils.benchmark_suivi import _mediane  # noqa: E402
 
 #: The contract whose follow-up data is varied (one lot, articles 14 and 53).
 MODELE = RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml"
@@ -108,21 +107,12 @@ def remplir(base: Path, marches: int, lignes: int) -> int:
     return total
 
 
-def _mediane(fonction: Any, repetitions: int = 3) -> float:
-    mesures = []
-    for _ in range(repetitions):
-        debut = time.perf_counter()
-        fonction()
-        mesures.append(time.perf_counter() - debut)
-    return statistics.median(mesures)
-
-
 def mesurer(travail: Path, nom: str, marches: int, lignes: int) -> str:
     """One row of the results table."""
     base = travail / f"{nom}.sqlite"
     n = remplir(base, marches, lignes)
     periode = periode_annee(2026)
-    calcul = _mediane(lambda: json.dumps(etablir_bilan(base, periode), ensure_ascii=False))
+    calcul = _mediane(lambda: json.dumps(etablir_bilan(base, periode), ensure_ascii=False), 3)
     commun = ["bilan", "--base", str(base), "--annee", "2026"]
     t_json, rss_json, _, cpu_json = commande_mesuree([*commun, "--format", "json"])
     sortie = travail / f"sortie-{nom}"
