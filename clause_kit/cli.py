@@ -250,3 +250,7 @@ from clause_kit.formulaire.cli import formulaire, schema  # noqa: E402
 
 main.add_command(formulaire)
 main.add_command(schema)
+# The annual report (clause_kit/bilan/).
+from clause_kit.bilan.cli import bilan  # noqa: E402
+
+main.add_command(bilan)

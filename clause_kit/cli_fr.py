@@ -6,13 +6,14 @@ value for...") is translated here, in one place, and a usage error keeps click's
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 from typing import Any
 
 import click
 
-__all__ = ["CommandeFr", "GroupeFr", "option_format", "traduire_usage"]
+__all__ = ["CommandeFr", "DateIso", "GroupeFr", "option_format", "traduire_usage"]
 
 _EN_TETES = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
 
@@ -107,3 +108,18 @@ option_format = click.option(
     default="texte",
     help="Présentation du résultat : texte (par défaut) ou json.",
 )
+
+
+class DateIso(click.ParamType):
+    """A date written AAAA-MM-JJ, refused in French otherwise."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
+        """Parse the date or fail with a French message."""
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ", param, ctx)

@@ -20,7 +20,15 @@ from clause_kit.fichiers import LectureImpossible, lire_borne
 from clause_kit.modele import Consultation
 from clause_kit.yaml_texte import ChargeurTexte, ProblemeYaml
 
-__all__ = ["Piece", "charger_pieces", "dossier_modeles", "lire_pieces", "pieces_applicables"]
+__all__ = [
+    "DocumentModele",
+    "Piece",
+    "charger_pieces",
+    "dossier_modeles",
+    "lire_documents",
+    "lire_pieces",
+    "pieces_applicables",
+]
 
 CONDITIONS = ("toujours", "article_14", "article_53")
 
@@ -34,6 +42,21 @@ class Piece:
     titre: str
     fichier: str
     condition: str = "toujours"
+
+
+@dataclass(frozen=True)
+class DocumentModele:
+    """A template that is not a piece of the dossier (the annual report): made by another command.
+
+    ``variables``: the file, beside the template, that describes its variables (what
+    ``modeles verifier`` checks it against, instead of ``VARIABLES.md``).
+    """
+
+    code: str
+    modele: str
+    titre: str
+    variables: str
+    commande: str
 
 
 def dossier_modeles(choisi: Path | None = None) -> Path:
@@ -95,6 +118,7 @@ def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
     liste = donnees.get("pieces") if isinstance(donnees, dict) else None
     if not isinstance(liste, list) or not liste:
         raise ErreurDonnees(f"{chemin} : une clé « pieces » avec la liste des pièces est attendue")
+    _documents[chemin_texte] = _lire_documents(chemin, donnees.get("documents") or [])
     pieces = []
     for i, entree in enumerate(liste, start=1):
         try:
@@ -105,6 +129,28 @@ def _pieces(chemin_texte: str, _mtime: int, _taille: int) -> tuple[Piece, ...]:
             raise ErreurDonnees(f"{chemin} : pièce {piece.code} : condition inconnue « {piece.condition} »")
         pieces.append(piece)
     return tuple(pieces)
+
+
+#: The other documents (``documents`` of ``pieces.yaml``), read with the pieces, by file.
+_documents: dict[str, tuple[DocumentModele, ...]] = {}
+
+
+def _lire_documents(chemin: Path, liste: object) -> tuple[DocumentModele, ...]:
+    if not isinstance(liste, list):
+        raise ErreurDonnees(f"{chemin} : « documents » doit être une liste")
+    documents = []
+    for i, entree in enumerate(liste, start=1):
+        try:
+            documents.append(DocumentModele(**entree))
+        except TypeError as err:
+            raise ErreurDonnees(f"{chemin} : document n° {i} mal décrit ({err})") from err
+    return tuple(documents)
+
+
+def lire_documents(dossier: Path) -> list[DocumentModele]:
+    """The templates of ``pieces.yaml`` that are not dossier pieces (key ``documents``; none when absent)."""
+    lire_pieces(dossier)
+    return list(_documents.get(str((dossier / "pieces.yaml").resolve()), ()))
 
 
 def pieces_applicables(pieces: list[Piece], consultation: Consultation, heures_total: int) -> list[Piece]:

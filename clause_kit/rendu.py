@@ -34,6 +34,7 @@ from lxml import etree
 from clause_kit.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.erreurs import ErreurModele
 from clause_kit.formats import espaces_insecables, puce
+from clause_kit.images_docx import placer_images, trouver_images
 from clause_kit.paquet_docx import analyser_xml, lire_paquet, normaliser_xml
 from clause_kit.surlignage import appliquer_surlignage, retirer_marques
 
@@ -205,10 +206,16 @@ def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
         rendues = {
             partie: _rendre_partie(modele, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
         }
+    # Pictures given as context values (images_docx.Image) become inline drawings after rendering.
+    images = trouver_images(valeurs)
+    if images:
+        rendues.update(placer_images(rendues, {i.filename: d for i, d in modele.entrees}, images))
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for info, donnees in modele.entrees:
-            archive.writestr(info, rendues.get(info.filename, donnees), compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(info, rendues.pop(info.filename, donnees), compress_type=zipfile.ZIP_DEFLATED)
+        for nom, donnees in rendues.items():  # parts added by the pictures (media, relationships)
+            archive.writestr(nom, donnees, compress_type=zipfile.ZIP_DEFLATED)
     return sortie.getvalue()
 
 

@@ -1,6 +1,6 @@
 """Amorce un nouveau modèle Word (docxtpl) à partir d'un brouillon texte lisible.
 
-Usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx]
+Usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx] [--variables FICHIER.md]
 
 Les modèles de `modeles/` font foi : ce sont des documents Word que le service juridique
 modifie dans Word, et chaque changement se relit par leur texte (`clause-kit texte`, les textes
@@ -12,9 +12,11 @@ reconstruction n'efface une modification faite dans Word. Les brouillons des hui
 d'origine ont été retirés du dépôt ; l'historique git les garde (`outils/sources_modeles/`).
 
 Le nouveau modèle est vérifié comme par `clause-kit modeles verifier` (balises, blocs,
-variables de `modeles/VARIABLES.md`) avant d'être écrit : un brouillon fautif ne laisse aucun
-fichier. La sortie est déterministe : même brouillon, mêmes octets (dates du zip et des
-propriétés fixées). Il reste à ajouter la pièce à `modeles/pieces.yaml`.
+variables de `modeles/VARIABLES.md`, ou du fichier `--variables` pour un document qui n'est pas
+une pièce du dossier, comme le bilan annuel et `modeles/VARIABLES-bilan.md`) avant d'être écrit :
+un brouillon fautif ne laisse aucun fichier. La sortie est déterministe : même brouillon, mêmes
+octets (dates du zip et des propriétés fixées). Il reste à ajouter la pièce à `modeles/pieces.yaml`
+(ou, pour un autre document, à sa liste `documents`).
 
 Balisage des brouillons (une ligne = un paragraphe ; les lignes vides sont ignorées)
 ===================================================================================
@@ -868,16 +870,24 @@ def _zip_deterministe(donnees: bytes) -> bytes:
     return sortie_buf.getvalue()
 
 
-def verifier(chemin: Path) -> list[str]:
+def verifier(chemin: Path, variables: Path | None = None) -> list[str]:
     """Les problèmes du modèle construit, vus comme par « clause-kit modeles verifier »."""
     from clause_kit.revue.controle import verifier_modele
     from clause_kit.revue.variables import lire_variables
 
-    return [str(p) for p in verifier_modele(chemin, lire_variables(MODELES / "VARIABLES.md"), nom=chemin.name)]
+    schema = lire_variables(variables or MODELES / "VARIABLES.md")
+    return [str(p) for p in verifier_modele(chemin, schema, nom=chemin.name)]
 
 
-def _arguments(arguments: list[str]) -> tuple[Path, Path] | str:
-    """(brouillon, modèle à créer), ou le message d'erreur d'utilisation."""
+def _arguments(arguments: list[str]) -> tuple[Path, Path, Path | None] | str:
+    """(brouillon, modèle à créer, variables), ou le message d'erreur d'utilisation."""
+    variables = None
+    if "--variables" in arguments:
+        position = arguments.index("--variables")
+        if position + 1 >= len(arguments):
+            return "l'option --variables attend le fichier des variables du modèle"
+        variables = Path(arguments[position + 1])
+        arguments = arguments[:position] + arguments[position + 2 :]
     brouillons = [a for a in arguments if a not in ("-o", "--sortie")]
     sortie = None
     if "-o" in arguments or "--sortie" in arguments:
@@ -887,9 +897,9 @@ def _arguments(arguments: list[str]) -> tuple[Path, Path] | str:
         sortie = Path(arguments[position + 1])
         brouillons.remove(arguments[position + 1])
     if len(brouillons) != 1 or brouillons[0].startswith("-"):
-        return "usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx]"
+        return "usage : python outils/construire_modeles.py BROUILLON.txt [-o modeles/NOM.docx] [--variables F.md]"
     brouillon = Path(brouillons[0])
-    return brouillon, sortie or MODELES / f"{brouillon.stem}.docx"
+    return brouillon, sortie or MODELES / f"{brouillon.stem}.docx", variables
 
 
 def main(arguments: list[str]) -> int:
@@ -897,7 +907,7 @@ def main(arguments: list[str]) -> int:
     if isinstance(lus, str):
         print(f"erreur : {lus}", file=sys.stderr)
         return 2
-    brouillon, sortie = lus
+    brouillon, sortie, variables = lus
     if sortie.exists():
         print(
             f"erreur : {sortie} existe déjà. Les modèles .docx font foi : modifiez-le dans Word "
@@ -908,7 +918,7 @@ def main(arguments: list[str]) -> int:
     temporaire = sortie.with_name(f".{sortie.name}.brouillon")
     try:
         construire(lire_source(brouillon), temporaire)
-        problemes = verifier(temporaire)
+        problemes = verifier(temporaire, variables)
         if problemes:
             raise ErreurSource(
                 "le modèle construit ne passerait pas « clause-kit modeles verifier » :\n" + "\n".join(problemes)

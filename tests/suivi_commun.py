@@ -71,3 +71,13 @@ BONNES = [
     ligne("CUG-002", lot=2, sexe="M", tranche_age="50_plus", publics="senior;deld", heures="35,5"),
     ligne("CUG-003", mois="2026-04", heures=120.25, fin_contrat=None, type_contrat="cdi"),
 ]
+
+
+def bilan(*arguments: str) -> Result:
+    return CliRunner().invoke(main, ["bilan", *arguments])
+
+
+def bilan_json(*arguments: str) -> dict[str, Any]:
+    resultat = bilan(*arguments, "--format", "json")
+    assert resultat.exit_code == 0, resultat.output
+    return json.loads(resultat.stdout)  # type: ignore[no-any-return]

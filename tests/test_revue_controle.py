@@ -42,7 +42,7 @@ def test_les_modeles_du_depot_sont_sains() -> None:
     resultat = verifier()
     assert resultat.exit_code == 0, resultat.output
     resume = resultat.output.splitlines()[-1]
-    assert resume.startswith("8 modèle(s) vérifié(s)") and "0 erreur(s)" in resume
+    assert resume.startswith("9 modèle(s) vérifié(s)") and "0 erreur(s)" in resume  # the pieces and the report
     rendus = int(resume.split(", ")[1].split()[0])
     assert rendus >= 8 * len(exemples()) - 2 * len(exemples())  # the article 53 sheet only with article 53
 
@@ -244,7 +244,7 @@ def test_piece_sans_modele_et_rendu_d_essai_en_echec(tmp_path: Path) -> None:
     ligne = next(x for x in sortie.splitlines() if "notice_explicative.docx: rendu d'essai:" in x)
     exemples = sorted(p for p in (Path(__file__).resolve().parent.parent / "dossiers").rglob("[!_]*.yaml"))
     autres = len(exemples) - 3  # three contracts are named, the others counted
-    assert "expression invalide" in ligne and "(avec centre-appel.yaml" in ligne and f"et {autres} autre(s))" in ligne
+    assert "expression invalide" in ligne and f"(avec {exemples[0].name}" in ligne and f"et {autres} autre(s))" in ligne
 
 
 def test_modele_de_commune_mal_nomme_averti(tmp_path: Path) -> None:
@@ -260,8 +260,15 @@ def test_le_verdict_suit_le_generateur_sur_des_modeles_reenregistres_par_libreof
     """LibreOffice rewrites the XML (runs, quotes, bookmarks): ``verifier`` says so exactly when ``generer`` fails."""
     detail = charger_detail(DOSSIERS / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml")
     contexte = construire_contexte(detail.consultation, detail.chiffres, charger_parametres(), datetime.date.today())
-    modeles = sorted(modeles_libreoffice.glob("*.docx"))
+    modeles = sorted(p for p in modeles_libreoffice.glob("*.docx") if p.stem != "bilan_annuel")
     assert len(modeles) == 8
+    # The annual report's template, re-saved too, is checked against its own variables and renders.
+    from clause_kit.bilan.exemple import contextes_exemple
+
+    bilan = modeles_libreoffice / "bilan_annuel.docx"
+    assert verifier_modele(bilan, lire_variables(MODELES / "VARIABLES-bilan.md")) == []
+    for _, contexte_bilan in contextes_exemple():
+        assert rendre(compiler(bilan), contexte_bilan)[:2] == b"PK"
     for modele in modeles:
         try:
             rendre(compiler(modele), contexte)

@@ -218,11 +218,15 @@ def test_les_vues_pour_le_bilan(base_remplie: Path) -> None:
 
 
 def test_ni_l_aide_ni_l_etat_ne_chargent_le_modele_ni_le_rendu_word() -> None:
-    """What makes `clause-kit --help` and `suivi etat` start in a tenth of a second, kept by a test."""
+    """What makes `clause-kit --help` and `suivi etat` start in a tenth of a second, kept by a test.
+
+    `clause-kit bilan` is registered too: its charts (matplotlib) and spreadsheet load only when asked for.
+    """
     script = (
         "import sys\n"
-        "import clause_kit.cli, clause_kit.suivi.etat, clause_kit.suivi.purge\n"
-        "print(sorted(m for m in ('pydantic', 'docxtpl', 'docx', 'openpyxl', 'python_calamine') if m in sys.modules))\n"
+        "import clause_kit.cli, clause_kit.suivi.etat, clause_kit.suivi.purge, clause_kit.bilan.cli\n"
+        "print(sorted(m for m in ('pydantic', 'docxtpl', 'docx', 'openpyxl', 'python_calamine', 'matplotlib')"
+        " if m in sys.modules))\n"
     )
     sortie = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=RACINE)
     assert sortie.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -20,6 +20,7 @@ from clause_kit.erreurs import ClauseKitError, ErreurSortie, Probleme, raison_sy
 
 if TYPE_CHECKING:
     from clause_kit.couches import Couches
+    from clause_kit.revue.controle import DocumentAVerifier
     from clause_kit.revue.difference import Paire
 
 # The layers, the pydantic model and the Word readers are imported by the commands that use
@@ -240,7 +241,7 @@ def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: 
 
         schema = lire_variables(dossier_modeles() / "VARIABLES.md")
         fichiers = _exemples(exemples, racine)
-        rapport = verifier_jeu(couches, schema, fichiers)
+        rapport = verifier_jeu(couches, schema, fichiers, _documents(couches))
     except ClauseKitError as err:
         _echouer(err)
     for probleme in rapport.erreurs:
@@ -254,6 +255,28 @@ def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: 
         f"marché(s) d'exemple : {len(rapport.erreurs)} erreur(s), {len(rapport.avertissements)} avertissement(s)"
     )
     sys.exit(0 if rapport.sain else 1)
+
+
+def _documents(couches: Couches) -> list[DocumentAVerifier]:
+    """The other documents' templates (``documents`` of ``pieces.yaml``), with their variables and examples."""
+    from clause_kit.modeles import lire_documents
+    from clause_kit.revue.controle import DocumentAVerifier
+    from clause_kit.revue.variables import lire_variables
+
+    documents = []
+    for document in lire_documents(couches.dossier_pieces):
+        schema = lire_variables(couches.dossier_pieces / document.variables)
+        documents.append(DocumentAVerifier(document.code, document.modele, schema, _contextes(document.commande)))
+    return documents
+
+
+def _contextes(commande: str) -> list[tuple[str, dict[str, Any]]]:
+    """Trial contexts of a document, from the capability whose command fills it."""
+    if commande == "bilan":
+        from clause_kit.bilan.exemple import contextes_exemple
+
+        return contextes_exemple()
+    return []
 
 
 def _court(probleme: Probleme) -> Probleme:

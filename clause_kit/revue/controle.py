@@ -26,7 +26,7 @@ import jinja2
 from clause_kit.bac_a_sable import message_syntaxe
 from clause_kit.chargement import charger_detail
 from clause_kit.contexte import construire_contexte
-from clause_kit.couches import STANDARD, Couches, ModeleResolu
+from clause_kit.couches import COMMUNE, STANDARD, Couches, ModeleResolu
 from clause_kit.erreurs import ClauseKitError, ErreurModele, Probleme
 from clause_kit.modele import Consultation
 from clause_kit.modeles import Piece, lire_pieces, pieces_applicables
@@ -39,7 +39,7 @@ from clause_kit.revue.texte import INSERTION, SUPPRESSION, Document, lire
 from clause_kit.revue.usages import usages
 from clause_kit.revue.variables import Schema
 
-__all__ = ["Rapport", "modeles_du_jeu", "verifier_jeu", "verifier_modele"]
+__all__ = ["DocumentAVerifier", "Rapport", "modeles_du_jeu", "verifier_jeu", "verifier_modele"]
 
 _MODIFICATIONS = tuple(qn(n) for n in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
 
@@ -57,6 +57,17 @@ class Rapport:
     def sain(self) -> bool:
         """True when no error was found."""
         return not self.erreurs
+
+
+@dataclass(frozen=True)
+class DocumentAVerifier:
+    """A template that is not a dossier piece (``documents`` of ``pieces.yaml``): its variables, its trial contexts."""
+
+    code: str
+    modele: str
+    schema: Schema
+    #: (name of the example, context) for the trial renders.
+    contextes: list[tuple[str, dict[str, Any]]]
 
 
 def verifier_modele(chemin: Path, schema: Schema, nom: str | None = None) -> list[Probleme]:
@@ -142,8 +153,14 @@ def _jinja(
     return constats
 
 
-def modeles_du_jeu(couches: Couches) -> tuple[list[tuple[Piece, ModeleResolu | None]], list[ModeleResolu]]:
-    """(each piece with its resolved template or None, templates that match no piece) of a set of layers."""
+def modeles_du_jeu(
+    couches: Couches, documents: tuple[str, ...] = ()
+) -> tuple[list[tuple[Piece, ModeleResolu | None]], list[ModeleResolu]]:
+    """(each piece with its resolved template or None, templates that match no piece) of a set of layers.
+
+    ``documents``: the templates of other documents (the annual report), which are not orphans
+    outside a commune's layer (a commune replaces pieces only).
+    """
     pieces = lire_pieces(couches.dossier_pieces)
     resolus: list[tuple[Piece, ModeleResolu | None]] = []
     for piece in pieces:
@@ -155,16 +172,24 @@ def modeles_du_jeu(couches: Couches) -> tuple[list[tuple[Piece, ModeleResolu | N
     orphelins = []
     for couche in couches.couches:
         for chemin in sorted(couche.dossier.glob("*.docx")):
+            if chemin.name in documents and couche.nom != COMMUNE:
+                continue
             if chemin.name not in utilises and not chemin.name.startswith(("~$", ".")):  # ~$: Word's lock file
                 orphelins.append(ModeleResolu(chemin.name, chemin, couche.nom))
     return resolus, orphelins
 
 
-def verifier_jeu(couches: Couches, schema: Schema, exemples: list[Path]) -> Rapport:
-    """Check every template of a set of layers, then render each with every example contract it applies to."""
+def verifier_jeu(
+    couches: Couches, schema: Schema, exemples: list[Path], documents: list[DocumentAVerifier] | None = None
+) -> Rapport:
+    """Check every template of a set of layers, then render each with every example contract it applies to.
+
+    ``documents``: the other documents' templates, each checked with its own variables and examples.
+    """
     rapport = Rapport(exemples=exemples)
+    documents = documents or []
     try:
-        resolus, orphelins = modeles_du_jeu(couches)
+        resolus, orphelins = modeles_du_jeu(couches, tuple(d.modele for d in documents))
     except ClauseKitError as err:
         rapport.erreurs.append(Probleme(str(couches.dossier_pieces / "pieces.yaml"), None, "", str(err)))
         return rapport
@@ -188,6 +213,8 @@ def verifier_jeu(couches: Couches, schema: Schema, exemples: list[Path]) -> Rapp
             sains.append(chemin)
     pieces = {r.chemin: p for p, r in resolus if r is not None}
     _essayer(rapport, sains, pieces, exemples)
+    for document in documents:
+        _verifier_document(rapport, couches, document)
     return rapport
 
 
@@ -217,3 +244,27 @@ def _essayer(rapport: Rapport, chemins: list[Path], pieces: dict[Path, Piece], e
         for message, noms in echecs.items():
             avec = ", ".join(noms[:3]) + (f" et {len(noms) - 3} autre(s)" if len(noms) > 3 else "")
             rapport.erreurs.append(Probleme(str(chemin), None, "rendu d'essai", f"{message} (avec {avec})"))
+
+
+def _verifier_document(rapport: Rapport, couches: Couches, document: DocumentAVerifier) -> None:
+    """A document's template, from the chosen set or the standard one: checks, then its trial renders."""
+    sans_commune = Couches(tuple(c for c in couches.couches if c.nom != COMMUNE))
+    try:
+        resolu = sans_commune.resoudre(document.modele)
+    except ClauseKitError as err:
+        rapport.erreurs.append(
+            Probleme(str(couches.dossier_pieces / "pieces.yaml"), None, "", f"document « {document.code} » : {err}")
+        )
+        return
+    rapport.modeles.append(resolu)
+    problemes = verifier_modele(resolu.chemin, document.schema)
+    rapport.erreurs += problemes
+    if problemes:
+        return
+    for nom, contexte in document.contextes:
+        rapport.rendus += 1
+        try:
+            rendre(compiler(resolu.chemin), contexte)
+        except ClauseKitError as err:
+            message = str(err).removeprefix(f"modèle {resolu.chemin.name} : ")
+            rapport.erreurs.append(Probleme(str(resolu.chemin), None, "rendu d'essai", f"{message} (avec le {nom})"))

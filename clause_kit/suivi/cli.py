@@ -10,27 +10,12 @@ from typing import Any, NoReturn
 
 import click
 
-from clause_kit.cli_fr import GroupeFr, option_format
+from clause_kit.cli_fr import DateIso, GroupeFr, option_format
 from clause_kit.erreurs import ClauseKitError
 
 __all__ = ["suivi"]
 
 _BASE = Path("suivi.sqlite")
-
-
-class _DateIso(click.ParamType):
-    """A date written AAAA-MM-JJ, refused in French otherwise."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
-        """Parse the date or fail with a French message."""
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ", param, ctx)
 
 
 def _option_base(fonction: Any) -> Any:
@@ -100,7 +85,7 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
 @_option_base
 @option_format
 @click.option(
-    "--au", type=_DateIso(), default=None, metavar="DATE", help="Date de l'état, AAAA-MM-JJ (par défaut : aujourd'hui)."
+    "--au", type=DateIso(), default=None, metavar="DATE", help="Date de l'état, AAAA-MM-JJ (par défaut : aujourd'hui)."
 )
 def etat(base: Path, format_: str, au: datetime.date | None) -> None:
     """Heures dues et réalisées par donneur d'ordre, marché et lot ; mois manquants, pénalités, fins de contrat."""
@@ -117,7 +102,7 @@ def etat(base: Path, format_: str, au: datetime.date | None) -> None:
 @_option_base
 @click.option(
     "--avant",
-    type=_DateIso(),
+    type=DateIso(),
     default=None,
     metavar="DATE",
     help="Date à laquelle la durée de conservation est appréciée, AAAA-MM-JJ (par défaut : aujourd'hui).",

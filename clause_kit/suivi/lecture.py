@@ -273,7 +273,9 @@ def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
             "type_contrat, debut_contrat, fin_contrat, mois, heures, heures_formation, sortie)"
         )
     identite, debut, colonnes = trouve
-    feuille = Feuille(None, identite)
+    # A whole generated sheet exported as CSV keeps its header: the holder typed there too.
+    titulaire, siret = _titulaire(grille)
+    feuille = Feuille(None, identite, titulaire=titulaire, siret_titulaire=siret)
     for numero, cellules in numerotees[debut:]:
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:

@@ -605,6 +605,99 @@ class Registre:
             ORDER BY d.fin_contrat, m.reference, c.participant"""
         return list(self.connexion.execute(requete, {"du": du.isoformat(), "au": au.isoformat()}))
 
+    # --- annual report (clause_kit.bilan) -------------------------------------------------
+
+    def bornes_mois(self) -> tuple[str | None, str | None]:
+        """The first and last month with declared rows in force (or aggregates kept by a purge)."""
+        requete = """
+            SELECT MIN(mois), MAX(mois) FROM (
+                SELECT mois FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL
+                UNION ALL
+                SELECT periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7)"""
+        premier, dernier = self.connexion.execute(requete).fetchone()
+        return premier, dernier
+
+    def lignes_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[Any, ...]]:
+        """Rows in force with hours in the months ``premier_mois``..``dernier_mois`` (AAAA-MM), for the annual report.
+
+        The months of one work contract that say the same of the person are summed in SQL (a
+        person works about ten months on a contract: the report reads a tenth of the rows, and
+        its memory no longer grows with them). Each: (buyer, reference, lot, participant, sex,
+        age band, residence, modality, employer SIRET, holder's SIRET, holder's name, contract
+        type, contract start, end of contract as the latest month says it, first month, counted
+        hundredths of hours, latest exit declared, publics joined by « ; », last month, month
+        of that exit).
+        """
+        requete = """
+            SELECT a.nom, m.reference, lo.numero, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
+                   l.siret_employeur, f.siret_titulaire, f.titulaire, l.type_contrat, l.debut_contrat,
+                   NULLIF(substr(MAX(l.mois || COALESCE(l.fin_contrat, '')), 8), ''), MIN(l.mois),
+                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END),
+                   substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 8),
+                   (SELECT group_concat(public, ';') FROM lignes_publics p WHERE p.ligne_id = l.id) AS publics,
+                   MAX(l.mois), substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 1, 7)
+            FROM lignes l
+            JOIN lots lo ON lo.id = l.lot_id
+            JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            JOIN fichiers f ON f.id = l.fichier_id
+            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?
+              AND l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END > 0
+            GROUP BY l.lot_id, l.participant, l.debut_contrat, l.sexe, l.tranche_age, l.residence, l.modalite,
+                     l.siret_employeur, l.type_contrat, f.siret_titulaire, f.titulaire, publics"""
+        return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+
+    def heures_par_mois_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int]]:
+        """Counted hundredths of hours in force per buyer and month of the period: (buyer, month, hours)."""
+        requete = """
+            SELECT a.nom, l.mois, SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
+            FROM lignes l INDEXED BY lignes_actives
+            JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ? GROUP BY a.id, l.mois"""
+        return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+
+    def heures_agregees_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int, str, int]]:
+        """Counted hundredths of hours of purged people, per lot and month: (buyer, reference, lot, month, hours)."""
+        requete = """
+            SELECT a.nom, m.reference, lo.numero, g.periode,
+                   g.heures_c + CASE WHEN m.formation_comptee THEN g.heures_formation_c ELSE 0 END
+            FROM agregats g JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            WHERE g.dimension = 'total' AND length(g.periode) = 7 AND g.periode BETWEEN ? AND ?"""
+        return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+
+    def marches_bilan(self) -> list[dict[str, Any]]:
+        """Every registered contract with its lots, for the annual report and the forward view."""
+        lots: dict[int, list[dict[str, Any]]] = {}
+        for marche_id, numero, intitule, dues, clause in self.connexion.execute(
+            "SELECT marche_id, numero, intitule, heures_dues, clause FROM lots ORDER BY marche_id, numero"
+        ):
+            lots.setdefault(marche_id, []).append(
+                {"numero": numero, "intitule": intitule, "heures_dues": dues, "clause": bool(clause)}
+            )
+        requete = """
+            SELECT m.id, a.nom, a.commune, m.reference, m.objet, m.type, m.article_14, m.article_53, m.heures_dues,
+                   m.heures_par_etp, m.debut, m.fin
+            FROM marches m JOIN acheteurs a ON a.id = m.acheteur_id ORDER BY a.nom, m.reference"""
+        cles = ("acheteur", "commune", "reference", "objet", "type", "article_14", "article_53", "heures_dues")
+        marches = []
+        for marche_id, *valeurs in self.connexion.execute(requete):
+            marche = dict(zip((*cles, "heures_par_etp", "debut", "fin"), valeurs, strict=True))
+            marche["article_14"], marche["article_53"] = bool(marche["article_14"]), bool(marche["article_53"])
+            marche["lots"] = lots.get(marche_id, [])
+            marches.append(marche)
+        return marches
+
+    def heures_par_type_contrat(self) -> list[tuple[str, int, str, int]]:
+        """Counted hundredths of hours ever declared per lot and work-contract type: (reference, lot, type, hours)."""
+        requete = """
+            SELECT m.reference, lo.numero, l.type_contrat,
+                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
+            FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            WHERE l.remplacee_par IS NULL GROUP BY lo.id, l.type_contrat"""
+        return self.connexion.execute(requete).fetchall()
+
     # --- purge ------------------------------------------------------------------------
 
     def personnes_a_purger(self, limite: datetime.date) -> list[str]:

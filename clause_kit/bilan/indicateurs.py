@@ -1,0 +1,392 @@
+"""The annual report's indicators: pure functions over the register's rows, national definitions.
+
+Definitions (DOMAINE, national insertion data):
+
+* heures réalisées: hours worked by eligible people on the contracts, in the period (formation
+  hours only where the contract counts them), hours of people purged since included;
+* participants (``personnes``): distinct people with at least one hour in the period;
+* contrats de travail: distinct work contracts (a person, a contract start, on one marché) with
+  at least one hour in the period;
+* marchés: contracts with a clause that have hours in the period or are executed during it;
+  donneurs d'ordre: their buyers; entreprises: the holders of the lots with hours (SIRET, else
+  name, else one per lot);
+* ETP: hours ÷ the divisor (1 607 by default, printed everywhere);
+* sorties: the exit written on the last row of each work contract of the period; the first
+  three kinds together are the « sorties dynamiques »; CDI: work contracts of type CDI or CDI
+  inclusion.
+
+Splits: hours go to the value of their row; a person is counted under the values of their
+first row in the period (sex, age band at entry), a work contract under its first row (type,
+modality). Publics, buyers and articles may hold one person several times (a person may be in
+several publics, or work for two buyers): those splits do not add up to the total, and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
+
+from clause_kit.bilan.periode import Periode
+from clause_kit.codes import codes
+
+__all__ = [
+    "ARTICLES",
+    "HeuresAgregees",
+    "Ligne",
+    "article_du_marche",
+    "calculer_indicateurs",
+    "etp",
+    "heures",
+    "marches_de_la_periode",
+    "regrouper",
+]
+
+_CENT = Decimal(100)
+
+#: The article splits: an execution condition alone, coupled with an award criterion, a criterion alone.
+ARTICLES = {
+    "14": "Article 14 seul (condition d'exécution)",
+    "14_53": "Articles 14 et 53 couplés",
+    "53": "Article 53 seul (critère d'attribution)",
+}
+
+
+class Ligne(NamedTuple):
+    """Rows in force of the register (``Registre.lignes_bilan``): a person, a lot, a work contract.
+
+    The register sums the months of a work contract that say the same of the person: ``mois``
+    is then the first of them, ``dernier_mois`` the last, ``fin_contrat`` the end the last one
+    gives, ``sortie`` the latest exit declared and ``mois_sortie`` its month. A row of one month
+    (``dernier_mois`` None) is the same thing for one month.
+    """
+
+    acheteur: str
+    reference: str
+    lot: int
+    participant: str
+    sexe: str
+    tranche_age: str
+    residence: str | None
+    modalite: str
+    siret_employeur: str | None
+    siret_titulaire: str | None
+    titulaire: str | None
+    type_contrat: str
+    debut_contrat: str
+    fin_contrat: str | None
+    mois: str
+    heures_c: int
+    sortie: str | None
+    publics: str | None
+    dernier_mois: str | None = None
+    mois_sortie: str | None = None
+
+    @property
+    def jusqu_a(self) -> str:
+        """The last month of the row."""
+        return self.dernier_mois or self.mois
+
+    @property
+    def contrat(self) -> tuple[str, str, str]:
+        """The work contract: marché, person, contract start."""
+        return (self.reference, self.participant, self.debut_contrat)
+
+
+class HeuresAgregees(NamedTuple):
+    """Hours of purged people kept by lot and month (no person behind them any more)."""
+
+    acheteur: str
+    reference: str
+    lot: int
+    mois: str
+    heures_c: int
+
+
+def heures(centiemes: int) -> int | float:
+    """Hundredths of hours as a JSON number: whole when they are, else two decimals."""
+    valeur = Decimal(centiemes) / _CENT
+    return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+
+
+def etp(centiemes: int, diviseur: int) -> float:
+    """Full-time equivalents, two decimals."""
+    return float((Decimal(centiemes) / _CENT / diviseur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def article_du_marche(marche: dict[str, Any]) -> str:
+    """``14``, ``14_53`` or ``53``: which tools of the seed the contract uses."""
+    if marche["article_14"]:
+        return "14_53" if marche["article_53"] else "14"
+    return "53"
+
+
+def _execute_pendant(marche: dict[str, Any], periode: Periode) -> bool:
+    debut, fin = marche.get("debut"), marche.get("fin")
+    if not debut:
+        return False
+    return debut <= periode.au.isoformat() and (fin is None or fin >= periode.du.isoformat())
+
+
+def marches_de_la_periode(
+    marches: Sequence[dict[str, Any]], references_avec_heures: set[str], periode: Periode
+) -> list[dict[str, Any]]:
+    """Contracts with a clause that have hours in the period or whose execution overlaps it."""
+    return [
+        m
+        for m in marches
+        if m["reference"] in references_avec_heures
+        or (any(lot["clause"] for lot in m["lots"]) and _execute_pendant(m, periode))
+    ]
+
+
+def _premieres(lignes: Iterable[Ligne], cle: Callable[[Ligne], Any]) -> dict[Any, Ligne]:
+    """The earliest row (month, then contract start) of each key."""
+    premieres: dict[Any, Ligne] = {}
+    for ligne in lignes:
+        k = cle(ligne)
+        connue = premieres.get(k)
+        if connue is None or (ligne.mois, ligne.debut_contrat) < (connue.mois, connue.debut_contrat):
+            premieres[k] = ligne
+    return premieres
+
+
+def _sorties_declarees(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], str]:
+    """The latest exit declared on each work contract."""
+    dernieres: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for ligne in lignes:
+        if ligne.sortie:
+            mois = ligne.mois_sortie or ligne.jusqu_a
+            connue = dernieres.get(ligne.contrat)
+            if connue is None or mois >= connue[0]:
+                dernieres[ligne.contrat] = (mois, ligne.sortie)
+    return {contrat: sortie for contrat, (_, sortie) in dernieres.items()}
+
+
+class _Cumul:
+    """People, work contracts and hours under one value of a split."""
+
+    __slots__ = ("contrats", "heures_c", "personnes")
+
+    def __init__(self) -> None:
+        self.personnes: set[str] = set()
+        self.contrats: set[tuple[str, str, str]] = set()
+        self.heures_c = 0
+
+
+def regrouper(lignes: Iterable[Ligne]) -> list[Ligne]:
+    """Rows that differ only by month (a work contract's months) as one: hours summed, first month kept.
+
+    Every split but the exits and the months reads only what these rows share, so it runs over
+    a tenth of the rows: a person works about ten months on a contract.
+    """
+    groupes: dict[tuple[Any, ...], list[Any]] = {}
+    for ligne in lignes:
+        cle = (*ligne[:13], ligne.publics)  # all but the end of contract, month, hours and exit
+        groupe = groupes.get(cle)
+        if groupe is None:
+            groupes[cle] = [ligne, ligne.heures_c]
+        else:
+            groupe[1] += ligne.heures_c
+            if ligne.mois < groupe[0].mois:
+                groupe[0] = ligne
+    return [premiere._replace(heures_c=centiemes) for premiere, centiemes in groupes.values()]
+
+
+class Premieres(NamedTuple):
+    """The first row of each person and of each work contract: where they are counted in additive splits."""
+
+    personnes: list[Ligne]
+    contrats: list[Ligne]
+
+    @classmethod
+    def de(cls, lignes: Sequence[Ligne]) -> Premieres:
+        """Found once for all the splits."""
+        return cls(
+            list(_premieres(lignes, lambda x: x.participant).values()),
+            list(_premieres(lignes, lambda x: x.contrat).values()),
+        )
+
+
+def _cumul(cumuls: dict[str, _Cumul], valeur: str) -> _Cumul:
+    cumul = cumuls.get(valeur)
+    if cumul is None:
+        cumul = cumuls[valeur] = _Cumul()
+    return cumul
+
+
+def repartir(
+    lignes: Sequence[Ligne],
+    valeurs: Callable[[Ligne], Iterable[str]],
+    *,
+    union: bool = False,
+    premieres: Premieres | None = None,
+) -> dict[str, _Cumul]:
+    """Hours, people and work contracts per value; ``union``: a person counts under every value of their rows."""
+    cumuls: dict[str, _Cumul] = {}
+    for ligne in lignes:
+        for valeur in valeurs(ligne):
+            cumul = _cumul(cumuls, valeur)
+            cumul.heures_c += ligne.heures_c
+            if union:
+                cumul.personnes.add(ligne.participant)
+                cumul.contrats.add(ligne.contrat)
+    if not union:
+        premieres = premieres or Premieres.de(lignes)
+        for ligne in premieres.personnes:
+            for valeur in valeurs(ligne):
+                _cumul(cumuls, valeur).personnes.add(ligne.participant)
+        for ligne in premieres.contrats:
+            for valeur in valeurs(ligne):
+                _cumul(cumuls, valeur).contrats.add(ligne.contrat)
+    return cumuls
+
+
+def _rangee(cle: str, libelle: str, cumul: _Cumul | None, diviseur: int) -> dict[str, Any]:
+    cumul = cumul or _Cumul()
+    return {
+        "code": cle,
+        "libelle": libelle,
+        "personnes": len(cumul.personnes),
+        "contrats_travail": len(cumul.contrats),
+        "heures_realisees": heures(cumul.heures_c),
+        "etp": etp(cumul.heures_c, diviseur),
+    }
+
+
+def _repartition_codes(
+    lignes: Sequence[Ligne],
+    liste: str,
+    valeurs: Callable[[Ligne], Iterable[str]],
+    diviseur: int,
+    premieres: Premieres | None = None,
+) -> list[dict[str, Any]]:
+    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none.
+
+    Without ``premieres``, a person counts under every value of their rows (publics).
+    """
+    cumuls = repartir(lignes, valeurs, union=premieres is None, premieres=premieres)
+    rangees = [_rangee(c.cle, c.libelle, cumuls.get(c.cle), diviseur) for c in codes(liste)]
+    if "" in cumuls:
+        rangees.append(_rangee("", "Non renseigné", cumuls[""], diviseur))
+    return rangees
+
+
+def _sorties(lignes: Sequence[Ligne]) -> dict[str, Any]:
+    comptes = dict.fromkeys((c.cle for c in codes("sorties")), 0)
+    for sortie in _sorties_declarees(lignes).values():
+        comptes[sortie] = comptes.get(sortie, 0) + 1
+    dynamiques = sum(comptes[c.cle] for c in codes("sorties") if c.dynamique)
+    total = sum(comptes.values())
+    return {
+        **comptes,
+        "dynamiques": dynamiques,
+        "total": total,
+        "taux_dynamiques": round(dynamiques * 100 / total, 1) if total else None,
+    }
+
+
+def _entreprises(lignes: Sequence[Ligne]) -> int:
+    """Holders: by SIRET, else by name; a lot whose sheets name no holder counts as one company."""
+    titulaires = {
+        ligne.siret_titulaire or (ligne.titulaire or "").strip().lower() or f"lot:{ligne.reference}:{ligne.lot}"
+        for ligne in lignes
+    }
+    return len(titulaires)
+
+
+def _par_donneur(
+    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
+) -> list[dict[str, Any]]:
+    cumuls = repartir(lignes, lambda x: (x.acheteur,), union=True)
+    for agregee in agregees:
+        cumuls.setdefault(agregee.acheteur, _Cumul()).heures_c += agregee.heures_c
+    noms = sorted({m["acheteur"] for m in marches} | set(cumuls))
+    rangees = []
+    for nom in noms:
+        rangee = _rangee(nom, nom, cumuls.get(nom), diviseur)
+        rangee["nom"] = rangee.pop("code")
+        del rangee["libelle"]
+        rangee["marches"] = sum(1 for m in marches if m["acheteur"] == nom)
+        rangees.append(rangee)
+    return rangees
+
+
+def _par_article(
+    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
+) -> list[dict[str, Any]]:
+    articles = {m["reference"]: article_du_marche(m) for m in marches}
+    cumuls = repartir(lignes, lambda x: (articles.get(x.reference, "14"),), union=True)
+    for agregee in agregees:
+        cumuls.setdefault(articles.get(agregee.reference, "14"), _Cumul()).heures_c += agregee.heures_c
+    rangees = []
+    for code, libelle in ARTICLES.items():
+        rangee = _rangee(code, libelle, cumuls.get(code), diviseur)
+        rangee["marches"] = sum(1 for a in (articles[m["reference"]] for m in marches) if a == code)
+        rangees.append(rangee)
+    return rangees
+
+
+def _par_mois(
+    lignes: Sequence[Ligne],
+    agregees: Sequence[HeuresAgregees],
+    periode: Periode,
+    mensuelles: Sequence[tuple[str, int]] | None,
+) -> list[dict[str, Any]]:
+    """Hours per month: from ``mensuelles`` (month, hours) when the rows were summed over months, else from the rows."""
+    par_mois = dict.fromkeys(periode.mois(), 0)
+    if mensuelles is None:
+        if any(ligne.dernier_mois and ligne.dernier_mois != ligne.mois for ligne in lignes):
+            raise ValueError("lignes regroupées sur plusieurs mois : donner les heures par mois")
+        mensuelles = [(x.mois, x.heures_c) for x in lignes]
+    for mois, centiemes in [*mensuelles, *((a.mois, a.heures_c) for a in agregees)]:
+        if mois in par_mois:
+            par_mois[mois] += centiemes
+    return [{"mois": mois, "heures_realisees": heures(h)} for mois, h in par_mois.items()]
+
+
+def calculer_indicateurs(
+    lignes: Sequence[Ligne],
+    agregees: Sequence[HeuresAgregees],
+    marches: Sequence[dict[str, Any]],
+    periode: Periode,
+    diviseur: int,
+    mensuelles: Sequence[tuple[str, int]] | None = None,
+) -> dict[str, Any]:
+    """Every indicator of the period, exact counts (the JSON for internal use).
+
+    ``lignes`` may be monthly rows or rows summed over months by the register; with the latter,
+    ``mensuelles`` gives the hours of each month, (month, hundredths) for the months of the period.
+    """
+    actives = [ligne for ligne in lignes if ligne.heures_c > 0]
+    groupes = regrouper(actives)
+    premieres = Premieres.de(groupes)
+    avec_heures = {ligne.reference for ligne in groupes} | {a.reference for a in agregees if a.heures_c > 0}
+    retenus = marches_de_la_periode(marches, avec_heures, periode)
+    total_c = sum(ligne.heures_c for ligne in groupes) + sum(a.heures_c for a in agregees)
+    types = {ligne.contrat: ligne.type_contrat for ligne in groupes}
+    return {
+        "marches": len(retenus),
+        "donneurs_ordre": len({m["acheteur"] for m in retenus}),
+        "entreprises": _entreprises(groupes),
+        "personnes": len(premieres.personnes),
+        "contrats_travail": len(types),
+        "heures_realisees": heures(total_c),
+        "etp": etp(total_c, diviseur),
+        "diviseur_etp": diviseur,
+        "cdi": sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion")),
+        "sorties": _sorties(actives),
+        "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
+        "par_article": _par_article(groupes, agregees, retenus, diviseur),
+        "par_public": _repartition_codes(
+            groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur
+        ),
+        "par_sexe": _repartition_codes(groupes, "sexes", lambda x: (x.sexe,), diviseur, premieres),
+        "par_tranche_age": _repartition_codes(groupes, "tranches_age", lambda x: (x.tranche_age,), diviseur, premieres),
+        "par_residence": _repartition_codes(groupes, "residences", lambda x: (x.residence or "",), diviseur, premieres),
+        "par_modalite": _repartition_codes(groupes, "modalites", lambda x: (x.modalite,), diviseur, premieres),
+        "par_type_contrat": _repartition_codes(
+            groupes, "types_contrat", lambda x: (x.type_contrat,), diviseur, premieres
+        ),
+        "par_mois": _par_mois(actives, agregees, periode, mensuelles),
+    }

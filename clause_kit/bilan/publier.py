@@ -1,0 +1,102 @@
+"""Writing the published report: the spreadsheet, the Word report (one per buyer on request), the PDF.
+
+All or nothing: every file is made in memory (the PDF in a temporary folder), then the set is
+written together (``fichiers.ecrire_ensemble``); a file already there is replaced only with
+``force``. A bad template, an unreadable qualitative file or a failed conversion leaves SORTIE
+as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clause_kit.bilan.classeur import construire_classeur_bilan
+from clause_kit.bilan.etablir import etablir_bilan
+from clause_kit.bilan.periode import Periode
+from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitatif
+from clause_kit.bilan.rapport import MODELE, rendre_rapport
+from clause_kit.erreurs import ErreurSortie, raison_systeme
+from clause_kit.fichiers import ecrire_ensemble
+from clause_kit.formats import slug
+from clause_kit.modeles import dossier_modeles
+
+__all__ = ["Demande", "publier"]
+
+
+@dataclass(frozen=True)
+class Demande:
+    """What the command asked for: where, which files, the qualitative text, the folders read."""
+
+    sortie: Path
+    pdf: bool = False
+    par_donneur_ordre: bool = False
+    force: bool = False
+    texte: Path | None = None
+    chemins: tuple[Path, ...] = ()
+    diviseur: int | None = None
+
+
+def _nom(bilan: dict[str, Any], donneur: str | None = None) -> str:
+    nom = f"bilan-{slug(bilan['periode']['libelle'])}"
+    return f"{nom}-{slug(donneur)}" if donneur else nom
+
+
+def _qualitatif(bilan: dict[str, Any], demande: Demande) -> list[Bloc]:
+    chemin = demande.texte or trouver_qualitatif(demande.chemins, bilan["periode"]["libelle"])
+    return lire_qualitatif(chemin) if chemin is not None else []
+
+
+def publier(
+    bilan: dict[str, Any], base: Path, demande: Demande, aujourd_hui: datetime.date | None = None
+) -> list[Path]:
+    """Write the spreadsheet and the report(s) of ``bilan`` into ``demande.sortie``; return the files written."""
+    aujourd_hui = aujourd_hui or datetime.date.today()
+    modele = dossier_modeles() / MODELE
+    qualitatif = _qualitatif(bilan, demande)
+    nom = _nom(bilan, bilan["donneur_ordre"])
+    contenus = {
+        demande.sortie / f"{nom}.xlsx": construire_classeur_bilan(bilan),
+        demande.sortie / f"{nom}.docx": rendre_rapport(bilan, modele, qualitatif, aujourd_hui),
+    }
+    if demande.par_donneur_ordre and not bilan["donneur_ordre"]:
+        du, au = bilan["periode"]["du"], bilan["periode"]["au"]
+        periode = Periode(du[:7], au[:7])
+        for rangee in bilan["par_donneur_ordre"]:
+            sien = etablir_bilan(base, periode, donneur_ordre=rangee["nom"], diviseur=demande.diviseur)
+            contenus[demande.sortie / f"{_nom(bilan, rangee['nom'])}.docx"] = rendre_rapport(
+                sien, modele, qualitatif, aujourd_hui
+            )
+    if demande.pdf:
+        contenus |= _pdf(contenus)
+    _ecrire(contenus, demande)
+    return list(contenus)
+
+
+def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:
+    """Each Word report converted by LibreOffice (the same path as the dossiers' PDF)."""
+    from clause_kit.pdf import convertir_en_pdf
+
+    rapports = [chemin for chemin in contenus if chemin.suffix == ".docx"]
+    with tempfile.TemporaryDirectory(prefix="clause_kit-bilan-pdf-") as travail:
+        entrees = []
+        for chemin in rapports:
+            entree = Path(travail) / chemin.name
+            entree.write_bytes(contenus[chemin])
+            entrees.append(entree)
+        sorties = convertir_en_pdf(entrees, Path(travail) / "pdf")
+        return {chemin.with_suffix(".pdf"): pdf.read_bytes() for chemin, pdf in zip(rapports, sorties, strict=True)}
+
+
+def _ecrire(contenus: dict[Path, bytes], demande: Demande) -> None:
+    existants = [chemin for chemin in contenus if chemin.exists()]
+    if existants and not demande.force:
+        raise ErreurSortie(f"{existants[0]} existe déjà ; --force pour remplacer les fichiers de ce bilan")
+    try:
+        demande.sortie.mkdir(parents=True, exist_ok=True)
+        ecrire_ensemble(contenus)
+    except OSError as err:
+        raise ErreurSortie(f"impossible d'écrire dans {demande.sortie} ({raison_systeme(err)})") from err

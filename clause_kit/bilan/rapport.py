@@ -1,0 +1,258 @@
+"""The Word report: the template's context (every value already written in French, small cells hidden) and its render.
+
+The template is ``modeles/bilan_annuel.docx``, edited in Word by whoever sends the report, and
+rendered by the same strict, bounded rendering as the dossier pieces (``rendu.compiler`` and
+``rendu.rendre``); its variables are described in ``modeles/VARIABLES-bilan.md``, which a test
+keeps equal to what ``contexte_rapport`` provides. Charts are ``images_docx.Image`` values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from clause_kit import __version__
+from clause_kit.bilan.periode import mois_fr
+from clause_kit.bilan.qualitatif import Bloc
+from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
+from clause_kit.codes import codes
+from clause_kit.formats import date_fr, montant, nombre
+
+__all__ = [
+    "MODELE",
+    "NOMS_GRAPHIQUES",
+    "PARCOURS_DANS_LA_FRISE",
+    "contexte_rapport",
+    "graphiques_du_bilan",
+    "rendre_rapport",
+]
+
+#: The report's template, in the templates folder.
+MODELE = "bilan_annuel.docx"
+#: The report's charts, by their name in the template (``graphiques.…``).
+NOMS_GRAPHIQUES = (
+    "heures_par_donneur",
+    "personnes_par_public",
+    "personnes_par_sexe",
+    "personnes_par_age",
+    "sorties",
+    "heures_par_mois",
+    "parcours",
+)
+#: The timeline shows at most this many paths (the spreadsheet has them all).
+PARCOURS_DANS_LA_FRISE = 60
+
+#: A function drawing the charts of a published report: (published context) → name → Image.
+Graphiste = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def _n(valeur: Any, decimales: int | None = None) -> str:
+    """A number written the French way; a hidden cell (« < 5 ») or nothing (« – ») as it is."""
+    if valeur is None:
+        return "–"
+    if isinstance(valeur, str):
+        return valeur
+    decimal = Decimal(str(valeur))
+    if decimales is None:
+        decimales = 0 if decimal == decimal.to_integral_value() else 2
+    return nombre(decimal, decimales)
+
+
+def _rangees(rangees: list[dict[str, Any]], seuil: int, *, additive: bool = True, nom: str = "libelle") -> list[Any]:
+    publiees = masquer_repartition(rangees, seuil, additive=additive)
+    return [
+        {
+            "libelle": r[nom],
+            "marches": _n(r.get("marches")),
+            "personnes": _n(r["personnes"]),
+            "contrats": _n(r["contrats_travail"]),
+            "heures": _n(r["heures_realisees"]),
+            "etp": _n(r["etp"], 2),
+        }
+        for r, brute in zip(publiees, rangees, strict=True)
+        if brute["personnes"] or brute["heures_realisees"]
+    ]
+
+
+def _chiffres(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
+    avant = bilan["precedente"] or {}
+    lignes = [
+        ("Marchés clausés", "marches", 0, False),
+        ("Donneurs d'ordre", "donneurs_ordre", 0, False),
+        ("Entreprises", "entreprises", 0, False),
+        ("Personnes (participants)", "personnes", 0, True),
+        ("Contrats de travail", "contrats_travail", 0, True),
+        ("dont CDI", "cdi", 0, True),
+        ("Heures réalisées", "heures_realisees", 0, False),
+        ("Équivalents temps plein (ETP)", "etp", 2, False),
+    ]
+    resultat = []
+    for libelle, cle, decimales, effectif in lignes:
+
+        def ecrire(valeur: Any, effectif: bool = effectif, decimales: int = decimales) -> str:
+            return _n(masquer_valeur(valeur, seuil) if effectif and isinstance(valeur, int) else valeur, decimales)
+
+        resultat.append({"libelle": libelle, "valeur": ecrire(bilan[cle]), "precedente": ecrire(avant.get(cle))})
+    return resultat
+
+
+def _sorties(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
+    sorties = bilan["sorties"]
+    rangees = [{"libelle": c.libelle, "personnes": sorties[c.cle], "dynamique": c.dynamique} for c in codes("sorties")]
+    publiees = masquer_repartition(rangees, seuil)
+    return [{"libelle": r["libelle"], "contrats": _n(r["personnes"])} for r in publiees]
+
+
+def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {
+            "acheteur": m["acheteur"],
+            "reference": m["reference"],
+            "objet": m["objet"],
+            "heures_dues": _n(m["heures_dues"]),
+            "heures_periode": _n(m["heures_periode"]),
+            "heures_realisees": _n(m["heures_realisees"]),
+            "pourcentage": f"{_n(m['pourcentage'], 1)} %" if m["pourcentage"] is not None else "–",
+            "penalite": montant(Decimal(str(m["penalite_au_rythme"])), taxe="") if m["penalite_au_rythme"] else "–",
+        }
+        for m in bilan["detail_marches"]
+    ]
+
+
+def _prevision(bilan: dict[str, Any]) -> dict[str, Any]:
+    prevision = bilan["prevision"]
+    return {
+        "apres": date_fr(datetime.date.fromisoformat(prevision["apres"])),
+        "heures_restantes": _n(prevision["heures_restantes"]),
+        "par_mois": [{"mois": mois_fr(m["mois"]), "heures": _n(m["heures"])} for m in prevision["par_mois"]],
+        "par_type_contrat": [
+            {"libelle": t["libelle"], "heures": _n(t["heures"])} for t in prevision["par_type_contrat"]
+        ],
+        "sans_dates": [
+            {"reference": s["reference"], "objet": s["objet"], "heures": _n(s["heures_restantes"])}
+            for s in prevision["sans_dates"]
+        ],
+    }
+
+
+def contexte_rapport(
+    bilan: dict[str, Any], qualitatif: list[Bloc], graphiques: dict[str, Any], aujourd_hui: datetime.date
+) -> dict[str, Any]:
+    """The report template's variables: published values (small cells hidden), French writing, charts."""
+    seuil = bilan["seuil_secret"]
+    sorties = bilan["sorties"]
+    avant = bilan["precedente"]
+    return {
+        "document": {"date_generation": date_fr(aujourd_hui), "version": __version__},
+        "bilan": {
+            "periode": bilan["periode"]["libelle"],
+            "periode_longue": f"du {date_fr(datetime.date.fromisoformat(bilan['periode']['du']))} au "
+            f"{date_fr(datetime.date.fromisoformat(bilan['periode']['au']))}",
+            "donneur_ordre": bilan["donneur_ordre"] or "",
+            "diviseur_etp": _n(bilan["diviseur_etp"]),
+            "seuil_secret": _n(seuil),
+            "personnes": _n(masquer_valeur(bilan["personnes"], seuil)),
+            "heures": _n(bilan["heures_realisees"]),
+            "etp": _n(bilan["etp"], 2),
+            "marches": _n(bilan["marches"]),
+            "cdi": _n(masquer_valeur(bilan["cdi"], seuil)),
+            "sorties_dynamiques": _n(masquer_valeur(sorties["dynamiques"], seuil)),
+            "sorties": _n(masquer_valeur(sorties["total"], seuil)),
+            "precedente": avant["libelle"] if avant else "",
+        },
+        "chiffres": _chiffres(bilan, seuil),
+        "par_donneur_ordre": _rangees(bilan["par_donneur_ordre"], seuil, nom="nom"),
+        "par_article": _rangees(bilan["par_article"], seuil),
+        "par_public": _rangees(bilan["par_public"], seuil, additive=False),
+        "par_sexe": _rangees(bilan["par_sexe"], seuil),
+        "par_tranche_age": _rangees(bilan["par_tranche_age"], seuil),
+        "par_modalite": _rangees(bilan["par_modalite"], seuil),
+        "par_type_contrat": _rangees(bilan["par_type_contrat"], seuil),
+        "sorties": _sorties(bilan, seuil),
+        "marches": _marches(bilan),
+        "prevision": _prevision(bilan),
+        "qualitatif": [{"genre": b.genre, "texte": b.texte} for b in qualitatif],
+        "graphiques": graphiques,
+    }
+
+
+def _nombre_publie(valeur: str) -> float | str:
+    """A published cell back to a number for a chart (« 1 234,5 » → 1234.5), or « < 5 » as it is."""
+    texte = valeur.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(texte)
+    except ValueError:
+        return valeur
+
+
+def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict[str, Any]:
+    """The report's charts, drawn from the published values (a hidden cell stays hidden in its chart)."""
+    from clause_kit.bilan import graphiques as g
+    from clause_kit.images_docx import Image
+
+    def image(png: bytes, description: str) -> Image:
+        largeur, hauteur = g.taille_cm(png)
+        echelle = min(1.0, g.LARGEUR_CM / largeur, g.HAUTEUR_MAX_CM / hauteur)  # 40 buyers' bars still fit a page
+        return Image(png, round(largeur * echelle, 2), round(hauteur * echelle, 2), description)
+
+    def barres(cle: str, titre: str, valeur: str, unite: str) -> Image | str:
+        rangees = contexte[cle]
+        if not rangees:
+            return ""
+        png = g.barres([r["libelle"] for r in rangees], [_nombre_publie(r[valeur]) for r in rangees], titre, unite)
+        return image(png, titre)
+
+    mois = bilan["par_mois"]
+    frise = bilan["parcours"][:PARCOURS_DANS_LA_FRISE]
+    legendes = {c.cle: c.libelle for c in codes("types_contrat")}
+    return {
+        "heures_par_donneur": barres("par_donneur_ordre", "Heures réalisées par donneur d'ordre", "heures", "heures"),
+        "personnes_par_public": barres("par_public", "Personnes par catégorie de public", "personnes", "personnes"),
+        "personnes_par_sexe": barres("par_sexe", "Personnes par sexe", "personnes", "personnes"),
+        "personnes_par_age": barres("par_tranche_age", "Personnes par tranche d'âge", "personnes", "personnes"),
+        "sorties": barres("sorties", "Situation à la fin du contrat de travail", "contrats", "contrats de travail"),
+        "heures_par_mois": image(
+            g.courbe_mensuelle([m["mois"] for m in mois], [m["heures_realisees"] for m in mois], "Heures par mois"),
+            "Heures réalisées par mois",
+        )
+        if mois
+        else "",
+        "parcours": image(
+            g.frise_parcours(
+                [
+                    (
+                        p["participant"],
+                        [(c["premier_mois"], c["dernier_mois"], c["type_contrat"]) for c in p["contrats"]],
+                    )
+                    for p in frise
+                ],
+                {
+                    k: v
+                    for k, v in legendes.items()
+                    if any(c["type_contrat"] == k for p in frise for c in p["contrats"])
+                },
+                "Parcours des personnes (codes), par type de contrat",
+            ),
+            "Parcours des personnes d'un marché à l'autre",
+        )
+        if frise
+        else "",
+    }
+
+
+def rendre_rapport(
+    bilan: dict[str, Any],
+    modele: Path,
+    qualitatif: list[Bloc],
+    aujourd_hui: datetime.date,
+    graphiste: Graphiste = graphiques_du_bilan,
+) -> bytes:
+    """The .docx bytes of the report."""
+    from clause_kit.rendu import compiler, rendre
+
+    contexte = contexte_rapport(bilan, qualitatif, {}, aujourd_hui)
+    contexte["graphiques"] = graphiste(contexte, bilan)
+    return rendre(compiler(modele), contexte)

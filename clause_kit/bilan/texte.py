@@ -1,0 +1,100 @@
+"""The report on a terminal, in French: headline figures, splits, contracts, forward view."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from clause_kit.bilan.periode import mois_fr
+from clause_kit.formats import montant, nombre
+
+__all__ = ["bilan_texte"]
+
+
+def _n(valeur: Any, decimales: int | None = None) -> str:
+    if valeur is None:
+        return "–"
+    if isinstance(valeur, str):
+        return valeur
+    nombre_decimal = Decimal(str(valeur))
+    if decimales is None:
+        decimales = 0 if nombre_decimal == nombre_decimal.to_integral_value() else 2
+    return nombre(nombre_decimal, decimales)
+
+
+def _repartition(titre: str, rangees: list[dict[str, Any]], cle: str = "libelle") -> list[str]:
+    lignes = ["", titre]
+    for r in rangees:
+        if r["personnes"] or r["heures_realisees"]:
+            lignes.append(
+                f"  {r[cle]} : {_n(r['personnes'])} personne(s), {_n(r['contrats_travail'])} contrat(s), "
+                f"{_n(r['heures_realisees'])} h ({_n(r['etp'], 2)} ETP)"
+            )
+    return lignes
+
+
+def _entete(bilan: dict[str, Any]) -> list[str]:
+    periode = bilan["periode"]
+    sorties = bilan["sorties"]
+    qui = f" – {bilan['donneur_ordre']}" if bilan["donneur_ordre"] else ""
+    lignes = [
+        f"Bilan {periode['libelle']}{qui} (du {periode['du']} au {periode['au']})",
+        f"  Marchés clausés : {_n(bilan['marches'])} ; donneurs d'ordre : {_n(bilan['donneurs_ordre'])} ; "
+        f"entreprises : {_n(bilan['entreprises'])}",
+        f"  Personnes : {_n(bilan['personnes'])} ; contrats de travail : {_n(bilan['contrats_travail'])} ; "
+        f"dont CDI : {_n(bilan['cdi'])}",
+        f"  Heures réalisées : {_n(bilan['heures_realisees'])} h, soit {_n(bilan['etp'], 2)} ETP "
+        f"(1 ETP = {_n(bilan['diviseur_etp'])} h)",
+        f"  Sorties : {_n(sorties['total'])}, dont {_n(sorties['dynamiques'])} sorties dynamiques "
+        f"(emploi durable {_n(sorties['emploi_durable'])}, de transition {_n(sorties['emploi_transition'])}, "
+        f"sortie positive {_n(sorties['sortie_positive'])})",
+    ]
+    avant = bilan["precedente"]
+    if avant:
+        lignes.append(
+            f"  Période précédente ({avant['libelle']}) : {_n(avant['personnes'])} personnes, "
+            f"{_n(avant['heures_realisees'])} h, {_n(avant['etp'], 2)} ETP"
+        )
+    lignes.append(
+        f"  Effectifs exacts (usage interne) ; publiés avec le secret sous {bilan['seuil_secret']} personnes."
+    )
+    return lignes
+
+
+def _marches(bilan: dict[str, Any]) -> list[str]:
+    lignes = ["", "Marchés (heures dues, réalisées dans la période, depuis le début, pénalités au rythme actuel)"]
+    for m in bilan["detail_marches"]:
+        penalite = m["penalite_au_rythme"]
+        texte_penalite = f", pénalité {montant(Decimal(str(penalite)), taxe='')}" if penalite else ""
+        pourcentage = f" ({_n(m['pourcentage'], 1)} %)" if m["pourcentage"] is not None else ""
+        lignes.append(
+            f"  {m['acheteur']} – {m['reference']} {m['objet']} : {_n(m['heures_dues'])} h dues, "
+            f"{_n(m['heures_periode'])} h dans la période, {_n(m['heures_realisees'])} h en tout"
+            f"{pourcentage}{texte_penalite}"
+        )
+    return lignes
+
+
+def _prevision(bilan: dict[str, Any]) -> list[str]:
+    prevision = bilan["prevision"]
+    lignes = ["", f"Heures à venir après le {prevision['apres']} : {_n(prevision['heures_restantes'])} h"]
+    for mois in prevision["par_mois"][:24]:
+        lignes.append(f"  {mois_fr(mois['mois'])} : {_n(mois['heures'])} h")
+    for marche in prevision["sans_dates"]:
+        lignes.append(f"  {marche['reference']} (dates d'exécution inconnues) : {_n(marche['heures_restantes'])} h")
+    return lignes
+
+
+def bilan_texte(bilan: dict[str, Any]) -> str:
+    """The report for a terminal."""
+    lignes = _entete(bilan)
+    lignes += _repartition("Par donneur d'ordre", bilan["par_donneur_ordre"], "nom")
+    lignes += _repartition("Par article", bilan["par_article"])
+    lignes += _repartition("Par public (une personne peut relever de plusieurs)", bilan["par_public"])
+    lignes += _repartition("Par sexe", bilan["par_sexe"])
+    lignes += _repartition("Par tranche d'âge", bilan["par_tranche_age"])
+    lignes += _repartition("Par modalité", bilan["par_modalite"])
+    lignes += _repartition("Par type de contrat", bilan["par_type_contrat"])
+    lignes += _marches(bilan)
+    lignes += _prevision(bilan)
+    return "\n".join(lignes)

@@ -1,0 +1,294 @@
+"""``clause-kit bilan`` on a register of three contracts with known totals, and on bad input.
+
+Contract A (Cuges) has a sheet, contract B (Gémenos) none yet, contract C (Roquevaire) a sheet
+on which a person of contract A carries on in a CDI: the tables are checked against the totals
+the rows were written with, the forward view against the hours still due, the penalties against
+``suivi.etat`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+
+from tests.suivi_commun import CONTRAT, bilan, bilan_json, importer, ligne
+from tests.tableur import remplir
+
+#: Lot 1 owes 800 h, lot 2 267 h on each of the three contracts (same amounts, same dates).
+DUES = 1067
+PERIODE = ("--du", "2026-02-01", "--au", "2026-04-30")
+
+#: A man of 26 to 49, long-term jobseeker, placed by a temp agency (not the holder).
+INTERIMAIRE: dict[str, Any] = {
+    "sexe": "Homme",
+    "tranche_age": "De 26 à 49 ans",
+    "publics": "deld",
+    "type_contrat": "Intérim",
+    "modalite": "Mise à disposition",
+    "siret_employeur": "73282932000074",
+}
+LIGNES_A = [
+    ligne(
+        "CUG-001",
+        mois=datetime.date(2026, 3, 1),
+        heures=100,
+        type_contrat="CDD",
+        debut_contrat=datetime.date(2026, 3, 1),
+        fin_contrat=datetime.date(2026, 3, 31),
+        sortie="Emploi durable",
+    ),
+    *(ligne("CUG-002", mois=datetime.date(2026, m, 1), heures=h, **INTERIMAIRE) for m, h in ((3, 60), (4, "25,5"))),
+]
+LIGNES_C = [
+    ligne(
+        "CUG-001",
+        lot=2,
+        mois=datetime.date(2026, 4, 1),
+        heures=40,
+        type_contrat="CDI",
+        debut_contrat=datetime.date(2026, 4, 1),
+        fin_contrat=None,
+    ),
+]
+HEURES_A, HEURES_C = 185.5, 40
+TOTAL = HEURES_A + HEURES_C
+
+
+def _contrat(dossier: Path, nom: str, reference: str, acheteur: str) -> Path:
+    texte = CONTRAT.replace("2026-TX-077", reference).replace("Commune de Cuges-les-Pins", acheteur)
+    chemin = dossier / f"{nom}.yaml"
+    chemin.write_text(texte.replace("commune: Cuges-les-Pins", f"commune: {nom.capitalize()}"), encoding="utf-8")
+    return chemin
+
+
+def _vierge(contrat: Path) -> bytes:
+    from clause_kit.classeur_suivi import NOM_FICHIER
+    from clause_kit.dossier import construire
+
+    return construire(contrat).fichiers[NOM_FICHIER]
+
+
+@pytest.fixture(scope="module")
+def dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder as a facilitator keeps it: three contracts, two filled sheets in ``suivi/``."""
+    racine = tmp_path_factory.mktemp("registre") / "marches"
+    (racine / "suivi").mkdir(parents=True)
+    a = _contrat(racine, "cuges", "2026-TX-077", "Commune de Cuges-les-Pins")
+    _contrat(racine, "gemenos", "2026-TX-078", "Commune de Gémenos")
+    c = _contrat(racine, "roquevaire", "2026-TX-079", "Commune de Roquevaire")
+    remplir(
+        _vierge(a), LIGNES_A, racine / "suivi" / "cuges.xlsx", titulaire="Bâtiments du Garlaban", siret="73282932000074"
+    )
+    remplir(
+        _vierge(c),
+        LIGNES_C,
+        racine / "suivi" / "roquevaire.xlsx",
+        titulaire="Menuiseries de l'Huveaune",
+        siret="55203253400646",
+    )
+    return racine
+
+
+@pytest.fixture(scope="module")
+def base(dossier: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("base") / "suivi.sqlite"
+    resultat = importer(base, dossier)
+    assert resultat.exit_code == 0, resultat.output
+    return base
+
+
+@pytest.fixture(scope="module")
+def resultat(base: Path) -> dict[str, Any]:
+    return bilan_json("--base", str(base), *PERIODE)
+
+
+def par(rangees: list[dict[str, Any]], cle: str = "code") -> dict[str, dict[str, Any]]:
+    return {r[cle]: r for r in rangees}
+
+
+def test_les_indicateurs_font_les_totaux_connus(resultat: dict[str, Any]) -> None:
+    # Two distinct people, though CUG-001 worked on two contracts of two buyers.
+    assert (resultat["personnes"], resultat["contrats_travail"], resultat["cdi"]) == (2, 3, 1)
+    assert resultat["heures_realisees"] == TOTAL and resultat["etp"] == round(TOTAL / 1607, 2)
+    assert resultat["diviseur_etp"] == 1607 and resultat["entreprises"] == 2
+    # B has no hours in the period: two buyers with hours, three contracts with a clause.
+    donneurs = par(resultat["par_donneur_ordre"], "nom")
+    assert donneurs["Commune de Cuges-les-Pins"]["heures_realisees"] == HEURES_A
+    assert donneurs["Commune de Cuges-les-Pins"]["personnes"] == 2
+    assert donneurs["Commune de Roquevaire"]["heures_realisees"] == HEURES_C
+    assert donneurs["Commune de Roquevaire"]["personnes"] == 1
+    for cle in ("par_donneur_ordre", "par_sexe", "par_tranche_age", "par_modalite", "par_type_contrat", "par_article"):
+        assert sum(r["heures_realisees"] for r in resultat[cle]) == pytest.approx(TOTAL), cle
+        assert sum(r["contrats_travail"] for r in resultat[cle]) == 3, cle
+    # A person counts under their first row of the period (DOMAINE): these splits add up to the people.
+    for cle in ("par_sexe", "par_tranche_age", "par_modalite", "par_type_contrat"):
+        assert sum(r["personnes"] for r in resultat[cle]) == 2, cle
+    assert par(resultat["par_sexe"])["f"]["heures_realisees"] == 140
+    assert par(resultat["par_modalite"])["mise_a_disposition"]["heures_realisees"] == 85.5
+    types = par(resultat["par_type_contrat"])
+    assert (
+        types["cdd"]["heures_realisees"],
+        types["interim"]["heures_realisees"],
+        types["cdi"]["heures_realisees"],
+    ) == (
+        100,
+        85.5,
+        40,
+    )
+    # CUG-001 began in a CDD: counted there; the CDI that followed counts as a work contract.
+    assert (types["cdd"]["personnes"], types["cdi"]["personnes"], types["cdi"]["contrats_travail"]) == (1, 0, 1)
+    publics = par(resultat["par_public"])
+    assert publics["rsa"]["personnes"] == 1 and publics["deld"]["heures_realisees"] == 85.5
+    assert [(m["mois"], m["heures_realisees"]) for m in resultat["par_mois"]] == [
+        ("2026-02", 0),
+        ("2026-03", 160),
+        ("2026-04", 65.5),
+    ]
+    assert resultat["sorties"]["emploi_durable"] == 1 and resultat["sorties"]["dynamiques"] == 1
+
+
+def test_le_parcours_d_une_personne_d_un_marche_a_l_autre(resultat: dict[str, Any]) -> None:
+    parcours = par(resultat["parcours"], "participant")
+    assert sorted(parcours) == ["CUG-001", "CUG-002"]
+    premiere = parcours["CUG-001"]
+    assert premiere["marches"] == 2 and premiere["heures_realisees"] == 140
+    assert (premiere["premier_mois"], premiere["dernier_mois"]) == ("2026-03", "2026-04")
+    cdd, cdi = premiere["contrats"]
+    assert (cdd["reference"], cdd["type_contrat"], cdd["heures_realisees"], cdd["sortie"]) == (
+        "2026-TX-077",
+        "cdd",
+        100,
+        "emploi_durable",
+    )
+    assert (cdd["debut_contrat"], cdd["fin_contrat"]) == ("2026-03-01", "2026-03-31")
+    assert (cdi["reference"], cdi["acheteur"], cdi["type_contrat"], cdi["lot"]) == (
+        "2026-TX-079",
+        "Commune de Roquevaire",
+        "cdi",
+        2,
+    )
+    assert cdd["employeur"] == "73282932000074" and cdi["employeur"] == "55203253400646"
+    assert cdi["debut_contrat"] == "2026-04-01" and cdi["fin_contrat"] is None
+    interim = parcours["CUG-002"]
+    assert interim["heures_realisees"] == 85.5 and len(interim["contrats"]) == 1
+    assert interim["contrats"][0]["modalite"] == "mise_a_disposition"
+
+
+def test_les_penalites_sont_celles_de_l_etat_du_suivi(base: Path, resultat: dict[str, Any]) -> None:
+    from clause_kit.suivi.etat import calculer_etat
+
+    etat = {m["reference"]: m for m in calculer_etat(base, datetime.date(2026, 5, 1))["marches"]}
+    detail = par(resultat["detail_marches"], "reference")
+    assert sorted(detail) == ["2026-TX-077", "2026-TX-078", "2026-TX-079"]
+    for reference, marche in detail.items():
+        attendu = etat[reference]
+        assert marche["penalite_au_rythme"] == attendu["penalite_au_rythme"], reference
+        assert (marche["heures_dues"], marche["heures_realisees"]) == (
+            attendu["heures_dues"],
+            attendu["heures_realisees"],
+        )
+    assert [detail[r]["heures_periode"] for r in sorted(detail)] == [HEURES_A, 0, HEURES_C]
+    assert any(m["penalite_au_rythme"] for m in detail.values())  # behind the pace in May: something is due
+
+
+def test_la_vue_a_venir_fait_les_heures_encore_dues(resultat: dict[str, Any]) -> None:
+    prevision = resultat["prevision"]
+    restantes = 3 * DUES - TOTAL  # B without any sheet owes all its hours, A and C what is left
+    assert prevision["heures_restantes"] == pytest.approx(restantes)
+    assert sum(m["heures"] for m in prevision["par_mois"]) == pytest.approx(restantes)
+    assert sum(t["heures"] for t in prevision["par_type_contrat"]) == pytest.approx(restantes)
+    assert [m["mois"] for m in prevision["par_mois"]] == [f"2026-{m:02d}" for m in range(5, 12)]
+    marches = par(prevision["par_marche"], "reference")
+    assert marches["2026-TX-078"]["heures_restantes"] == DUES
+    assert marches["2026-TX-077"]["heures_restantes"] == pytest.approx(DUES - HEURES_A)
+    # Nothing declared on B yet: its hours are of a kind not known; C's lot 2 goes to CDI.
+    types = par(prevision["par_type_contrat"])
+    assert types["non_connu"]["heures"] >= DUES and types["cdi"]["heures"] > 0
+
+
+def test_le_diviseur_etp_est_reglable_et_imprime(base: Path, tmp_path: Path) -> None:
+    resultat = bilan_json("--base", str(base), *PERIODE, "--diviseur-etp", "1820")
+    assert resultat["diviseur_etp"] == 1820 and resultat["etp"] == round(TOTAL / 1820, 2)
+    assert sum(r["etp"] for r in resultat["par_sexe"]) == pytest.approx(TOTAL / 1820, abs=0.02)
+    texte = bilan("--base", str(base), *PERIODE, "--diviseur-etp", "1820")
+    assert texte.exit_code == 0 and "(1 ETP = 1\u202f820 h)" in texte.stdout
+    sortie = tmp_path / "bilan"
+    assert bilan("--base", str(base), *PERIODE, "--diviseur-etp", "1820", "-o", str(sortie)).exit_code == 0
+    (rapport,) = sortie.glob("*.docx")
+    texte_word = "\n".join(p.text for p in docx.Document(str(rapport)).paragraphs)
+    assert "1 820 heures par an" in texte_word.replace("\u202f", " ").replace("\u00a0", " ")
+    (classeur,) = sortie.glob("*.xlsx")
+    cellules = [str(v) for ws in openpyxl.load_workbook(classeur) for r in ws.iter_rows(values_only=True) for v in r]
+    assert any("1820" in c.replace("\u202f", "").replace(" ", "") for c in cellules)
+
+
+def test_les_documents_publies_cachent_les_petits_effectifs(base: Path, tmp_path: Path) -> None:
+    sortie = tmp_path / "bilan"
+    assert bilan("--base", str(base), *PERIODE, "-o", str(sortie)).exit_code == 0
+    (rapport,) = sortie.glob("*.docx")
+    document = docx.Document(str(rapport))
+    lignes = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["Personnes (participants)", "< 5"] == next(r for r in lignes if r[0] == "Personnes (participants)")[:2]
+    # The buyers' table: one contract, then people, work contracts, hours and ETP all hidden.
+    assert ["Commune de Roquevaire", "1", "< 5", "< 5", "< 5", "< 5"] in lignes
+    (classeur,) = sortie.glob("*.xlsx")
+    livre = openpyxl.load_workbook(classeur)
+    valeurs = {v for ws in livre for r in ws.iter_rows(values_only=True) for v in r}
+    assert "< 5" in valeurs
+    personnes = {r[0]: r[1] for r in livre["Indicateurs"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert personnes["Personnes (participants)"] == "< 5"
+    # No published column of people or work contracts counts 1 to 4: the JSON alone has the exact 2.
+    for feuille in livre:
+        entete, *rangees = list(feuille.iter_rows(values_only=True))
+        colonnes = [i for i, titre in enumerate(entete) if titre in ("Personnes", "Contrats de travail")]
+        for rangee in rangees:
+            assert not any(isinstance(rangee[i], int) and 0 < rangee[i] < 5 for i in colonnes), feuille.title
+
+
+# --- bad input: one French message, a non-zero exit, no traceback, nothing written ----------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--annee", "deux mille huit"], "--annee"),
+        (["--annee", "1899"], "--annee"),
+        (["--du", "2026-13-01", "--au", "2026-12-31"], "--du"),
+        (["--du", "01/02/2026", "--au", "2026-12-31"], "--du"),
+    ],
+)
+def test_une_periode_mal_ecrite(base: Path, arguments: list[str], message: str, tmp_path: Path) -> None:
+    resultat = bilan("--base", str(base), *arguments, "-o", str(tmp_path / "bilan"))
+    assert resultat.exit_code == 2 and message in resultat.output and "Traceback" not in resultat.output
+    assert resultat.exception is None or isinstance(resultat.exception, SystemExit)
+    assert not (tmp_path / "bilan").exists()
+
+
+def test_un_dossier_absent(tmp_path: Path) -> None:
+    absent = tmp_path / "nulle-part"
+    resultat = bilan(str(absent), "-o", str(tmp_path / "bilan"))
+    assert resultat.exit_code == 2 and str(absent) in resultat.output and "Traceback" not in resultat.output
+    assert not (tmp_path / "bilan").exists()
+
+
+def test_une_fiche_abimee_n_ecrit_rien_dans_la_sortie(dossier: Path, tmp_path: Path) -> None:
+    copie = tmp_path / "marches"
+    shutil.copytree(dossier, copie)
+    abimee = copie / "suivi" / "roquevaire.xlsx"
+    abimee.write_bytes(abimee.read_bytes()[:3000])  # cut in the middle, as a failed copy leaves it
+    sortie = tmp_path / "bilan"
+    resultat = bilan(str(copie), "-o", str(sortie))
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert str(abimee) in resultat.stderr
+    assert "rien n'est écrit dans" in resultat.stderr
+    assert not sortie.exists()
+    # Without -o the figures are given without that sheet, and the exit code still says a file was refused.
+    seul = bilan(str(copie), *PERIODE, "--format", "json")
+    assert seul.exit_code == 1 and json.loads(seul.stdout)["heures_realisees"] == HEURES_A
