@@ -51,6 +51,21 @@ def test_le_bilan_2007_2008_de_la_presentation(seed: dict[str, Any]) -> None:
     assert donneurs == {"Communauté d'agglomération du Pays d'Aubagne et de l'Étoile", "Ville d'Aubagne"}
 
 
+def test_les_types_de_contrat_comptent_les_personnes_qui_en_ont_eu_un(seed: dict[str, Any]) -> None:
+    """« 5 CDI »: the people who held a CDI, recounted from the paths; the contracts and hours add up."""
+    for cle, champ in (("par_type_contrat", "type_contrat"), ("par_modalite", "modalite")):
+        for rangee in seed[cle]:
+            contrats = [(p["participant"], c[champ]) for p in seed["parcours"] for c in p["contrats"]]
+            titulaires = {participant for participant, valeur in contrats if valeur == rangee["code"]}
+            assert rangee["personnes"] == len(titulaires), (cle, rangee["code"])
+        assert sum(r["contrats_travail"] for r in seed[cle]) == seed["contrats_travail"], cle
+        assert sum(r["heures_realisees"] for r in seed[cle]) == pytest.approx(seed["heures_realisees"]), cle
+    assert par_code(seed["par_type_contrat"])["cdi"]["personnes"] >= 5
+    texte = bilan(str(AUBAGNE)).output
+    assert "Par type de contrat (une personne peut relever de plusieurs)" in texte
+    assert "  CDI : 5 personne(s), 5 contrat(s)" in texte
+
+
 def test_les_chiffres_baissent_quand_on_retire_des_fiches(seed: dict[str, Any], tmp_path: Path) -> None:
     copie = tmp_path / "aubagne"
     shutil.copytree(AUBAGNE, copie)
@@ -179,10 +194,14 @@ def test_documents_publies_avec_le_secret(base: Path, tmp_path: Path) -> None:
     assert indicateurs["Personnes (participants)"] == 8 and indicateurs["Heures réalisées"] == TOTAL
     parcours = list(classeur["Parcours"].iter_rows(min_row=2, values_only=True))
     assert len(parcours) == 8 and all(str(r[0]).startswith("CUG-") for r in parcours)
+    # Below the contract types, the reader is told the people column does not add up.
+    notes = [r[0] for r in classeur["Types de contrat"].iter_rows(values_only=True) if r[0]]
+    assert "ne s'additionne pas ; les contrats et les heures, si." in notes[-1]
     document = docx.Document(str(sortie / f"{nom}.docx"))
     texte = "\n".join(p.text for p in document.paragraphs)
     assert "moins de 5 personnes est affiché « < 5 »" in texte.replace("\u00a0", " ")
     assert "1 607 heures par an" in texte.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "(en CDD puis en CDI : dans les deux lignes)" in texte.replace("\u00a0", " ")
     assert len(document.inline_shapes) >= 5  # the charts
     cellules = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "< 5" in cellules and "Homme" in cellules

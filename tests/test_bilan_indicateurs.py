@@ -159,13 +159,34 @@ def test_les_repartitions_additives_font_le_total_des_lignes(indicateurs: dict) 
     for cle in ("par_sexe", "par_tranche_age", "par_modalite", "par_type_contrat", "par_residence"):
         rangees = indicateurs[cle]
         assert _somme(rangees, "heures_realisees") == pytest.approx(declarees), cle
-        assert _somme(rangees, "personnes") == indicateurs["personnes"], cle
         assert _somme(rangees, "contrats_travail") == indicateurs["contrats_travail"], cle
+    # Sex, age band, residence: one row per person, the people add up.
+    for cle in ("par_sexe", "par_tranche_age", "par_residence"):
+        assert _somme(indicateurs[cle], "personnes") == indicateurs["personnes"], cle
     sexes = {r["code"]: r["personnes"] for r in indicateurs["par_sexe"]}
     assert sexes == {"f": 1, "m": 1}
-    # A person counts under the type of their first contract; each contract under its own.
+
+
+def test_une_personne_compte_sous_chaque_type_de_contrat_qu_elle_a_eu(indicateurs: dict) -> None:
+    """P1 held a CDD then a CDI: in both rows (« 5 CDI » are the people who held one); the contracts add up."""
     types = {r["code"]: (r["personnes"], r["contrats_travail"]) for r in indicateurs["par_type_contrat"]}
-    assert types["cdd"] == (1, 1) and types["cdi"] == (0, 1) and types["interim"] == (1, 1)
+    assert types["cdd"] == (1, 1) and types["cdi"] == (1, 1) and types["interim"] == (1, 1)
+    assert _somme(indicateurs["par_type_contrat"], "personnes") == 3 > indicateurs["personnes"]
+    # The same for the modality: P1's two contracts are both direct hires, counted once there.
+    modalites = {r["code"]: (r["personnes"], r["contrats_travail"]) for r in indicateurs["par_modalite"]}
+    assert modalites["embauche_directe"] == (1, 2) and modalites["mise_a_disposition"] == (1, 1)
+    # A CDI through a temp agency after a direct CDD: the person is under both modalities too.
+    lignes = [
+        ligne("P9", "2008-01", 35),
+        ligne("P9", "2008-05", 70, type_contrat="cdi", debut_contrat="2008-05-01", modalite="mise_a_disposition"),
+    ]
+    seule = calculer_indicateurs(lignes, [], MARCHES, periode_annee(2008), 1607)
+    for cle, valeur in (("par_modalite", "mise_a_disposition"), ("par_type_contrat", "cdi")):
+        rangees = {r["code"]: r for r in seule[cle]}
+        assert (rangees[valeur]["personnes"], rangees[valeur]["heures_realisees"]) == (1, 70), cle
+        assert _somme(seule[cle], "personnes") == 2 and _somme(seule[cle], "contrats_travail") == 2, cle
+        assert _somme(seule[cle], "heures_realisees") == seule["heures_realisees"] == 105, cle
+    assert {r["code"]: r["personnes"] for r in seule["par_sexe"]}["f"] == 1
 
 
 def test_donneurs_articles_et_mois(indicateurs: dict) -> None:

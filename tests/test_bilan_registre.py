@@ -127,8 +127,8 @@ def test_les_indicateurs_font_les_totaux_connus(resultat: dict[str, Any]) -> Non
     for cle in ("par_donneur_ordre", "par_sexe", "par_tranche_age", "par_modalite", "par_type_contrat", "par_article"):
         assert sum(r["heures_realisees"] for r in resultat[cle]) == pytest.approx(TOTAL), cle
         assert sum(r["contrats_travail"] for r in resultat[cle]) == 3, cle
-    # A person counts under their first row of the period (DOMAINE): these splits add up to the people.
-    for cle in ("par_sexe", "par_tranche_age", "par_modalite", "par_type_contrat"):
+    # Sex and age describe the person: one row each, these splits add up to the people.
+    for cle in ("par_sexe", "par_tranche_age"):
         assert sum(r["personnes"] for r in resultat[cle]) == 2, cle
     assert par(resultat["par_sexe"])["f"]["heures_realisees"] == 140
     assert par(resultat["par_modalite"])["mise_a_disposition"]["heures_realisees"] == 85.5
@@ -142,8 +142,13 @@ def test_les_indicateurs_font_les_totaux_connus(resultat: dict[str, Any]) -> Non
         85.5,
         40,
     )
-    # CUG-001 began in a CDD: counted there; the CDI that followed counts as a work contract.
-    assert (types["cdd"]["personnes"], types["cdi"]["personnes"], types["cdi"]["contrats_travail"]) == (1, 0, 1)
+    # CUG-001 held a CDD then a CDI: one of the people of each row (who held a CDI, not whose first
+    # contract was one); the people of the contract types do not add up, their contracts do.
+    assert (types["cdd"]["personnes"], types["cdi"]["personnes"], types["cdi"]["contrats_travail"]) == (1, 1, 1)
+    assert sum(r["personnes"] for r in resultat["par_type_contrat"]) == 3
+    modalites = par(resultat["par_modalite"])
+    assert (modalites["embauche_directe"]["personnes"], modalites["embauche_directe"]["contrats_travail"]) == (1, 2)
+    assert modalites["mise_a_disposition"]["personnes"] == 1
     publics = par(resultat["par_public"])
     assert publics["rsa"]["personnes"] == 1 and publics["deld"]["heures_realisees"] == 85.5
     assert [(m["mois"], m["heures_realisees"]) for m in resultat["par_mois"]] == [

@@ -15,7 +15,7 @@ from clause_kit.bilan.indicateurs import ARTICLES
 from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
 from clause_kit.codes import codes
 
-__all__ = ["FEUILLES", "construire_classeur_bilan"]
+__all__ = ["FEUILLES", "NOTES", "construire_classeur_bilan"]
 
 #: Sheet names, in order.
 FEUILLES = (
@@ -34,6 +34,16 @@ FEUILLES = (
     "Heures à venir",
 )
 _REPARTITION = ["Personnes", "Contrats de travail", "Heures réalisées", "ETP"]
+#: Below the splits whose people do not add up: a reader would otherwise sum the column.
+NOTES = {
+    "Publics": "Une personne peut relever de plusieurs catégories de public : la colonne des personnes "
+    "ne s'additionne pas.",
+    "Modalités": "Une personne peut relever de plusieurs modalités (une par contrat de travail) : la colonne "
+    "des personnes ne s'additionne pas ; les contrats et les heures, si.",
+    "Types de contrat": "Une personne compte sous chaque type de contrat qu'elle a eu dans la période (en CDD "
+    "puis en CDI : dans les deux lignes) : la colonne des personnes ne s'additionne pas ; les contrats et "
+    "les heures, si.",
+}
 
 
 def _rangees(rangees: list[dict[str, Any]], seuil: int, nom: str = "libelle", additive: bool = True) -> list[list[Any]]:
@@ -205,7 +215,8 @@ def construire_classeur_bilan(bilan: dict[str, Any]) -> bytes:
         f"{bilan['seuil_secret']} », ainsi que ses heures.",
     ]
     for rang, nom in enumerate(FEUILLES):
-        _remplir(classeur.create_sheet(nom), *tables[nom], pied=pied if rang == 0 else ())
+        notes = pied if rang == 0 else [NOTES[nom]] if nom in NOTES else []
+        _remplir(classeur.create_sheet(nom), *tables[nom], pied=notes)
     classeur.properties.creator = "clause_kit"
     classeur.properties.title = f"Bilan {periode['libelle']} des clauses d'insertion"
     tampon = io.BytesIO()

@@ -15,17 +15,28 @@ Definitions (DOMAINE, national insertion data):
   three kinds together are the « sorties dynamiques »; CDI: work contracts of type CDI or CDI
   inclusion.
 
-Splits: hours go to the value of their row; a person is counted under the values of their
-first row in the period (sex, age band at entry), a work contract under its first row (type,
-modality). Publics, buyers and articles may hold one person several times (a person may be in
-several publics, or work for two buyers): those splits do not add up to the total, and say so.
+Splits: hours always go to the value of their row (every split of hours adds up to the total).
+People and work contracts follow one of three rules (``Regle``), chosen for what a reader of
+each row expects:
+
+* ``premiere`` (sex, age band, residence): what describes the person; a person counts once,
+  under their first row of the period (sex, age band at entry), a work contract under its
+  first row: people and contracts add up to the totals;
+* ``contrats`` (modality, contract type): what describes a work contract; a row's people are
+  those who held at least one work contract of that kind in the period (« 5 CDI » are the
+  people who held a CDI, not those whose first contract was one), a work contract counts under
+  its first row: contracts add up, people do not (a person in CDD then in CDI is in both rows);
+* ``union`` (publics, buyers, articles): a person and a contract count under every value of
+  their rows (a person may be in several publics, or work for two buyers).
+
+The splits whose people do not add up say so: « une personne peut relever de plusieurs ».
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from clause_kit.bilan.periode import Periode
 from clause_kit.codes import codes
@@ -34,6 +45,7 @@ __all__ = [
     "ARTICLES",
     "HeuresAgregees",
     "Ligne",
+    "Regle",
     "article_du_marche",
     "calculer_indicateurs",
     "etp",
@@ -215,31 +227,45 @@ def _cumul(cumuls: dict[str, _Cumul], valeur: str) -> _Cumul:
     return cumul
 
 
+#: How a split counts people and work contracts (see the module's docstring).
+Regle = Literal["premiere", "contrats", "union"]
+
+
 def repartir(
     lignes: Sequence[Ligne],
     valeurs: Callable[[Ligne], Iterable[str]],
     *,
-    union: bool = False,
+    regle: Regle = "union",
     premieres: Premieres | None = None,
 ) -> dict[str, _Cumul]:
-    """Hours, people and work contracts per value; ``union``: a person counts under every value of their rows."""
+    """Hours, people and work contracts per value, people and contracts counted by ``regle``."""
     cumuls: dict[str, _Cumul] = {}
     for ligne in lignes:
         for valeur in valeurs(ligne):
             cumul = _cumul(cumuls, valeur)
             cumul.heures_c += ligne.heures_c
-            if union:
+            if regle == "union":
                 cumul.personnes.add(ligne.participant)
                 cumul.contrats.add(ligne.contrat)
-    if not union:
-        premieres = premieres or Premieres.de(lignes)
+    if regle != "union":
+        _compter_premieres(cumuls, valeurs, regle, premieres or Premieres.de(lignes))
+    return cumuls
+
+
+def _compter_premieres(
+    cumuls: dict[str, _Cumul], valeurs: Callable[[Ligne], Iterable[str]], regle: Regle, premieres: Premieres
+) -> None:
+    """Work contracts under their first row; people under theirs (``premiere``) or under their contracts'."""
+    if regle == "premiere":
         for ligne in premieres.personnes:
             for valeur in valeurs(ligne):
                 _cumul(cumuls, valeur).personnes.add(ligne.participant)
-        for ligne in premieres.contrats:
-            for valeur in valeurs(ligne):
-                _cumul(cumuls, valeur).contrats.add(ligne.contrat)
-    return cumuls
+    for ligne in premieres.contrats:
+        for valeur in valeurs(ligne):
+            cumul = _cumul(cumuls, valeur)
+            cumul.contrats.add(ligne.contrat)
+            if regle == "contrats":  # the person held a work contract of this kind
+                cumul.personnes.add(ligne.participant)
 
 
 def _rangee(cle: str, libelle: str, cumul: _Cumul | None, diviseur: int) -> dict[str, Any]:
@@ -259,13 +285,11 @@ def _repartition_codes(
     liste: str,
     valeurs: Callable[[Ligne], Iterable[str]],
     diviseur: int,
+    regle: Regle,
     premieres: Premieres | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none.
-
-    Without ``premieres``, a person counts under every value of their rows (publics).
-    """
-    cumuls = repartir(lignes, valeurs, union=premieres is None, premieres=premieres)
+    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none."""
+    cumuls = repartir(lignes, valeurs, regle=regle, premieres=premieres)
     rangees = [_rangee(c.cle, c.libelle, cumuls.get(c.cle), diviseur) for c in codes(liste)]
     if "" in cumuls:
         rangees.append(_rangee("", "Non renseigné", cumuls[""], diviseur))
@@ -298,7 +322,7 @@ def _entreprises(lignes: Sequence[Ligne]) -> int:
 def _par_donneur(
     lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
 ) -> list[dict[str, Any]]:
-    cumuls = repartir(lignes, lambda x: (x.acheteur,), union=True)
+    cumuls = repartir(lignes, lambda x: (x.acheteur,))
     for agregee in agregees:
         cumuls.setdefault(agregee.acheteur, _Cumul()).heures_c += agregee.heures_c
     noms = sorted({m["acheteur"] for m in marches} | set(cumuls))
@@ -316,7 +340,7 @@ def _par_article(
     lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
 ) -> list[dict[str, Any]]:
     articles = {m["reference"]: article_du_marche(m) for m in marches}
-    cumuls = repartir(lignes, lambda x: (articles.get(x.reference, "14"),), union=True)
+    cumuls = repartir(lignes, lambda x: (articles.get(x.reference, "14"),))
     for agregee in agregees:
         cumuls.setdefault(articles.get(agregee.reference, "14"), _Cumul()).heures_c += agregee.heures_c
     rangees = []
@@ -379,14 +403,22 @@ def calculer_indicateurs(
         "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
         "par_article": _par_article(groupes, agregees, retenus, diviseur),
         "par_public": _repartition_codes(
-            groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur
+            groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur, "union"
         ),
-        "par_sexe": _repartition_codes(groupes, "sexes", lambda x: (x.sexe,), diviseur, premieres),
-        "par_tranche_age": _repartition_codes(groupes, "tranches_age", lambda x: (x.tranche_age,), diviseur, premieres),
-        "par_residence": _repartition_codes(groupes, "residences", lambda x: (x.residence or "",), diviseur, premieres),
-        "par_modalite": _repartition_codes(groupes, "modalites", lambda x: (x.modalite,), diviseur, premieres),
+        # Sex, age band, residence describe the person: one row per person. Modality and contract
+        # type describe a work contract: a row's people are those who held one of that kind.
+        "par_sexe": _repartition_codes(groupes, "sexes", lambda x: (x.sexe,), diviseur, "premiere", premieres),
+        "par_tranche_age": _repartition_codes(
+            groupes, "tranches_age", lambda x: (x.tranche_age,), diviseur, "premiere", premieres
+        ),
+        "par_residence": _repartition_codes(
+            groupes, "residences", lambda x: (x.residence or "",), diviseur, "premiere", premieres
+        ),
+        "par_modalite": _repartition_codes(
+            groupes, "modalites", lambda x: (x.modalite,), diviseur, "contrats", premieres
+        ),
         "par_type_contrat": _repartition_codes(
-            groupes, "types_contrat", lambda x: (x.type_contrat,), diviseur, premieres
+            groupes, "types_contrat", lambda x: (x.type_contrat,), diviseur, "contrats", premieres
         ),
         "par_mois": _par_mois(actives, agregees, periode, mensuelles),
     }
