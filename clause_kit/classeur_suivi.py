@@ -158,6 +158,9 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
         "heures_par_etp": chiffres.heures_par_etp,
         "penalite_par_heure": str(chiffres.penalite_par_heure),
         "duree_mois": marche.duree_mois,
+        # As the contract states it (None when it does not): the report's forward view of a past
+        # period leaves out the contracts launched after it.
+        "date_lancement": marche.date_lancement.isoformat() if marche.date_lancement else None,
         "execution": (
             {"debut": execution.debut.isoformat(), "fin": execution.fin.isoformat() if execution.fin else None}
             if execution is not None

@@ -66,6 +66,24 @@ def test_les_types_de_contrat_comptent_les_personnes_qui_en_ont_eu_un(seed: dict
     assert "  CDI : 5 personne(s), 5 contrat(s)" in texte
 
 
+def test_les_heures_a_venir_de_2007_2008_ignorent_les_marches_lances_depuis(seed: dict[str, Any]) -> None:
+    """The 2026 example contracts of the same folder were not known at the end of 2008."""
+    prevision = seed["prevision"]
+    couverts = [*prevision["par_marche"], *prevision["sans_dates"]]
+    assert couverts and not [m["reference"] for m in couverts if not m["reference"].startswith(("2007-", "2008-"))]
+    assert prevision["sans_dates"] == [] and max(m["mois"] for m in prevision["par_mois"]) < "2011-01"
+    # The months make exactly the hours still due of the contracts covered: due less done, per contract.
+    detail = {m["reference"]: m for m in seed["detail_marches"]}
+    dues = sum(detail[m["reference"]]["heures_dues"] - detail[m["reference"]]["heures_realisees"] for m in couverts)
+    assert prevision["heures_restantes"] == pytest.approx(dues)
+    assert sum(m["heures_restantes"] for m in couverts) == pytest.approx(dues)
+    assert sum(m["heures"] for m in prevision["par_mois"]) == pytest.approx(dues)
+    assert "2026-SV-DECH" not in bilan(str(AUBAGNE)).output
+    # A period that includes their launch announces them (without dates: listed apart).
+    en_2026 = bilan_json(str(AUBAGNE), "--annee", "2026")["prevision"]
+    assert {s["reference"] for s in en_2026["sans_dates"]} == {"2026-SV-DECH", "2026-TX-FDM", "2026-SV-SECU"}
+
+
 def test_les_chiffres_baissent_quand_on_retire_des_fiches(seed: dict[str, Any], tmp_path: Path) -> None:
     copie = tmp_path / "aubagne"
     shutil.copytree(AUBAGNE, copie)

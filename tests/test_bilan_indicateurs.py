@@ -250,6 +250,34 @@ def test_la_prevision_fait_exactement_les_heures_restant_dues() -> None:
     assert [s["reference"] for s in prevision["sans_dates"]] == ["M2"]
 
 
+def test_un_marche_lance_apres_la_periode_n_est_pas_dans_ses_heures_a_venir() -> None:
+    """A contract launched after the period was not known at its end; it is in a later period's forward view."""
+    marches = [
+        {**marche("M1", "Ville A", debut="2008-06-01", fin="2009-05-31"), "lancement": "2008-02-11"},
+        {**marche("M5", "Ville A", debut="2026-01-01", fin="2026-12-31"), "lancement": "2025-10-05"},
+        {**marche("M6", "Agglo B"), "lancement": "2026-09-14"},  # no execution dates
+        marche("M7", "Agglo B", debut="2009-01-01", fin="2009-06-30"),  # no launch date stated: kept
+    ]
+    etat = {
+        "marches": [
+            {"reference": r, "lots": [{"numero": 1, "heures_dues": 1000, "heures_realisees": faites}]}
+            for r, faites in (("M1", 400), ("M5", 0), ("M6", 0), ("M7", 0))
+        ]
+    }
+    en_2008 = prevoir(marches, etat, [], periode_annee(2008))
+    assert [m["reference"] for m in en_2008["par_marche"]] == ["M1", "M7"] and en_2008["sans_dates"] == []
+    assert en_2008["heures_restantes"] == 600 + 1000
+    assert sum(m["heures"] for m in en_2008["par_mois"]) == pytest.approx(1600)
+    assert max(m["mois"] for m in en_2008["par_mois"]) == "2009-06"  # nothing of 2026
+    en_2025 = prevoir(marches, etat, [], periode_annee(2025))
+    assert [m["reference"] for m in en_2025["par_marche"]] == ["M5"] and en_2025["sans_dates"] == []
+    en_2026 = prevoir(marches, etat, [], Periode("2026-01", "2026-09"))
+    assert [m["reference"] for m in en_2026["par_marche"]] == ["M5"]
+    assert [s["reference"] for s in en_2026["sans_dates"]] == ["M6"]
+    assert en_2026["heures_restantes"] == 1000 + 1000  # M5 over its last three months, M6 apart
+    assert [m["mois"] for m in en_2026["par_mois"]] == ["2026-10", "2026-11", "2026-12"]
+
+
 def test_periodes() -> None:
     assert periode_annee(2008).libelle == "2008" and Periode("2007-01", "2008-12").libelle == "2007-2008"
     import datetime

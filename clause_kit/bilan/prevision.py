@@ -11,6 +11,11 @@ split like the hours its sheets declared so far (« non connu » when none came 
 spread is done in hundredths of an hour by largest remainders, so the months add up exactly to
 the hours still due. A contract without execution dates cannot be spread: its hours are listed
 apart, and still count in the total.
+
+A contract launched after the period (``date_lancement`` later than its last day) was not known
+then: the forward view of a past period leaves it out (the 2007-2008 report of Aubagne does not
+announce the contracts of 2026); it is in the forward view of any period that includes its
+launch. A contract that does not state its launch date is kept.
 """
 
 from __future__ import annotations
@@ -60,10 +65,13 @@ def prevoir(
     par_type_contrat: dict[str, int] = {}
     par_marche, sans_dates = [], []
     premier_possible = mois_suivant(periode.dernier)
+    fin_periode = periode.au.isoformat()
     for marche in marches:
         courant = etats.get(marche["reference"])
-        if courant is None or (marche["fin"] and marche["fin"] <= periode.au.isoformat()):
+        if courant is None or (marche["fin"] and marche["fin"] <= fin_periode):
             continue  # no hours due, or finished by the end of the period
+        if (marche.get("lancement") or "") > fin_periode:
+            continue  # launched after the period: not known at its end
         restant = {lot["numero"]: _restant_c(lot) for lot in courant["lots"]}
         total = sum(restant.values())
         if not total:

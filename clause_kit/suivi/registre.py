@@ -668,7 +668,11 @@ class Registre:
         return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
 
     def marches_bilan(self) -> list[dict[str, Any]]:
-        """Every registered contract with its lots, for the annual report and the forward view."""
+        """Every registered contract with its lots, for the annual report and the forward view.
+
+        ``lancement`` is the launch date the contract states (ISO), None when it states none or
+        was registered before the register kept it.
+        """
         lots: dict[int, list[dict[str, Any]]] = {}
         for marche_id, numero, intitule, dues, clause in self.connexion.execute(
             "SELECT marche_id, numero, intitule, heures_dues, clause FROM lots ORDER BY marche_id, numero"
@@ -678,12 +682,12 @@ class Registre:
             )
         requete = """
             SELECT m.id, a.nom, a.commune, m.reference, m.objet, m.type, m.article_14, m.article_53, m.heures_dues,
-                   m.heures_par_etp, m.debut, m.fin
+                   m.heures_par_etp, m.debut, m.fin, json_extract(m.donnees, '$.date_lancement')
             FROM marches m JOIN acheteurs a ON a.id = m.acheteur_id ORDER BY a.nom, m.reference"""
         cles = ("acheteur", "commune", "reference", "objet", "type", "article_14", "article_53", "heures_dues")
         marches = []
         for marche_id, *valeurs in self.connexion.execute(requete):
-            marche = dict(zip((*cles, "heures_par_etp", "debut", "fin"), valeurs, strict=True))
+            marche = dict(zip((*cles, "heures_par_etp", "debut", "fin", "lancement"), valeurs, strict=True))
             marche["article_14"], marche["article_53"] = bool(marche["article_14"]), bool(marche["article_53"])
             marche["lots"] = lots.get(marche_id, [])
             marches.append(marche)
