@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs
+from clause_kit.bilan.nombres import ecrire, ecrire_montant
 from clause_kit.bilan.periode import Periode, periode_annee, periode_dates
 from clause_kit.bilan.prevision import prevoir, repartir_entier
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif
 from clause_kit.bilan.secret import masquer_repartition
 from clause_kit.bilan.tableaux import parcours
 from clause_kit.erreurs import ErreurDonnees
+from clause_kit.formats import montant, nombre
 
 
 def ligne(participant: str, mois: str, heures: float, **autres: object) -> Ligne:
@@ -307,3 +311,16 @@ def test_partie_qualitative(tmp_path) -> None:  # noqa: ANN001
         lire_qualitatif(chemin)
     with pytest.raises(ErreurDonnees, match="fichier introuvable"):
         lire_qualitatif(tmp_path / "absent.md")
+
+
+@given(
+    st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, allow_infinity=False, places=4),
+    st.integers(min_value=0, max_value=3),
+)
+def test_les_nombres_du_bilan_s_ecrivent_comme_formats_nombre(valeur: Decimal, decimales: int) -> None:
+    """The report's fast writer gives exactly the text of ``formats.nombre`` (and of ``montant`` for amounts)."""
+    assert ecrire(valeur, decimales) == nombre(valeur, decimales)
+    assert ecrire(float(valeur)) == nombre(Decimal(str(float(valeur))), 0 if float(valeur).is_integer() else 2)
+    centimes = valeur.quantize(Decimal("0.01"))
+    assert ecrire_montant(centimes) == montant(centimes, taxe="")
+    assert (ecrire(None), ecrire("< 5"), ecrire(1607), ecrire(0.005, 2)) == ("–", "< 5", "1\u202f607", "0,01")

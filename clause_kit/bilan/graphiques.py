@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from clause_kit.formats import nombre
+from clause_kit.bilan.nombres import ecrire
 
 __all__ = ["DPI", "HAUTEUR_MAX_CM", "LARGEUR_CM", "barres", "courbe_mensuelle", "frise_parcours", "taille_cm"]
 
@@ -40,7 +40,7 @@ def _pyplot() -> Any:
 
 def _texte(valeur: float | int) -> str:
     decimal = Decimal(str(valeur))
-    return nombre(decimal, 0 if decimal == decimal.to_integral_value() else 1)
+    return ecrire(decimal, 0 if decimal == decimal.to_integral_value() else 1)
 
 
 def _png(figure: Any) -> bytes:

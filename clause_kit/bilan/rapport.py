@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from clause_kit import __version__
+from clause_kit.bilan.nombres import ecrire as _n
+from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
 from clause_kit.bilan.qualitatif import Bloc
 from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
 from clause_kit.codes import codes
-from clause_kit.formats import date_fr, montant, nombre
+from clause_kit.formats import date_fr
 
 __all__ = [
     "MODELE",
@@ -47,18 +48,6 @@ PARCOURS_DANS_LA_FRISE = 60
 
 #: A function drawing the charts of a published report: (published context) → name → Image.
 Graphiste = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
-
-
-def _n(valeur: Any, decimales: int | None = None) -> str:
-    """A number written the French way; a hidden cell (« < 5 ») or nothing (« – ») as it is."""
-    if valeur is None:
-        return "–"
-    if isinstance(valeur, str):
-        return valeur
-    decimal = Decimal(str(valeur))
-    if decimales is None:
-        decimales = 0 if decimal == decimal.to_integral_value() else 2
-    return nombre(decimal, decimales)
 
 
 def _rangees(rangees: list[dict[str, Any]], seuil: int, *, additive: bool = True, nom: str = "libelle") -> list[Any]:
@@ -116,7 +105,7 @@ def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
             "heures_periode": _n(m["heures_periode"]),
             "heures_realisees": _n(m["heures_realisees"]),
             "pourcentage": f"{_n(m['pourcentage'], 1)} %" if m["pourcentage"] is not None else "–",
-            "penalite": montant(Decimal(str(m["penalite_au_rythme"])), taxe="") if m["penalite_au_rythme"] else "–",
+            "penalite": ecrire_montant(m["penalite_au_rythme"]) if m["penalite_au_rythme"] else "–",
         }
         for m in bilan["detail_marches"]
     ]

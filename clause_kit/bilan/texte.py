@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from clause_kit.bilan.nombres import ecrire as _n
+from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
-from clause_kit.formats import montant, nombre
 
 __all__ = ["bilan_texte"]
-
-
-def _n(valeur: Any, decimales: int | None = None) -> str:
-    if valeur is None:
-        return "–"
-    if isinstance(valeur, str):
-        return valeur
-    nombre_decimal = Decimal(str(valeur))
-    if decimales is None:
-        decimales = 0 if nombre_decimal == nombre_decimal.to_integral_value() else 2
-    return nombre(nombre_decimal, decimales)
 
 
 def _repartition(titre: str, rangees: list[dict[str, Any]], cle: str = "libelle") -> list[str]:
@@ -65,7 +54,7 @@ def _marches(bilan: dict[str, Any]) -> list[str]:
     lignes = ["", "Marchés (heures dues, réalisées dans la période, depuis le début, pénalités au rythme actuel)"]
     for m in bilan["detail_marches"]:
         penalite = m["penalite_au_rythme"]
-        texte_penalite = f", pénalité {montant(Decimal(str(penalite)), taxe='')}" if penalite else ""
+        texte_penalite = f", pénalité {ecrire_montant(penalite)}" if penalite else ""
         pourcentage = f" ({_n(m['pourcentage'], 1)} %)" if m["pourcentage"] is not None else ""
         lignes.append(
             f"  {m['acheteur']} – {m['reference']} {m['objet']} : {_n(m['heures_dues'])} h dues, "
