@@ -84,6 +84,15 @@ def test_les_heures_a_venir_de_2007_2008_ignorent_les_marches_lances_depuis(seed
     assert {s["reference"] for s in en_2026["sans_dates"]} == {"2026-SV-DECH", "2026-TX-FDM", "2026-SV-SECU"}
 
 
+def test_le_json_se_lit_une_cle_et_une_personne_par_ligne(seed: dict[str, Any]) -> None:
+    sortie = bilan(str(AUBAGNE), "--format", "json").stdout
+    assert json.loads(sortie) == seed
+    lignes = sortie.splitlines()
+    assert lignes[1].startswith('  "periode": {') and '  "personnes": 37,' in lignes
+    debut = lignes.index('  "parcours": [')
+    assert all(json.loads(x.strip().rstrip(","))["participant"] for x in lignes[debut + 1 : debut + 1 + 37])
+
+
 def test_les_chiffres_baissent_quand_on_retire_des_fiches(seed: dict[str, Any], tmp_path: Path) -> None:
     copie = tmp_path / "aubagne"
     shutil.copytree(AUBAGNE, copie)

@@ -24,6 +24,21 @@ from clause_kit.erreurs import ClauseKitError
 __all__ = ["bilan"]
 
 
+def _json(donnees: dict[str, Any]) -> str:
+    """The JSON a person can read and diff: a key per line, an element of a list per line.
+
+    ``indent=2`` on everything took 0.7 s on a register of 3 000 contracts (json's indenting
+    encoder is pure Python); here each element is encoded by the C encoder in one line.
+    """
+
+    def valeur(v: Any) -> str:
+        if isinstance(v, list) and v:
+            return "[\n" + ",\n".join(f"    {json.dumps(e, ensure_ascii=False)}" for e in v) + "\n  ]"
+        return json.dumps(v, ensure_ascii=False)
+
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {valeur(v)}" for k, v in donnees.items()) + "\n}"
+
+
 def _echouer(err: ClauseKitError) -> NoReturn:
     click.echo(f"Erreur : {err}", err=True)
     sys.exit(1)
@@ -141,7 +156,7 @@ def bilan(
                 ecrits = publier(donnees, registre, demande)
     except ClauseKitError as err:
         _echouer(err)
-    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else bilan_texte(donnees))
+    click.echo(_json(donnees) if format_ == "json" else bilan_texte(donnees))
     for chemin in ecrits:
         click.echo(f"Écrit : {chemin}", err=format_ == "json")
     if refus:
