@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs
+from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs, heures
 from clause_kit.bilan.nombres import ecrire, ecrire_montant
 from clause_kit.bilan.periode import Periode, periode_annee, periode_dates
 from clause_kit.bilan.prevision import prevoir, repartir_entier
@@ -324,3 +324,11 @@ def test_les_nombres_du_bilan_s_ecrivent_comme_formats_nombre(valeur: Decimal, d
     centimes = valeur.quantize(Decimal("0.01"))
     assert ecrire_montant(centimes) == montant(centimes, taxe="")
     assert (ecrire(None), ecrire("< 5"), ecrire(1607), ecrire(0.005, 2)) == ("–", "< 5", "1\u202f607", "0,01")
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_les_heures_json_sont_celles_du_calcul_decimal(centiemes: int) -> None:
+    """``heures`` without Decimal: the same number (and type) as the exact quotient rounded once."""
+    exact = Decimal(centiemes) / 100
+    attendu = int(exact) if exact == exact.to_integral_value() else float(exact)
+    assert heures(centiemes) == attendu and type(heures(centiemes)) is type(attendu)

@@ -99,7 +99,10 @@ def etablir_bilan(
 ) -> dict[str, Any]:
     """The report of a period (everything the register holds when None), for one buyer or all."""
     diviseur = diviseur or diviseur_etp()
-    with Registre(base, creer=False) as registre:
+    # The rows' query is the longest read (SQLite sums 100 000 months in about a second, without
+    # the GIL): it runs on a second connection while this one reads months, contracts and state.
+    with Registre(base, creer=False) as registre, ThreadPoolExecutor(max_workers=1) as fond:
+        a_lire = fond.submit(_lignes, base, periode) if periode is not None else None
         # Every month at once: the same scan of the index gives the register's bounds, the
         # period's months and whether a previous period has hours.
         tous = _Mois(
@@ -107,24 +110,21 @@ def etablir_bilan(
             [HeuresAgregees._make(r) for r in registre.heures_agregees_bilan("0000-01", "9999-12")],
         )
         premier, dernier = tous.bornes()
-        if periode is None:
+        if periode is None or a_lire is None:
             if premier is None or dernier is None:
                 raise ErreurDonnees(f"{base} : aucune heure déclarée dans le registre ; importez d'abord des fiches")
             periode = periode_mois(premier, dernier)
-        precedente = periode.precedente()
-        # The rows' query is the longest read (SQLite sums 100 000 months in about a second, without
-        # the GIL): it runs on a second connection while this one reads contracts and state.
-        with ThreadPoolExecutor(max_workers=1) as fond:
             a_lire = fond.submit(_lignes, base, periode)
-            avant = fond.submit(_lignes, base, precedente) if premier and premier <= precedente.dernier else None
-            marches = registre.marches_bilan()
-            acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
-            if acheteur is not None:
-                marches = [m for m in marches if m["acheteur"] == acheteur]
-            types_declares = registre.heures_par_type_contrat()
-            etat = calculer_etat(base, periode.au + datetime.timedelta(days=1))
-            lecture = tous.lecture(a_lire.result(), periode, acheteur)
-            anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
+        precedente = periode.precedente()
+        avant = fond.submit(_lignes, base, precedente) if premier and premier <= precedente.dernier else None
+        marches = registre.marches_bilan()
+        acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
+        if acheteur is not None:
+            marches = [m for m in marches if m["acheteur"] == acheteur]
+        types_declares = registre.heures_par_type_contrat(periode.au.isoformat())
+        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1))
+        lecture = tous.lecture(a_lire.result(), periode, acheteur)
+        anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
     lignes, agregees = lecture.lignes, lecture.agregees
     etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
     bilan: dict[str, Any] = {

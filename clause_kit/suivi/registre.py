@@ -693,14 +693,20 @@ class Registre:
             marches.append(marche)
         return marches
 
-    def heures_par_type_contrat(self) -> list[tuple[str, int, str, int]]:
-        """Counted hundredths of hours ever declared per lot and work-contract type: (reference, lot, type, hours)."""
+    def heures_par_type_contrat(self, fini_apres: str = "") -> list[tuple[str, int, str, int]]:
+        """Counted hundredths of hours ever declared per lot and work-contract type: (reference, lot, type, hours).
+
+        Only for the contracts not finished on ``fini_apres`` (ISO date; all when empty): the
+        forward view needs no other.
+        """
         requete = """
             SELECT m.reference, lo.numero, l.type_contrat,
                    SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
-            FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
-            WHERE l.remplacee_par IS NULL GROUP BY lo.id, l.type_contrat"""
-        return self.connexion.execute(requete).fetchall()
+            FROM marches m JOIN lots lo ON lo.marche_id = m.id
+            JOIN lignes l ON l.lot_id = lo.id AND l.remplacee_par IS NULL
+            WHERE m.fin IS NULL OR m.fin > ?
+            GROUP BY lo.id, l.type_contrat"""
+        return self.connexion.execute(requete, (fini_apres,)).fetchall()
 
     # --- purge ------------------------------------------------------------------------
 
