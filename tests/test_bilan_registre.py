@@ -297,3 +297,75 @@ def test_une_fiche_abimee_n_ecrit_rien_dans_la_sortie(dossier: Path, tmp_path: P
     # Without -o the figures are given without that sheet, and the exit code still says a file was refused.
     seul = bilan(str(copie), *PERIODE, "--format", "json")
     assert seul.exit_code == 1 and json.loads(seul.stdout)["heures_realisees"] == HEURES_A
+
+
+# --- the register's summed rows (``lignes_bilan``) against rows written with known totals ----
+
+
+def _suivi(participant: str, mois: str, heures_c: int, formation_c: int = 0, **autres: Any) -> Any:
+    from clause_kit.suivi.controle import LigneSuivi
+
+    valeurs: dict[str, Any] = {
+        "reference": "R-1",
+        "lot": 1,
+        "participant": participant,
+        "publics": ("jeune",),
+        "sexe": "f",
+        "tranche_age": "moins_26",
+        "residence": None,
+        "modalite": "embauche_directe",
+        "siret_employeur": None,
+        "type_contrat": "cdd",
+        "debut_contrat": datetime.date(2026, 1, 5),
+        "fin_contrat": datetime.date(2026, 6, 30),
+        "mois": mois,
+        "heures_c": heures_c,
+        "heures_formation_c": formation_c,
+        "sortie": None,
+    }
+    valeurs.update(autres)
+    return LigneSuivi(**valeurs)
+
+
+@pytest.mark.parametrize("formation_comptee", [True, False])
+def test_un_contrat_sur_deux_fiches_et_des_heures_de_formation(tmp_path: Path, formation_comptee: bool) -> None:
+    """One work contract declared on two sheets of two holders, a month of training only: one contract, exact hours."""
+    from clause_kit.bilan.etablir import etablir_bilan
+    from clause_kit.bilan.periode import periode_annee
+    from clause_kit.suivi.registre import Registre
+
+    base = tmp_path / "suivi.sqlite"
+    marche = {
+        "reference": "R-1",
+        "objet": "Essai",
+        "type": "travaux",
+        "acheteur": "Ville A",
+        "commune": "A",
+        "regime": "ccp",
+        "article_14": True,
+        "article_53": False,
+        "heures_dues": 1000,
+        "heures_par_etp": 1607,
+        "penalite_par_heure": "10",
+        "formation_comptee": formation_comptee,
+        "lots": [{"numero": 1, "intitule": "Lot", "heures_dues": 1000, "clause": True}],
+    }
+    with Registre(base) as registre, registre.transaction():
+        contrat = registre.ajouter_fichier("0" * 64, "m", "marche", "")
+        registre.enregistrer_marche(marche, "2026-01-01", "2026-12-31", contrat)
+        janvier = registre.ajouter_fichier("1" * 64, "a.xlsx", "feuille", "", titulaire="A", siret_titulaire="1" * 14)
+        registre.inserer_lignes(
+            janvier, [("A12", _suivi("P1", "2026-01", 10_000)), ("A13", _suivi("P1", "2026-02", 0, 700))]
+        )
+        mars = registre.ajouter_fichier("2" * 64, "b.xlsx", "feuille", "", titulaire="B", siret_titulaire="2" * 14)
+        registre.inserer_lignes(mars, [("A12", _suivi("P1", "2026-03", 5_050, sortie="emploi_durable"))])
+    resultat = etablir_bilan(base, periode_annee(2026))
+    formation = 7 if formation_comptee else 0
+    assert (resultat["personnes"], resultat["contrats_travail"]) == (1, 1)
+    assert resultat["heures_realisees"] == 150.5 + formation and resultat["entreprises"] == 2
+    assert [m["heures_realisees"] for m in resultat["par_mois"][:3]] == [100, formation, 50.5]
+    (chemin,) = resultat["parcours"]
+    assert (chemin["premier_mois"], chemin["dernier_mois"]) == ("2026-01", "2026-03")
+    assert chemin["sortie"] == "emploi_durable"
+    assert chemin["heures_realisees"] == 150.5 + formation and len(chemin["contrats"]) == 1
+    assert resultat["sorties"]["emploi_durable"] == 1 and resultat["sorties"]["total"] == 1

@@ -628,23 +628,31 @@ class Registre:
         hundredths of hours, latest exit declared, publics joined by « ; », last month, month
         of that exit).
         """
+        # Rows are grouped alone, by sheet rather than by holder, then joined to their lot,
+        # contract, buyer and sheet: 9 000 joins instead of 100 000. Two sheets of one holder give
+        # two rows of a work contract, which the report merges as it merges any two rows.
         requete = """
-            SELECT a.nom, m.reference, lo.numero, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
-                   l.siret_employeur, f.siret_titulaire, f.titulaire, l.type_contrat, l.debut_contrat,
-                   NULLIF(substr(MAX(l.mois || COALESCE(l.fin_contrat, '')), 8), ''), MIN(l.mois),
-                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END),
-                   substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 8),
-                   (SELECT group_concat(public, ';') FROM lignes_publics p WHERE p.ligne_id = l.id) AS publics,
-                   MAX(l.mois), substr(MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END), 1, 7)
-            FROM lignes l
-            JOIN lots lo ON lo.id = l.lot_id
-            JOIN marches m ON m.id = lo.marche_id
-            JOIN acheteurs a ON a.id = m.acheteur_id
-            JOIN fichiers f ON f.id = l.fichier_id
-            WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?
-              AND l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END > 0
-            GROUP BY l.lot_id, l.participant, l.debut_contrat, l.sexe, l.tranche_age, l.residence, l.modalite,
-                     l.siret_employeur, l.type_contrat, f.siret_titulaire, f.titulaire, publics"""
+            WITH formation AS (SELECT lo.id FROM lots lo JOIN marches m ON m.id = lo.marche_id
+                               WHERE m.formation_comptee),
+            g AS (
+                SELECT l.lot_id, l.fichier_id, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
+                       l.siret_employeur, l.type_contrat, l.debut_contrat,
+                       NULLIF(substr(MAX(l.mois || COALESCE(l.fin_contrat, '')), 8), '') AS fin, MIN(l.mois) AS premier,
+                       SUM(l.heures_c) AS heures, SUM(l.heures_formation_c) AS formation,
+                       MAX(CASE WHEN l.sortie IS NOT NULL THEN l.mois || l.sortie END) AS sortie,
+                       (SELECT group_concat(public, ';') FROM lignes_publics p WHERE p.ligne_id = l.id) AS publics,
+                       MAX(l.mois) AS dernier
+                FROM lignes l
+                WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?
+                  AND (l.heures_c > 0 OR (l.heures_formation_c > 0 AND l.lot_id IN formation))
+                GROUP BY l.lot_id, l.participant, l.debut_contrat, l.fichier_id, l.sexe, l.tranche_age, l.residence,
+                         l.modalite, l.siret_employeur, l.type_contrat, publics)
+            SELECT a.nom, m.reference, lo.numero, g.participant, g.sexe, g.tranche_age, g.residence, g.modalite,
+                   g.siret_employeur, f.siret_titulaire, f.titulaire, g.type_contrat, g.debut_contrat, g.fin, g.premier,
+                   g.heures + CASE WHEN m.formation_comptee THEN g.formation ELSE 0 END, substr(g.sortie, 8),
+                   g.publics, g.dernier, substr(g.sortie, 1, 7)
+            FROM g JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id JOIN fichiers f ON f.id = g.fichier_id"""
         return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
 
     def heures_par_mois_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int]]:
