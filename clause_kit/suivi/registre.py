@@ -607,16 +607,6 @@ class Registre:
 
     # --- annual report (clause_kit.bilan) -------------------------------------------------
 
-    def bornes_mois(self) -> tuple[str | None, str | None]:
-        """The first and last month with declared rows in force (or aggregates kept by a purge)."""
-        requete = """
-            SELECT MIN(mois), MAX(mois) FROM (
-                SELECT mois FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL
-                UNION ALL
-                SELECT periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7)"""
-        premier, dernier = self.connexion.execute(requete).fetchone()
-        return premier, dernier
-
     def lignes_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[Any, ...]]:
         """Rows in force with hours in the months ``premier_mois``..``dernier_mois`` (AAAA-MM), for the annual report.
 
