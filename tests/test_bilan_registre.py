@@ -369,3 +369,20 @@ def test_un_contrat_sur_deux_fiches_et_des_heures_de_formation(tmp_path: Path, f
     assert chemin["sortie"] == "emploi_durable"
     assert chemin["heures_realisees"] == 150.5 + formation and len(chemin["contrats"]) == 1
     assert resultat["sorties"]["emploi_durable"] == 1 and resultat["sorties"]["total"] == 1
+
+
+def test_un_registre_purge_garde_ses_heures_et_ses_bornes(base: Path, tmp_path: Path) -> None:
+    """Everyone purged: the period is still found from the aggregates the purge kept, with the same hours."""
+    from clause_kit.bilan.etablir import etablir_bilan
+    from clause_kit.suivi.purge import purger
+
+    copie = tmp_path / "suivi.sqlite"
+    shutil.copy(base, copie)
+    avant = etablir_bilan(copie)
+    purger(copie, datetime.date(2030, 1, 1))
+    apres = etablir_bilan(copie)
+    assert apres["periode"] == avant["periode"]
+    assert (apres["periode"]["du"], apres["periode"]["au"]) == ("2026-03-01", "2026-04-30")
+    assert apres["heures_realisees"] == avant["heures_realisees"] == TOTAL
+    assert (apres["personnes"], apres["parcours"]) == (0, [])
+    assert [m["heures_realisees"] for m in apres["par_mois"]] == [160, 65.5]
