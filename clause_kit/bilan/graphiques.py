@@ -82,27 +82,35 @@ def taille_cm(png: bytes) -> tuple[float, float]:
 def barres(libelles: Sequence[str], valeurs: Sequence[float | int | str], titre: str, unite: str) -> bytes:
     """Horizontal bars, one per label, its value written at its end; a text value (« < 5 ») draws no bar."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     hauteur = max(1.6, 0.32 * len(libelles) + 0.8)
     figure, axe = plt.subplots(figsize=(LARGEUR_CM / 2.54, hauteur))
     nombres = [v if isinstance(v, int | float) else 0 for v in valeurs]
     positions = list(range(len(libelles)))[::-1]
     axe.barh(positions, nombres, color=_BLEU, height=0.6)
     maximum = max(nombres, default=0) or 1
-    for position, valeur in zip(positions, valeurs, strict=True):
-        etiquette = valeur if isinstance(valeur, str) else _texte(valeur)
-        x = valeur if isinstance(valeur, int | float) else 0
-        axe.text(x + maximum * 0.01, position, etiquette, va="center", fontsize=8)
-    axe.set_yticks(positions, [_court(x) for x in libelles])
-    axe.set_xlim(0, maximum * 1.15)
+    etiquettes = [valeur if isinstance(valeur, str) else _texte(valeur) for valeur in valeurs]
+    courts = [_court(x) for x in libelles]
+    axe.set_yticks(positions, courts)
+    axe.xaxis.set_major_locator(MaxNLocator(nbins=5))
     axe.xaxis.set_major_formatter(lambda x, _: _texte(x))
     axe.set_xlabel(unite)
-    axe.set_title(titre, loc="left", fontsize=10, fontweight="bold")
-    courts = [_court(x) for x in libelles]
+    # The title over the whole figure, not over the axes: a long label pushes the axes right.
+    figure.suptitle(titre, x=0.01, y=0.99, ha="left", va="top", fontsize=10, fontweight="bold")
     _marges(figure, gauche=_largeur_textes(figure, courts, 9) + 0.2, bas=0.5)
+    # Room for the value written after the longest bar, measured: it must not leave the picture.
+    gauche, droite = figure.subplotpars.left, figure.subplotpars.right
+    largeur_axe = figure.get_size_inches()[0] * (droite - gauche)
+    part = min(0.5, (_largeur_textes(figure, etiquettes, 8) + 0.15) / largeur_axe)
+    axe.set_xlim(0, maximum / (1 - part))
+    for position, valeur, etiquette in zip(positions, valeurs, etiquettes, strict=True):
+        x = valeur if isinstance(valeur, int | float) else 0
+        axe.text(x + maximum * 0.01, position, etiquette, va="center", fontsize=8)
     return _png(figure)
 
 
-def _court(texte: str, longueur: int = 48) -> str:
+def _court(texte: str, longueur: int = 40) -> str:
     return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
 
 
