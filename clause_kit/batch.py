@@ -21,6 +21,7 @@ from pathlib import Path
 
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
 from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption, raison_systeme
+from clause_kit.preparation import memoire_figee, preparer_lot
 from clause_kit.rapport import Resultat
 from clause_kit.selection import identifier, racine_de
 from clause_kit.signaux import ignorer_arrets, mourir_avec_le_parent
@@ -46,7 +47,9 @@ def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
     """Split the work: big enough packets for LibreOffice to pay off, enough of them to keep every core busy."""
     if not fichiers:
         return []
-    plafond = 20 if pdf else 8
+    if not pdf:
+        return _paquets_decroissants(fichiers, jobs)
+    plafond = 20
     # A multiple of ``jobs`` packets of near-equal sizes (they differ by one at most), so that
     # every process finishes at about the same time.
     nombre = jobs * max(1, -(-len(fichiers) // (jobs * plafond)))
@@ -57,6 +60,25 @@ def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
         fin = debut + taille + (1 if i < reste else 0)
         paquets.append(fichiers[debut:fin])
         debut = fin
+    return paquets
+
+
+#: Most contracts in a packet without PDF: a packet is the unit the main process hears about.
+PAQUET_MAX = 8
+
+
+def _paquets_decroissants(fichiers: list[Path], jobs: int) -> list[list[Path]]:
+    """Packets that shrink towards the end, handed out as processes become free.
+
+    Each takes a share of what remains (half of an equal split), so the first ones are big
+    and the last ones hold one contract: whichever process finishes first takes the next,
+    and no process is left working alone at the end on a big packet while the others wait.
+    """
+    paquets, debut = [], 0
+    while debut < len(fichiers):
+        taille = min(PAQUET_MAX, max(1, -(-(len(fichiers) - debut) // (2 * jobs))))
+        paquets.append(fichiers[debut : debut + taille])
+        debut += taille
     return paquets
 
 
@@ -180,7 +202,10 @@ def generer_tout(
     if jobs <= 1 or len(paquets) <= 1:
         _executer_ici(paquets, options, recevoir)
     else:
-        _executer_en_parallele(paquets, options, jobs, recevoir)
+        # Compiled templates, parameters, codes, openpyxl: once here, shared by the workers (fork).
+        preparer_lot(fichiers, options.modeles, options.racines)
+        with memoire_figee():
+            _executer_en_parallele(paquets, options, jobs, recevoir)
     return [r for numero in sorted(par_paquet) for r in par_paquet[numero]]
 
 
@@ -196,7 +221,8 @@ def _executer_ici(paquets: list[list[Path]], options: Options, recevoir: Callabl
 def _executer_en_parallele(
     paquets: list[list[Path]], options: Options, jobs: int, recevoir: Callable[[int, list[Resultat]], None]
 ) -> None:
-    contexte = multiprocessing.get_context()
+    # fork: the workers start with what preparer_lot loaded, instead of loading it again.
+    contexte = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     arret = contexte.Event()
     initialisation = (arret, os.getpid())
     with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=initialisation) as pool:

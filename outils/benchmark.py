@@ -92,6 +92,22 @@ def par_piece(travail: Path, repetitions: int) -> list[tuple[str, float, float, 
     return lignes
 
 
+_CRITERES = (
+    "  date_limite_offres: 2026-03-16\n"
+    "  criteres:\n"
+    "    - {libelle: Prix, ponderation: 60, nature: prix}\n"
+    "    - {libelle: Valeur technique, ponderation: 20, nature: qualite}\n"
+    "    - {libelle: Performances environnementales, ponderation: 10, nature: environnement}\n"
+)
+_ARTICLE_53 = (
+    "  article_53:\n"
+    "    ponderation: 10\n"
+    "    sous_criteres:\n"
+    "      - {libelle: Accueil et intégration, ponderation: 5}\n"
+    "      - {libelle: Tutorat, ponderation: 5}\n"
+)
+
+
 def contrats(dossier: Path, nombre: int) -> Path:
     """``nombre`` contracts over five communes, with and without lots and article 53."""
     modele = EXEMPLE.read_text(encoding="utf-8")
@@ -101,8 +117,9 @@ def contrats(dossier: Path, nombre: int) -> Path:
         texte = modele.replace("reference: 2026-TX-012", f"reference: B-{i:04d}").replace(
             "commune: La Penne-sur-Huveaune", f"commune: Commune {i % 5}"
         )
-        if i % 2:
-            texte += "  article_53: {ponderation: 10}\n"
+        if i % 2:  # article 53 too: the other criteria and the sub-criteria are then the buyer's to write
+            texte = texte.replace("  date_limite_offres: 2026-03-16\n", _CRITERES)
+            texte += _ARTICLE_53
         (dossier / commune / f"m{i:04d}.yaml").write_text(texte, encoding="utf-8")
     return dossier
 
