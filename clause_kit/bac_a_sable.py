@@ -446,6 +446,11 @@ def _prevoir_methode(nom: str, texte: str, args: tuple[Any, ...], kwargs: dict[s
 # --- French messages of Jinja syntax errors ---------------------------------------------
 
 _SYNTAXE_FR: list[tuple[str, str]] = [
+    (r"^unexpected 'end of print statement'$", "expression incomplète avant « }} »"),
+    (r"^unexpected 'end of statement block'$", "expression incomplète avant « %} »"),
+    (r"^expected token 'end of print statement', got '(.*)'$", r"« }} » attendu, trouvé « \1 »"),
+    (r"^expected token 'end of statement block', got '(.*)'$", r"« %} » attendu, trouvé « \1 »"),
+    (r"^Expected an expression, got '(.*)'$", r"expression attendue, trouvé « \1 »"),
     (
         r"unexpected char (.+?) at \d+",
         r"caractère \1 inattendu dans une balise (guillemets typographiques, ou entité XML ?)",

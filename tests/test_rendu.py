@@ -107,7 +107,7 @@ def test_extrait_d_erreur_montre_le_paragraphe_fautif_sans_position(tmp_path: Pa
     with pytest.raises(ErreurModele) as info:
         compiler(chemin)
     message = str(info.value)
-    assert message.startswith("modèle rc.docx : balise mal écrite : « objet » trouvé où « fin de balise }} »")
+    assert message.startswith("modèle rc.docx : balise mal écrite : « }} » attendu, trouvé « objet »")
     assert "près de « Fautif : {{ marche.objet objet }} »" in message and "avant" not in message
     chemin = modele(tmp_path, "Paragraphe d'avant", "Fautif : {{ marche.objet & 'x' }}", nom="ae.docx")
     message = str(pytest.raises(ErreurModele, compiler, chemin).value)

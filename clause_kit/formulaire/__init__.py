@@ -10,8 +10,7 @@ Starlette, so that ``clause-kit --help`` and the other commands stay quick to st
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from clause_kit.paresseux import exports_paresseux
 
 #: Public name → module of the capability that defines it.
 _PUBLIC = {
@@ -22,9 +21,4 @@ _PUBLIC = {
 }
 
 __all__ = sorted(_PUBLIC)
-
-
-def __getattr__(nom: str) -> Any:
-    if nom not in _PUBLIC:
-        raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
-    return getattr(importlib.import_module(f"clause_kit.formulaire.{_PUBLIC[nom]}"), nom)
+__getattr__ = exports_paresseux(__name__, _PUBLIC)

@@ -17,13 +17,13 @@ Also: every piece of ``pieces.yaml`` has a template, and a template that matches
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from clause_kit.bac_a_sable import message_syntaxe
 from clause_kit.chargement import charger_detail
 from clause_kit.contexte import construire_contexte
 from clause_kit.couches import STANDARD, Couches, ModeleResolu
@@ -42,34 +42,6 @@ from clause_kit.revue.variables import Schema
 __all__ = ["Rapport", "modeles_du_jeu", "verifier_jeu", "verifier_modele"]
 
 _MODIFICATIONS = tuple(qn(n) for n in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
-
-# Jinja's messages, in French (unknown ones are kept, in parentheses).
-_JINJA: list[tuple[str, str]] = [
-    (r" at \d+$", ""),
-    (r"^unexpected end of template.*", "fin du modèle atteinte avant la fin d'un bloc ou d'une balise"),
-    (r"^unexpected char '(.*)'$", r"caractère « \1 » inattendu dans une balise"),
-    (r"^unexpected 'end of print statement'$", "expression incomplète avant « }} »"),
-    (r"^unexpected 'end of statement block'$", "expression incomplète avant « %} »"),
-    (r"^No filter named '(.*)'\.?$", r"filtre inconnu « \1 »"),
-    (r"^No test named '(.*)'\.?$", r"test inconnu « \1 »"),
-    (r"^unexpected '(.*)'$", r"« \1 » inattendu"),
-    (r"^Encountered unknown tag '(\w+)'\..*", r"balise inconnue « \1 »"),
-    (r"^expected token 'end of print statement', got '(.*)'$", r"« }} » attendu, trouvé « \1 »"),
-    (r"^expected token 'end of statement block', got '(.*)'$", r"« %} » attendu, trouvé « \1 »"),
-    (r"^expected token '(.*)', got '(.*)'$", r"« \1 » attendu, trouvé « \2 »"),
-    (r"^tag name expected$", "nom de balise attendu après « {% »"),
-    (r"^Expected an expression, got '(.*)'$", r"expression attendue, trouvé « \1 »"),
-    (r"^unexpected end of template, expected '(.*)'\.?$", r"fin de balise manquante (« \1 » attendu)"),
-]
-
-
-def traduire_jinja(message: str) -> str:
-    """A Jinja syntax message in French."""
-    francais = message.strip()
-    for motif, remplacement in _JINJA:
-        francais = re.sub(motif, remplacement, francais)
-    return francais if francais != message.strip() else f"erreur de syntaxe ({message.strip()})"
-
 
 @dataclass
 class Rapport:
@@ -154,7 +126,8 @@ def _jinja(
         ligne = squelette.a_la_ligne(err.lineno)
         lieu = ligne.paragraphe.lieu if ligne else squelette.partie.genre
         autour = f" : « {extrait(ligne.paragraphe.brut)} »" if ligne else ""
-        return [Constat(lieu, f"balise mal écrite, {traduire_jinja(err.message or '')}{autour}")]
+        # The same French message as the renderer's (one translation of Jinja's syntax errors).
+        return [Constat(lieu, f"balise mal écrite, {message_syntaxe(err)}{autour}")]
     constats = []
     vus: set[tuple[str, str]] = set()
     for usage in usages(arbre):

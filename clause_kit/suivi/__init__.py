@@ -8,8 +8,7 @@ not load the contract model that only ``importer`` needs.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from clause_kit.paresseux import exports_paresseux
 
 #: Public name → module of the capability that defines it.
 _PUBLIC = {
@@ -24,8 +23,4 @@ _PUBLIC = {
 
 __all__ = sorted(_PUBLIC)
 
-
-def __getattr__(nom: str) -> Any:
-    if nom not in _PUBLIC:
-        raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_PUBLIC[nom]}"), nom)
+__getattr__ = exports_paresseux(__name__, _PUBLIC)
