@@ -41,6 +41,8 @@ class Options:
     brouillon: bool = False
     #: The folders named on the command line: no ``_commune.yaml`` is looked for above them.
     racines: tuple[Path, ...] = ()
+    #: Contract files (as given) whose existing dossier ``--mettre-a-jour`` found out of date: replaced.
+    a_remplacer: frozenset[str] = frozenset()
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
@@ -119,7 +121,7 @@ def traiter_paquet(fichiers: list[Path], options: Options, resultats: list[Resul
 def _finaliser_un(dossier: DossierEnCours, resultat: Resultat, options: Options) -> None:
     debut = time.perf_counter()
     try:
-        cible = finaliser(dossier, archive=options.archive)
+        cible = finaliser(dossier, archive=options.archive, pdf=options.pdf)
     except ClauseKitError as err:
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
         return
@@ -145,7 +147,8 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
         resultat.heures = construit.chiffres.heures_total
         resultat.pieces = len(construit.pieces)
         resultat.avertissements = list(construit.chiffres.avertissements)
-        dossier = preparer(construit, options.sortie, force=options.force)
+        force = options.force or str(fichier) in options.a_remplacer
+        dossier = preparer(construit, options.sortie, force=force)
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
         if not resultat.commune:  # name the row of the summary table even for an invalid file
