@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from clause_kit import entrees
 from clause_kit.cli import main
 from tests.contrats import A53, CRITERES_85, LANCEMENT, contrat
+from tests.test_couches import ajouter_paragraphe
 
 RACINE = Path(__file__).resolve().parent.parent
 TOUS = {"auriol/a-1", "auriol/a-2", "cassis/c-1", "cassis/c-2"}
@@ -190,6 +191,22 @@ def test_marche_sans_date_de_lancement_regenere_un_autre_jour(
     demain = datetime.date.today() + datetime.timedelta(days=1)
     monkeypatch.setattr(entrees, "aujourd_hui", lambda: demain)
     assert mettre_a_jour(lot, sortie) == {"cassis/c-2"}  # the others have their launch date written
+
+
+def test_modele_qui_imprime_la_date_de_generation_refait_un_autre_jour(
+    lot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    propres = lot / "auriol" / "modeles"
+    propres.mkdir()
+    shutil.copy(RACINE / "modeles" / "cctp_clauses.docx", propres)
+    ajouter_paragraphe(propres / "cctp_clauses.docx", "Édité le {{ document.date_generation }}.")
+    sortie = tmp_path / "sortie"
+    assert generer(str(lot), "-o", str(sortie))[0] == 0
+    manifeste = json.loads((sortie / "auriol" / "a-1" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["entrees"]["jour"] == datetime.date.today().isoformat()  # although its launch date is written
+    demain = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(entrees, "aujourd_hui", lambda: demain)
+    assert mettre_a_jour(lot, sortie) == {"auriol/a-1", "auriol/a-2", "cassis/c-2"}
 
 
 def test_ancien_manifeste_sans_entrees_regenere_sans_erreur(lot: Path, sortie: Path) -> None:
