@@ -105,7 +105,7 @@ def pdf_par_piece(entrees: Path, travail: Path, repetitions: int) -> tuple[float
 
 def mise_a_jour(entrees: Path, travail: Path, repetitions: int) -> tuple[float, list[float], list[int]]:
     """A full ``generer --pdf -j 2``, then ``--mettre-a-jour`` after changing one contract: times, dossiers rebuilt."""
-    sortie = travail / "maj"
+    sortie = travail / "sortie"
     complet = commande("generer", str(entrees), "-o", str(sortie), "--pdf", "-j", "2")
     contrats = sorted(entrees.rglob("m*.yaml"))
     durees, refaits = [], []
