@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -224,8 +225,10 @@ def _executer_ici(paquets: list[list[Path]], options: Options, recevoir: Callabl
 def _executer_en_parallele(
     paquets: list[list[Path]], options: Options, jobs: int, recevoir: Callable[[int, list[Resultat]], None]
 ) -> None:
-    # fork: the workers start with what preparer_lot loaded, instead of loading it again.
-    contexte = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    # fork: the workers start with what preparer_lot loaded, instead of loading it again. Asked
+    # for on Linux (Python 3.14 makes forkserver the default there); elsewhere fork is unsafe
+    # (macOS) or absent (Windows), and the workers load what they need themselves.
+    contexte = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     arret = contexte.Event()
     initialisation = (arret, os.getpid())
     with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=initialisation) as pool:
