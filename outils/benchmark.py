@@ -359,14 +359,19 @@ def _vitesse_demarrage(travail: Path, dire: Callable[..., None]) -> None:
 
 
 def _vitesse_parallele(travail: Path, dire: Callable[..., None]) -> None:
-    dire("| commande entière `generer` | -j 1 (s) | -j 2 (s) | accélération | cible | charge pendant la mesure |")
-    dire("| --- | ---: | ---: | ---: | ---: | --- |")
+    dire(
+        "| commande entière `generer` | -j 1 (s) | -j 2 (s) | accélération | cible | cœurs obtenus par -j 2 "
+        "(CPU / écoulé) | charge pendant la mesure |"
+    )
+    dire("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for nombre, repetitions, cible in ((40, 5, "≥ 1,75"), (100, 3, "≥ 1,85")):
         entrees = contrats(travail / f"entrees-{nombre}", nombre)
-        un, deux, charges = benchmark_vitesse.parallele(entrees, travail / f"par-{nombre}", repetitions)
+        un, deux, charges, coeurs = benchmark_vitesse.parallele(entrees, travail / f"par-{nombre}", repetitions)
         plage = f"{min(charges):.1f} à {max(charges):.1f}"
-        dire(f"| {nombre} marchés (médiane de {repetitions}) | {un:.2f} | {deux:.2f} | **{un / deux:.2f}×** | {cible} "
-             f"| {plage} |")
+        dire(
+            f"| {nombre} marchés (médiane de {repetitions}) | {un:.2f} | {deux:.2f} | **{un / deux:.2f}×** | {cible} "
+            f"| {coeurs:.2f} | {plage} |"
+        )
     dire()
 
 

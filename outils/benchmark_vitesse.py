@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,6 +32,16 @@ def charge() -> float:
 
 def commande(*arguments: str, env: dict[str, str] | None = None) -> float:
     """Wall time (s) of one ``clause-kit`` command; it must succeed."""
+    return commande_cpu(*arguments, env=env)[0]
+
+
+def commande_cpu(*arguments: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (s, the command and its workers) of one ``clause-kit`` command.
+
+    CPU over wall time says how many cores the command actually got: on a shared machine, a
+    ``-j 2`` that gets 1.1 cores cannot be 2 times faster, whatever the code does.
+    """
+    avant = resource.getrusage(resource.RUSAGE_CHILDREN)
     debut = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "clause_kit", *arguments],
@@ -39,7 +50,9 @@ def commande(*arguments: str, env: dict[str, str] | None = None) -> float:
         cwd=RACINE,
         env={**os.environ, **(env or {})},
     )
-    return time.perf_counter() - debut
+    duree = time.perf_counter() - debut
+    apres = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return duree, (apres.ru_utime + apres.ru_stime) - (avant.ru_utime + avant.ru_stime)
 
 
 def import_ms(repetitions: int) -> tuple[float, float]:
@@ -71,17 +84,19 @@ def demarrage(travail: Path, repetitions: int) -> dict[str, float]:
     return {nom: statistics.median(valeurs) for nom, valeurs in mesures.items()}
 
 
-def parallele(entrees: Path, travail: Path, repetitions: int) -> tuple[float, float, list[float]]:
-    """Medians of the whole ``generer`` with -j 1 and -j 2 (alternated), and the load seen at each repeat."""
+def parallele(entrees: Path, travail: Path, repetitions: int) -> tuple[float, float, list[float], float]:
+    """Medians of the whole ``generer`` with -j 1 and -j 2 (alternated), the load seen, the cores -j 2 got."""
     durees: dict[int, list[float]] = {1: [], 2: []}
-    charges = []
+    charges, coeurs = [], []
     for _ in range(repetitions):
         for jobs in (1, 2):
             sortie = travail / f"j{jobs}"
             shutil.rmtree(sortie, ignore_errors=True)
-            durees[jobs].append(commande("generer", str(entrees), "-o", str(sortie), "-j", str(jobs)))
+            duree, cpu = commande_cpu("generer", str(entrees), "-o", str(sortie), "-j", str(jobs))
+            durees[jobs].append(duree)
+        coeurs.append(cpu / duree)
         charges.append(charge())
-    return statistics.median(durees[1]), statistics.median(durees[2]), charges
+    return statistics.median(durees[1]), statistics.median(durees[2]), charges, statistics.median(coeurs)
 
 
 def pdf_par_piece(entrees: Path, travail: Path, repetitions: int) -> tuple[float, float, int]:
