@@ -99,14 +99,19 @@ def parallele(entrees: Path, travail: Path, repetitions: int) -> tuple[float, fl
     return statistics.median(durees[1]), statistics.median(durees[2]), charges, statistics.median(coeurs)
 
 
-def pdf_par_piece(entrees: Path, travail: Path, repetitions: int) -> tuple[float, float, int]:
-    """PDF cost per piece (ms): ``--pdf -j 2`` minus ``-j 2``, and one lone LibreOffice on the same pieces."""
-    avec, sans, seul = [], [], []
+def pdf_par_piece(entrees: Path, travail: Path, repetitions: int) -> tuple[float, float, int, float]:
+    """PDF cost per piece (ms): ``--pdf -j 2`` minus ``-j 2``, and one lone LibreOffice on the same pieces.
+
+    Also the cores ``--pdf -j 2`` got (its CPU time over its wall time, median).
+    """
+    avec, sans, seul, coeurs = [], [], [], []
     pieces = 0
     for numero in range(repetitions):
         base = travail / f"sans{numero}"
         sans.append(commande("generer", str(entrees), "-o", str(base), "-j", "2"))
-        avec.append(commande("generer", str(entrees), "-o", str(travail / f"avec{numero}"), "--pdf", "-j", "2"))
+        duree, cpu = commande_cpu("generer", str(entrees), "-o", str(travail / f"avec{numero}"), "--pdf", "-j", "2")
+        avec.append(duree)
+        coeurs.append(cpu / duree)
         docx = sorted(base.rglob("*.docx"))
         pieces = len(docx)
         debut = time.perf_counter()
@@ -115,7 +120,7 @@ def pdf_par_piece(entrees: Path, travail: Path, repetitions: int) -> tuple[float
         for dossier in (base, travail / f"avec{numero}", travail / f"seul{numero}"):
             shutil.rmtree(dossier, ignore_errors=True)
     par_piece_j2 = (statistics.median(avec) - statistics.median(sans)) * 1000 / pieces
-    return par_piece_j2, statistics.median(seul) * 1000 / pieces, pieces
+    return par_piece_j2, statistics.median(seul) * 1000 / pieces, pieces, statistics.median(coeurs)
 
 
 def mise_a_jour(entrees: Path, travail: Path, repetitions: int) -> tuple[float, list[float], list[int]]:
