@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from clause_kit.dossier import DossierEnCours, abandonner, construire, finaliser, preparer
 from clause_kit.erreurs import ClauseKitError, ErreursValidation, Interruption, raison_systeme
+from clause_kit.preparation import memoire_figee, preparer_lot
 from clause_kit.rapport import Resultat
 from clause_kit.selection import identifier, racine_de
 from clause_kit.signaux import ignorer_arrets, mourir_avec_le_parent
@@ -40,13 +42,17 @@ class Options:
     brouillon: bool = False
     #: The folders named on the command line: no ``_commune.yaml`` is looked for above them.
     racines: tuple[Path, ...] = ()
+    #: Contract files (as given) whose existing dossier ``--mettre-a-jour`` found out of date: replaced.
+    a_remplacer: frozenset[str] = frozenset()
 
 
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
     """Split the work: big enough packets for LibreOffice to pay off, enough of them to keep every core busy."""
     if not fichiers:
         return []
-    plafond = 20 if pdf else 8
+    if not pdf:
+        return _paquets_decroissants(fichiers, jobs)
+    plafond = 20
     # A multiple of ``jobs`` packets of near-equal sizes (they differ by one at most), so that
     # every process finishes at about the same time.
     nombre = jobs * max(1, -(-len(fichiers) // (jobs * plafond)))
@@ -57,6 +63,25 @@ def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
         fin = debut + taille + (1 if i < reste else 0)
         paquets.append(fichiers[debut:fin])
         debut = fin
+    return paquets
+
+
+#: Most contracts in a packet without PDF: a packet is the unit the main process hears about.
+PAQUET_MAX = 8
+
+
+def _paquets_decroissants(fichiers: list[Path], jobs: int) -> list[list[Path]]:
+    """Packets that shrink towards the end, handed out as processes become free.
+
+    Each takes a share of what remains (half of an equal split), so the first ones are big
+    and the last ones hold one contract: whichever process finishes first takes the next,
+    and no process is left working alone at the end on a big packet while the others wait.
+    """
+    paquets, debut = [], 0
+    while debut < len(fichiers):
+        taille = min(PAQUET_MAX, max(1, -(-(len(fichiers) - debut) // (2 * jobs))))
+        paquets.append(fichiers[debut : debut + taille])
+        debut += taille
     return paquets
 
 
@@ -97,7 +122,7 @@ def traiter_paquet(fichiers: list[Path], options: Options, resultats: list[Resul
 def _finaliser_un(dossier: DossierEnCours, resultat: Resultat, options: Options) -> None:
     debut = time.perf_counter()
     try:
-        cible = finaliser(dossier, archive=options.archive)
+        cible = finaliser(dossier, archive=options.archive, pdf=options.pdf)
     except ClauseKitError as err:
         resultat.statut, resultat.message = "erreur", _message(Path(resultat.fichier), err)
         return
@@ -123,7 +148,8 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
         resultat.heures = construit.chiffres.heures_total
         resultat.pieces = len(construit.pieces)
         resultat.avertissements = list(construit.chiffres.avertissements)
-        dossier = preparer(construit, options.sortie, force=options.force)
+        force = options.force or str(fichier) in options.a_remplacer
+        dossier = preparer(construit, options.sortie, force=force)
     except ClauseKitError as err:
         resultat.message = _message(fichier, err)
         if not resultat.commune:  # name the row of the summary table even for an invalid file
@@ -180,7 +206,10 @@ def generer_tout(
     if jobs <= 1 or len(paquets) <= 1:
         _executer_ici(paquets, options, recevoir)
     else:
-        _executer_en_parallele(paquets, options, jobs, recevoir)
+        # Compiled templates, parameters, codes, openpyxl: once here, shared by the workers (fork).
+        preparer_lot(fichiers, options.modeles, options.racines)
+        with memoire_figee():
+            _executer_en_parallele(paquets, options, jobs, recevoir)
     return [r for numero in sorted(par_paquet) for r in par_paquet[numero]]
 
 
@@ -196,7 +225,10 @@ def _executer_ici(paquets: list[list[Path]], options: Options, recevoir: Callabl
 def _executer_en_parallele(
     paquets: list[list[Path]], options: Options, jobs: int, recevoir: Callable[[int, list[Resultat]], None]
 ) -> None:
-    contexte = multiprocessing.get_context()
+    # fork: the workers start with what preparer_lot loaded, instead of loading it again. Asked
+    # for on Linux (Python 3.14 makes forkserver the default there); elsewhere fork is unsafe
+    # (macOS) or absent (Windows), and the workers load what they need themselves.
+    contexte = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     arret = contexte.Event()
     initialisation = (arret, os.getpid())
     with ProcessPoolExecutor(jobs, mp_context=contexte, initializer=_initialiser, initargs=initialisation) as pool:

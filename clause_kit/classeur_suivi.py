@@ -18,13 +18,14 @@ Layout of the sheet « Suivi », kept stable because imports depend on it:
 
 The sheet is protected without a password: it guards against slips, not against the company.
 openpyxl is imported inside ``construire_classeur`` so that commands which never build a
-dossier (``verifier``, ``--help``) do not pay for it.
+dossier (``verifier``, ``--help``) do not pay for it, and without numpy (``importer_openpyxl``).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "Colonne",
     "construire_classeur",
     "donnees_suivi",
+    "importer_openpyxl",
     "lots_avec_clause",
     "numero_lot",
 ]
@@ -180,6 +182,25 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
     }
 
 
+def importer_openpyxl() -> Any:
+    """openpyxl, imported without numpy when numpy is not loaded yet.
+
+    openpyxl imports numpy, when it is installed, only to accept numpy numbers as cell values;
+    we write none, and numpy costs more to import than openpyxl itself (0.2 s), in every
+    command that builds a dossier.
+    """
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        import openpyxl
+
+        return openpyxl
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes « import numpy » fail, as if absent
+    try:
+        import openpyxl
+    finally:
+        del sys.modules["numpy"]
+    return openpyxl
+
+
 def construire_classeur(
     consultation: Consultation,
     chiffres: Chiffres,
@@ -188,9 +209,7 @@ def construire_classeur(
     genere_le: datetime.datetime,
 ) -> bytes:
     """The workbook's bytes for one contract."""
-    from openpyxl import Workbook
-
-    classeur = Workbook()
+    classeur = importer_openpyxl().Workbook()
     feuille = classeur.active
     feuille.title = FEUILLE_SUIVI
     lots = lots_avec_clause(chiffres)

@@ -98,6 +98,13 @@ def verifier(fichier: Path, format_: str) -> None:
 )
 @click.option("--force", is_flag=True, help="Remplacer un dossier déjà généré.")
 @click.option(
+    "--mettre-a-jour",
+    "mettre_a_jour",
+    is_flag=True,
+    help="Ne régénérer que les dossiers dont une entrée a changé (marché, _commune.yaml, modèles, "
+    "paramètres, options, version) ; les autres sont laissés tels quels, « à jour ».",
+)
+@click.option(
     "--commune", "communes", multiple=True, metavar="NOM", help="Ne générer que cette commune (option répétable)."
 )
 @click.option(
@@ -129,6 +136,7 @@ def generer(
     chemins: tuple[Path, ...],
     sortie: Path | None,
     force: bool,
+    mettre_a_jour: bool,
     communes: tuple[str, ...],
     jobs: int | None,
     pdf: bool,
@@ -142,6 +150,10 @@ def generer(
     """
     if sortie is None:  # checked here rather than by click, whose "[required]" is not translatable
         raise click.UsageError("option obligatoire manquante : -o / --sortie")
+    if force and mettre_a_jour:
+        raise click.UsageError(
+            "--force et --mettre-a-jour s'excluent : --force remplace tout, --mettre-a-jour ce qui a changé"
+        )
     from clause_kit.batch import Options
     from clause_kit.rapport import liberer, preparer_sortie, reserver_rapport
     from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
@@ -168,13 +180,27 @@ def generer(
     options = Options(
         sortie=sortie, force=force, modeles=modeles, pdf=pdf, archive=archive, racines=racines, brouillon=brouillon
     )
-    reserve = reserver_rapport(sortie, len(fichiers) + len(absents) + len(doublons))
+    deja: list[Resultat] = []
+    if mettre_a_jour:
+        fichiers, options, deja = _trier(fichiers, options)
+    reserve = reserver_rapport(sortie, len(fichiers) + len(absents) + len(doublons) + len(deja))
     try:
-        code = _lancer(fichiers, options, [*absents, *doublons], jobs or os.cpu_count() or 1, reserve)
+        code = _lancer(fichiers, options, [*absents, *doublons, *deja], jobs or os.cpu_count() or 1, reserve)
     finally:
         liberer(reserve)
     if code:
         sys.exit(code)
+
+
+def _trier(fichiers: list[Path], options: Options) -> tuple[list[Path], Options, list[Resultat]]:
+    """``--mettre-a-jour``: contracts to build, options letting their stale dossiers be replaced, the rest."""
+    import dataclasses
+
+    from clause_kit.entrees import Reglages, trier
+
+    reglages = Reglages(pdf=options.pdf, zip=options.archive, brouillon=options.brouillon)
+    tri = trier(fichiers, options.sortie, reglages, modeles=options.modeles, racines=options.racines)
+    return tri.a_generer, dataclasses.replace(options, a_remplacer=tri.a_remplacer), tri.a_jour
 
 
 def _lancer(
@@ -186,7 +212,7 @@ def _lancer(
     report is being written is only noted.
     """
     from clause_kit.batch import generer_tout
-    from clause_kit.rapport import completer
+    from clause_kit.rapport import REUSSIS, completer
 
     with arrets_comme_ctrl_c():
         try:
@@ -210,7 +236,8 @@ def _lancer(
         ignorer_arrets()
         rapport_ecrit = _rapporter(resultats, options.sortie, reserve)
     # A stop signal that came while the report was written: the report was finished first.
-    return code_de_sortie() or (0 if rapport_ecrit and all(r.statut == "généré" for r in resultats) else 1)
+    reussi = all(r.statut in REUSSIS for r in resultats)
+    return code_de_sortie() or (0 if rapport_ecrit and reussi else 1)
 
 
 @contextlib.contextmanager

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 
 import yaml
 
 from clause_kit.erreurs import ErreurDonnees
+from clause_kit.parametres import lire_yaml_du_paquet
 
 __all__ = ["LISTES", "Code", "codes", "normaliser", "resoudre"]
 
@@ -45,9 +45,8 @@ def normaliser(texte: str) -> str:
 
 @functools.cache
 def _toutes() -> dict[str, tuple[Code, ...]]:
-    texte = resources.files("clause_kit").joinpath("codes.yaml").read_text(encoding="utf-8")
     try:
-        brut = yaml.safe_load(texte)
+        brut = lire_yaml_du_paquet("codes.yaml")
         return {
             liste: tuple(
                 Code(

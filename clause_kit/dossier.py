@@ -27,7 +27,8 @@ from clause_kit.chargement import charger_detail
 from clause_kit.classeur_suivi import NOM_FICHIER as CLASSEUR_SUIVI
 from clause_kit.classeur_suivi import construire_classeur, donnees_suivi
 from clause_kit.contexte import construire_contexte
-from clause_kit.couches import STANDARD, couches_pour
+from clause_kit.couches import STANDARD, Couches, couches_pour
+from clause_kit.entrees import Reglages, releve
 from clause_kit.erreurs import ErreurSortie, raison_systeme
 from clause_kit.fichiers import ecrire_exclusif, nom_ancien, prefixe_temporaire, umask, verrou
 from clause_kit.formats import slug
@@ -77,6 +78,11 @@ class DossierConstruit:
     genere_le: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
     #: Files of the dossier that are not Word pieces (the follow-up workbook): name → content.
     fichiers: dict[str, bytes] = field(default_factory=dict)
+    #: The template layers the pieces were resolved in (their ``pieces.yaml`` is an input).
+    couches: Couches | None = None
+    #: The day the content depends on (launch date defaulted to today, a template printing the
+    #: generation date), None when it depends on no day: recorded for ``--mettre-a-jour``.
+    jour_decisif: datetime.date | None = None
 
     @property
     def chemin_relatif(self) -> Path:
@@ -109,9 +115,11 @@ def construire(
     )
     contexte = construire_contexte(consultation, chiffres, parametres, jour, brouillon=brouillon)
     rendues = []
+    depend_du_jour = consultation.marche.date_lancement is None
     for numero, piece in enumerate(pieces_applicables(couches.pieces(), consultation, chiffres.heures_total), start=1):
         resolu = couches.resoudre(piece.modele)
         modele = compiler(resolu.chemin)
+        depend_du_jour = depend_du_jour or modele.date_generation
         nom = f"{numero:02d}-{piece.fichier}.docx"
         rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
     genere_le = datetime.datetime.now(datetime.UTC)
@@ -129,11 +137,18 @@ def construire(
         brouillon=brouillon,
         genere_le=genere_le,
         fichiers={CLASSEUR_SUIVI: classeur},
+        couches=couches,
+        jour_decisif=jour if depend_du_jour else None,
     )
 
 
-def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = None) -> dict[str, Any]:
-    """The manifest: versions and fingerprints to prove which input and templates made which piece."""
+def manifeste(
+    construit: DossierConstruit, autres: dict[str, bytes] | None = None, reglages: Reglages | None = None
+) -> dict[str, Any]:
+    """The manifest: versions and fingerprints to prove which input and templates made which piece.
+
+    ``entrees`` lists everything that decided the dossier, for ``generer --mettre-a-jour`` (see ``entrees``).
+    """
     return {
         "clause_kit": __version__,
         "genere_le": construit.genere_le.isoformat(timespec="seconds"),
@@ -163,6 +178,7 @@ def manifeste(construit: DossierConstruit, autres: dict[str, bytes] | None = Non
             for r in construit.pieces
         ],
         "autres_fichiers": {nom: hashlib.sha256(contenu).hexdigest() for nom, contenu in (autres or {}).items()},
+        "entrees": releve(construit, reglages or Reglages(brouillon=construit.brouillon)),
     }
 
 
@@ -230,13 +246,17 @@ def abandonner(en_cours: DossierEnCours) -> None:
         en_cours.temporaire.parent.rmdir()
 
 
-def finaliser(en_cours: DossierEnCours, *, archive: bool = False) -> Path:
-    """Write the manifest (and the ZIP), then put the dossier in place; on failure nothing is left."""
+def finaliser(en_cours: DossierEnCours, *, archive: bool = False, pdf: bool = False) -> Path:
+    """Write the manifest (and the ZIP), then put the dossier in place; on failure nothing is left.
+
+    ``pdf``: whether the dossier was asked with its PDF (an input recorded in the manifest).
+    """
     construit, temporaire = en_cours.construit, en_cours.temporaire
+    reglages = Reglages(pdf=pdf, zip=archive, brouillon=construit.brouillon)
     try:
         pieces = {r.nom_fichier for r in construit.pieces}
         autres = {p.name: p.read_bytes() for p in sorted(temporaire.iterdir()) if p.is_file() and p.name not in pieces}
-        contenu = json.dumps(manifeste(construit, autres), ensure_ascii=False, indent=2) + "\n"
+        contenu = json.dumps(manifeste(construit, autres, reglages), ensure_ascii=False, indent=2) + "\n"
         ecrire_exclusif(temporaire / "manifest.json", contenu.encode("utf-8"))
         if archive:
             _archiver(temporaire, en_cours.cible.name)

@@ -14,7 +14,9 @@ from clause_kit.fichiers import ecrire_ensemble, reserver
 from clause_kit.formats import nombre
 
 __all__ = [
+    "A_JOUR",
     "NON_TRAITE",
+    "REUSSIS",
     "Resultat",
     "chemins_du_rapport",
     "completer",
@@ -34,7 +36,7 @@ class Resultat:
     commune: str = ""
     reference: str = ""
     #: "erreur", "en cours" while being written, then "généré"; after a stop, "interrompu" (started)
-    #: or « non traité » (never started).
+    #: or « non traité » (never started); « à jour » when ``--mettre-a-jour`` left the dossier as it was.
     statut: str = "erreur"
     heures: int | None = None
     pieces: int = 0
@@ -48,6 +50,10 @@ class Resultat:
 _ENTETES = ("commune", "référence", "statut", "heures", "pièces", "avertissements")
 #: Status of a contract a stopped run never started.
 NON_TRAITE = "non traité"
+#: Status of a dossier ``--mettre-a-jour`` found up to date and left untouched.
+A_JOUR = "à jour"
+#: Statuses of a contract whose dossier is there and complete.
+REUSSIS = ("généré", A_JOUR)
 
 
 def tableau_resume(resultats: list[Resultat]) -> str:
@@ -58,7 +64,7 @@ def tableau_resume(resultats: list[Resultat]) -> str:
             r.reference or Path(r.fichier).name,
             r.statut,
             nombre(r.heures) if r.heures is not None else "",
-            str(r.pieces) if r.statut == "généré" else "",
+            str(r.pieces) if r.statut in REUSSIS else "",
             str(len(r.avertissements)) if r.avertissements else "",
         )
         for r in sorted(resultats, key=lambda r: (r.commune.lower(), r.reference, r.fichier))
@@ -69,10 +75,12 @@ def tableau_resume(resultats: list[Resultat]) -> str:
     generes = sum(r.statut == "généré" for r in resultats)
     interrompus = sum(r.statut == "interrompu" for r in resultats)
     non_traites = sum(r.statut == NON_TRAITE for r in resultats)
+    a_jour = sum(r.statut == A_JOUR for r in resultats)
     fin = f", {interrompus} interrompu(s)" if interrompus else ""
     fin += f", {non_traites} non traité(s)" if non_traites else ""
-    erreurs = len(resultats) - generes - interrompus - non_traites
-    rangees.append(f"{generes} dossier(s) généré(s), {erreurs} en erreur{fin}")
+    erreurs = len(resultats) - generes - interrompus - non_traites - a_jour
+    deja = f", {a_jour} déjà à jour" if a_jour else ""
+    rangees.append(f"{generes} dossier(s) généré(s){deja}, {erreurs} en erreur{fin}")
     if any(r.avertissements for r in resultats):
         rangees.append("Avertissements : voir le rapport (ou clause-kit verifier FICHIER pour chaque marché)")
     return "\n".join(rangees)
@@ -129,10 +137,11 @@ def ecrire_rapport(
     json_, csv_ = chemins_du_rapport(sortie)
     resume = {
         "generes": sum(r.statut == "généré" for r in resultats),
+        "a_jour": sum(r.statut == A_JOUR for r in resultats),
         "erreurs": sum(r.statut == "erreur" for r in resultats),
         "interrompus": sum(r.statut == "interrompu" for r in resultats),
         "non_traites": sum(r.statut == NON_TRAITE for r in resultats),
-        "heures_insertion": sum(r.heures or 0 for r in resultats if r.statut == "généré"),
+        "heures_insertion": sum(r.heures or 0 for r in resultats if r.statut in REUSSIS),
     }
     texte_json = json.dumps({"resume": resume, "marches": lignes}, ensure_ascii=False, indent=2) + "\n"
     tampon = io.StringIO()

@@ -25,12 +25,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from clause_kit import cache_modeles
 from clause_kit.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.erreurs import ErreurModele
 from clause_kit.formats import espaces_insecables, puce
@@ -106,6 +108,8 @@ class ModeleCompile:
     parties: dict[str, jinja2.Template]
     #: Per part, what to suggest when the rendered XML is malformed (depends on the tags used).
     conseils: dict[str, str] = field(default_factory=dict)
+    #: Whether it prints ``document.date_generation``: then the day of generation decides the piece.
+    date_generation: bool = False
 
 
 _cache: dict[tuple[str, int, int], ModeleCompile] = {}
@@ -129,13 +133,31 @@ def _compiler(chemin: Path) -> ModeleCompile:
     noms = {info.filename for info, _ in entrees}
     if "word/document.xml" not in noms:
         raise ErreurModele(f"modèle {chemin.name} : document Word sans word/document.xml")
-    parties: dict[str, jinja2.Template] = {}
+    sha256 = hashlib.sha256(brut).hexdigest()
+    # Compiled by an earlier run (same bytes, same code): only the zip entries are read again.
+    compilation = cache_modeles.lire(sha256)
+    if compilation is None:
+        compilation = _compiler_parties(chemin.name, entrees)
+        cache_modeles.ecrire(sha256, compilation)
+    env = environnement()
+    globaux = env.make_globals(None)
+    parties = {partie: env.template_class.from_code(env, code, globaux) for partie, code in compilation.codes.items()}
+    return ModeleCompile(
+        chemin.name, sha256, tuple(entrees), parties, compilation.conseils, compilation.date_generation
+    )
+
+
+def _compiler_parties(nom: str, entrees: list[tuple[zipfile.ZipInfo, bytes]]) -> cache_modeles.Compilation:
+    codes: dict[str, CodeType] = {}
     conseils: dict[str, str] = {}
+    date_generation = False
     for info, donnees in entrees:
         if _PARTIES.match(info.filename) and b"{" in donnees:
-            xml, conseils[info.filename] = _preparer_partie(chemin.name, info.filename, donnees)
-            parties[info.filename] = _compiler_partie(chemin.name, xml)
-    return ModeleCompile(chemin.name, hashlib.sha256(brut).hexdigest(), tuple(entrees), parties, conseils)
+            xml, conseils[info.filename] = _preparer_partie(nom, info.filename, donnees)
+            codes[info.filename] = _compiler_partie(nom, xml)
+            # Tags are whole once preprocessed: a plain search finds the variable wherever Word split it.
+            date_generation = date_generation or "date_generation" in xml
+    return cache_modeles.Compilation(codes, conseils, date_generation)
 
 
 def _preparer_partie(nom: str, partie: str, donnees: bytes) -> tuple[str, str]:
@@ -152,9 +174,9 @@ def _preparer_partie(nom: str, partie: str, donnees: bytes) -> tuple[str, str]:
     return xml, _conseil(re.sub(r"<[^>]+>", "", normalise))
 
 
-def _compiler_partie(nom: str, xml: str) -> jinja2.Template:
+def _compiler_partie(nom: str, xml: str) -> CodeType:
     try:
-        return environnement().from_string(xml)
+        return environnement().compile(xml)  # type: ignore[no-any-return]
     except jinja2.TemplateSyntaxError as err:
         extrait = _extrait(xml, err)
         pres = f" près de « {extrait} »" if extrait else ""

@@ -107,8 +107,12 @@ def arrets_comme_ctrl_c() -> Iterator[None]:
     try:
         yield
     finally:
+        # After a stop the process is on its way out and later signals are ignored. Restoring
+        # Python's handler here (or leaving ours, which Python resets to the system default while
+        # it shuts down) let an impatient user's third Ctrl-C, arriving once the report was
+        # written, kill the process by signal: exit code -2 instead of 130.
         for numero, gestionnaire in precedents.items():
-            signal.signal(numero, gestionnaire)
+            signal.signal(numero, signal.SIG_IGN if _recu is not None else gestionnaire)
 
 
 def ignorer_arrets() -> None:

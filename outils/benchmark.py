@@ -9,8 +9,13 @@ Measures, on this machine:
 5. the follow-up register: reading 10 000 rows with python-calamine and openpyxl (read-only),
    importing 300 sheets (10 000 rows) and 3 000 sheets (100 000 rows), and ``suivi etat`` on
    them (targets: 10 000 rows under 5 s, etat under 0.5 s on 100 000 rows, memory flat).
+6. speed (issue 12): start-up (import time, ``--help``, ``verifier``, ``generer`` on one contract),
+   the whole ``generer`` with -j 2 against -j 1 on 40 and 100 contracts (targets 1.75 and 1.85),
+   the PDF cost per piece with -j 2 against one lone LibreOffice on the same pieces (at most 0.55),
+   ``--mettre-a-jour`` after one contract of 100 changed, with PDF (under 10 % of the full run,
+   exactly one dossier rebuilt); see ``outils/benchmark_vitesse.py``.
 Timings are medians of repeated runs; the machine is shared, so expect some noise.
-``--suivi-seulement`` runs part 5 only.
+``--suivi-seulement`` runs part 5 only, ``--vitesse-seulement`` part 6 only.
 ``--ecrire docs/performance.md`` replaces the results section of that file.
 """
 
@@ -44,7 +49,7 @@ from clause_kit.parametres import charger_parametres  # noqa: E402
 from clause_kit.pdf import convertir_en_pdf  # noqa: E402
 from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
 from clause_kit.selection import collecter  # noqa: E402
-from outils import benchmark_suivi  # noqa: E402
+from outils import benchmark_suivi, benchmark_vitesse  # noqa: E402
 
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
 
@@ -92,6 +97,22 @@ def par_piece(travail: Path, repetitions: int) -> list[tuple[str, float, float, 
     return lignes
 
 
+_CRITERES = (
+    "  date_limite_offres: 2026-03-16\n"
+    "  criteres:\n"
+    "    - {libelle: Prix, ponderation: 60, nature: prix}\n"
+    "    - {libelle: Valeur technique, ponderation: 20, nature: qualite}\n"
+    "    - {libelle: Performances environnementales, ponderation: 10, nature: environnement}\n"
+)
+_ARTICLE_53 = (
+    "  article_53:\n"
+    "    ponderation: 10\n"
+    "    sous_criteres:\n"
+    "      - {libelle: Accueil et intégration, ponderation: 5}\n"
+    "      - {libelle: Tutorat, ponderation: 5}\n"
+)
+
+
 def contrats(dossier: Path, nombre: int) -> Path:
     """``nombre`` contracts over five communes, with and without lots and article 53."""
     modele = EXEMPLE.read_text(encoding="utf-8")
@@ -101,8 +122,9 @@ def contrats(dossier: Path, nombre: int) -> Path:
         texte = modele.replace("reference: 2026-TX-012", f"reference: B-{i:04d}").replace(
             "commune: La Penne-sur-Huveaune", f"commune: Commune {i % 5}"
         )
-        if i % 2:
-            texte += "  article_53: {ponderation: 10}\n"
+        if i % 2:  # article 53 too: the other criteria and the sub-criteria are then the buyer's to write
+            texte = texte.replace("  date_limite_offres: 2026-03-16\n", _CRITERES)
+            texte += _ARTICLE_53
         (dossier / commune / f"m{i:04d}.yaml").write_text(texte, encoding="utf-8")
     return dossier
 
@@ -179,9 +201,13 @@ def main() -> None:
     analyseur.add_argument("--contrats", type=int, default=100)
     analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
     analyseur.add_argument("--suivi-seulement", action="store_true", help="ne mesurer que le registre de suivi")
+    analyseur.add_argument("--vitesse-seulement", action="store_true", help="ne mesurer que la partie 6 (vitesse)")
     options = analyseur.parse_args()
     if options.suivi_seulement:
         suivi(options.ecrire)
+        return
+    if options.vitesse_seulement:
+        vitesse(options.ecrire)
         return
     travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-"))
     lignes_md, dire = journal("python outils/benchmark.py")
@@ -259,6 +285,7 @@ def main() -> None:
     if options.ecrire:
         _remplacer_section(options.ecrire, "\n".join(lignes_md))
     suivi(options.ecrire)
+    vitesse(options.ecrire)
 
 
 def suivi(ecrire: Path | None) -> None:
@@ -299,6 +326,82 @@ def suivi(ecrire: Path | None) -> None:
         shutil.rmtree(travail, ignore_errors=True)
     if ecrire:
         _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-suivi")
+
+
+def vitesse(ecrire: Path | None) -> None:
+    """Part 6 (issue 12): start-up, whole-command speed-up, PDF near its floor, ``--mettre-a-jour``."""
+    travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-vitesse-"))
+    lignes_md, dire = journal("python outils/benchmark.py --vitesse-seulement")
+    try:
+        _vitesse_demarrage(travail, dire)
+        _vitesse_parallele(travail, dire)
+        _vitesse_pdf_et_mise_a_jour(travail, dire)
+    finally:
+        shutil.rmtree(travail, ignore_errors=True)
+    if ecrire:
+        _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-vitesse")
+
+
+def _vitesse_demarrage(travail: Path, dire: Callable[..., None]) -> None:
+    dire("### 7. Vitesse (issue 12)")
+    dire()
+    dire(f"Charge de la machine au début (moyenne sur 1 min) : {benchmark_vitesse.charge():.1f} pour 2 cœurs.")
+    dire()
+    cli, vide = benchmark_vitesse.import_ms(5)
+    temps = benchmark_vitesse.demarrage(travail / "demarrage", 5)
+    dire("| démarrage (médiane de 5) | durée |")
+    dire("| --- | ---: |")
+    dire(f"| `python -X importtime -c 'import clause_kit.cli'` (imports cumulés) | {cli:.0f} ms |")
+    dire(f"| `python -c pass` (l'interpréteur seul) | {vide:.0f} ms |")
+    for nom, duree in temps.items():
+        dire(f"| `clause-kit {nom}`{' (un marché)' if nom.startswith('generer') else ''} | {duree:.2f} s |")
+    dire()
+
+
+def _vitesse_parallele(travail: Path, dire: Callable[..., None]) -> None:
+    dire(
+        "| commande entière `generer` | -j 1 (s) | -j 2 (s) | accélération | cible | cœurs obtenus par -j 2 "
+        "(CPU / écoulé) | charge pendant la mesure |"
+    )
+    dire("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for nombre, repetitions, cible in ((40, 5, "≥ 1,75"), (100, 3, "≥ 1,85")):
+        entrees = contrats(travail / f"entrees-{nombre}", nombre)
+        un, deux, charges, coeurs = benchmark_vitesse.parallele(entrees, travail / f"par-{nombre}", repetitions)
+        plage = f"{min(charges):.1f} à {max(charges):.1f}"
+        dire(
+            f"| {nombre} marchés (médiane de {repetitions}) | {un:.2f} | {deux:.2f} | **{un / deux:.2f}×** | {cible} "
+            f"| {coeurs:.2f} | {plage} |"
+        )
+    dire()
+
+
+def _vitesse_pdf_et_mise_a_jour(travail: Path, dire: Callable[..., None]) -> None:
+    entrees = contrats(travail / "entrees-pdf", 20)
+    j2, seul, pieces, coeurs = benchmark_vitesse.pdf_par_piece(entrees, travail / "pdf", 3)
+    charge_pdf = benchmark_vitesse.charge()
+    entrees = contrats(travail / "entrees-maj", 100)
+    complet, durees, refaits = benchmark_vitesse.mise_a_jour(entrees, travail / "maj", 3)
+    maj = statistics.median(durees)
+    lignes = (
+        (
+            f"PDF : `--pdf -j 2` (avec PDF moins sans, {pieces} pièces de 20 marchés, médianes de 3) "
+            "/ un LibreOffice seul sur les mêmes pièces",
+            f"{j2:.0f} / {seul:.0f} ms par pièce = **{j2 / seul:.2f}** ; `--pdf -j 2` a obtenu {coeurs:.2f} cœurs",
+            "≤ 0,55",
+            charge_pdf,
+        ),
+        (
+            "`--mettre-a-jour --pdf -j 2`, un marché sur 100 changé (médiane de 3) / génération complète `--pdf -j 2`",
+            f"{maj:.2f} / {complet:.2f} s = **{maj / complet * 100:.1f} %** ; refaits : "
+            + ", ".join(str(n) for n in refaits),
+            "< 10 %, un seul refait",
+            benchmark_vitesse.charge(),
+        ),
+    )
+    dire("| mesure | résultat | cible | charge |")
+    dire("| --- | --- | --- | ---: |")
+    for mesure, resultat, cible, charge in lignes:
+        dire(f"| {mesure} | {resultat} | {cible} | {charge:.1f} |")
 
 
 def _remplacer_section(fichier: Path, contenu: str, marque: str = "resultats-benchmark") -> None:

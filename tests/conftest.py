@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,11 +16,17 @@ RACINE = Path(__file__).resolve().parent.parent
 DOSSIERS = RACINE / "dossiers"
 MODELES = RACINE / "modeles"
 
+# Compiled templates are cached on disk between runs (clause_kit/cache_modeles.py): the tests
+# and the commands they start share a cache of their own, new for each run, never the user's.
+_CACHE = tempfile.mkdtemp(prefix="clause-kit-cache-tests-")
+os.environ["CLAUSE_KIT_CACHE"] = _CACHE
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a broken run, not a green one (pytest would exit 5)."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,7 @@ def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> Non
     rapport = json.loads((sortie / "rapport-generation.json").read_text(encoding="utf-8"))
     assert rapport["resume"] == {
         "generes": 4,
+        "a_jour": 0,
         "erreurs": 1,
         "interrompus": 0,
         "non_traites": 0,

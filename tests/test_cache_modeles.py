@@ -1,0 +1,99 @@
+"""The disk cache of compiled templates: used when sound, ignored when damaged, unsafe or turned off."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clause_kit import cache_modeles, rendu
+from clause_kit.rendu import compiler, rendre
+from tests.test_rendu import CONTEXTE, modele, texte
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own, and the in-memory compilations forgotten."""
+    dossier = tmp_path / "cache"
+    monkeypatch.setenv(cache_modeles.ENV_CACHE, str(dossier))
+    monkeypatch.setattr(rendu, "_cache", {})
+    return dossier
+
+
+def entrees(dossier: Path) -> list[Path]:
+    return sorted(dossier.glob("*.bin")) if dossier.is_dir() else []
+
+
+def recompiler(chemin: Path) -> str:
+    """Compile as a new process would (nothing in memory), render, return the text."""
+    rendu._cache.clear()
+    return texte(rendre(compiler(chemin), CONTEXTE))
+
+
+def test_ecrit_une_fois_puis_relu(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chemin = modele(tmp_path, "Objet : {{ marche.objet }}")
+    attendu = recompiler(chemin)
+    assert len(entrees(cache)) == 1
+    assert (os.stat(cache).st_mode & 0o777) == 0o700  # code that will run: private to the user
+
+    def interdit(*_: object) -> None:
+        raise AssertionError("compiled again although cached")
+
+    monkeypatch.setattr(rendu, "_compiler_parties", interdit)
+    assert recompiler(chemin) == attendu
+    assert "École «\u00a0Jean Moulin\u00a0» & cour <nord>" in attendu
+
+
+def test_entree_abimee_recompilee(cache: Path, tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "Objet : {{ marche.objet }}")
+    attendu = recompiler(chemin)
+    (entree,) = entrees(cache)
+    contenu = bytearray(entree.read_bytes())
+    contenu[-5] ^= 0xFF
+    entree.write_bytes(bytes(contenu))
+    assert recompiler(chemin) == attendu
+    entree.write_bytes(entree.read_bytes()[:40])  # truncated
+    assert recompiler(chemin) == attendu
+
+
+def test_modele_modifie_autre_entree(cache: Path, tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "Un {{ marche.reference }}")
+    assert "Un 2026-TX-031" in recompiler(chemin)
+    modele(tmp_path, "Deux {{ marche.reference }}", nom=chemin.name)
+    assert "Deux 2026-TX-031" in recompiler(chemin)
+    assert len(entrees(cache)) == 2
+
+
+def test_dossier_que_d_autres_peuvent_ecrire_ignore(cache: Path, tmp_path: Path) -> None:
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o777)
+    chemin = modele(tmp_path, "Un {{ marche.reference }}")
+    assert "Un 2026-TX-031" in recompiler(chemin)
+    assert entrees(cache) == []
+
+
+def test_desactive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache_modeles.ENV_CACHE, "aucun")
+    monkeypatch.setattr(rendu, "_cache", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_modeles.dossier_cache() is None
+    assert "Un 2026-TX-031" in recompiler(modele(tmp_path, "Un {{ marche.reference }}"))
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_modele_fautif_jamais_mis_en_cache(cache: Path, tmp_path: Path) -> None:
+    chemin = modele(tmp_path, "Un {{ marche.reference }")
+    for _ in range(2):
+        rendu._cache.clear()
+        with pytest.raises(Exception, match="balise mal écrite"):
+            compiler(chemin)
+    assert entrees(cache) == []
+
+
+def test_dossier_impossible_a_creer_ne_fait_pas_echouer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fichier = tmp_path / "un-fichier"
+    fichier.write_text("", encoding="utf-8")
+    monkeypatch.setenv(cache_modeles.ENV_CACHE, str(fichier / "cache"))
+    monkeypatch.setattr(rendu, "_cache", {})
+    assert "Un 2026-TX-031" in recompiler(modele(tmp_path, "Un {{ marche.reference }}"))
