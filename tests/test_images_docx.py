@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -12,8 +11,8 @@ from pathlib import Path
 import docx
 
 from clause_kit.images_docx import Image, trouver_images
-from clause_kit.pdf import trouver_soffice
 from clause_kit.rendu import compiler, rendre
+from tests.tableur import convertir
 
 
 def png(largeur: int, hauteur: int, couleur: tuple[int, int, int]) -> bytes:
@@ -94,11 +93,8 @@ def test_un_contexte_sans_image_rend_le_meme_paquet_qu_avant(tmp_path: Path) -> 
 def test_libreoffice_ouvre_le_document_et_y_voit_les_images(tmp_path: Path) -> None:
     sortie = tmp_path / "rendu.docx"
     sortie.write_bytes(rendu(tmp_path))
-    profil = tmp_path / "profil"
-    commande = [trouver_soffice(), "--headless", "--norestore", f"-env:UserInstallation={profil.as_uri()}"]
-    commande += ["--convert-to", "odt", "--outdir", str(tmp_path / "odt"), str(sortie)]
-    subprocess.run(commande, check=True, capture_output=True, timeout=180)
-    with zipfile.ZipFile(tmp_path / "odt" / "rendu.odt") as odt:
+    odt_converti = convertir(sortie, "odt", tmp_path / "odt")
+    with zipfile.ZipFile(odt_converti) as odt:
         images = [n for n in odt.namelist() if n.startswith("Pictures/")]
         contenu = odt.read("content.xml").decode("utf-8") + odt.read("styles.xml").decode("utf-8")
     assert len(images) == 2
