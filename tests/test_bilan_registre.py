@@ -283,6 +283,17 @@ def test_un_dossier_absent(tmp_path: Path) -> None:
     assert not (tmp_path / "bilan").exists()
 
 
+def test_des_marches_tous_refuses_sont_une_erreur_de_fichier(tmp_path: Path) -> None:
+    """A folder whose only contract is invalid: its error is named, exit code 1 (a file), not 2 (usage)."""
+    marches = tmp_path / "marches"
+    marches.mkdir()
+    (marches / "marche.yaml").write_text("acheteur:\n  nom: Ville\n", encoding="utf-8")
+    resultat = bilan(str(marches), "-o", str(tmp_path / "bilan"))
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert "marche.yaml" in resultat.stderr and "aucun marché valide" in resultat.stderr
+    assert not (tmp_path / "bilan").exists()
+
+
 def test_une_fiche_abimee_n_ecrit_rien_dans_la_sortie(dossier: Path, tmp_path: Path) -> None:
     copie = tmp_path / "marches"
     shutil.copytree(dossier, copie)

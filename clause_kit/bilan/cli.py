@@ -59,7 +59,11 @@ def _registre(chemins: tuple[Path, ...], base: Path | None) -> Iterator[tuple[Pa
             for message in [*compte.messages, *compte.avertissements]:
                 click.echo(message, err=True)
         if not any(c.statut == "marche_enregistre" for c in comptes):
-            raise click.UsageError(f"aucun fichier de marché sous {', '.join(map(str, chemins))}")
+            lieux = ", ".join(map(str, chemins))
+            if any(c.en_echec for c in comptes):
+                # Contracts were there but refused: an error in a file (1), not a mistyped command (2).
+                _echouer(ClauseKitError(f"aucun marché valide sous {lieux} : corrigez les erreurs ci-dessus"))
+            raise click.UsageError(f"aucun fichier de marché sous {lieux}")
         yield temporaire, any(c.en_echec for c in comptes)
 
 
