@@ -13,42 +13,27 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from clause_kit import __version__
-from clause_kit.cli_fr import GroupeFr, option_format
-from clause_kit.erreurs import ClauseKitError, ErreurSortie, ErreursValidation
-from clause_kit.restes import nettoyer_restes
+from clause_kit.commun.cli_fr import GroupeFr, message_erreur, option_format
+from clause_kit.commun.erreurs import ClauseKitError, ErreurSortie
+from clause_kit.commun.journal import configurer, debug_demande
+from clause_kit.commun.signaux import arrets_comme_ctrl_c, code_de_sortie, ignorer_arrets
+from clause_kit.lot.restes import nettoyer_restes
 from clause_kit.revue.cli import comparer, modeles, texte
-from clause_kit.signaux import arrets_comme_ctrl_c, code_de_sortie, ignorer_arrets
 from clause_kit.suivi.cli import suivi as groupe_suivi
 
 if TYPE_CHECKING:
-    from clause_kit.batch import Options
-    from clause_kit.rapport import Resultat
+    from clause_kit.lot.batch import Options
+    from clause_kit.lot.compte_rendu import Resultat
 
 # The core's heavy modules (pydantic model, Word rendering, babel) are imported by the commands
 # that use them: `clause-kit suivi etat` and `--help` do not pay for them.
 
 __all__ = ["main"]
-
-
-def _message(err: ClauseKitError) -> str:
-    """Validation problems are already ``FICHIER:LIGNE: champ: message`` lines; others get a prefix."""
-    return str(err) if isinstance(err, ErreursValidation) else f"Erreur : {err}"
-
-
-def _erreurs_json(err: ClauseKitError) -> list[dict[str, object]]:
-    if isinstance(err, ErreursValidation):
-        return [{"fichier": p.fichier, "ligne": p.ligne, "champ": p.champ, "message": p.message} for p in err.problemes]
-    return [{"fichier": None, "ligne": None, "champ": "", "message": str(err)}]
-
-
-def _echouer(err: ClauseKitError) -> NoReturn:
-    click.echo(_message(err), err=True)
-    sys.exit(1)
 
 
 @click.group(
@@ -59,8 +44,14 @@ def _echouer(err: ClauseKitError) -> NoReturn:
 @click.version_option(
     __version__, prog_name="clause-kit", message="%(prog)s %(version)s", help="Afficher la version et quitter."
 )
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Afficher sur l'écran la trace complète d'une erreur inattendue (aussi : CLAUSE_KIT_DEBUG=1).",
+)
+def main(debug: bool) -> None:
     """clause-kit : clauses d'insertion dans les marchés publics, du fichier YAML au dossier de consultation."""
+    configurer(debug=debug or debug_demande())
 
 
 main.add_command(groupe_suivi)
@@ -71,16 +62,11 @@ main.add_command(groupe_suivi)
 @option_format
 def verifier(fichier: Path, format_: str) -> None:
     """Valide FICHIER et affiche les chiffres calculés et les choix appliqués."""
-    from clause_kit.chargement import charger_detail
-    from clause_kit.synthese import synthese, synthese_texte
+    from clause_kit.marche.chargement import charger_detail
+    from clause_kit.marche.synthese import synthese, synthese_texte
 
-    try:
-        detail = charger_detail(fichier)
-        donnees = synthese(detail.consultation, detail.chiffres, detail.origines, detail.defauts)
-    except ClauseKitError as err:
-        if format_ == "json":  # a program reading stdout gets the problems as data too
-            click.echo(json.dumps({"erreurs": _erreurs_json(err)}, ensure_ascii=False, indent=2))
-        _echouer(err)
+    detail = charger_detail(fichier)
+    donnees = synthese(detail.consultation, detail.chiffres, detail.origines, detail.defauts)
     if format_ == "json":
         click.echo(json.dumps(donnees, ensure_ascii=False, indent=2))
     else:
@@ -154,27 +140,21 @@ def generer(
         raise click.UsageError(
             "--force et --mettre-a-jour s'excluent : --force remplace tout, --mettre-a-jour ce qui a changé"
         )
-    from clause_kit.batch import Options
-    from clause_kit.rapport import liberer, preparer_sortie, reserver_rapport
-    from clause_kit.selection import collecter, reperer_doublons, selectionner_communes
+    from clause_kit.lot.batch import Options
+    from clause_kit.lot.compte_rendu import liberer, preparer_sortie, reserver_rapport
+    from clause_kit.lot.selection import collecter, reperer_doublons, selectionner_communes
 
     fichiers, absents = collecter(list(chemins))
     racines = tuple(c for c in chemins if c.is_dir())
     fichiers = selectionner_communes(fichiers, communes, racines)
     fichiers, doublons = reperer_doublons(fichiers, racines)
     if pdf:
-        from clause_kit.pdf import trouver_soffice  # pypdf is only needed with --pdf
+        from clause_kit.dossier.pdf import trouver_soffice  # pypdf is only needed with --pdf
 
-        try:
-            trouver_soffice()
-        except ClauseKitError as err:
-            _echouer(err)
+        trouver_soffice()
     if not fichiers and not absents:
-        _echouer(ErreurSortie("aucun fichier de marché (.yaml) trouvé" + (" pour ces communes" if communes else "")))
-    try:
-        preparer_sortie(sortie)
-    except ClauseKitError as err:
-        _echouer(err)
+        raise ErreurSortie("aucun fichier de marché (.yaml) trouvé" + (" pour ces communes" if communes else ""))
+    preparer_sortie(sortie)
     for message in nettoyer_restes(sortie):
         click.echo(f"Nettoyage : {message}", err=True)
     options = Options(
@@ -196,7 +176,8 @@ def _trier(fichiers: list[Path], options: Options) -> tuple[list[Path], Options,
     """``--mettre-a-jour``: contracts to build, options letting their stale dossiers be replaced, the rest."""
     import dataclasses
 
-    from clause_kit.entrees import Reglages, trier
+    from clause_kit.dossier.entrees import Reglages
+    from clause_kit.lot.mise_a_jour import trier
 
     reglages = Reglages(pdf=options.pdf, zip=options.archive, brouillon=options.brouillon)
     tri = trier(fichiers, options.sortie, reglages, modeles=options.modeles, racines=options.racines)
@@ -211,8 +192,8 @@ def _lancer(
     SIGTERM and SIGHUP stop like Ctrl-C (codes 143, 129, 130); a second signal while the
     report is being written is only noted.
     """
-    from clause_kit.batch import generer_tout
-    from clause_kit.rapport import REUSSIS, completer
+    from clause_kit.lot.batch import generer_tout
+    from clause_kit.lot.compte_rendu import REUSSIS, completer
 
     with arrets_comme_ctrl_c():
         try:
@@ -252,7 +233,7 @@ def _barre(total: int) -> Iterator[Callable[[int], None]]:
 
 def _rapporter(resultats: list[Resultat], sortie: Path, reserve: dict[Path, Path]) -> bool:
     """Errors on stderr, the summary table on stdout, the batch report beside the dossiers; False if unwritten."""
-    from clause_kit.rapport import ecrire_rapport, tableau_resume
+    from clause_kit.lot.compte_rendu import ecrire_rapport, tableau_resume
 
     resultats = sorted(resultats, key=lambda r: r.fichier)  # packets finish in any order
     for r in resultats:
@@ -261,8 +242,8 @@ def _rapporter(resultats: list[Resultat], sortie: Path, reserve: dict[Path, Path
     click.echo(tableau_resume(resultats))
     try:
         json_, _ = ecrire_rapport(resultats, sortie, reserve)
-    except ClauseKitError as err:
-        click.echo(_message(err), err=True)
+    except ClauseKitError as err:  # the summary is printed: say why the report is missing, exit 1
+        click.echo(message_erreur(err), err=True)
         return False
     click.echo(f"Rapport : {json_} (et .csv)")
     return True

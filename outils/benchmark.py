@@ -41,14 +41,14 @@ from jinja2.sandbox import SandboxedEnvironment
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-from clause_kit.batch import Options, generer_tout  # noqa: E402
-from clause_kit.calcul import calculer  # noqa: E402
-from clause_kit.chargement import charger  # noqa: E402
-from clause_kit.contexte import construire_contexte  # noqa: E402
-from clause_kit.parametres import charger_parametres  # noqa: E402
-from clause_kit.pdf import convertir_en_pdf  # noqa: E402
-from clause_kit.rendu import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
-from clause_kit.selection import collecter  # noqa: E402
+from clause_kit.commun.parametres import charger_parametres  # noqa: E402
+from clause_kit.dossier.pdf import convertir_en_pdf  # noqa: E402
+from clause_kit.lot.batch import Options, generer_tout  # noqa: E402
+from clause_kit.lot.selection import collecter  # noqa: E402
+from clause_kit.marche.calcul import calculer  # noqa: E402
+from clause_kit.marche.chargement import charger  # noqa: E402
+from clause_kit.rendu.contexte import construire_contexte  # noqa: E402
+from clause_kit.rendu.moteur import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
 from outils import benchmark_suivi, benchmark_vitesse  # noqa: E402
 
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"

@@ -31,8 +31,8 @@ sys.path.insert(0, str(RACINE))
 
 from clause_kit.bilan.etablir import etablir_bilan  # noqa: E402
 from clause_kit.bilan.periode import periode_annee  # noqa: E402
-from clause_kit.chargement import charger_detail  # noqa: E402
-from clause_kit.classeur_suivi import donnees_suivi  # noqa: E402
+from clause_kit.dossier.classeur_suivi import donnees_suivi  # noqa: E402
+from clause_kit.marche.chargement import charger_detail  # noqa: E402
 from clause_kit.suivi.controle import LigneSuivi  # noqa: E402
 from clause_kit.suivi.registre import Registre  # noqa: E402
 from outils.benchmark import _remplacer_section, commande_mesuree, journal  # noqa: E402

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import openpyxl
 
-from clause_kit.chargement import charger_detail
-from clause_kit.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES, construire_classeur
+from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES, construire_classeur
+from clause_kit.marche.chargement import charger_detail
 from clause_kit.suivi.etat import calculer_etat
 
 RACINE = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from clause_kit.pdf import convertir_en_pdf
+from clause_kit.dossier.pdf import convertir_en_pdf
 
 RACINE = Path(__file__).resolve().parent.parent
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
@@ -61,7 +61,10 @@ def import_ms(repetitions: int) -> tuple[float, float]:
     for _ in range(repetitions):
         sortie = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", "import clause_kit.cli"],
-            capture_output=True, text=True, check=True, cwd=RACINE,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=RACINE,
         ).stderr
         ligne = next(x for x in sortie.splitlines() if x.rstrip().endswith("| clause_kit.cli"))
         cli.append(int(ligne.split("|")[1]) / 1000)

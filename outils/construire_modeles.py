@@ -872,8 +872,8 @@ def _zip_deterministe(donnees: bytes) -> bytes:
 
 def verifier(chemin: Path, variables: Path | None = None) -> list[str]:
     """Les problèmes du modèle construit, vus comme par « clause-kit modeles verifier »."""
-    from clause_kit.revue.controle import verifier_modele
     from clause_kit.revue.variables import lire_variables
+    from clause_kit.revue.verification import verifier_modele
 
     schema = lire_variables(variables or MODELES / "VARIABLES.md")
     return [str(p) for p in verifier_modele(chemin, schema, nom=chemin.name)]
@@ -928,7 +928,7 @@ def main(arguments: list[str]) -> int:
         print(f"erreur : {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        from clause_kit.erreurs import raison_systeme
+        from clause_kit.commun.erreurs import raison_systeme
 
         print(f"erreur : {exc.filename or sortie} : {raison_systeme(exc)}", file=sys.stderr)
         return 1

@@ -45,7 +45,8 @@ RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
 from clause_kit.bilan.periode import suite_mois  # noqa: E402
-from clause_kit.classeur_suivi import (  # noqa: E402
+from clause_kit.commun.codes import codes  # noqa: E402
+from clause_kit.dossier.classeur_suivi import (  # noqa: E402
     CELLULE_SIRET_TITULAIRE,
     CELLULE_TITULAIRE,
     COLONNES,
@@ -53,9 +54,8 @@ from clause_kit.classeur_suivi import (  # noqa: E402
     LIGNE_LIBELLES,
     NOM_FICHIER,
 )
-from clause_kit.codes import codes  # noqa: E402
-from clause_kit.dossier import construire  # noqa: E402
-from clause_kit.pdf import trouver_soffice  # noqa: E402
+from clause_kit.dossier.construction import construire  # noqa: E402
+from clause_kit.dossier.pdf import trouver_soffice  # noqa: E402
 
 DOSSIER = RACINE / "dossiers" / "aubagne" / "2007-2008"
 SUIVI = DOSSIER / "suivi"

@@ -33,4 +33,4 @@ fi
 if [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]; then
   export PIP_BREAK_SYSTEM_PACKAGES=1
 fi
-python3 -m pip install -q -e '.[test,revue]'
+python3 -m pip install -q -e '.[test,revue,docs]'

@@ -10,16 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from tests.jour_fixe import AUJOURDHUI
 from tests.suivi_commun import CONTRAT
 
 RACINE = Path(__file__).resolve().parent.parent
 DOSSIERS = RACINE / "dossiers"
 MODELES = RACINE / "modeles"
 
-# Compiled templates are cached on disk between runs (clause_kit/cache_modeles.py): the tests
+# Compiled templates are cached on disk between runs (clause_kit/rendu/cache.py): the tests
 # and the commands they start share a cache of their own, new for each run, never the user's.
 _CACHE = tempfile.mkdtemp(prefix="clause-kit-cache-tests-")
 os.environ["CLAUSE_KIT_CACHE"] = _CACHE
+
+# The tests own their clock: the code under test (and every command they start) sees this day as
+# « today » (clause_kit/commun/horloge.py), so that no test changes verdict with the real date.
+# Dated tables are watched against the real date by tests/test_tables_datees.py instead.
+os.environ["CLAUSE_KIT_AUJOURDHUI"] = AUJOURDHUI.isoformat()
+# Unexpected errors are journaled (clause_kit/commun/journal.py): into the run's own folder.
+os.environ["CLAUSE_KIT_JOURNAL"] = str(Path(_CACHE) / "clause-kit.log")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -40,7 +48,7 @@ def exemples() -> list[Path]:
 @pytest.fixture(scope="session")
 def modeles_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled templates opened and saved again as .docx by LibreOffice (once per test run)."""
-    from clause_kit.pdf import trouver_soffice
+    from clause_kit.dossier.pdf import trouver_soffice
 
     dossier = tmp_path_factory.mktemp("libreoffice")
     commande = [
@@ -68,7 +76,7 @@ def contrat(tmp_path: Path) -> Path:
 @pytest.fixture
 def vierge(contrat: Path) -> bytes:
     """The blank follow-up workbook of that contract."""
-    from clause_kit.classeur_suivi import NOM_FICHIER
-    from clause_kit.dossier import construire
+    from clause_kit.dossier.classeur_suivi import NOM_FICHIER
+    from clause_kit.dossier.construction import construire
 
     return construire(contrat).fichiers[NOM_FICHIER]

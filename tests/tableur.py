@@ -10,14 +10,14 @@ from typing import Any
 
 import openpyxl
 
-from clause_kit.classeur_suivi import (
+from clause_kit.dossier.classeur_suivi import (
     CELLULE_SIRET_TITULAIRE,
     CELLULE_TITULAIRE,
     COLONNES,
     FEUILLE_SUIVI,
     LIGNE_LIBELLES,
 )
-from clause_kit.pdf import trouver_soffice
+from clause_kit.dossier.pdf import trouver_soffice
 
 #: CSV as a French user exports it from LibreOffice: « ; » between fields, UTF-8.
 CSV_FRANCAIS = "csv:Text - txt - csv (StarCalc):59,34,76,1"

@@ -27,7 +27,12 @@ def contrats(dossier: Path, nombre: int, commune: str = "Cassis") -> Path:
 def lancer(*arguments: str, **options: object) -> subprocess.Popen[str]:
     commande = [sys.executable, "-m", "clause_kit", "generer", *arguments]
     return subprocess.Popen(
-        commande, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=RACINE, **options  # type: ignore[call-overload]
+        commande,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=RACINE,
+        **options,  # type: ignore[call-overload]
     )
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from clause_kit import bac_a_sable
-from clause_kit.erreurs import ErreurModele
-from clause_kit.rendu import compiler, rendre
+from clause_kit.commun.erreurs import ErreurModele
+from clause_kit.rendu import bac_a_sable
+from clause_kit.rendu.moteur import compiler, rendre
 from clause_kit.revue.texte import texte as texte_docx
 
 CONTEXTE = {"marche": {"reference": "R-1", "objet": "Objet {_{ typé }_} {_% tel quel %_}"}}
@@ -137,7 +137,7 @@ def test_paquet_qui_gonfle_refuse(tmp_path: Path) -> None:
     assert chemin.stat().st_size < 2_000_000
     tracemalloc.start()
     try:
-        with pytest.raises(ErreurModele, match="piege.docx : plus de 200 Mo une fois décompressé"):
+        with pytest.raises(ErreurModele, match="piege.docx : partie word/media/gonfle.bin : plus de 200 Mo une fois décompressé"):
             compiler(chemin)
         _, pic = tracemalloc.get_traced_memory()
     finally:

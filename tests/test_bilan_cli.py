@@ -111,7 +111,7 @@ def test_les_chiffres_baissent_quand_on_retire_des_fiches(seed: dict[str, Any], 
 
 
 def test_generer_ne_prend_pas_les_fiches_pour_des_marches() -> None:
-    from clause_kit.selection import collecter
+    from clause_kit.lot.selection import collecter
 
     fichiers, refuses = collecter([AUBAGNE])
     assert refuses == [] and all(f.suffix == ".yaml" for f in fichiers)

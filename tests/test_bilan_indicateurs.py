@@ -15,8 +15,8 @@ from clause_kit.bilan.prevision import prevoir, repartir_entier
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif
 from clause_kit.bilan.secret import masquer_repartition
 from clause_kit.bilan.tableaux import parcours
-from clause_kit.erreurs import ErreurDonnees
-from clause_kit.formats import montant, nombre
+from clause_kit.commun.erreurs import ErreurDonnees
+from clause_kit.commun.formats import montant, nombre
 
 
 def ligne(participant: str, mois: str, heures: float, **autres: object) -> Ligne:

@@ -69,8 +69,8 @@ def _contrat(dossier: Path, nom: str, reference: str, acheteur: str) -> Path:
 
 
 def _vierge(contrat: Path) -> bytes:
-    from clause_kit.classeur_suivi import NOM_FICHIER
-    from clause_kit.dossier import construire
+    from clause_kit.dossier.classeur_suivi import NOM_FICHIER
+    from clause_kit.dossier.construction import construire
 
     return construire(contrat).fichiers[NOM_FICHIER]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from clause_kit import cache_modeles, rendu
-from clause_kit.rendu import compiler, rendre
+from clause_kit.rendu import cache as cache_modeles
+from clause_kit.rendu import moteur as rendu
+from clause_kit.rendu.moteur import compiler, rendre
 from tests.test_rendu import CONTEXTE, modele, texte
 
 

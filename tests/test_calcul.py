@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clause_kit.calcul import ErreurCalcul, arrondir_heures, calculer, etp, heures_formule, repartir_prorata
-from clause_kit.modele import Consultation
-from clause_kit.parametres import charger_parametres
+from clause_kit.commun.parametres import charger_parametres
+from clause_kit.marche.calcul import ErreurCalcul, arrondir_heures, calculer, etp, heures_formule, repartir_prorata
+from clause_kit.marche.modele import Consultation
 
 
 def consultation(**insertion: Any) -> Consultation:

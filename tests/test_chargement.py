@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from clause_kit.chargement import charger, chemin_texte
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.marche.chargement import charger, chemin_texte
 
 INVALIDES = Path(__file__).parent / "fixtures" / "invalides"
 

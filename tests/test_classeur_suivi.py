@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from clause_kit.classeur_suivi import (
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.dossier.classeur_suivi import (
     CELLULE_TITULAIRE,
     COLONNES,
     FEUILLE_SUIVI,
@@ -21,8 +22,7 @@ from clause_kit.classeur_suivi import (
     LIGNE_LIBELLES,
     NOM_FICHIER,
 )
-from clause_kit.dossier import construire, ecrire
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.dossier.construction import construire, ecrire
 from clause_kit.suivi.lecture import lire_feuilles
 from tests.suivi_commun import CONTRAT as LOT_SANS_CLAUSE
 from tests.tableur import CSV_DEFAUT, CSV_FRANCAIS, convertir
@@ -145,7 +145,7 @@ def test_execution_fin_avant_debut_refusee(tmp_path: Path) -> None:
 
 
 def test_la_fiche_word_et_le_classeur_ont_les_memes_codes(contrat: Path) -> None:
-    from clause_kit.codes import LISTES, codes
+    from clause_kit.commun.codes import LISTES, codes
     from clause_kit.revue.texte import texte as texte_docx
 
     construit = construire(contrat, aujourd_hui=JOUR)

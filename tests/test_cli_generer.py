@@ -227,7 +227,7 @@ def test_un_fichier_pathologique_n_arrete_pas_le_lot(communes: Path, tmp_path: P
 
 
 def test_erreur_inattendue_reste_locale(communes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clause_kit import batch
+    from clause_kit.lot import batch
 
     construire_vrai = batch.construire
 

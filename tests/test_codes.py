@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from clause_kit.codes import LISTES, codes, normaliser, resoudre
+from clause_kit.commun.codes import LISTES, codes, normaliser, resoudre
 
 
 def test_chaque_liste_est_definie_avec_des_cles_stables() -> None:
@@ -56,7 +56,7 @@ def test_chaque_code_n_a_que_des_champs_connus() -> None:
 
     import yaml
 
-    brut = yaml.safe_load(resources.files("clause_kit").joinpath("codes.yaml").read_text(encoding="utf-8"))
+    brut = yaml.safe_load(resources.files("clause_kit.commun").joinpath("codes.yaml").read_text(encoding="utf-8"))
     for liste in LISTES:
         for cle, valeurs in brut[liste].items():
             assert set(valeurs) <= {"libelle", "description", "dynamique", "description_cmp2006"}, (liste, cle, valeurs)

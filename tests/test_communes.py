@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clause_kit.chargement import charger_detail
 from clause_kit.cli import main
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.marche.chargement import charger_detail
 
 DEFAUTS = """\
 acheteur:
@@ -62,8 +62,7 @@ def test_les_blocs_article_ne_sont_pas_crees_par_les_defauts(tmp_path: Path) -> 
     )
     fichier = commune(
         tmp_path,
-        MARCHE.replace("}", criteres, 1)
-        + "insertion:\n  article_53: {ponderation: 10, heures_minimum: 100, "
+        MARCHE.replace("}", criteres, 1) + "insertion:\n  article_53: {ponderation: 10, heures_minimum: 100, "
         "sous_criteres: [{libelle: T, ponderation: 10}]}\n",
     )
     c = charger_detail(fichier).consultation

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.couches import CHOISI, COMMUNE, STANDARD, couches_pour
-from clause_kit.dossier import construire
-from clause_kit.erreurs import ErreurDonnees
+from clause_kit.commun.erreurs import ErreurDonnees
+from clause_kit.dossier.construction import construire
+from clause_kit.rendu.couches import CHOISI, COMMUNE, STANDARD, couches_pour
 
 RACINE = Path(__file__).resolve().parent.parent
 MODELES = RACINE / "modeles"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clause_kit.dossier import construire, ecrire
-from clause_kit.erreurs import ErreurModele, ErreurSortie
-from clause_kit.formats import nombre, sans_point_final
+from clause_kit.commun.erreurs import ErreurModele, ErreurSortie
+from clause_kit.commun.formats import nombre, sans_point_final
+from clause_kit.dossier.construction import construire, ecrire
 from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import A53, A53_SEUL, CRITERES_85, contrat
 
@@ -180,7 +180,7 @@ def test_pieces_converties_par_libreoffice(dossiers_exemples: dict, tmp_path: Pa
     """Each piece of two contrasting examples opens in LibreOffice and keeps its text in PDF."""
     from pypdf import PdfReader
 
-    from clause_kit.pdf import convertir_en_pdf
+    from clause_kit.dossier.pdf import convertir_en_pdf
 
     entrees, attendus = [], []
     for nom in ("2026-tx-031-ecole", "centre-appel"):
@@ -242,8 +242,8 @@ def test_le_dossier_suit_le_umask(tmp_path: Path) -> None:
 def test_liste_des_pieces_lue_comme_un_fichier_de_marche(tmp_path: Path) -> None:
     import os
 
-    from clause_kit.erreurs import ErreurDonnees
-    from clause_kit.modeles import charger_pieces
+    from clause_kit.commun.erreurs import ErreurDonnees
+    from clause_kit.rendu.pieces import charger_pieces
 
     tube = tmp_path / "tube"
     tube.mkdir()

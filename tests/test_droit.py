@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from clause_kit.droit import (
+from clause_kit.marche.droit import (
     CCAG_2021,
     CLIMAT_RESILIENCE,
     ccag_du_marche,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clause_kit import fichiers
-from clause_kit.fichiers import LectureImpossible, ecrire_ensemble, ecrire_exclusif, lire_borne, reserver
-from clause_kit.restes import nettoyer_restes
+from clause_kit.commun import fichiers
+from clause_kit.commun.fichiers import LectureImpossible, ecrire_ensemble, ecrire_exclusif, lire_borne, reserver
+from clause_kit.lot.restes import nettoyer_restes
 
 
 def test_lecture_bornee(tmp_path: Path) -> None:

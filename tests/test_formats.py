@@ -1,4 +1,4 @@
-"""Tests of clause_kit.formats: exact French strings, then properties over many values."""
+"""Tests of clause_kit.commun.formats: exact French strings, then properties over many values."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from num2words import num2words
 
-from clause_kit import formats
-from clause_kit.formats import (
+from clause_kit.commun import formats
+from clause_kit.commun.formats import (
     cpv_valide,
     date_fr,
     formater_siret,
@@ -572,7 +572,7 @@ def test_slug_trop_long_raccourci_avec_une_empreinte() -> None:
 
 
 def test_nombre_en_lettres_pour_les_heures() -> None:
-    from clause_kit.formats import nombre_en_lettres
+    from clause_kit.commun.formats import nombre_en_lettres
 
     assert nombre_en_lettres(1429) == "mille quatre cent vingt-neuf"
     assert nombre_en_lettres(80) == "quatre-vingts"
@@ -583,7 +583,7 @@ def test_nombre_en_lettres_pour_les_heures() -> None:
 
 
 def test_nombre_simple_et_decimales_utiles() -> None:
-    from clause_kit.formats import decimales_utiles, nombre_simple
+    from clause_kit.commun.formats import decimales_utiles, nombre_simple
 
     assert [nombre_simple(Decimal(x)) for x in ("1.5", "50", "32.50", "100", "0.10")] == [
         "1,5",

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from clause_kit.chargement import charger, charger_detail
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.commun.erreurs import ErreursValidation
 from clause_kit.formulaire.app import creer_application
+from clause_kit.marche.chargement import charger, charger_detail
 from clause_kit.revue.texte import texte as texte_docx
 from tests.conftest import DOSSIERS, RACINE
 from tests.contrats import A53, CRITERES_85, contrat

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from clause_kit.cli import main
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.formulaire import champs
 from clause_kit.formulaire.champs import arbre, chemin_de_champ, genres, trouver_cible
 from clause_kit.formulaire.schema import schema_json
-from clause_kit.modele import Consultation
-from clause_kit.parametres import charger_parametres
+from clause_kit.marche.modele import Consultation
 
 
 def _cles_du_modele(modele: type[BaseModel], prefixe: tuple[str, ...] = ()) -> set[tuple[str, ...]]:

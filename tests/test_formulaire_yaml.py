@@ -11,10 +11,10 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
-from clause_kit.chargement import charger, charger_detail, lire_avec_defauts
 from clause_kit.formulaire.apercu import fichier_isole
 from clause_kit.formulaire.app import creer_application
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml, fusion_communes, sans_valeurs_communes, valeur_normale
+from clause_kit.marche.chargement import charger, charger_detail, lire_avec_defauts
 from tests.conftest import DOSSIERS
 from tests.formulaire_html import lire_page
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from clause_kit.dossier import construire
+from clause_kit.dossier.construction import construire
 from clause_kit.revue.texte import texte as texte_docx
 
 RACINE = Path(__file__).resolve().parent.parent

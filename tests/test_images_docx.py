@@ -10,8 +10,8 @@ from pathlib import Path
 
 import docx
 
-from clause_kit.images_docx import Image, trouver_images
-from clause_kit.rendu import compiler, rendre
+from clause_kit.rendu.images import Image, trouver_images
+from clause_kit.rendu.moteur import compiler, rendre
 from tests.tableur import convertir
 
 

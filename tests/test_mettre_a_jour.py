@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from clause_kit import entrees
 from clause_kit.cli import main
+from clause_kit.lot import mise_a_jour
 from tests.contrats import A53, CRITERES_85, LANCEMENT, contrat
+from tests.jour_fixe import AUJOURDHUI
 from tests.test_couches import ajouter_paragraphe
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -156,13 +157,13 @@ def test_modele_de_commune_ajoute_puis_modifie(lot: Path, sortie: Path) -> None:
 def test_donnees_du_paquet_modifiees_regenerent_tout(
     lot: Path, sortie: Path, nom: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reelle = entrees.empreinte_donnees
-    monkeypatch.setattr(entrees, "empreinte_donnees", lambda n: "0" * 64 if n == nom else reelle(n))
+    reelle = mise_a_jour.empreinte_donnees
+    monkeypatch.setattr(mise_a_jour, "empreinte_donnees", lambda n: "0" * 64 if n == nom else reelle(n))
     assert mettre_a_jour(lot, sortie) == TOUS
 
 
 def test_autre_version_regenere_tout(lot: Path, sortie: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(entrees, "__version__", "99.0")
+    monkeypatch.setattr(mise_a_jour, "__version__", "99.0")
     assert mettre_a_jour(lot, sortie) == TOUS
 
 
@@ -186,10 +187,10 @@ def test_marche_sans_date_de_lancement_regenere_un_autre_jour(
     lot: Path, sortie: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     manifeste = json.loads((sortie / "cassis" / "c-2" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifeste["entrees"]["jour"] == datetime.date.today().isoformat()
+    assert manifeste["entrees"]["jour"] == AUJOURDHUI.isoformat()
     assert mettre_a_jour(lot, sortie) == set()
-    demain = datetime.date.today() + datetime.timedelta(days=1)
-    monkeypatch.setattr(entrees, "aujourd_hui", lambda: demain)
+    demain = AUJOURDHUI + datetime.timedelta(days=1)
+    monkeypatch.setenv("CLAUSE_KIT_AUJOURDHUI", demain.isoformat())
     assert mettre_a_jour(lot, sortie) == {"cassis/c-2"}  # the others have their launch date written
 
 
@@ -203,9 +204,9 @@ def test_modele_qui_imprime_la_date_de_generation_refait_un_autre_jour(
     sortie = tmp_path / "sortie"
     assert generer(str(lot), "-o", str(sortie))[0] == 0
     manifeste = json.loads((sortie / "auriol" / "a-1" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifeste["entrees"]["jour"] == datetime.date.today().isoformat()  # although its launch date is written
-    demain = datetime.date.today() + datetime.timedelta(days=1)
-    monkeypatch.setattr(entrees, "aujourd_hui", lambda: demain)
+    assert manifeste["entrees"]["jour"] == AUJOURDHUI.isoformat()  # although its launch date is written
+    demain = AUJOURDHUI + datetime.timedelta(days=1)
+    monkeypatch.setenv("CLAUSE_KIT_AUJOURDHUI", demain.isoformat())
     assert mettre_a_jour(lot, sortie) == {"auriol/a-1", "auriol/a-2", "cassis/c-2"}
 
 

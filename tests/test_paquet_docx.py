@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.erreurs import ErreurModele
-from clause_kit.pdf import trouver_soffice
-from clause_kit.rendu import compiler, rendre
+from clause_kit.commun.erreurs import ErreurModele
+from clause_kit.dossier.pdf import trouver_soffice
+from clause_kit.rendu.moteur import compiler, rendre
 from clause_kit.revue.texte import texte as texte_docx
 from tests.conftest import DOSSIERS, MODELES
 
@@ -40,7 +40,7 @@ def docx_xml(chemin: Path, corps: str, entete: str = "", titre: str = "") -> Pat
     document.save(tampon)
     remplacements = {
         "word/document.xml": ("<w:p><w:r><w:t>CORPS</w:t></w:r></w:p>", corps),
-        "word/header1.xml": ('<w:r><w:t>ENTETE</w:t></w:r>', entete or "<w:r><w:t>en-tête</w:t></w:r>"),
+        "word/header1.xml": ("<w:r><w:t>ENTETE</w:t></w:r>", entete or "<w:r><w:t>en-tête</w:t></w:r>"),
         "docProps/core.xml": ("<dc:title>TITRE</dc:title>", f"<dc:title>{titre or 'titre'}</dc:title>"),
     }
     with zipfile.ZipFile(tampon) as source, zipfile.ZipFile(chemin, "w", zipfile.ZIP_DEFLATED) as cible:

@@ -1,4 +1,4 @@
-"""Tests of clause_kit.pdf: they really run LibreOffice.
+"""Tests of clause_kit.dossier.pdf: they really run LibreOffice.
 
 No skip when LibreOffice is missing: CI installs it, and a missing LibreOffice must make
 the suite fail loudly rather than pass without testing the PDF output.
@@ -19,8 +19,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from clause_kit.erreurs import ClauseKitError, ErreurPdf
-from clause_kit.pdf import assembler_pdf, convertir_en_pdf, est_pdf, trouver_soffice
+from clause_kit.commun.erreurs import ClauseKitError, ErreurPdf
+from clause_kit.dossier.pdf import assembler_pdf, convertir_en_pdf, est_pdf, trouver_soffice
 
 # Distinctive French text per document: accents, euro sign, guillemets, œ ligature.
 TEXTES = {
@@ -275,7 +275,7 @@ def test_trouver_soffice_variable_prioritaire(tmp_path: Path, monkeypatch: pytes
 
 def test_conversion_arretee_sur_demande(tmp_path: Path) -> None:
     """A batch stop request kills LibreOffice within a poll and raises Interruption."""
-    from clause_kit.erreurs import Interruption
+    from clause_kit.commun.erreurs import Interruption
 
     document = Document()
     document.add_paragraph("Arrêt demandé")

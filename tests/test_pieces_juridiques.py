@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.dossier import DossierConstruit, construire
+from clause_kit.dossier.construction import DossierConstruit, construire
 from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import A53, A53_SEUL, CRITERES_85, contrat
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clause_kit import rendu
-from clause_kit.batch import PAQUET_MAX, _paquets
 from clause_kit.cli import main
-from clause_kit.preparation import preparer_lot
+from clause_kit.lot.batch import PAQUET_MAX, _paquets
+from clause_kit.lot.preparation import preparer_lot
+from clause_kit.rendu import moteur as rendu
 from tests.contrats import contrat
 from tests.test_couches import MODELES, creer_cassis
 
@@ -72,7 +72,7 @@ def test_classeur_sans_numpy_quand_il_n_est_pas_deja_charge() -> None:
     """openpyxl loads numpy only to accept numpy numbers, which clause_kit never writes: 0.2 s saved."""
     script = (
         "import sys\n"
-        "from clause_kit.classeur_suivi import importer_openpyxl\n"
+        "from clause_kit.dossier.classeur_suivi import importer_openpyxl\n"
         "openpyxl = importer_openpyxl()\n"
         "classeur = openpyxl.Workbook(); classeur.active['A1'] = 3\n"
         "print('numpy' in sys.modules, 'numpy' in sys.modules and sys.modules['numpy'] is None)\n"

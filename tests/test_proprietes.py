@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clause_kit.dossier import construire
-from clause_kit.erreurs import ErreursValidation
-from clause_kit.formats import nombre, sans_point_final
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.commun.formats import nombre, sans_point_final
+from clause_kit.dossier.construction import construire
 from clause_kit.revue.texte import texte as texte_docx
 
 JOUR = datetime.date(2026, 11, 24)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clause_kit.chargement import charger_detail
 from clause_kit.cli import main
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.marche.chargement import charger_detail
 from tests.contrats import A53_SEUL, CRITERES_85, contrat
 
 
@@ -175,7 +175,7 @@ def test_facilitateur_sans_contact_refuse_par_generer(tmp_path: Path, facilitate
 
 
 def test_contact_a_completer_rend_le_champ_visible_dans_chaque_piece(tmp_path: Path) -> None:
-    from clause_kit.dossier import construire
+    from clause_kit.dossier.construction import construire
     from clause_kit.revue.texte import texte as texte_docx
 
     fichier = ecrire(tmp_path, contrat(facilitateur="facilitateur: {contact_a_completer: true}\n"))

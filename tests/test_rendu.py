@@ -9,8 +9,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from clause_kit.erreurs import ErreurModele
-from clause_kit.rendu import compiler, rendre
+from clause_kit.commun.erreurs import ErreurModele
+from clause_kit.rendu.moteur import compiler, rendre
 
 
 def modele(tmp_path: Path, *paragraphes: str, nom: str = "essai.docx", tableau: list[str] | None = None) -> Path:

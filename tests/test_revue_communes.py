@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.couches import COMMUNE, STANDARD
+from clause_kit.rendu.couches import COMMUNE, STANDARD
 from tests.test_couches import MODELES, ajouter_paragraphe, creer_cassis, empreinte
 
 

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from clause_kit.chargement import charger_detail
 from clause_kit.cli import main
-from clause_kit.contexte import construire_contexte
-from clause_kit.erreurs import ClauseKitError
-from clause_kit.parametres import charger_parametres
-from clause_kit.rendu import compiler, rendre
-from clause_kit.revue.controle import verifier_modele
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.commun.parametres import charger_parametres
+from clause_kit.marche.chargement import charger_detail
+from clause_kit.rendu.contexte import construire_contexte
+from clause_kit.rendu.moteur import compiler, rendre
 from clause_kit.revue.texte import texte
 from clause_kit.revue.variables import lire_variables, schema_du_contexte
+from clause_kit.revue.verification import verifier_modele
 from tests.fabrique_word import document, faute, insertion, lien, paragraphe, run, signet, suppression, tableau
+from tests.jour_fixe import AUJOURDHUI
 
 RACINE = Path(__file__).resolve().parent.parent
 MODELES = RACINE / "modeles"
@@ -259,7 +259,7 @@ def test_modele_de_commune_mal_nomme_averti(tmp_path: Path) -> None:
 def test_le_verdict_suit_le_generateur_sur_des_modeles_reenregistres_par_libreoffice(modeles_libreoffice: Path) -> None:
     """LibreOffice rewrites the XML (runs, quotes, bookmarks): ``verifier`` says so exactly when ``generer`` fails."""
     detail = charger_detail(DOSSIERS / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml")
-    contexte = construire_contexte(detail.consultation, detail.chiffres, charger_parametres(), datetime.date.today())
+    contexte = construire_contexte(detail.consultation, detail.chiffres, charger_parametres(), AUJOURDHUI)
     modeles = sorted(p for p in modeles_libreoffice.glob("*.docx") if p.stem != "bilan_annuel")
     assert len(modeles) == 8
     # The annual report's template, re-saved too, is checked against its own variables and renders.
@@ -283,7 +283,7 @@ def test_variables_md_decrit_exactement_le_contexte_du_generateur() -> None:
     contextes = []
     for exemple in exemples():
         detail = charger_detail(exemple)
-        contextes.append(construire_contexte(detail.consultation, detail.chiffres, parametres, datetime.date.today()))
+        contextes.append(construire_contexte(detail.consultation, detail.chiffres, parametres, AUJOURDHUI))
     documentees, fournies = SCHEMA.chemins, schema_du_contexte(contextes).chemins
     assert sorted(fournies - documentees) == [], "variables fournies par contexte.py absentes de VARIABLES.md"
     assert sorted(documentees - fournies) == [], "variables de VARIABLES.md que contexte.py ne fournit pas"

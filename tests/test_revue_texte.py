@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.erreurs import ErreurDocument
+from clause_kit.commun.erreurs import ErreurDocument
 from clause_kit.revue.texte import lignes, lire, texte
 from tests.fabrique_word import (
     document,
@@ -238,10 +238,10 @@ def test_un_classeur_nomme_docx_n_est_pas_lu_comme_un_texte_vide(tmp_path: Path)
 
 
 def test_partie_trop_grande_ou_xml_invalide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clause_kit.revue.paquet as paquet
+    import clause_kit.commun.ooxml as ooxml
 
-    monkeypatch.setattr(paquet, "TAILLE_PARTIE_MAX", 20_000)  # a bomb inflates far beyond any real part
-    with pytest.raises(ErreurDocument, match=r"ccap_clauses.docx : partie word/document.xml trop grande"):
+    monkeypatch.setattr(ooxml, "DECOMPRESSE_MAX", 20_000)  # a bomb inflates far beyond any real part
+    with pytest.raises(ErreurDocument, match=r"ccap_clauses.docx : partie word/document.xml : plus de"):
         lire(MODELES / "ccap_clauses.docx")
     monkeypatch.undo()
     abime = tmp_path / "abime.docx"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clause_kit.rapport import Resultat, tableau_resume
-from clause_kit.selection import collecter, identifier, reperer_doublons, selectionner_communes
+from clause_kit.lot.compte_rendu import Resultat, tableau_resume
+from clause_kit.lot.selection import collecter, identifier, reperer_doublons, selectionner_communes
 
 
 def ecrire(chemin: Path, texte: str) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clause_kit.classeur_suivi import NOM_FICHIER
-from clause_kit.dossier import construire, ecrire
+from clause_kit.dossier.classeur_suivi import NOM_FICHIER
+from clause_kit.dossier.construction import construire, ecrire
 from tests.suivi_commun import BONNES, CONTRAT, compter, etat, importer, ligne
 from tests.tableur import CSV_DEFAUT, CSV_FRANCAIS, convertir, remplir
 

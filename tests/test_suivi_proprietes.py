@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clause_kit.classeur_suivi import COLONNES
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.dossier.classeur_suivi import COLONNES
 from clause_kit.suivi.controle import MarcheConnu, code_nominatif, controler_ensemble, controler_ligne
 from clause_kit.suivi.lecture import LigneBrute, lire_feuilles
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from clause_kit.formats import surligne
-from clause_kit.surlignage import appliquer_surlignage
+from clause_kit.commun.formats import surligne
+from clause_kit.rendu.surlignage import appliquer_surlignage
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clause_kit.chargement import charger, charger_detail
 from clause_kit.cli import main
-from clause_kit.erreurs import ErreursValidation
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.marche.chargement import charger, charger_detail
+from clause_kit.marche.yaml_texte import ChargeurTexte, ProblemeYaml, champs_rapides
 from clause_kit.revue.texte import texte as texte_docx
-from clause_kit.yaml_texte import ChargeurTexte, ProblemeYaml, champs_rapides
 
 TAPES = """\
 acheteur: {nom: Commune de Cassis, commune: Cassis, siret: 01234567890003}

@@ -7,7 +7,7 @@ the command does not load matplotlib, openpyxl or the contract model.
 
 from __future__ import annotations
 
-from clause_kit.paresseux import exports_paresseux
+from clause_kit.commun.paresseux import exports_paresseux
 
 #: Public name → module of the capability that defines it.
 _PUBLIC = {

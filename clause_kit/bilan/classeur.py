@@ -14,7 +14,7 @@ from typing import Any
 from clause_kit.bilan.indicateurs import ARTICLES
 from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
 from clause_kit.bilan.xlsx import Feuille, ecrire_classeur
-from clause_kit.codes import codes
+from clause_kit.commun.codes import codes
 
 __all__ = ["FEUILLES", "NOTES", "construire_classeur_bilan"]
 

@@ -14,12 +14,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from clause_kit.cli_fr import CommandeFr, DateIso, option_format
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.cli_fr import CommandeFr, DateIso, option_format
+from clause_kit.commun.erreurs import ClauseKitError
 
 __all__ = ["bilan"]
 
@@ -37,11 +37,6 @@ def _json(donnees: dict[str, Any]) -> str:
         return json.dumps(v, ensure_ascii=False)
 
     return "{\n" + ",\n".join(f"  {json.dumps(k)}: {valeur(v)}" for k, v in donnees.items()) + "\n}"
-
-
-def _echouer(err: ClauseKitError) -> NoReturn:
-    click.echo(f"Erreur : {err}", err=True)
-    sys.exit(1)
 
 
 @contextlib.contextmanager
@@ -62,7 +57,7 @@ def _registre(chemins: tuple[Path, ...], base: Path | None) -> Iterator[tuple[Pa
             lieux = ", ".join(map(str, chemins))
             if any(c.en_echec for c in comptes):
                 # Contracts were there but refused: an error in a file (1), not a mistyped command (2).
-                _echouer(ClauseKitError(f"aucun marché valide sous {lieux} : corrigez les erreurs ci-dessus"))
+                raise ClauseKitError(f"aucun marché valide sous {lieux} : corrigez les erreurs ci-dessus")
             raise click.UsageError(f"aucun fichier de marché sous {lieux}")
         yield temporaire, any(c.en_echec for c in comptes)
 
@@ -147,19 +142,16 @@ def bilan(
         raise click.UsageError("--pdf et --par-donneur-ordre demandent -o SORTIE")
     periode = _periode(annee, du, au)
     from clause_kit.bilan.etablir import etablir_bilan
-    from clause_kit.bilan.texte import bilan_texte
+    from clause_kit.bilan.phrases import bilan_texte
 
-    try:
-        with _registre(chemins, base) as (registre, refus):
-            donnees = etablir_bilan(registre, periode, donneur_ordre=donneur_ordre, diviseur=diviseur_etp)
-            ecrits: list[Path] = []
-            if sortie is not None and not refus:
-                from clause_kit.bilan.publier import Demande, publier
+    with _registre(chemins, base) as (registre, refus):
+        donnees = etablir_bilan(registre, periode, donneur_ordre=donneur_ordre, diviseur=diviseur_etp)
+        ecrits: list[Path] = []
+        if sortie is not None and not refus:
+            from clause_kit.bilan.publier import Demande, publier
 
-                demande = Demande(sortie, pdf, par_donneur_ordre, force, texte_qualitatif, chemins, diviseur_etp)
-                ecrits = publier(donnees, registre, demande)
-    except ClauseKitError as err:
-        _echouer(err)
+            demande = Demande(sortie, pdf, par_donneur_ordre, force, texte_qualitatif, chemins, diviseur_etp)
+            ecrits = publier(donnees, registre, demande)
     click.echo(_json(donnees) if format_ == "json" else bilan_texte(donnees))
     for chemin in ecrits:
         click.echo(f"Écrit : {chemin}", err=format_ == "json")

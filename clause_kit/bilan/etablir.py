@@ -16,9 +16,9 @@ from clause_kit.bilan.periode import Periode, periode_mois
 from clause_kit.bilan.prevision import prevoir
 from clause_kit.bilan.secret import seuil_secret
 from clause_kit.bilan.tableaux import parcours, tableau_marches
-from clause_kit.codes import normaliser
-from clause_kit.erreurs import ErreurDonnees
-from clause_kit.parametres import charger_parametres
+from clause_kit.commun.codes import normaliser
+from clause_kit.commun.erreurs import ErreurDonnees
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.suivi.etat import calculer_etat
 from clause_kit.suivi.registre import Registre
 

@@ -20,7 +20,7 @@ from clause_kit.bilan.etablir import etablir_bilan
 from clause_kit.bilan.periode import periode_annee
 from clause_kit.bilan.qualitatif import Bloc
 from clause_kit.bilan.rapport import NOMS_GRAPHIQUES, contexte_rapport
-from clause_kit.images_docx import Image
+from clause_kit.rendu.images import Image
 from clause_kit.suivi.controle import LigneSuivi
 from clause_kit.suivi.registre import Registre
 

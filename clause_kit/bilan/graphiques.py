@@ -1,7 +1,7 @@
 """The report's charts: functions that take numbers and labels and return a PNG at print quality.
 
 matplotlib with its Agg backend (no display, no window), imported only when a chart is drawn.
-French labels, numbers written by ``clause_kit.formats`` (« 1 607 » with a narrow no-break
+French labels, numbers written by ``clause_kit.commun.formats`` (« 1 607 » with a narrow no-break
 space, decimal comma). A hidden cell of a published table (« < 5 ») has no bar: its label says
 « < 5 » instead of a value, so a chart never shows what the table hides. Charts are tested by
 what they are given and what they return (a PNG of the expected size), never by pixels.
@@ -164,9 +164,7 @@ def frise_parcours(
     poignees = [plt.Rectangle((0, 0), 1, 1, color=couleurs[g]) for g in legendes]
     # The legend at the foot of the figure, below the years: room is kept for its rows.
     rangs_legende = -(-len(legendes) // 4)
-    figure.legend(
-        poignees, list(legendes.values()), fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 0.02), ncol=4
-    )
+    figure.legend(poignees, list(legendes.values()), fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 0.02), ncol=4)
     axe.set_title(titre, loc="left", fontsize=10, fontweight="bold")
     codes = [code for code, _ in personnes]
     _marges(figure, gauche=_largeur_textes(figure, codes, 5) + 0.15, bas=0.4 + 0.2 * rangs_legende, droite=0.3)

@@ -40,7 +40,7 @@ from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 from clause_kit.bilan.periode import Periode
-from clause_kit.codes import codes
+from clause_kit.commun.codes import codes
 
 __all__ = [
     "ARTICLES",

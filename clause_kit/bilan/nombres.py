@@ -1,6 +1,6 @@
 """Numbers of the report written the French way, fast enough for its thousands of cells.
 
-The text is exactly that of ``clause_kit.formats.nombre`` and ``montant`` (« 1 607 » with a
+The text is exactly that of ``clause_kit.commun.formats.nombre`` and ``montant`` (« 1 607 » with a
 narrow no-break space, « 0,89 », half up, no « -0 »; a test checks it on random values), but
 without babel: a report on 3 000 contracts writes some 25 000 numbers, and babel took 1.6 s for
 them. The digits are grouped by Python's own formatting, whose separators are then swapped.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from clause_kit.formats import ESPACE_FINE, ESPACE_INSECABLE, montant
+from clause_kit.commun.formats import ESPACE_FINE, ESPACE_INSECABLE, montant
 
 __all__ = ["ecrire", "ecrire_montant"]
 

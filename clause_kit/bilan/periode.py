@@ -10,7 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from clause_kit.formats import date_fr
+from clause_kit.commun.formats import date_fr
 
 __all__ = ["Periode", "mois_fr", "mois_suivant", "periode_annee", "periode_dates", "periode_mois", "suite_mois"]
 

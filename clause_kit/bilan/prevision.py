@@ -26,7 +26,7 @@ from typing import Any
 
 from clause_kit.bilan.indicateurs import heures
 from clause_kit.bilan.periode import Periode, mois_suivant, suite_mois
-from clause_kit.codes import codes
+from clause_kit.commun.codes import codes
 
 __all__ = ["prevoir", "repartir_entier"]
 

@@ -19,10 +19,11 @@ from clause_kit.bilan.etablir import etablir_bilan
 from clause_kit.bilan.periode import Periode
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitatif
 from clause_kit.bilan.rapport import MODELE, rendre_rapport
-from clause_kit.erreurs import ErreurSortie, raison_systeme
-from clause_kit.fichiers import ecrire_ensemble
-from clause_kit.formats import slug
-from clause_kit.modeles import dossier_modeles
+from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
+from clause_kit.commun.fichiers import ecrire_ensemble
+from clause_kit.commun.formats import slug
+from clause_kit.commun.horloge import aujourdhui
+from clause_kit.rendu.pieces import dossier_modeles
 
 __all__ = ["Demande", "publier"]
 
@@ -54,7 +55,7 @@ def publier(
     bilan: dict[str, Any], base: Path, demande: Demande, aujourd_hui: datetime.date | None = None
 ) -> list[Path]:
     """Write the spreadsheet and the report(s) of ``bilan`` into ``demande.sortie``; return the files written."""
-    aujourd_hui = aujourd_hui or datetime.date.today()
+    aujourd_hui = aujourd_hui or aujourdhui()
     modele = dossier_modeles() / MODELE
     qualitatif = _qualitatif(bilan, demande)
     nom = _nom(bilan, bilan["donneur_ordre"])
@@ -78,7 +79,7 @@ def publier(
 
 def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:
     """Each Word report converted by LibreOffice (the same path as the dossiers' PDF)."""
-    from clause_kit.pdf import convertir_en_pdf
+    from clause_kit.dossier.pdf import convertir_en_pdf
 
     rapports = [chemin for chemin in contenus if chemin.suffix == ".docx"]
     with tempfile.TemporaryDirectory(prefix="clause_kit-bilan-pdf-") as travail:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from clause_kit.erreurs import ErreurDonnees
-from clause_kit.fichiers import LectureImpossible, lire_borne
+from clause_kit.commun.erreurs import ErreurDonnees
+from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 
 __all__ = ["Bloc", "lire_qualitatif", "trouver_qualitatif"]
 

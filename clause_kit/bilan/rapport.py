@@ -19,8 +19,8 @@ from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
 from clause_kit.bilan.qualitatif import Bloc
 from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
-from clause_kit.codes import codes
-from clause_kit.formats import date_fr
+from clause_kit.commun.codes import codes
+from clause_kit.commun.formats import date_fr
 
 __all__ = [
     "MODELE",
@@ -180,7 +180,7 @@ def _nombre_publie(valeur: str) -> float | str:
 def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict[str, Any]:
     """The report's charts, drawn from the published values (a hidden cell stays hidden in its chart)."""
     from clause_kit.bilan import graphiques as g
-    from clause_kit.images_docx import Image
+    from clause_kit.rendu.images import Image
 
     def image(png: bytes, description: str) -> Image:
         largeur, hauteur = g.taille_cm(png)
@@ -240,7 +240,7 @@ def rendre_rapport(
     graphiste: Graphiste = graphiques_du_bilan,
 ) -> bytes:
     """The .docx bytes of the report."""
-    from clause_kit.rendu import compiler, rendre
+    from clause_kit.rendu.moteur import compiler, rendre
 
     contexte = contexte_rapport(bilan, qualitatif, {}, aujourd_hui)
     contexte["graphiques"] = graphiste(contexte, bilan)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clause_kit.parametres import charger_parametres
+from clause_kit.commun.parametres import charger_parametres
 
 __all__ = ["MASQUE_CHAMPS", "masque", "masquer_repartition", "masquer_valeur", "seuil_secret"]
 

@@ -21,7 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 # The column letters the follow-up sheets are read with: one way to name a column.
-from clause_kit.suivi.lecture import _colonne_lettres as _colonne
+from clause_kit.commun.ooxml import lettres_colonne
 
 __all__ = ["Feuille", "ecrire_classeur"]
 
@@ -70,7 +70,7 @@ def _rangee(numero: int, valeurs: Sequence[Any], colonnes: list[str], style: str
 
 def _feuille_xml(feuille: Feuille) -> str:
     largeur = max([len(feuille.entetes), *(len(ligne) for ligne in feuille.lignes[:1])], default=1)
-    colonnes = [_colonne(i) for i in range(max(largeur, 1))]
+    colonnes = [lettres_colonne(i + 1) for i in range(max(largeur, 1))]
     rangees = [_rangee(1, feuille.entetes, colonnes, ' s="1"')]
     rangees += [_rangee(numero, ligne, colonnes) for numero, ligne in enumerate(feuille.lignes, start=2)]
     suite = len(feuille.lignes) + 3  # one empty row, then the notes

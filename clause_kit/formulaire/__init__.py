@@ -10,7 +10,7 @@ Starlette, so that ``clause-kit --help`` and the other commands stay quick to st
 
 from __future__ import annotations
 
-from clause_kit.paresseux import exports_paresseux
+from clause_kit.commun.paresseux import exports_paresseux
 
 #: Public name → module of the capability that defines it.
 _PUBLIC = {

@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from clause_kit.calcul import Chiffres, ErreurCalcul, calculer
-from clause_kit.chargement import charger_detail, lire_avec_defauts
-from clause_kit.communes import NIVEAUX_MAX
-from clause_kit.erreurs import ClauseKitError, ErreursValidation, Probleme
+from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, Probleme
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml
-from clause_kit.modele import Consultation
-from clause_kit.parametres import charger_parametres
+from clause_kit.marche.calcul import Chiffres, ErreurCalcul, calculer
+from clause_kit.marche.chargement import charger_detail, lire_avec_defauts
+from clause_kit.marche.communes import NIVEAUX_MAX
+from clause_kit.marche.modele import Consultation
 
 __all__ = ["Apercu", "fichier_isole", "verifier_donnees"]
 

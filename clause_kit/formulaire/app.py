@@ -24,9 +24,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from clause_kit.chargement import TAILLE_MAX, charger_detail, lire_avec_defauts, lire_yaml
-from clause_kit.erreurs import ClauseKitError, ErreursValidation, Probleme
-from clause_kit.formats import slug
+from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, Probleme
+from clause_kit.commun.formats import slug
+from clause_kit.commun.journal import signaler
 from clause_kit.formulaire import depot
 from clause_kit.formulaire.apercu import fichier_isole, verifier_donnees
 from clause_kit.formulaire.champs import arbre, texte_de, valeur_a
@@ -38,6 +38,7 @@ from clause_kit.formulaire.saisie import lire_saisie
 from clause_kit.formulaire.schema import schema_json
 from clause_kit.formulaire.securite import CORPS_MAX, Garde, jeton_valide, nouveau_jeton
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml, fusion_communes
+from clause_kit.marche.chargement import TAILLE_MAX, charger_detail, lire_avec_defauts, lire_yaml
 
 __all__ = ["creer_application"]
 
@@ -94,7 +95,7 @@ async def _refus(request: Request, exc: Exception) -> Response:
 
 
 async def _inattendue(request: Request, exc: Exception) -> Response:
-    texte = f"erreur inattendue de clause_kit ({type(exc).__name__}) ; à signaler, avec le fichier concerné"
+    texte = signaler(exc, f"{request.method} {request.url.path}")
     return PlainTextResponse(texte, status_code=500)
 
 

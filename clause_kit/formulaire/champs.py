@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from clause_kit.droit import CCAG_2021, PROCEDURES, TYPES_LIBELLES
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.formulaire.schema import schema_json
-from clause_kit.modele import Chemin
-from clause_kit.parametres import charger_parametres
+from clause_kit.marche.droit import CCAG_2021, PROCEDURES, TYPES_LIBELLES
+from clause_kit.marche.modele import Chemin
 
 __all__ = [
     "INDICE_MODELE",

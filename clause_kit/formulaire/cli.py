@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from clause_kit.cli_fr import CommandeFr
+from clause_kit.commun.cli_fr import CommandeFr
 
 __all__ = ["formulaire", "schema"]
 

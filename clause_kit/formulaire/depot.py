@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit.chargement import lire_yaml
-from clause_kit.communes import NOM_DEFAUTS, trouver_defauts
-from clause_kit.erreurs import ErreurSortie, raison_systeme
-from clause_kit.formats import slug
+from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
+from clause_kit.commun.formats import slug
 from clause_kit.formulaire.champs import texte_de, valeur_a
 from clause_kit.formulaire.securite import ErreurChemin, resoudre_dans
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml, sans_valeurs_communes
-from clause_kit.selection import collecter
+from clause_kit.lot.selection import collecter
+from clause_kit.marche.chargement import lire_yaml
+from clause_kit.marche.communes import NOM_DEFAUTS, trouver_defauts
 
 __all__ = [
     "Enregistrement",

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from clause_kit.calcul import arrondir_heures, heures_formule
-from clause_kit.droit import CLIMAT_RESILIENCE, REFERENCES, ccag_du_marche, clause_ccag
-from clause_kit.formats import montant, nombre, nombre_simple
-from clause_kit.modele import Acheteur, Consultation, Marche
-from clause_kit.parametres import charger_parametres
-from clause_kit.seuils import seuil_europeen
+from clause_kit.commun.formats import montant, nombre, nombre_simple
+from clause_kit.commun.horloge import aujourdhui
+from clause_kit.commun.parametres import charger_parametres
+from clause_kit.marche.calcul import arrondir_heures, heures_formule
+from clause_kit.marche.droit import CLIMAT_RESILIENCE, REFERENCES, ccag_du_marche, clause_ccag
+from clause_kit.marche.modele import Acheteur, Consultation, Marche
+from clause_kit.marche.seuils import seuil_europeen
 
 __all__ = ["METIERS", "Conseil", "Metier", "Recommandation", "metier_du_cpv", "recommander"]
 
@@ -118,7 +119,7 @@ def recommander(
     """What fits a contract: execution clause (article 14), award criterion (article 53), reserved contract."""
     p = charger_parametres().brut
     trade = METIERS.get(metier, METIERS["autre"])
-    jour = date_lancement or datetime.date.today()
+    jour = date_lancement or aujourdhui()
     defauts = p["par_type"][type_marche]
     taux = trade.taux_main_oeuvre or Decimal(str(defauts["taux_main_oeuvre"]))
     cout = Decimal(str(defauts["cout_horaire"]))

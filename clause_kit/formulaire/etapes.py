@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clause_kit.erreurs import Probleme
+from clause_kit.commun.erreurs import Probleme
 from clause_kit.formulaire.champs import Champ, chemin_de_champ, trouver_cible
-from clause_kit.modele import Chemin
+from clause_kit.marche.modele import Chemin
 
 __all__ = ["ETAPES", "Etape", "Placement", "placer", "repartir"]
 

@@ -17,8 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from clause_kit.communes import NIVEAUX_MAX
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.marche.communes import NIVEAUX_MAX
 
 __all__ = ["DELAI_GENERATION", "Archive", "generer_archive", "libreoffice_present"]
 
@@ -37,7 +37,7 @@ class Archive:
 
 def libreoffice_present() -> bool:
     """Whether LibreOffice can convert the pieces (then the ZIP holds ``dossier.pdf``)."""
-    from clause_kit.pdf import trouver_soffice
+    from clause_kit.dossier.pdf import trouver_soffice
 
     try:
         trouver_soffice()

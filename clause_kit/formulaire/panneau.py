@@ -12,15 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from clause_kit.calcul import HeuresLot
-from clause_kit.contexte import construire_contexte
-from clause_kit.droit import CLIMAT_RESILIENCE, critere_environnemental_exige, libelle_procedure
-from clause_kit.erreurs import ClauseKitError
-from clause_kit.formats import date_fr, montant, nombre, nombre_simple, pourcentage
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.commun.formats import date_fr, montant, nombre, nombre_simple, pourcentage
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.formulaire.apercu import Apercu
 from clause_kit.formulaire.champs import valeur_a
 from clause_kit.formulaire.yaml_sortie import valeur_normale
-from clause_kit.parametres import charger_parametres
+from clause_kit.marche.calcul import HeuresLot
+from clause_kit.marche.droit import CLIMAT_RESILIENCE, critere_environnemental_exige, libelle_procedure
+from clause_kit.rendu.contexte import construire_contexte
 
 __all__ = ["panneau"]
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from clause_kit.formulaire.champs import Champ, genres
-from clause_kit.modele import Chemin
+from clause_kit.marche.modele import Chemin
 
 __all__ = ["lire_saisie"]
 

@@ -12,9 +12,9 @@ import copy
 import functools
 from typing import Any
 
-from clause_kit.droit import PROCEDURES
-from clause_kit.modele import Consultation
-from clause_kit.parametres import charger_parametres
+from clause_kit.commun.parametres import charger_parametres
+from clause_kit.marche.droit import PROCEDURES
+from clause_kit.marche.modele import Consultation
 
 __all__ = ["ID_SCHEMA", "schema_json"]
 

@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from clause_kit.chargement import TAILLE_MAX
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.marche.chargement import TAILLE_MAX
 
 __all__ = ["CORPS_MAX", "ErreurChemin", "Garde", "nouveau_jeton", "resoudre_dans", "jeton_valide"]
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from clause_kit.communes import Origines, fusionner
 from clause_kit.formulaire.champs import arbre
-from clause_kit.modele import Chemin
+from clause_kit.marche.communes import Origines, fusionner
+from clause_kit.marche.modele import Chemin
 
 __all__ = ["ecrire_yaml", "fusion_communes", "ordonner", "sans_valeurs_communes", "valeur_normale"]
 

@@ -11,17 +11,17 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from clause_kit.cli_fr import CommandeFr, GroupeFr
-from clause_kit.erreurs import ClauseKitError, ErreurSortie, Probleme, raison_systeme
+from clause_kit.commun.cli_fr import Choix, CommandeFr, GroupeFr, code_en_erreur
+from clause_kit.commun.erreurs import ErreurSortie, Probleme, raison_systeme
 
 if TYPE_CHECKING:
-    from clause_kit.couches import Couches
-    from clause_kit.revue.controle import DocumentAVerifier
+    from clause_kit.rendu.couches import Couches
     from clause_kit.revue.difference import Paire
+    from clause_kit.revue.verification import DocumentAVerifier
 
 # The layers, the pydantic model and the Word readers are imported by the commands that use
 # them: registering these commands must not slow down `clause-kit --help` or `suivi etat`.
@@ -29,11 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["comparer", "modeles", "texte"]
 
 _RACINE_SOURCES = Path(__file__).resolve().parent.parent.parent
-
-
-def _echouer(err: ClauseKitError, code: int = 1) -> NoReturn:
-    click.echo(f"Erreur : {err}", err=True)
-    sys.exit(code)
 
 
 def _relatif(chemin: Path | str) -> str:
@@ -66,17 +61,14 @@ def texte(fichier: Path) -> None:
     """
     from clause_kit.revue.texte import texte as texte_de
 
-    try:
-        click.echo(texte_de(fichier, str(fichier)), nl=False)
-    except ClauseKitError as err:
-        _echouer(err)
+    click.echo(texte_de(fichier, str(fichier)), nl=False)
 
 
 _OPTIONS_SORTIE = [
     click.option(
         "--format",
         "format_",
-        type=click.Choice(["texte", "html", "docx"]),
+        type=Choix(["texte", "html", "docx"]),
         default="texte",
         help="texte : différences ligne à ligne (par défaut) ; html : page côte à côte ; "
         "docx : document Word avec modifications suivies (requiert clause_kit[revue]).",
@@ -107,13 +99,11 @@ def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, aut
 
     Code de sortie : 0 identiques, 1 différents, 2 erreur.
     """
-    try:
-        from clause_kit.revue.difference import comparer as comparer_documents
+    code_en_erreur(2)
+    from clause_kit.revue.difference import comparer as comparer_documents
 
-        paires = comparer_documents(ancien, nouveau)
-        _produire([("", paires)], format_, sortie, auteur, f"Comparaison de {ancien} et {nouveau}")
-    except ClauseKitError as err:
-        _echouer(err, 2)
+    paires = comparer_documents(ancien, nouveau)
+    _produire([("", paires)], format_, sortie, auteur, f"Comparaison de {ancien} et {nouveau}")
     sys.exit(0 if all(p.identique for p in paires) else 1)
 
 
@@ -200,14 +190,14 @@ def _couches(commune: str | None, racine: Path, choisi: Path | None) -> tuple[Co
     from clause_kit.revue.personnalisation import trouver_commune
 
     dossier = trouver_commune(commune, racine) if commune else None
-    from clause_kit.couches import couches_pour
+    from clause_kit.rendu.couches import couches_pour
 
     return couches_pour(commune=dossier, choisi=choisi), dossier
 
 
 def _exemples(chemins: tuple[Path, ...], racine: Path) -> list[Path]:
     """The example contracts for trial renders: those given, else the communes' root, else the source tree's."""
-    from clause_kit.selection import collecter
+    from clause_kit.lot.selection import collecter
 
     if not chemins:
         chemins = tuple(p for p in (racine, _RACINE_SOURCES / "dossiers") if p.is_dir())[:1]
@@ -232,18 +222,15 @@ def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: 
     DOSSIER : jeu de modèles à vérifier (par défaut : les modèles standard). Code de sortie 0 seulement
     si tout est sain.
     """
-    from clause_kit.revue.controle import verifier_jeu
     from clause_kit.revue.variables import lire_variables
+    from clause_kit.revue.verification import verifier_jeu
 
-    try:
-        couches, _ = _couches(commune, racine, dossier)
-        from clause_kit.modeles import dossier_modeles
+    couches, _ = _couches(commune, racine, dossier)
+    from clause_kit.rendu.pieces import dossier_modeles
 
-        schema = lire_variables(dossier_modeles() / "VARIABLES.md")
-        fichiers = _exemples(exemples, racine)
-        rapport = verifier_jeu(couches, schema, fichiers, _documents(couches))
-    except ClauseKitError as err:
-        _echouer(err)
+    schema = lire_variables(dossier_modeles() / "VARIABLES.md")
+    fichiers = _exemples(exemples, racine)
+    rapport = verifier_jeu(couches, schema, fichiers, _documents(couches))
     for probleme in rapport.erreurs:
         click.echo(str(_court(probleme)))
     for probleme in rapport.avertissements:
@@ -259,9 +246,9 @@ def verifier(dossier: Path | None, commune: str | None, racine: Path, exemples: 
 
 def _documents(couches: Couches) -> list[DocumentAVerifier]:
     """The other documents' templates (``documents`` of ``pieces.yaml``), with their variables and examples."""
-    from clause_kit.modeles import lire_documents
-    from clause_kit.revue.controle import DocumentAVerifier
+    from clause_kit.rendu.pieces import lire_documents
     from clause_kit.revue.variables import lire_variables
+    from clause_kit.revue.verification import DocumentAVerifier
 
     documents = []
     for document in lire_documents(couches.dossier_pieces):
@@ -291,11 +278,8 @@ def liste(commune: str | None, choisi: Path | None, racine: Path) -> None:
     """Liste le modèle de chaque pièce, sa couche (commune, choisi, standard) et son empreinte."""
     from clause_kit.revue.personnalisation import LigneListe, liste_modeles
 
-    try:
-        couches, _ = _couches(commune, racine, choisi)
-        lignes, orphelins = liste_modeles(couches)
-    except ClauseKitError as err:
-        _echouer(err)
+    couches, _ = _couches(commune, racine, choisi)
+    lignes, orphelins = liste_modeles(couches)
     for couche in couches.couches:
         click.echo(f"couche {couche.nom} : {_relatif(couche.dossier)}")
     largeur = max(len(x.piece) for x in [*lignes, LigneListe("pièce", "", "", None, "")])
@@ -326,13 +310,11 @@ def comparer_commune(
     """
     from clause_kit.revue.personnalisation import revue_commune, trouver_commune
 
-    try:
-        revue = revue_commune(trouver_commune(commune, racine), choisi=choisi)
-        sections = [("Ce que la commune a changé par rapport au standard", revue.changements_commune)]
-        sections.append(("Ce qui a changé dans le standard depuis la copie de la commune", revue.mises_a_jour))
-        _produire(sections, format_, sortie, auteur, f"Modèles de la commune {commune}")
-    except ClauseKitError as err:
-        _echouer(err, 2)
+    code_en_erreur(2)
+    revue = revue_commune(trouver_commune(commune, racine), choisi=choisi)
+    sections = [("Ce que la commune a changé par rapport au standard", revue.changements_commune)]
+    sections.append(("Ce qui a changé dans le standard depuis la copie de la commune", revue.mises_a_jour))
+    _produire(sections, format_, sortie, auteur, f"Modèles de la commune {commune}")
     for nom in revue.sans_origine:
         click.echo(
             f"{nom} : origine inconnue, les mises à jour du standard ne peuvent pas être suivies "
@@ -356,12 +338,7 @@ def copier(modele: str, commune: str, origine_seulement: bool, choisi: Path | No
     """Copie un modèle standard dans le dossier de la commune, pour qu'elle l'adapte dans Word."""
     from clause_kit.revue.personnalisation import copier_modele, trouver_commune
 
-    try:
-        cible = copier_modele(
-            modele, trouver_commune(commune, racine), choisi=choisi, origine_seulement=origine_seulement
-        )
-    except ClauseKitError as err:
-        _echouer(err)
+    cible = copier_modele(modele, trouver_commune(commune, racine), choisi=choisi, origine_seulement=origine_seulement)
     if origine_seulement:
         click.echo(f"Origine de {_relatif(cible)} mise à jour : le standard actuel est tenu pour relu.")
     else:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clause_kit.erreurs import ErreurDocument
+from clause_kit.commun.erreurs import ErreurDocument
 from clause_kit.revue.texte import lignes, lire
 from clause_kit.revue.usages import variables_du_document
 

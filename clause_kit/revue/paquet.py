@@ -2,68 +2,43 @@
 
 Word, LibreOffice and python-docx do not all name their parts alike (``word/document.xml``
 is the usual name, not a rule), so the main part, headers, footers and notes are found the
-way Word finds them: through ``_rels/.rels`` and the main part's relationships. Parsing is
-defensive because the file comes from outside: no entities, no network, a size cap per part.
+way Word finds them: through ``_rels/.rels`` and the main part's relationships. Reading is
+defensive because the file comes from outside: ``commun.ooxml``'s bounded reader and parser.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from clause_kit.erreurs import ErreurDocument, raison_systeme
+from clause_kit.commun.erreurs import ErreurDocument
+from clause_kit.commun.ooxml import ArchiveBornee, PaquetIllisible, W, analyser_xml, qn
 
 __all__ = ["W", "Paquet", "ouvrir", "qn"]
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TYPE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _TYPE_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
-#: A template is a few hundred kilobytes; a part bigger than this uncompressed is not a document but a bomb.
-TAILLE_PARTIE_MAX = 64 * 1024 * 1024
-
-_ANALYSEUR = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-
-
-def qn(nom: str) -> str:
-    """``w:p`` → ``{namespace}p`` for the WordprocessingML and relationships prefixes."""
-    prefixe, local = nom.split(":")
-    return f"{{{W if prefixe == 'w' else _R}}}{local}"
-
 
 class _Archive:
-    """The entries of the zip, read on demand: each under the size cap, all together under twice that."""
+    """The package's entries under ``commun.ooxml``'s limits, its refusals named after the document."""
 
-    def __init__(self, nom: str, donnees: bytes) -> None:
+    def __init__(self, nom: str, archive: ArchiveBornee) -> None:
         self.nom = nom
-        try:
-            self._zip = zipfile.ZipFile(io.BytesIO(donnees))
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as err:
-            raise ErreurDocument(f"{nom} : ce n'est pas un document Word (.docx) lisible") from err
-        self._infos = {info.filename: info for info in self._zip.infolist()}
-        self._lu = 0
+        self._archive = archive
 
     def __contains__(self, partie: str) -> bool:
-        return partie in self._infos
+        return partie in self._archive
 
     def lire(self, partie: str) -> bytes:
-        """The bytes of one entry; a part too big is refused (ZipFile never inflates past the declared size)."""
-        info = self._infos[partie]
-        self._lu += info.file_size
-        if info.file_size > TAILLE_PARTIE_MAX or self._lu > 2 * TAILLE_PARTIE_MAX:
-            taille = info.file_size // 1_000_000
-            raise ErreurDocument(f"{self.nom} : partie {partie} trop grande ({taille} Mo décompressés)")
+        """The bytes of one entry (``ErreurDocument`` naming the document when refused)."""
         try:
-            return self._zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as err:
-            raise ErreurDocument(f"{self.nom} : partie {partie} illisible (archive abîmée)") from err
+            return self._archive.lire(partie)
+        except PaquetIllisible as err:
+            raise ErreurDocument(f"{self.nom} : {err}") from err
 
 
 @dataclass
@@ -99,10 +74,9 @@ def ouvrir(source: Path | bytes, nom: str | None = None) -> Paquet:
     """Open a .docx (a path or its bytes); raise ``ErreurDocument`` with a French message naming it."""
     nom = nom or (source.name if isinstance(source, Path) else "document")
     try:
-        donnees = source.read_bytes() if isinstance(source, Path) else source
-    except OSError as err:
-        raise ErreurDocument(f"{nom} : lecture impossible ({raison_systeme(err)})") from err
-    archive = _Archive(nom, donnees)
+        archive = _Archive(nom, ArchiveBornee.ouvrir(source))
+    except PaquetIllisible as err:
+        raise ErreurDocument(f"{nom} : {err}") from err
     relations = _relations(archive, "_rels/.rels", "")
     principal = next((cible for _, type_, cible in relations if type_ == _TYPE_DOCUMENT), "word/document.xml")
     if principal not in archive:
@@ -126,7 +100,7 @@ def ouvrir(source: Path | bytes, nom: str | None = None) -> Paquet:
 
 def _analyser(nom: str, partie: str, donnees: bytes) -> etree._Element:
     try:
-        return etree.fromstring(donnees, _ANALYSEUR)
+        return analyser_xml(donnees)
     except etree.XMLSyntaxError as err:
         raise ErreurDocument(f"{nom} : partie {partie} illisible (XML invalide : {err})") from err
 

@@ -1,7 +1,7 @@
 """A commune's own templates: which are used, where they come from, what changed on either side.
 
 A commune replaces a standard template by a file of the same name in
-``dossiers/<commune>/modeles/`` (see ``clause_kit/couches.py``). To follow the standard's
+``dossiers/<commune>/modeles/`` (see ``clause_kit/rendu/couches.py``). To follow the standard's
 later updates, ``copier`` keeps, beside the commune's copy, the standard version it started
 from (``modeles/origine/``): comparing that origin with today's standard shows what changed
 upstream since, which is what the commune must review and carry over to its own version.
@@ -14,11 +14,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from clause_kit.couches import COMMUNE, NOM_DOSSIER, Couches, ModeleResolu, couches_pour
-from clause_kit.erreurs import ClauseKitError, ErreurDonnees, ErreurSortie, raison_systeme
-from clause_kit.formats import slug
-from clause_kit.revue.controle import modeles_du_jeu
+from clause_kit.commun.erreurs import ClauseKitError, ErreurDonnees, ErreurSortie, raison_systeme
+from clause_kit.commun.formats import slug
+from clause_kit.rendu.couches import COMMUNE, NOM_DOSSIER, Couches, ModeleResolu, couches_pour
 from clause_kit.revue.difference import Paire, comparer, documents_du_dossier, paire_de
+from clause_kit.revue.verification import modeles_du_jeu
 
 __all__ = [
     "DOSSIER_ORIGINE",

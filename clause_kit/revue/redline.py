@@ -15,7 +15,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from clause_kit.erreurs import ErreurDocument, raison_systeme
+from clause_kit.commun.erreurs import ErreurDocument, raison_systeme
 
 __all__ = ["INSTALLATION", "redline"]
 

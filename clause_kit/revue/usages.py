@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import jinja2
 from jinja2 import nodes
 
-from clause_kit.bac_a_sable import BOUCLE
-from clause_kit.rendu import environnement
+from clause_kit.rendu.bac_a_sable import BOUCLE
+from clause_kit.rendu.moteur import environnement
 from clause_kit.revue.squelette import squelettes
 from clause_kit.revue.texte import Document
 

@@ -1,7 +1,7 @@
 """The variables templates may use, as documented in ``modeles/VARIABLES.md``.
 
 ``VARIABLES.md`` is the contract between the code and the people who edit templates: the
-template check reads it, and a test keeps it equal to what ``clause_kit/contexte.py``
+template check reads it, and a test keeps it equal to what ``clause_kit/rendu/contexte.py``
 really provides. Paths are dotted; ``[]`` stands for any element of a list
 (``lots[].heures``, ``insertion.sous_criteres[].libelle``).
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit.erreurs import ErreurDonnees, raison_systeme
+from clause_kit.commun.erreurs import ErreurDonnees, raison_systeme
 
 __all__ = ["Schema", "lire_variables", "schema_du_contexte"]
 

@@ -6,12 +6,12 @@ import datetime
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from clause_kit.cli_fr import DateIso, GroupeFr, option_format
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.cli_fr import DateIso, GroupeFr, option_format
+from clause_kit.commun.horloge import aujourdhui
 
 __all__ = ["suivi"]
 
@@ -26,11 +26,6 @@ def _option_base(fonction: Any) -> Any:
         metavar="FICHIER",
         help="Base SQLite du registre (par défaut : suivi.sqlite dans le dossier courant).",
     )(fonction)
-
-
-def _echouer(err: ClauseKitError) -> NoReturn:
-    click.echo(f"Erreur : {err}", err=True)
-    sys.exit(1)
 
 
 @click.group(cls=GroupeFr, subcommand_metavar="COMMANDE [ARGUMENTS]...")
@@ -59,10 +54,7 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
     """
     from clause_kit.suivi.importer import importer as importer_fichiers
 
-    try:
-        comptes = importer_fichiers(list(chemins), base, strict=strict)
-    except ClauseKitError as err:
-        _echouer(err)
+    comptes = importer_fichiers(list(chemins), base, strict=strict)
     for compte in comptes:
         for message in [*compte.messages, *compte.avertissements]:
             click.echo(message, err=True)
@@ -91,10 +83,7 @@ def etat(base: Path, format_: str, au: datetime.date | None) -> None:
     """Heures dues et réalisées par donneur d'ordre, marché et lot ; mois manquants, pénalités, fins de contrat."""
     from clause_kit.suivi.etat import calculer_etat, etat_texte
 
-    try:
-        donnees = calculer_etat(base, au or datetime.date.today())
-    except ClauseKitError as err:
-        _echouer(err)
+    donnees = calculer_etat(base, au or aujourdhui())
     click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else etat_texte(donnees))
 
 
@@ -112,10 +101,7 @@ def purger(base: Path, avant: datetime.date | None, essai: bool) -> None:
     """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes."""
     from clause_kit.suivi.purge import purger as purger_registre
 
-    try:
-        bilan = purger_registre(base, avant or datetime.date.today(), essai=essai)
-    except ClauseKitError as err:
-        _echouer(err)
+    bilan = purger_registre(base, avant or aujourdhui(), essai=essai)
     verbe = "seraient supprimées" if essai else "supprimées"
     click.echo(
         f"Personnes dont le dernier contrat a pris fin avant le {bilan.limite.isoformat()} "

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from clause_kit.codes import codes, resoudre
-from clause_kit.formats import siret_valide
+from clause_kit.commun.codes import codes, resoudre
+from clause_kit.commun.formats import siret_valide
 from clause_kit.suivi.lecture import LigneBrute
 
 K = TypeVar("K")
@@ -129,7 +129,7 @@ def _court(texte: str) -> str:
 
 
 def _proche(valeur: str, possibles: list[str]) -> str:
-    from clause_kit.modele import suggestion  # only on an error: the contract model is slow to load
+    from clause_kit.marche.modele import suggestion  # only on an error: the contract model is slow to load
 
     return suggestion(valeur, possibles)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clause_kit.erreurs import ClauseKitError
+from clause_kit.commun.erreurs import ClauseKitError
 
 __all__ = ["ErreurFichier", "ErreurRegistre"]
 

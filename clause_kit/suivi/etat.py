@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from clause_kit.formats import date_fr, montant, nombre
+from clause_kit.commun.formats import date_fr, montant, nombre
 from clause_kit.suivi.registre import LotEtat, Registre
 
 __all__ = ["JOURS_FINS_DE_CONTRAT", "calculer_etat", "etat_texte", "mois_attendus", "penalite_au_rythme"]

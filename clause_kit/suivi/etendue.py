@@ -13,6 +13,8 @@ import re
 import zipfile
 from typing import IO
 
+from clause_kit.commun.ooxml import numero_colonne
+
 __all__ = ["CELLULES_MAX", "cellule_la_plus_lointaine"]
 
 #: Cells of the rectangles calamine would build, all sheets together. A year of a large contract
@@ -25,13 +27,6 @@ _MORCEAU = 1 << 20
 _RECOUVREMENT = 512
 
 
-def _numero_colonne(lettres: bytes) -> int:
-    numero = 0
-    for lettre in lettres:
-        numero = numero * 26 + lettre - 64
-    return numero
-
-
 def _etendue(flux: IO[bytes]) -> tuple[int, int, bytes]:
     """Farthest row and column of one part, and the address that reaches them (for the message)."""
     ligne_max = colonne_max = 0
@@ -40,7 +35,7 @@ def _etendue(flux: IO[bytes]) -> tuple[int, int, bytes]:
     while morceau := flux.read(_MORCEAU):
         texte = reste + morceau
         for trouve in _CELLULE.finditer(texte):
-            colonne, ligne = _numero_colonne(trouve[1]), int(trouve[2])
+            colonne, ligne = numero_colonne(trouve[1]), int(trouve[2])
             if colonne > colonne_max or ligne > ligne_max:
                 ligne_max, colonne_max = max(ligne, ligne_max), max(colonne, colonne_max)
                 adresse = trouve[1] + trouve[2]

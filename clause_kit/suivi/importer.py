@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.commun.journal import signaler
 from clause_kit.suivi.controle import (
     Anomalie,
     LigneSuivi,
@@ -113,8 +114,7 @@ def _proteger(chemin: Path, action: Any) -> CompteRendu:
     except sqlite3.Error as err:  # disk full, base locked too long...: the transaction was rolled back
         return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : écriture dans la base impossible ({err})"])
     except Exception as err:  # noqa: BLE001 - a bug on one file must not lose the report of the others
-        message = f"{chemin} : erreur inattendue de clause_kit ({type(err).__name__} : {err}) ; à signaler"
-        return CompteRendu(str(chemin), "refuse", messages=[message])
+        return CompteRendu(str(chemin), "refuse", messages=[signaler(err, str(chemin))])
 
 
 def _lire(chemin: Path) -> tuple[bytes, str]:
@@ -154,8 +154,8 @@ def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str
     """The register's data of a contract, and the SHA-256 of its contract file (what workbooks carry)."""
     if chemin.name != "manifest.json":
         # The contract model is loaded only when a contract file comes: importing sheets does without it.
-        from clause_kit.chargement import charger_detail
-        from clause_kit.classeur_suivi import donnees_suivi
+        from clause_kit.dossier.classeur_suivi import donnees_suivi
+        from clause_kit.marche.chargement import charger_detail
 
         detail = charger_detail(chemin)
         return donnees_suivi(detail.consultation, detail.chiffres), sha256

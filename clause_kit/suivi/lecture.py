@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit.classeur_suivi import (
+from clause_kit.commun.codes import normaliser
+from clause_kit.commun.erreurs import raison_systeme
+from clause_kit.commun.ooxml import lettres_colonne
+from clause_kit.dossier.classeur_suivi import (
     CELLULE_SIRET_TITULAIRE,
     CELLULE_TITULAIRE,
     COLONNES,
@@ -29,8 +32,6 @@ from clause_kit.classeur_suivi import (
     FEUILLE_LISTES,
     IDENTITE,
 )
-from clause_kit.codes import normaliser
-from clause_kit.erreurs import raison_systeme
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.etendue import cellule_la_plus_lointaine
 
@@ -146,16 +147,6 @@ def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
     return feuilles
 
 
-def _colonne_lettres(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    lettres = ""
-    index += 1
-    while index:
-        index, reste = divmod(index - 1, 26)
-        lettres = chr(65 + reste) + lettres
-    return lettres
-
-
 def _entetes(cellules: list[Any]) -> dict[int, str] | None:
     """Column index → machine key when this row is the key row or the label row, else None."""
     trouves: dict[int, str] = {}
@@ -217,7 +208,7 @@ def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
     identite, debut, colonnes = trouve
     titulaire, siret = _titulaire(grille)
     feuille = Feuille(nom, identite, titulaire=titulaire, siret_titulaire=siret)
-    lettres = {cle: _colonne_lettres(colonne) for colonne, cle in colonnes.items()}
+    lettres = {cle: lettres_colonne(colonne + 1) for colonne, cle in colonnes.items()}
     for index in range(debut, len(grille)):
         cellules = grille[index]
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}

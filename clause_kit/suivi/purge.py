@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from clause_kit.parametres import charger_parametres
+from clause_kit.commun.parametres import charger_parametres
 from clause_kit.suivi.registre import Registre
 
 __all__ = ["BilanPurge", "conservation_annees", "purger"]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit.erreurs import raison_systeme
+from clause_kit.commun.erreurs import raison_systeme
 from clause_kit.suivi.controle import LigneSuivi, MarcheConnu
 from clause_kit.suivi.erreurs import ErreurRegistre
 

@@ -1,0 +1,445 @@
+"""The follow-up workbook the winning company fills each month (``fiche-suivi.xlsx``).
+
+It belongs to the tender dossier (built with the Word pieces, listed in the manifest and the
+ZIP), so it lives in the core; the follow-up capability (``clause_kit.suivi``) reads it back
+with the layout and data dictionary defined here, never the other way round.
+
+Layout of the sheet « Suivi », kept stable because imports depend on it:
+
+* row 1, hidden: the machine identity (``IDENTITE`` then key/value pairs: reference, lots with
+  a clause, commune, SHA-256 of the contract file). On the data sheet itself rather than on a
+  sheet of its own, so that a CSV export of the sheet by LibreOffice or Excel still carries it;
+* the locked header: buyer, contract, lots with their hours due, facilitator's contact, then
+  two input cells for the holder (name, SIRET);
+* a hidden row of machine keys (the data dictionary, ``COLONNES``) above the French labels;
+* the input area below, unlocked, with drop-down lists fed from the hidden sheet « Listes »,
+  date and number validations and French input help. A visible sheet « Codes » explains
+  every code.
+
+The sheet is protected without a password: it guards against slips, not against the company.
+openpyxl is imported inside ``construire_classeur`` so that commands which never build a
+dossier (``verifier``, ``--help``) do not pay for it, and without numpy (``importer_openpyxl``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from clause_kit.commun.codes import codes
+from clause_kit.commun.formats import nombre
+from clause_kit.commun.ooxml import lettres_colonne
+
+if TYPE_CHECKING:  # the import reads the layout below without loading the contract model
+    from clause_kit.marche.calcul import Chiffres, HeuresLot
+    from clause_kit.marche.modele import Consultation
+
+__all__ = [
+    "CELLULE_SIRET_TITULAIRE",
+    "CELLULE_TITULAIRE",
+    "COLONNES",
+    "FEUILLE_CODES",
+    "FEUILLE_LISTES",
+    "FEUILLE_SUIVI",
+    "IDENTITE",
+    "LIGNE_CLES",
+    "LIGNE_LIBELLES",
+    "NOM_FICHIER",
+    "Colonne",
+    "construire_classeur",
+    "donnees_suivi",
+    "importer_openpyxl",
+    "lots_avec_clause",
+    "numero_lot",
+]
+
+NOM_FICHIER = "fiche-suivi.xlsx"
+FEUILLE_SUIVI = "Suivi"
+FEUILLE_CODES = "Codes"
+FEUILLE_LISTES = "Listes"
+#: First cell of the hidden identity row; the number is the layout version.
+IDENTITE = "clause_kit:fiche_suivi:1"
+#: Input cells of the header (row, column): the holder's name and SIRET.
+CELLULE_TITULAIRE = (7, 3)
+CELLULE_SIRET_TITULAIRE = (7, 10)
+LIGNE_CLES = 10
+LIGNE_LIBELLES = 11
+#: Validations and formats cover this many input rows (the area itself is not limited).
+LIGNES_SAISIE = 2000
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """One column of the data dictionary: machine key, French label, code list, input help."""
+
+    cle: str
+    libelle: str
+    aide: str
+    largeur: float = 14
+    liste: str | None = None
+
+
+#: The data dictionary: a stable interface (CSV headers, hidden key row), documented in the README.
+COLONNES: tuple[Colonne, ...] = (
+    Colonne("reference", "Référence du marché", "Laisser vide : c'est celle de cette fiche.", 16),
+    Colonne("lot", "Lot", "Numéro du lot sur lequel la personne a travaillé.", 7),
+    Colonne(
+        "participant",
+        "Code de la personne",
+        "Code pseudonymisé donné par le facilitateur (lettres et chiffres, au moins un chiffre). "
+        "Jamais de nom ni de numéro de sécurité sociale.",
+        14,
+    ),
+    Colonne(
+        "publics",
+        "Catégorie(s) de public",
+        "Une ou plusieurs catégories (voir la feuille Codes), séparées par « ; ».",
+        24,
+        "publics",
+    ),
+    Colonne("sexe", "Sexe", "Femme ou Homme.", 9, "sexes"),
+    Colonne("tranche_age", "Tranche d'âge", "Âge à l'entrée dans le contrat.", 15, "tranches_age"),
+    Colonne(
+        "residence",
+        "Résidence QPV / ZRR",
+        "Laisser vide si la personne n'habite ni un QPV ni une ZRR.",
+        18,
+        "residences",
+    ),
+    Colonne(
+        "modalite", "Modalité", "Embauche directe, mise à disposition, sous-traitance ou cotraitance.", 20, "modalites"
+    ),
+    Colonne(
+        "siret_employeur",
+        "SIRET de l'employeur",
+        "Seulement si l'employeur n'est pas le titulaire (ETTI, GEIQ, SIAE…) : 14 chiffres.",
+        17,
+    ),
+    Colonne("type_contrat", "Type de contrat", "Nature du contrat de travail ou de la mission.", 18, "types_contrat"),
+    Colonne("debut_contrat", "Début du contrat", "Date au format JJ/MM/AAAA.", 12),
+    Colonne("fin_contrat", "Fin du contrat", "Date prévue ou réelle, JJ/MM/AAAA ; vide pour un CDI.", 12),
+    Colonne("mois", "Mois", "Mois déclaré, au format MM/AAAA. Une ligne par personne et par mois.", 10),
+    Colonne("heures", "Heures travaillées", "Heures travaillées sur ce marché dans le mois (0 à 250).", 11),
+    Colonne(
+        "heures_formation",
+        "Heures de formation",
+        "Heures de formation dans le mois (comptées seulement si le marché le prévoit).",
+        11,
+    ),
+    Colonne("sortie", "Situation à la fin du contrat", "À remplir à la fin du contrat seulement.", 20, "sorties"),
+)
+
+
+def lots_avec_clause(chiffres: Chiffres) -> list[HeuresLot]:
+    """The lots the follow-up is about: those owing hours, or every lot when the clause is an award criterion only."""
+    avec_heures = [lot for lot in chiffres.lots if lot.heures > 0]
+    return avec_heures or list(chiffres.lots)
+
+
+def numero_lot(lot: HeuresLot) -> int:
+    """The lot number, 1 for the implicit lot of a contract without lots."""
+    return lot.numero if lot.numero is not None else 1
+
+
+def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
+    """What the follow-up register needs to know of a contract, as JSON data (also written in the manifest)."""
+    marche, insertion, execution = consultation.marche, consultation.insertion, consultation.execution
+    avec_clause = {numero_lot(lot) for lot in lots_avec_clause(chiffres)}
+    return {
+        "reference": marche.reference,
+        "objet": marche.objet,
+        "type": marche.type,
+        "acheteur": consultation.acheteur.nom,
+        "commune": consultation.acheteur.commune,
+        "regime": insertion.regime,
+        "article_14": chiffres.heures_total > 0,
+        "article_53": insertion.article_53 is not None,
+        "heures_dues": chiffres.heures_total,
+        "heures_par_etp": chiffres.heures_par_etp,
+        "penalite_par_heure": str(chiffres.penalite_par_heure),
+        "duree_mois": marche.duree_mois,
+        # As the contract states it (None when it does not): the report's forward view of a past
+        # period leaves out the contracts launched after it.
+        "date_lancement": marche.date_lancement.isoformat() if marche.date_lancement else None,
+        "execution": (
+            {"debut": execution.debut.isoformat(), "fin": execution.fin.isoformat() if execution.fin else None}
+            if execution is not None
+            else None
+        ),
+        "lots": [
+            {
+                "numero": numero_lot(lot),
+                "intitule": lot.intitule,
+                "heures_dues": lot.heures,
+                "clause": numero_lot(lot) in avec_clause,
+                # The CCAP caps the insertion penalties at a share of the lot's (or contract's) amount.
+                "plafond_penalite": str(lot.montant_ht * chiffres.penalites.plafond_pourcentage / 100),
+            }
+            for lot in chiffres.lots
+        ],
+    }
+
+
+def importer_openpyxl() -> Any:
+    """openpyxl, imported without numpy when numpy is not loaded yet.
+
+    openpyxl imports numpy, when it is installed, only to accept numpy numbers as cell values;
+    we write none, and numpy costs more to import than openpyxl itself (0.2 s), in every
+    command that builds a dossier.
+    """
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        import openpyxl
+
+        return openpyxl
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes « import numpy » fail, as if absent
+    try:
+        import openpyxl
+    finally:
+        del sys.modules["numpy"]
+    return openpyxl
+
+
+def construire_classeur(
+    consultation: Consultation,
+    chiffres: Chiffres,
+    designation_facilitateur: str,
+    empreinte_source: str,
+    genere_le: datetime.datetime,
+) -> bytes:
+    """The workbook's bytes for one contract."""
+    classeur = importer_openpyxl().Workbook()
+    feuille = classeur.active
+    feuille.title = FEUILLE_SUIVI
+    lots = lots_avec_clause(chiffres)
+    _identite(feuille, consultation, lots, empreinte_source)
+    _en_tete(feuille, consultation, chiffres, lots, designation_facilitateur)
+    _colonnes(feuille)
+    noms = _listes(classeur)
+    _validations(feuille, noms, lots)
+    _aide_codes(classeur)
+    classeur.properties.creator = "clause_kit"
+    classeur.properties.title = f"Fiche de suivi public – {consultation.marche.reference}"
+    classeur.properties.created = classeur.properties.modified = genere_le.replace(tzinfo=None)
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()
+
+
+def _verrouiller(cellule: Any) -> None:
+    from openpyxl.styles import Protection
+
+    cellule.protection = Protection(locked=True)
+
+
+def _identite(feuille: Any, consultation: Consultation, lots: list[HeuresLot], empreinte: str) -> None:
+    valeurs = [
+        IDENTITE,
+        "reference",
+        consultation.marche.reference,
+        "lots",
+        ";".join(str(numero_lot(lot)) for lot in lots),
+        "commune",
+        consultation.acheteur.commune,
+        "empreinte_source",
+        empreinte,
+    ]
+    for colonne, valeur in enumerate(valeurs, start=1):
+        feuille.cell(1, colonne, valeur)
+    feuille.row_dimensions[1].hidden = True
+
+
+def _en_tete(
+    feuille: Any, consultation: Consultation, chiffres: Chiffres, lots: list[HeuresLot], facilitateur: str
+) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    marche = consultation.marche
+    if chiffres.heures_total:
+        detail = " ; ".join(
+            (f"lot {numero_lot(lot)} « {lot.intitule} » : " if marche.lots else "") + f"{nombre(lot.heures)} heures"
+            for lot in lots
+        )
+    else:
+        detail = "celles de la fiche technique du titulaire (critère d'attribution)"
+    lignes = [
+        ("Fiche de suivi public – clause d'insertion", Font(bold=True, size=14)),
+        (f"Acheteur : {consultation.acheteur.nom}", Font(bold=True)),
+        (f"Marché n° {marche.reference} – {marche.objet}", Font(bold=True)),
+        (f"Heures d'insertion dues : {detail}", None),
+        (f"Contact du facilitateur : {facilitateur}", None),
+    ]
+    for rang, (texte, police) in enumerate(lignes, start=2):
+        cellule = feuille.cell(rang, 1, texte)
+        if police is not None:
+            cellule.font = police
+    rang_titulaire = CELLULE_TITULAIRE[0]
+    feuille.cell(rang_titulaire, 1, "Titulaire (raison sociale) :").font = Font(bold=True)
+    feuille.cell(rang_titulaire, CELLULE_SIRET_TITULAIRE[1] - 2, "SIRET du titulaire :").font = Font(bold=True)
+    saisie = PatternFill("solid", fgColor="FFF2CC")
+    for rang, colonne in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
+        cellule = feuille.cell(rang, colonne)
+        cellule.protection = Protection(locked=False)
+        cellule.fill = saisie
+        cellule.number_format = "@"
+    feuille.cell(
+        8,
+        1,
+        (
+            "Une ligne par personne et par mois, dans la zone jaune. Aucun nom, prénom ni numéro de sécurité sociale "
+            "(RGPD) : seulement le code donné par le facilitateur. Les listes et l'aide de chaque colonne "
+            "s'affichent en sélectionnant une cellule ; la feuille « Codes » explique chaque code."
+        ),
+    ).alignment = Alignment(wrap_text=False)
+    for rang in range(1, LIGNE_LIBELLES + 1):  # the header is locked even where it is empty
+        for colonne in range(1, len(COLONNES) + 1):
+            if (rang, colonne) in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
+                continue
+            _verrouiller(feuille.cell(rang, colonne))
+
+
+def _colonnes(feuille: Any) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    entete = PatternFill("solid", fgColor="D9E1F2")
+    saisie = PatternFill("solid", fgColor="FFF2CC")
+    for numero, colonne in enumerate(COLONNES, start=1):
+        lettre = lettres_colonne(numero)
+        feuille.cell(LIGNE_CLES, numero, colonne.cle)
+        libelle = feuille.cell(LIGNE_LIBELLES, numero, colonne.libelle)
+        libelle.font = Font(bold=True)
+        libelle.fill = entete
+        libelle.alignment = Alignment(wrap_text=True, vertical="center")
+        libelle.comment = Comment(colonne.aide, "clause_kit")
+        dimension = feuille.column_dimensions[lettre]
+        dimension.width = colonne.largeur
+        # A column style unlocks and colours the whole input area without creating its cells.
+        dimension.protection = Protection(locked=False)
+        dimension.fill = saisie
+        if colonne.cle in ("debut_contrat", "fin_contrat"):
+            dimension.number_format = "DD/MM/YYYY"
+        elif colonne.cle == "mois":
+            dimension.number_format = "MM/YYYY"
+        elif colonne.liste is None and colonne.cle not in ("lot", "heures", "heures_formation"):
+            dimension.number_format = "@"  # codes and SIRET stay text (leading zeros)
+    feuille.row_dimensions[LIGNE_CLES].hidden = True
+    feuille.row_dimensions[LIGNE_LIBELLES].height = 32
+    feuille.freeze_panes = feuille.cell(LIGNE_LIBELLES + 1, 1)
+    feuille.protection.sheet = True
+    feuille.protection.formatColumns = False  # widths may be changed
+    feuille.page_setup.orientation = "landscape"
+    feuille.page_setup.fitToWidth = 1
+    feuille.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _listes(classeur: Any) -> dict[str, str]:
+    """The hidden sheet of drop-down values (French labels), one named range per code list."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    feuille = classeur.create_sheet(FEUILLE_LISTES)
+    feuille.sheet_state = "hidden"
+    noms = {}
+    listes = [c.liste for c in COLONNES if c.liste is not None]
+    for numero, liste in enumerate(listes, start=1):
+        lettre = lettres_colonne(numero)
+        feuille.cell(1, numero, liste)
+        valeurs = codes(liste)
+        for rang, code in enumerate(valeurs, start=2):
+            feuille.cell(rang, numero, code.libelle)
+        nom = f"liste_{liste}"
+        classeur.defined_names[nom] = DefinedName(
+            nom, attr_text=f"{FEUILLE_LISTES}!${lettre}$2:${lettre}${len(valeurs) + 1}"
+        )
+        noms[liste] = nom
+    feuille.protection.sheet = True
+    return noms
+
+
+def _plage(cle: str) -> str:
+
+    numero = next(i for i, c in enumerate(COLONNES, start=1) if c.cle == cle)
+    lettre = lettres_colonne(numero)
+    return f"{lettre}{LIGNE_LIBELLES + 1}:{lettre}{LIGNE_LIBELLES + LIGNES_SAISIE}"
+
+
+def _validations(feuille: Any, noms: dict[str, str], lots: list[HeuresLot]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def valider(cle: str, **options: Any) -> None:
+        colonne = next(c for c in COLONNES if c.cle == cle)
+        validation = DataValidation(
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=True,
+            promptTitle=colonne.libelle[:32],
+            prompt=colonne.aide[:255],
+            errorTitle="Valeur refusée",
+            **options,
+        )
+        feuille.add_data_validation(validation)
+        validation.add(_plage(cle))
+
+    numeros = ",".join(str(numero_lot(lot)) for lot in lots)
+    valider("lot", type="list", formula1=f'"{numeros}"', error=f"Lots de ce marché : {numeros}.")
+    valider(
+        "participant",
+        type="textLength",
+        operator="between",
+        formula1="2",
+        formula2="20",
+        error="Code de 2 à 20 caractères, sans nom ni numéro de sécurité sociale.",
+    )
+    for colonne in COLONNES:
+        if colonne.liste is None:
+            continue
+        # Several publics may be typed, separated by « ; »: the list only proposes.
+        style = {"errorStyle": "information"} if colonne.cle == "publics" else {}
+        valider(
+            colonne.cle,
+            type="list",
+            formula1=f"={noms[colonne.liste]}",
+            error="Choisissez une valeur de la liste (voir la feuille Codes).",
+            **style,
+        )
+    valider("siret_employeur", type="textLength", operator="equal", formula1="14", error="Un SIRET a 14 chiffres.")
+    for cle in ("debut_contrat", "fin_contrat", "mois"):
+        valider(
+            cle,
+            type="date",
+            operator="between",
+            formula1="36526",
+            formula2="73051",
+            error="Date attendue (JJ/MM/AAAA, ou MM/AAAA pour le mois), entre 2000 et 2099.",
+        )
+    for cle in ("heures", "heures_formation"):
+        valider(
+            cle,
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="250",
+            error="Nombre d'heures entre 0 et 250 pour le mois.",
+        )
+
+
+def _aide_codes(classeur: Any) -> None:
+    """A visible, locked sheet explaining each code: what the drop-down label means."""
+    from openpyxl.styles import Alignment, Font
+
+    feuille = classeur.create_sheet(FEUILLE_CODES)
+    feuille.append(["Colonne", "Libellé (liste déroulante)", "Code (fichiers CSV)", "Définition"])
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+    for colonne in COLONNES:
+        if colonne.liste is None:
+            continue
+        for code in codes(colonne.liste):
+            feuille.append([colonne.libelle, code.libelle, code.cle, code.description])
+    for lettre, largeur in zip("ABCD", (24, 48, 24, 90), strict=True):
+        feuille.column_dimensions[lettre].width = largeur
+    for ligne in feuille.iter_rows(min_row=2):
+        ligne[3].alignment = Alignment(wrap_text=True, vertical="top")
+    feuille.protection.sheet = True

@@ -1,0 +1,5 @@
+"""Batches of dossiers.
+
+Selection, preparation before the workers, the workers, the report, leftovers of dead runs
+and ``--mettre-a-jour``. Imports the layers below it.
+"""

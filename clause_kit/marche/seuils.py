@@ -1,0 +1,88 @@
+"""EU thresholds of formalised procedures: which applies to a contract on its launch date, and the check.
+
+The values change every two years and live, with their period of validity, in
+``parametres.yaml``; the rule that uses them (a procédure adaptée only below them, except
+social and other specific services, R. 2123-1 3°) is law and lives here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from clause_kit.commun.formats import date_fr, montant
+from clause_kit.marche.droit import libelle_procedure
+from clause_kit.marche.modele import Chemin, Consultation
+
+__all__ = ["Seuil", "procedure_par_defaut", "seuil_europeen", "verifier_procedure"]
+
+_CATEGORIES = {
+    "collectivite": "des collectivités territoriales et autres pouvoirs adjudicateurs",
+    "etat": "de l'État",
+    "entite_adjudicatrice": "des entités adjudicatrices",
+}
+
+
+@dataclass(frozen=True)
+class Seuil:
+    """The EU threshold that applies to one contract, and what it is (for messages)."""
+
+    montant: Decimal
+    du: datetime.date
+    au: datetime.date
+    description: str
+
+
+def seuil_europeen(consultation: Consultation, parametres: dict[str, Any], jour: datetime.date) -> Seuil | None:
+    """The threshold in force on ``jour`` for this contract's type and buyer, or None when no period covers it."""
+    marche, categorie = consultation.marche, consultation.acheteur.categorie
+    for periode in parametres["seuils_europeens"]:
+        du, au = _date(periode["du"]), _date(periode["au"])
+        if du <= jour <= au:
+            if marche.type == "travaux":
+                return Seuil(Decimal(str(periode["travaux"])), du, au, "marchés de travaux")
+            valeur = periode["fournitures_services"][categorie]
+            return Seuil(
+                Decimal(str(valeur)), du, au, f"marchés de fournitures et de services {_CATEGORIES[categorie]}"
+            )
+    return None
+
+
+def _date(valeur: Any) -> datetime.date:
+    return valeur if isinstance(valeur, datetime.date) else datetime.date.fromisoformat(str(valeur))
+
+
+def procedure_par_defaut(montant_ht: Decimal, seuil: Seuil | None) -> str:
+    """Below the threshold a procédure adaptée, at or above it an open call for tenders."""
+    return "adaptee" if seuil is not None and montant_ht < seuil.montant else "appel_offres_ouvert"
+
+
+def verifier_procedure(consultation: Consultation, seuil: Seuil | None, procedure: str) -> list[tuple[Chemin, str]]:
+    """The procedure chosen must fit the amount: a procédure adaptée stays below the EU threshold."""
+    marche = consultation.marche
+    if marche.motif_procedure_adaptee == "services_sociaux" and marche.type != "services":
+        return [
+            (
+                ("marche", "motif_procedure_adaptee"),
+                "services_sociaux ne vaut que pour un marché de services (services sociaux et autres services "
+                "spécifiques, article R. 2123-1, 3°, du code de la commande publique), pas pour un marché de "
+                f"{marche.type}",
+            )
+        ]
+    if procedure != "adaptee" or marche.motif_procedure_adaptee == "services_sociaux":
+        return []
+    if seuil is None or marche.montant_ht < seuil.montant:
+        return []
+    return [
+        (
+            ("marche", "procedure"),
+            f"{libelle_procedure('adaptee')} impossible : le montant du marché ({montant(marche.montant_ht)}, "
+            f"tous lots) atteint le seuil européen de {montant(seuil.montant)} applicable aux {seuil.description} "
+            f"du {date_fr(seuil.du)} au {date_fr(seuil.au)} ; une procédure formalisée est requise "
+            "(appel_offres_ouvert, appel_offres_restreint, negociee ou dialogue_competitif), sauf pour des "
+            "services sociaux et autres services spécifiques (article R. 2123-1, 3°, du code de la commande "
+            "publique : indiquer motif_procedure_adaptee: services_sociaux)",
+        )
+    ]

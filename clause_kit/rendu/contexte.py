@@ -1,0 +1,415 @@
+"""The template context: the only module that knows the template variable names.
+
+Every value is formatted here, once, so a figure is written identically in every piece
+(``modeles/VARIABLES.md`` documents the names). Templates never format numbers.
+
+Two kinds of value are marked for highlighting (``formats.surligne``): a field the buyer must
+still complete (« [À COMPLÉTER : …] », always), and, in a draft (``brouillon``), every value
+taken from ``parametres.yaml`` rather than from the contract's file, so that the buyer sees
+what the tool chose. Texts typed in the file lose their closing period (``sans_point_final``):
+templates add their own punctuation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from clause_kit import __version__
+from clause_kit.commun.codes import LISTES, codes
+from clause_kit.commun.formats import (
+    a_la_commune,
+    date_fr,
+    designation_avec_article,
+    enumeration,
+    espaces_insecables,
+    fois_en_lettres,
+    formater_siret,
+    montant,
+    montant_en_lettres,
+    nombre,
+    nombre_en_lettres,
+    pourcentage,
+    premiere_minuscule,
+    sans_point_final,
+    surligne,
+)
+from clause_kit.commun.parametres import Parametres
+from clause_kit.marche.calcul import Chiffres, HeuresLot, etp
+from clause_kit.marche.droit import (
+    AVERTISSEMENT_CMP2006,
+    CLIMAT_RESILIENCE,
+    REFERENCES,
+    TYPES_LIBELLES,
+    clause_ccag,
+    est_formalisee,
+    libelle_ccag,
+    libelle_procedure,
+    penalites_ccag,
+    reference_ponderation,
+)
+from clause_kit.marche.modele import Consultation
+from clause_kit.marche.regles import contact_facilitateur
+
+__all__ = ["construire_contexte"]
+
+A_COMPLETER_FACILITATEUR = "[À COMPLÉTER\u00a0: nom et coordonnées du facilitateur de la clause d'insertion]"
+A_COMPLETER_DPO = "[À COMPLÉTER\u00a0: coordonnées du délégué à la protection des données]"
+
+
+def _saisi(texte: str) -> str:
+    """A text typed in the contract's file, as the pieces print it: no closing period, French spaces."""
+    return espaces_insecables(sans_point_final(texte), ajouter=True)
+
+
+class _Marqueur:
+    """Highlights a value when it is a default and the dossier is a draft."""
+
+    def __init__(self, chiffres: Chiffres, brouillon: bool) -> None:
+        self.defauts = chiffres.defauts if brouillon else set()
+
+    def __call__(self, texte: str, *cles: str) -> str:
+        return surligne(texte) if texte and any(c in self.defauts for c in cles) else texte
+
+    def etiquette(self, cle: str) -> str:
+        """A visible « [valeur par défaut] » to put before a sentence an option decided (draft only)."""
+        return surligne("[valeur par défaut]") + " " if cle in self.defauts else ""
+
+
+def construire_contexte(
+    consultation: Consultation,
+    chiffres: Chiffres,
+    parametres: Parametres,
+    aujourd_hui: datetime.date,
+    *,
+    brouillon: bool = False,
+) -> dict[str, Any]:
+    """Build the variables every template receives (see ``modeles/VARIABLES.md``)."""
+    regime = consultation.insertion.regime
+    marque = _Marqueur(chiffres, brouillon)
+    return {
+        "document": {
+            "date_generation": date_fr(aujourd_hui),
+            "version": __version__,
+            "brouillon": brouillon,
+            # In every header of a draft: a highlight is lost in black-and-white print and in copy-paste.
+            "mention_projet": "PROJET – ne pas publier – " if brouillon else "",
+            "avertissement": surligne(AVERTISSEMENT_CMP2006) if regime == "cmp2006" else "",
+        },
+        "acheteur": _acheteur(consultation),
+        "facilitateur": _facilitateur(consultation, chiffres, brouillon),
+        "marche": _marche(consultation, chiffres, marque),
+        "lots": [_lot(lot, consultation, chiffres, marque) for lot in chiffres.lots],
+        "insertion": _insertion(consultation, chiffres, parametres, marque),
+        "droit": _droit(consultation, chiffres, parametres),
+        "defaut": {cle: marque.etiquette(cle) for cle in chiffres.options},
+        "codes": _codes(),
+    }
+
+
+def _codes() -> dict[str, list[dict[str, str]]]:
+    """The shared code lists (``codes.yaml``), so that the Word follow-up sheet uses the workbook's codes."""
+    return {
+        liste: [{"cle": c.cle, "libelle": c.libelle, "description": c.description} for c in codes(liste)]
+        for liste in LISTES
+    }
+
+
+def _acheteur(consultation: Consultation) -> dict[str, str]:
+    a = consultation.acheteur
+    return {
+        "nom": a.nom,
+        "designation": designation_avec_article(a.nom, a.article),
+        "commune": a.commune,
+        "a_commune": a_la_commune(a.commune),
+        "dpo": a.dpo or surligne(A_COMPLETER_DPO),
+        "adresse": a.adresse or "",
+        "siret": formater_siret(a.siret) if a.siret else "",
+        "representant": a.representant or "",
+    }
+
+
+def _facilitateur(consultation: Consultation, chiffres: Chiffres, brouillon: bool) -> dict[str, Any]:
+    f = consultation.facilitateur
+    champs = {k: (getattr(f, k) or "") if f else "" for k in ("nom", "structure", "telephone", "courriel", "adresse")}
+    a_completer = not contact_facilitateur(consultation)
+    if a_completer:
+        # Never the circular « le facilitateur désigné par l'acheteur »: the CCAG insertion article
+        # requires its contact details. Without them, a visible field to complete (the loader has
+        # already refused this unless the file says so or the dossier is a draft).
+        designation = surligne(A_COMPLETER_FACILITATEUR)
+    else:
+        designation = (
+            f"{champs['nom']} ({champs['structure']})"
+            if champs["nom"] and champs["structure"]
+            else (champs["nom"] or champs["structure"])
+        )
+        contacts = [c for c in (champs["adresse"], _tel(champs["telephone"]), champs["courriel"]) if c]
+        designation += ", " + ", ".join(contacts)
+    return {**champs, "designation": designation, "a_completer": a_completer}
+
+
+def _tel(telephone: str) -> str:
+    return f"tél. {telephone}" if telephone else ""
+
+
+def _concerne(lot: HeuresLot, chiffres: Chiffres) -> bool:
+    """A lot the insertion action covers: it has hours due, or the clause is an award criterion alone."""
+    return lot.heures > 0 or chiffres.heures_total == 0
+
+
+def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -> dict[str, Any]:
+    m = consultation.marche
+    concernes = [lot for lot in chiffres.lots if _concerne(lot, chiffres)]
+    numeros = [str(lot.numero) for lot in concernes if lot.numero is not None]
+    sans = [str(lot.numero) for lot in chiffres.lots if not _concerne(lot, chiffres) and lot.numero is not None]
+    procedure = libelle_procedure(chiffres.procedure)
+    if chiffres.procedure == "adaptee" and m.motif_procedure_adaptee == "services_sociaux":
+        procedure += " (article R. 2123-1, 3°, du code de la commande publique)"
+    return {
+        "reference": m.reference,
+        "objet": _saisi(m.objet),
+        "type": m.type,
+        "type_libelle": TYPES_LIBELLES[m.type],
+        "montant_ht": montant(m.montant_ht),
+        "montant_ht_lettres": montant_en_lettres(m.montant_ht),
+        "procedure": marque(procedure, "procedure"),
+        "procedure_formalisee": est_formalisee(chiffres.procedure),
+        "cpv": m.cpv or "",
+        "duree": f"{m.duree_mois} mois" if m.duree_mois else "",
+        "date_lancement": date_fr(chiffres.date_lancement),
+        "date_limite_offres": date_fr(m.date_limite_offres) if m.date_limite_offres else "",
+        "ccag": libelle_ccag(chiffres.ccag, consultation.insertion.regime),
+        "allotissement": bool(m.lots),
+        "nombre_lots": str(len(chiffres.lots)),
+        "lots_avec_clause": _lots_nommes(numeros),
+        "lots_avec_clause_au": _lots_nommes(numeros, "au ", "aux "),
+        "lots_avec_clause_du": _lots_nommes(numeros, "du ", "des "),
+        "lots_avec_clause_le": _lots_nommes(numeros, "le ", "les "),
+        "tous_lots_avec_clause": len(concernes) == len(chiffres.lots),
+        "lots_sans_clause": (
+            _lots_nommes(sans, "le ", "les ") + (" n'en comporte pas" if len(sans) == 1 else " n'en comportent pas")
+        )
+        if sans
+        else "",
+        "prestations": "travaux" if m.type == "travaux" else "prestations",
+    }
+
+
+def _lots_nommes(numeros: list[str], singulier: str = "", pluriel: str = "") -> str:
+    """``lot n° 2``, ``lots n° 1 et 3`` (``aux lots…`` with articles), or "" for a contract without lots."""
+    if not numeros:
+        return ""
+    if len(numeros) == 1:
+        return f"{singulier}lot n°\u00a0{numeros[0]}"
+    return f"{pluriel}lots n°\u00a0{enumeration(numeros)}"
+
+
+def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -> dict[str, Any]:
+    numero = str(lot.numero) if lot.numero is not None else ""
+    lot_etp = etp(lot.heures, chiffres.heures_par_etp)
+    return {
+        "numero": numero,
+        "intitule": _saisi(lot.intitule),
+        # An en dash, not a colon: designations are often followed by ": N heures".
+        "designation": (
+            f"Lot n°\u00a0{numero} – {_saisi(lot.intitule)}" if numero else _saisi(consultation.marche.objet)
+        ),
+        "montant_ht": montant(lot.montant_ht),
+        "montant_ht_lettres": montant_en_lettres(lot.montant_ht),
+        "clause": lot.heures > 0,
+        "concerne": _concerne(lot, chiffres),
+        "heures": marque(nombre(lot.heures), "taux_main_oeuvre", "cout_horaire"),
+        "heures_lettres": nombre_en_lettres(lot.heures, feminin=True),
+        "etp": nombre(lot_etp, 2),
+        "etp_phrase": "soit " + _equivalent_etp(lot_etp, chiffres.heures_par_etp),
+        "pourcentage": pourcentage(lot.pourcentage)
+        if lot.pourcentage is not None and lot.heures_formule is not None
+        else "",
+        "taux_main_oeuvre": marque(pourcentage(lot.taux_main_oeuvre), "taux_main_oeuvre")
+        if lot.taux_main_oeuvre is not None
+        else "",
+        "cout_horaire": marque(montant(lot.cout_horaire), "cout_horaire") if lot.cout_horaire is not None else "",
+        "calcul": _texte_calcul(lot, marque),
+    }
+
+
+def _equivalent_etp(valeur: Decimal, heures_par_etp: int) -> str:
+    """``l'équivalent de 0,89 emploi à temps plein sur un an (1 ETP = 1 607 heures)``.
+
+    Hours ÷ 1 607 are full-time jobs over one year, not simultaneous jobs; plural from 2.
+    """
+    emplois = "emploi" if valeur < 2 else "emplois"
+    return (
+        f"l'équivalent de {nombre(valeur, 2)} {emplois} à temps plein sur un an "
+        f"(1 ETP = {nombre(heures_par_etp)} heures)"
+    )
+
+
+def _phrase_duree(chiffres: Chiffres, duree_mois: int | None) -> str:
+    """The hours spread over the contract's months: per year beyond a year, over its months below."""
+    if chiffres.etp_par_an is None or duree_mois is None or duree_mois == 12 or not chiffres.heures_total:
+        return ""
+    valeur = nombre(chiffres.etp_par_an, 2)
+    if duree_mois > 12:
+        return f"soit environ {valeur} ETP par an sur la durée du marché ({duree_mois} mois)"
+    emplois = "emploi" if chiffres.etp_par_an < 2 else "emplois"
+    return f"soit environ {valeur} {emplois} à temps plein pendant les {duree_mois} mois du marché"
+
+
+def _base_etp(heures_par_etp: int) -> str:
+    """The divisor of the ETP and what it is: the legal annual duration, or the buyer's own base."""
+    if heures_par_etp == 1607:
+        return "1\u202f607 heures, durée légale annuelle d'un emploi à temps plein"
+    return (
+        f"{nombre(heures_par_etp)} heures (base retenue par l'acheteur ; la durée légale annuelle d'un emploi à "
+        "temps plein est de 1\u202f607 heures)"
+    )
+
+
+def _texte_calcul(lot: HeuresLot, marque: _Marqueur) -> str:
+    """How the lot's hours were obtained, in words a bidder can check."""
+    formule = ""
+    if lot.heures_formule is not None and lot.taux_main_oeuvre is not None and lot.cout_horaire is not None:
+        assert lot.pourcentage is not None
+        formule = (
+            f"{montant(lot.montant_ht)} × {marque(pourcentage(lot.taux_main_oeuvre), 'taux_main_oeuvre')} de "
+            f"main-d'œuvre × {pourcentage(lot.pourcentage)} d'insertion ÷ "
+            f"{marque(montant(lot.cout_horaire, taxe=''), 'cout_horaire')} de coût horaire moyen"
+            f" = {nombre(lot.heures_formule, 2)} heures"
+        )
+    if lot.origine == "formule":
+        return f"{formule}, arrondies à {nombre(lot.heures)} heures"
+    if lot.origine == "fixe":
+        texte = f"nombre d'heures fixé par l'acheteur : {nombre(lot.heures)} heures"
+        return f"{texte} (à titre indicatif, la formule donne {formule})" if formule else texte
+    if lot.origine == "repartition" and lot.repartition is not None:
+        reste, total_marche, base = lot.repartition
+        deduction = "" if reste == total_marche else ", moins les heures des lots qui ont les leurs"
+        exactes = nombre(Decimal(reste) * lot.montant_ht / base, 2)
+        return (
+            f"{nombre(reste)} heures à répartir ({nombre(total_marche)} heures fixées pour le marché{deduction}) × "
+            f"{montant(lot.montant_ht)} ÷ {montant(base)} = {exactes} heures, "
+            f"arrondies à {nombre(lot.heures)} heures (le total des lots est exact)"
+        )
+    return "pas d'heures d'insertion sur ce lot"
+
+
+def _insertion(
+    consultation: Consultation, chiffres: Chiffres, parametres: Parametres, marque: _Marqueur
+) -> dict[str, Any]:
+    insertion = consultation.insertion
+    regime = insertion.regime
+    catalogue = parametres.brut["publics"]
+    a53 = insertion.article_53
+    return {
+        "regime": regime,
+        "article_14": any(lot.heures > 0 for lot in chiffres.lots),
+        "article_53": a53 is not None,
+        "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
+        "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
+        "etp_total": nombre(chiffres.etp_total, 2),
+        "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
+        "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
+        "etp_par_an_phrase": _phrase_duree(chiffres, consultation.marche.duree_mois),
+        "heures_par_etp": marque(nombre(chiffres.heures_par_etp), "heures_par_etp"),
+        "base_etp": marque(_base_etp(chiffres.heures_par_etp), "heures_par_etp"),
+        "publics": [
+            marque(sans_point_final(catalogue[c].get(f"libelle_{regime}", catalogue[c]["libelle"])), "publics")
+            for c in chiffres.publics
+        ],
+        "modalites": [
+            sans_point_final(m.description_cmp2006 if regime == "cmp2006" and m.description_cmp2006 else m.description)
+            for m in codes("modalites")
+        ],
+        **_penalites(chiffres, marque, bool(consultation.marche.lots)),
+        **{cle: valeur for cle, valeur in chiffres.options.items()},
+        "conservation": marque(
+            f"{chiffres.conservation_annees} an{'s' if chiffres.conservation_annees > 1 else ''}", "conservation"
+        ),
+        "ponderation": pourcentage(a53.ponderation) if a53 is not None else "",
+        "heures_minimum": nombre(a53.heures_minimum) if a53 is not None and a53.heures_minimum else "",
+        "sous_critere_heures": next(
+            (
+                f"n°\u00a0{i} « {_saisi(sc.libelle)} »"
+                for i, sc in enumerate(a53.sous_criteres or [], start=1)
+                if sc.heures
+            ),
+            "",
+        )
+        if a53 is not None
+        else "",
+        "sous_criteres": [
+            {
+                "numero": str(i),
+                "libelle": marque(_saisi(sc.libelle), "sous_criteres"),
+                "ponderation": marque(pourcentage(sc.ponderation), "sous_criteres"),
+                "description": marque(premiere_minuscule(_saisi(sc.description)), "sous_criteres"),
+            }
+            for i, sc in enumerate(chiffres.sous_criteres, start=1)
+        ],
+        "criteres": [
+            {
+                "libelle": _saisi(c.libelle),
+                "ponderation": pourcentage(c.ponderation),
+                "insertion": c.insertion,
+                "nature": c.nature,
+            }
+            for c in chiffres.criteres
+        ],
+    }
+
+
+def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool) -> dict[str, str]:
+    """The penalty rule as it binds: a multiple of the SMIC of a stated date (the euro amount indicative)."""
+    p = chiffres.penalites
+    if p.multiple_smic is not None:
+        quand = (
+            "à la date de notification du marché"
+            if p.smic_reference == "notification"
+            else "à la date du bilan final mentionné à l'article « Information et contrôle » du CCAP"
+        )
+        regle = marque(
+            f"{fois_en_lettres(p.multiple_smic)} le SMIC horaire brut en vigueur {quand}, par heure d'insertion non "
+            f"réalisée (à titre indicatif : {montant(p.par_heure, taxe='')} sur la base du SMIC de "
+            f"{montant(p.smic_horaire, taxe='')} en vigueur au {date_fr(p.smic_date)})",
+            "penalite.multiple_smic",
+            "penalite.smic",
+        )
+    else:
+        regle = f"{montant(p.par_heure, taxe='')} par heure d'insertion non réalisée"
+    assiette = "du lot concerné" if allotissement else "du marché"
+    plafond = marque(pourcentage(p.plafond_pourcentage), "penalite.plafond_pourcentage")
+    return {
+        "penalite": regle,
+        "penalite_plafond": plafond,
+        "penalite_plafond_phrase": (
+            f"dans la limite de {plafond} du montant total hors taxes {assiette}, tel qu'il résulte de l'offre "
+            "retenue et de ses modifications, les pénalités pour fiche de suivi manquante comprises"
+        ),
+        "penalite_fiche": marque(montant(p.par_fiche_manquante, taxe=""), "penalite.par_fiche_manquante"),
+    }
+
+
+def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametres) -> dict[str, str]:
+    regime = consultation.insertion.regime
+    ref = REFERENCES[regime]
+    condition = ref.condition_execution
+    seuil = chiffres.seuil
+    if regime == "ccp" and chiffres.date_lancement >= CLIMAT_RESILIENCE and seuil is not None:
+        if consultation.marche.montant_ht >= seuil.montant:
+            # Above the EU threshold the social execution condition is itself mandatory (L. 2112-2-1).
+            condition = ref.condition_execution_obligatoire
+    sante = parametres.brut["donnees_sante_exception"]
+    return {
+        "code": ref.code,
+        "condition_execution": condition,
+        "critere_insertion": ref.critere_insertion,
+        "ponderation": reference_ponderation(regime, chiffres.procedure),
+        "clause_ccag": clause_ccag(chiffres.ccag, regime),
+        "penalites_ccag": penalites_ccag(chiffres.ccag, regime),
+        "donnees_personnelles": ref.donnees_personnelles,
+        "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
+        "exception_sante": str(sante),
+    }
