@@ -71,8 +71,7 @@ def _commande_qui_plante(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_une_erreur_inattendue_garde_sa_trace_dans_le_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fichier = tmp_path / "journal.log"
-    monkeypatch.setenv("CLAUSE_KIT_JOURNAL", str(fichier))
-    monkeypatch.setattr(journal, "_fichier", None)
+    monkeypatch.setenv("CLAUSE_KIT_JOURNAL", str(fichier))  # the handler follows the variable
     _commande_qui_plante(monkeypatch)
     resultat = CliRunner().invoke(main, ["verifier", "x.yaml"])
     assert resultat.exit_code == 1
@@ -81,8 +80,7 @@ def test_une_erreur_inattendue_garde_sa_trace_dans_le_journal(tmp_path: Path, mo
     assert "Traceback" not in resultat.output
     trace = fichier.read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in trace and "in bogue" in trace
-    journal.journal.handlers.clear()
-    monkeypatch.setattr(journal, "_fichier", None)
+    assert journal.chemin_journal() == fichier
 
 
 @pytest.mark.parametrize("maniere", ["option", "variable"])

@@ -64,9 +64,13 @@ def configurer(*, debug: bool = False) -> None:
     global _fichier
     journal.setLevel(logging.DEBUG if debug else logging.WARNING)
     journal.propagate = False
-    if _fichier is None:
+    chemin = os.path.abspath(chemin_journal())
+    if _fichier is None or _fichier.baseFilename != chemin or _fichier not in journal.handlers:
+        if _fichier is not None:
+            journal.removeHandler(_fichier)
+            _fichier.close()
         # delay=True: the file is opened at the first record, so an ordinary run writes nothing.
-        _fichier = _Fichier(chemin_journal(), encoding="utf-8", delay=True)
+        _fichier = _Fichier(chemin, encoding="utf-8", delay=True)
         _fichier.setLevel(logging.WARNING)
         _fichier.setFormatter(logging.Formatter(_FORMAT))
         journal.addHandler(_fichier)
@@ -85,7 +89,7 @@ def signaler(err: BaseException, ou: str = "") -> str:
 
     ``ou`` says what was being done (« data/marche.yaml », « /generer »): it starts the message.
     """
-    if _fichier is None:
+    if _fichier is None or _fichier not in journal.handlers:
         configurer(debug=debug_demande())
     journal.error("erreur inattendue%s", f" ({ou})" if ou else "", exc_info=err)
     debut = f"{ou} : " if ou else ""
