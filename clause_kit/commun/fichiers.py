@@ -205,7 +205,9 @@ def verrou(dossier: Path) -> Iterator[None]:
     """Hold an exclusive lock on a folder (``flock``) while the block runs: one run at a time may rename in it.
 
     The lock is on the folder itself, not on a lock file: nothing is left behind, and the
-    system releases it when its holder dies.
+    system releases it when its holder dies. That needs ``flock`` on a directory, which only
+    POSIX systems offer (filelock would leave a lock file in the user's output folder): clause_kit
+    is declared POSIX-only (pyproject's classifiers), as its batches also rely on fork and signals.
     """
     fd = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

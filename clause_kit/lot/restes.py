@@ -121,12 +121,18 @@ def _proprietaire_en_vie(pid: int, entree: Path) -> bool:
 
 
 def _etat(pid: int) -> tuple[str, float] | None:
-    """A process's state letter and start time (seconds since the epoch), from Linux's /proc; None elsewhere."""
+    """A process's state letter (``Z`` zombie, ``X`` dead) and start time (seconds since the epoch); None if unknown.
+
+    psutil reads what each system offers (``/proc`` on Linux, ``sysctl`` on macOS and BSD) where
+    this used to parse Linux's ``/proc`` by hand. Imported here: only leftovers of dead runs need it.
+    """
+    import psutil
+
     try:
-        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        depart = int(champs[19]) / os.sysconf("SC_CLK_TCK")
-        lignes = Path("/proc/stat").read_text().splitlines()
-        amorcage = next(int(ligne.split()[1]) for ligne in lignes if ligne.startswith("btime"))
-    except (OSError, ValueError, IndexError, StopIteration):
+        processus = psutil.Process(pid)
+        statut, debut = processus.status(), processus.create_time()
+    except psutil.NoSuchProcess:
+        return "X", 0.0
+    except (psutil.Error, OSError):
         return None
-    return champs[0], amorcage + depart
+    return ("Z" if statut == psutil.STATUS_ZOMBIE else "X" if statut == psutil.STATUS_DEAD else "R"), debut
