@@ -68,6 +68,7 @@ def libreoffice_des_travailleurs(principal: int) -> list[int]:
     return [lo for travailleur in enfants(principal) for lo in enfants(travailleur)]
 
 
+@pytest.mark.lent
 def test_processus_principal_tue_ne_laisse_aucun_orphelin(tmp_path: Path) -> None:
     entrees = contrats(tmp_path / "entrees" / "cassis", 40)
     processus = lancer(str(entrees), "-o", str(tmp_path / "sortie"), "-j", "2", "--pdf")
@@ -83,6 +84,7 @@ def test_processus_principal_tue_ne_laisse_aucun_orphelin(tmp_path: Path) -> Non
     assert all(nom.startswith(".rapport-generation.") and f".{processus.pid}-" in nom for nom in restes), restes
 
 
+@pytest.mark.lent
 def test_groupe_tue_puis_restes_nettoyes_par_l_execution_suivante(tmp_path: Path) -> None:
     entrees = contrats(tmp_path / "entrees" / "cassis", 40)
     sortie = tmp_path / "sortie"
@@ -182,6 +184,7 @@ def test_remplacement_force_interrompu_remis_en_place(tmp_path: Path) -> None:
         vivant_.wait()
 
 
+@pytest.mark.lent
 def test_deux_executions_sur_le_meme_dossier(tmp_path: Path) -> None:
     entrees = contrats(tmp_path / "entrees" / "cassis", 30)
     sortie = tmp_path / "sortie"

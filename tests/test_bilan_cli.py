@@ -206,6 +206,7 @@ def test_un_seul_donneur_d_ordre(base: Path) -> None:
     )
 
 
+@pytest.mark.lent
 def test_documents_publies_avec_le_secret(base: Path, tmp_path: Path) -> None:
     sortie = tmp_path / "bilan"
     resultat = bilan("--base", str(base), "--du", "2026-02-01", "--au", "2026-04-30", "-o", str(sortie), "--pdf")

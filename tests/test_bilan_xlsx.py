@@ -61,6 +61,7 @@ def test_calamine_relit_le_classeur(classeur: Path) -> None:
     assert lignes[1] == ['Ville <A> & "B"', 12.0, 1607.5] and lignes[2][:2] == ["  espaces gardés ", "< 5"]
 
 
+@pytest.mark.lent
 def test_libreoffice_ouvre_le_classeur(classeur: Path, tmp_path: Path) -> None:
     """LibreOffice opens it and saves it again with the same sheets and values."""
     from tests.tableur import convertir

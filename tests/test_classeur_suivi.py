@@ -109,6 +109,7 @@ def test_listes_deroulantes_validations_et_aide_en_francais(classeur: Path) -> N
     assert "CDI inclusion" in valeurs and "Contrat de professionnalisation" in valeurs
 
 
+@pytest.mark.lent
 def test_libreoffice_ouvre_le_classeur_et_garde_identite_validations_et_protection(
     classeur: Path, tmp_path: Path
 ) -> None:
@@ -128,6 +129,7 @@ def test_libreoffice_ouvre_le_classeur_et_garde_identite_validations_et_protecti
     assert {"list", "decimal", "date", "textLength"} <= types
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("filtre", [CSV_FRANCAIS, CSV_DEFAUT])
 def test_l_export_csv_garde_l_identite_et_les_cles(classeur: Path, tmp_path: Path, filtre: str) -> None:
     csv = convertir(classeur, filtre, tmp_path)

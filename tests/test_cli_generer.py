@@ -48,6 +48,7 @@ def invoquer(*arguments: str) -> object:
     return CliRunner().invoke(main, ["generer", *arguments], catch_exceptions=False)
 
 
+@pytest.mark.lent
 def test_lot_avec_un_contrat_casse_pdf_j2(communes: Path, tmp_path: Path) -> None:
     sortie = tmp_path / "sortie"
     resultat = invoquer(str(communes), "-o", str(sortie), "--pdf", "-j", "2")

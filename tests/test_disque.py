@@ -13,10 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
 from tests.test_arrets import contrats
+
+# Real disks in private mount namespaces: root or user namespaces, and LibreOffice for --pdf.
+pytestmark = pytest.mark.lent
 
 RACINE = Path(__file__).resolve().parent.parent
 

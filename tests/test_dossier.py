@@ -33,6 +33,7 @@ def dossiers_exemples() -> dict[str, object]:
     return {f.stem: construire(f, aujourd_hui=JOUR) for f in fichiers}
 
 
+@pytest.mark.lent
 def test_chaque_exemple_a_au_moins_sept_pieces_lisibles(dossiers_exemples: dict) -> None:
     for nom, construit in dossiers_exemples.items():
         assert len(construit.pieces) >= 7, nom
@@ -176,6 +177,7 @@ def test_echec_avec_force_garde_l_ancien_dossier(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in cible.iterdir()} == avant
 
 
+@pytest.mark.lent
 def test_pieces_converties_par_libreoffice(dossiers_exemples: dict, tmp_path: Path) -> None:
     """Each piece of two contrasting examples opens in LibreOffice and keeps its text in PDF."""
     from pypdf import PdfReader

@@ -15,11 +15,15 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from clause_kit.revue.texte import texte as texte_docx
 from tests.conftest import DOSSIERS
 from tests.navigateur import navigateur, serveur
+
+# A real Chromium drives the form.
+pytestmark = pytest.mark.lent
 
 ESPACE = "\u202f"
 

@@ -313,6 +313,7 @@ def test_reprendre_les_valeurs_d_une_commune(client: TestClient) -> None:
 # --- generation ---------------------------------------------------------------------------
 
 
+@pytest.mark.lent
 def test_generer_rend_le_zip_de_la_commande_generer(client: TestClient, tmp_path: Path) -> None:
     texte = contrat(marche=CRITERES_85, insertion="  article_14: {pourcentage: 7}\n" + A53)
     source = tmp_path / "t-1.yaml"

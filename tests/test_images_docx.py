@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import docx
+import pytest
 
 from clause_kit.rendu.images import Image, trouver_images
 from clause_kit.rendu.moteur import compiler, rendre
@@ -90,6 +91,7 @@ def test_un_contexte_sans_image_rend_le_meme_paquet_qu_avant(tmp_path: Path) -> 
     assert trouver_images({"a": [{"b": (ROUGE,)}], "c": "texte"}) == {ROUGE.cle: ROUGE}
 
 
+@pytest.mark.lent
 def test_libreoffice_ouvre_le_document_et_y_voit_les_images(tmp_path: Path) -> None:
     sortie = tmp_path / "rendu.docx"
     sortie.write_bytes(rendu(tmp_path))

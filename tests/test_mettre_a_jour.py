@@ -174,6 +174,7 @@ def test_option_changee_regenere_tout(lot: Path, sortie: Path, option: str) -> N
     assert mettre_a_jour(lot, sortie) == TOUS  # and back
 
 
+@pytest.mark.lent
 def test_pdf_demande_ensuite(lot: Path, sortie: Path) -> None:
     assert mettre_a_jour(lot, sortie, "--pdf") == TOUS
     for dossier in sortie.glob("*/*"):

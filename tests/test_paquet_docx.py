@@ -152,6 +152,7 @@ def _sans_numeros_de_page(texte: str) -> str:
     return re.sub(r"Page [0-9]+ sur [0-9]+", "Page N sur M", texte)
 
 
+@pytest.mark.lent
 def test_modeles_du_depot_reenregistres_par_libreoffice(tmp_path: Path) -> None:
     resauves = tmp_path / "modeles-lo"
     profil = tmp_path / "profil"

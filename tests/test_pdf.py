@@ -77,6 +77,7 @@ def conversion(tmp_path_factory: pytest.TempPathFactory) -> Conversion:
     return Conversion(entrees=[*entrees, *homonymes], sortie=sortie, pdfs=pdfs)
 
 
+@pytest.mark.lent
 def test_conversion_produit_un_pdf_par_document_avec_le_texte(conversion: Conversion) -> None:
     pdfs = conversion.pdfs
     assert len(pdfs) == 5
@@ -89,6 +90,7 @@ def test_conversion_produit_un_pdf_par_document_avec_le_texte(conversion: Conver
     assert len(PdfReader(pdfs[0]).pages) == 2
 
 
+@pytest.mark.lent
 def test_conversion_homonymes_dans_des_dossiers_differents(conversion: Conversion) -> None:
     pdfs = conversion.pdfs
     annexe1, annexe2 = pdfs[3], pdfs[4]
@@ -99,6 +101,7 @@ def test_conversion_homonymes_dans_des_dossiers_differents(conversion: Conversio
     assert "Annexe du lot 2 : espaces verts" in texte_pdf(annexe2)
 
 
+@pytest.mark.lent
 def test_conversion_en_plusieurs_lots_garde_l_ordre(conversion: Conversion, tmp_path: Path) -> None:
     # Batches of 2: [annexe (lot 1), rc] then [annexe (lot 2)]; the stems still get distinct names.
     annexe1, annexe2 = conversion.entrees[3], conversion.entrees[4]
@@ -110,6 +113,7 @@ def test_conversion_en_plusieurs_lots_garde_l_ordre(conversion: Conversion, tmp_
     assert "lot 2" in texte_pdf(pdfs[2])
 
 
+@pytest.mark.lent
 def test_conversion_laisse_seulement_les_pdf_dans_la_sortie(conversion: Conversion) -> None:
     sortie = conversion.sortie
     assert sorted(p.name for p in sortie.iterdir()) == sorted(
@@ -137,6 +141,7 @@ def test_docx_introuvable(tmp_path: Path) -> None:
         convertir_en_pdf([tmp_path / "absent.docx"], tmp_path / "pdf")
 
 
+@pytest.mark.lent
 def test_docx_au_xml_casse_echoue_dans_libreoffice(tmp_path: Path) -> None:
     # A real zip with word/document.xml passes the pre-check, but LibreOffice cannot load
     # it: it exits 0 without a PDF, and the failure must still be reported by name.
@@ -200,6 +205,7 @@ def test_libreoffice_qui_ne_produit_rien_est_relance_puis_signale(
     assert appels.read_text().count("appel") == 2
 
 
+@pytest.mark.lent
 def test_assembler_pdf_signets_metadonnees_pages(conversion: Conversion, tmp_path: Path) -> None:
     pdfs = conversion.pdfs
     pieces = [(TITRES[nom], pdf) for nom, pdf in zip(TEXTES, pdfs, strict=False)]
@@ -226,6 +232,7 @@ def test_assembler_pdf_signets_metadonnees_pages(conversion: Conversion, tmp_pat
     assert [p.name for p in sortie.parent.iterdir()] == ["DCE.pdf"]
 
 
+@pytest.mark.lent
 def test_assembler_pdf_corrompu_nomme_le_fichier(conversion: Conversion, tmp_path: Path) -> None:
     pdfs = conversion.pdfs
     faux = tmp_path / "abime.pdf"
@@ -246,6 +253,7 @@ def test_est_pdf(tmp_path: Path) -> None:
     assert not est_pdf(tmp_path)
 
 
+@pytest.mark.lent
 def test_trouver_soffice_dans_le_path() -> None:
     # Fails (does not skip) when LibreOffice is not installed: the PDF output needs it.
     assert Path(trouver_soffice()).name in {"soffice", "libreoffice", "soffice.exe"}
@@ -273,6 +281,7 @@ def test_trouver_soffice_variable_prioritaire(tmp_path: Path, monkeypatch: pytes
     assert trouver_soffice() == str(faux)
 
 
+@pytest.mark.lent
 def test_conversion_arretee_sur_demande(tmp_path: Path) -> None:
     """A batch stop request kills LibreOffice within a poll and raises Interruption."""
     from clause_kit.commun.erreurs import Interruption

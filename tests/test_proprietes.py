@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,7 @@ def contrats(draw: st.DrawFn) -> dict[str, Any]:
     return {"acheteur": acheteur, "facilitateur": facilitateur, "marche": marche, "insertion": insertion}
 
 
+@pytest.mark.lent
 @REGLAGES
 @given(contrats())
 def test_tout_contrat_valide_donne_un_dossier_lisible(tmp_path_factory: Any, contrat: dict[str, Any]) -> None:

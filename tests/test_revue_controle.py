@@ -256,6 +256,7 @@ def test_modele_de_commune_mal_nomme_averti(tmp_path: Path) -> None:
     assert "avertissement : " in resultat.output and "ccap.docx: ne remplace aucune pièce" in resultat.output
 
 
+@pytest.mark.lent
 def test_le_verdict_suit_le_generateur_sur_des_modeles_reenregistres_par_libreoffice(modeles_libreoffice: Path) -> None:
     """LibreOffice rewrites the XML (runs, quotes, bookmarks): ``verifier`` says so exactly when ``generer`` fails."""
     detail = charger_detail(DOSSIERS / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml")

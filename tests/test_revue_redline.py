@@ -81,6 +81,7 @@ def test_auteur_date_et_identifiants_uniques(redline: tuple[Path, Path, Path]) -
     assert len(identifiants) == len(set(identifiants)), "identifiants de révision en double"
 
 
+@pytest.mark.lent
 def test_libreoffice_rejeter_tout_rend_l_ancien_texte_et_accepter_tout_le_nouveau(
     redline: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:

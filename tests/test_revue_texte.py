@@ -192,6 +192,7 @@ def test_zone_de_texte_lue_une_fois(tmp_path: Path) -> None:
     assert lignes(lire(chemin)) == ["Texte autour", "[zone de texte] Encadré {{ insertion.heures_total }}"]
 
 
+@pytest.mark.lent
 def test_un_modele_reenregistre_par_libreoffice_garde_le_meme_texte(modeles_libreoffice: Path) -> None:
     for modele in sorted(MODELES.glob("*.docx")):
         reenregistre = modeles_libreoffice / modele.name

@@ -179,6 +179,7 @@ def test_un_nom_ou_un_numero_de_securite_sociale_fait_refuser_la_fiche(
     assert not list((tmp_path / "suivi-preuves").glob("*.xlsx"))
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("filtre", ["ods", CSV_FRANCAIS, CSV_DEFAUT])
 def test_fiche_enregistree_par_libreoffice(contrat: Path, vierge: bytes, tmp_path: Path, filtre: str) -> None:
     fiche = remplir(vierge, [*BONNES, ERREURS[2][0]], tmp_path / "fiche.xlsx")
