@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from clause_kit import __version__
 from clause_kit.commun.cli_fr import GroupeFr, message_erreur, option_format
 from clause_kit.commun.erreurs import ClauseKitError, ErreurSortie
 from clause_kit.commun.journal import configurer, debug_demande
@@ -42,7 +41,11 @@ __all__ = ["main"]
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
 )
 @click.version_option(
-    __version__, prog_name="clause-kit", message="%(prog)s %(version)s", help="Afficher la version et quitter."
+    # package_name: click reads the installed metadata only when --version is asked for.
+    package_name="clause_kit",
+    prog_name="clause-kit",
+    message="%(prog)s %(version)s",
+    help="Afficher la version et quitter.",
 )
 @click.option(
     "--debug",

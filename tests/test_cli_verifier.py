@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.cli import main
 
 INVALIDES = Path(__file__).parent / "fixtures" / "invalides"
@@ -87,7 +87,7 @@ def test_mauvais_usage_code_2_en_francais() -> None:
 
 
 def test_version_et_aide() -> None:
-    assert CliRunner().invoke(main, ["--version"]).output.strip() == f"clause-kit {__version__}"
+    assert CliRunner().invoke(main, ["--version"]).output.strip() == f"clause-kit {version()}"
     for commande in ([], ["verifier"], ["generer"]):
         resultat = CliRunner().invoke(main, [*commande, "--help"])
         assert resultat.exit_code == 0 and "Utilisation : " in resultat.output

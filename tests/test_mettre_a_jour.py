@@ -163,7 +163,7 @@ def test_donnees_du_paquet_modifiees_regenerent_tout(
 
 
 def test_autre_version_regenere_tout(lot: Path, sortie: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mise_a_jour, "__version__", "99.0")
+    monkeypatch.setattr(mise_a_jour, "version", lambda: "99.0")
     assert mettre_a_jour(lot, sortie) == TOUS
 
 

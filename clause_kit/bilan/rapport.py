@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.bilan.nombres import ecrire as _n
 from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
@@ -135,7 +135,7 @@ def contexte_rapport(
     sorties = bilan["sorties"]
     avant = bilan["precedente"]
     return {
-        "document": {"date_generation": date_fr(aujourd_hui), "version": __version__},
+        "document": {"date_generation": date_fr(aujourd_hui), "version": version()},
         "bilan": {
             "periode": bilan["periode"]["libelle"],
             "periode_longue": f"du {date_fr(datetime.date.fromisoformat(bilan['periode']['du']))} au "

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
 from clause_kit.commun.fichiers import ecrire_exclusif, nom_ancien, prefixe_temporaire, umask, verrou
 from clause_kit.commun.formats import slug
@@ -149,7 +149,7 @@ def manifeste(
     ``entrees`` lists everything that decided the dossier, for ``generer --mettre-a-jour`` (see ``entrees``).
     """
     return {
-        "clause_kit": __version__,
+        "clause_kit": version(),
         "genere_le": construit.genere_le.isoformat(timespec="seconds"),
         "source": {"fichier": construit.source.name, "sha256": construit.sha256_source},
         "valeurs_communes": (

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.commun.fichiers import lire_borne
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def releve(construit: DossierConstruit, reglages: Reglages) -> dict[str, Any]:
     pieces_yaml = construit.couches.dossier_pieces / "pieces.yaml" if construit.couches is not None else None
     return {
         "format": FORMAT,
-        "clause_kit": __version__,
+        "clause_kit": version(),
         "contrat": construit.sha256_source,
         "valeurs_communes": construit.sha256_defauts,
         "modeles": [

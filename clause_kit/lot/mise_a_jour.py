@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.commun.erreurs import ClauseKitError
 from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 from clause_kit.commun.formats import slug
@@ -124,7 +124,7 @@ class _Comparaison:
     def _generales(self, entrees: dict[str, Any]) -> bool:
         """Inputs shared by every contract: version, packaged data, options, the day."""
         return (
-            entrees["clause_kit"] == __version__
+            entrees["clause_kit"] == version()
             and entrees["parametres"] == empreinte_donnees("parametres.yaml")
             and entrees["codes"] == empreinte_donnees("codes.yaml")
             and entrees["options"] == self.options

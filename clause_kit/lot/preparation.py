@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from clause_kit import version
 from clause_kit.commun.codes import LISTES, codes
 from clause_kit.commun.erreurs import ClauseKitError
 from clause_kit.commun.formats import montant
@@ -33,6 +34,7 @@ def preparer_lot(fichiers: Sequence[Path], modeles: Path | None, racines: Sequen
     from clause_kit.dossier.classeur_suivi import importer_openpyxl
 
     importer_openpyxl()
+    version()  # the package's metadata, read once here rather than by every worker
     charger_parametres()
     for liste in LISTES:
         codes(liste)

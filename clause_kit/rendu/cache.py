@@ -126,9 +126,9 @@ def _nom(sha256_modele: str) -> str:
 @functools.cache
 def _signature() -> str:
     """Everything besides the template that decides its compiled code (computed once per process)."""
-    from clause_kit import __version__
+    from clause_kit import version
 
-    parties = [f"clause_kit {__version__}", importlib.util.MAGIC_NUMBER.hex(), sys.implementation.cache_tag or ""]
+    parties = [f"clause_kit {version()}", importlib.util.MAGIC_NUMBER.hex(), sys.implementation.cache_tag or ""]
     for module in ("jinja2", "docxtpl", "lxml"):
         parties.append(f"{module} {getattr(sys.modules.get(module), '__version__', '?')}")
     ici = Path(__file__).resolve().parent

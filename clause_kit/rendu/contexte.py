@@ -16,7 +16,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from clause_kit import __version__
+from clause_kit import version
 from clause_kit.commun.codes import LISTES, codes
 from clause_kit.commun.formats import (
     a_la_commune,
@@ -91,7 +91,7 @@ def construire_contexte(
     return {
         "document": {
             "date_generation": date_fr(aujourd_hui),
-            "version": __version__,
+            "version": version(),
             "brouillon": brouillon,
             # In every header of a draft: a highlight is lost in black-and-white print and in copy-paste.
             "mention_projet": "PROJET – ne pas publier – " if brouillon else "",
