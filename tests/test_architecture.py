@@ -57,3 +57,14 @@ def test_aucune_piece_n_importe_un_nom_prive_d_une_autre() -> None:
             if prives:
                 fautes.append(f"{module.relative_to(PAQUET)} : {noeud.module} {prives}")
     assert not fautes, fautes
+
+
+def test_les_noms_publics_de_chaque_capacite_se_resolvent() -> None:
+    # A capability names its public functions in __init__.py and imports them on first use: a module
+    # renamed without its entry there would only fail when a user's code asks for the name.
+    import importlib
+
+    for capacite in ("suivi", "bilan", "revue", "formulaire"):
+        paquet = importlib.import_module(f"clause_kit.{capacite}")
+        for nom in paquet.__all__:
+            assert getattr(paquet, nom) is not None, f"clause_kit.{capacite}.{nom}"

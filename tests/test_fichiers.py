@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from clause_kit.commun import fichiers
@@ -79,7 +80,10 @@ def test_restes_d_un_mort_supprimes_ceux_d_un_vivant_gardes(tmp_path: Path) -> N
         # A PID reused by a process started after the leftover was written is not its owner.
         ancien = commune / f".m-3.{vivant.pid}-abcd1234.tmp"
         ancien.mkdir()
-        os.utime(ancien, (time.time() - 3600, time.time() - 3600))
+        # An hour before that process started, by the system's own account (not the wall clock,
+        # which a test under faketime would move while process start times stay real).
+        avant = psutil.Process(vivant.pid).create_time() - 3600
+        os.utime(ancien, (avant, avant))
         nettoyer_restes(tmp_path)
         assert not ancien.exists() and (commune / f".m-2.{vivant.pid}-abcd1234.tmp").exists()
         # A killed process nobody has reaped yet (a zombie) answers kill(0) but is dead.

@@ -12,7 +12,7 @@ from clause_kit.commun.paresseux import exports_paresseux
 #: Public name → module of the capability that defines it.
 _PUBLIC = {
     "Periode": "periode",
-    "bilan_texte": "texte",
+    "bilan_texte": "phrases",
     "calculer_indicateurs": "indicateurs",
     "etablir_bilan": "etablir",
     "masquer_repartition": "secret",

@@ -19,7 +19,7 @@ from clause_kit.revue.texte import lignes, lire, texte
 __all__ = ["comparer", "lignes", "lire", "redline", "texte", "verifier_jeu"]
 
 # The heavy ones (Jinja, docxtpl, the contract model), imported on first use.
-_PARESSEUX = {"comparer": "difference", "verifier_jeu": "controle"}
+_PARESSEUX = {"comparer": "difference", "verifier_jeu": "verification"}
 
 
 def __getattr__(nom: str) -> Any:
