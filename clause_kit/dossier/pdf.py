@@ -9,7 +9,11 @@ This module owns everything PDF in clause_kit:
   non-Word file is imported as plain text instead of being refused, and a hung instance
   never returns;
 * merging the piece PDFs into the dossier PDF with one bookmark per piece and the
-  document metadata (``assembler_pdf``).
+  document metadata (``assembler_pdf``, through ``fusion_pdf``).
+
+The pieces are exported tagged and PDF/A-2b (``_FILTRE_SORTIE``): French public bodies owe
+accessible downloadable documents (RGAA, criterion 13.3), and a tender's documents are public
+archives.
 
 It raises only ``ErreurPdf`` (and ``ErreurSortie`` when the output cannot be written),
 with French messages naming the file concerned; it never prints nor exits.
@@ -17,7 +21,7 @@ with French messages naming the file concerned; it never prints nor exits.
 
 from __future__ import annotations
 
-import io
+import json
 import os
 import shutil
 import signal
@@ -27,10 +31,6 @@ import time
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from pypdf import PdfReader, PdfWriter
-from pypdf import __version__ as _VERSION_PYPDF
-from pypdf.errors import PyPdfError
 
 from clause_kit.commun.erreurs import ErreurPdf, ErreurSortie, Interruption, raison_systeme
 from clause_kit.commun.fichiers import PREFIXE_LOT, PREFIXE_PROFIL, ecrire_ensemble
@@ -61,7 +61,16 @@ _TAILLE_LOT_MAX = 200
 # (random bytes named .docx) is imported as plain text and "converted" into a PDF of
 # garbage, with exit code 0. With it, such a file is refused and produces no PDF.
 _FILTRE_ENTREE = "MS Word 2007 XML"
-_FILTRE_SORTIE = "pdf:writer_pdf_Export"
+# LibreOffice ≥ 7.4 takes the PDF export's options as JSON after the filter name: a structure
+# tree (UseTaggedPDF), PDF/A-2b (SelectPdfVersion 2: fonts embedded, XMP, output intent), the
+# headings as bookmarks, and the document title (from the .docx properties) shown by readers.
+_OPTIONS_PDF = {
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+    "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
+}
+_FILTRE_SORTIE = "pdf:writer_pdf_Export:" + json.dumps(_OPTIONS_PDF, separators=(",", ":"))
 
 _SIGNATURE_PDF = b"%PDF-"
 
@@ -384,52 +393,24 @@ def assembler_pdf(
     auteur: str,
     sujet: str = "",
 ) -> None:
-    """Merge the piece PDFs, in order, into ``sortie`` with one top-level bookmark per piece.
+    """Merge the piece PDFs, in order, into ``sortie``: one tagged, PDF/A-2 document with one bookmark per piece.
 
-    ``pieces`` holds (bookmark title, PDF path) pairs; each bookmark points to the first
-    page of its piece, and the piece's own bookmarks (its headings) are nested under it.
-    ``auteur`` is the buyer. Raise ``ErreurPdf`` naming the PDF that cannot be read.
+    ``pieces`` holds (bookmark title, PDF path) pairs; each bookmark points to the first page
+    of its piece, and the piece's own bookmarks (its headings) are nested under it. The pieces'
+    structure trees are carried over (``fusion_pdf``), so the dossier stays readable by screen
+    readers and archivable. ``auteur`` is the buyer. Raise ``ErreurPdf`` naming the PDF that
+    cannot be read.
     """
+    from clause_kit.dossier.fusion_pdf import Fusion
+
     if not pieces:
         raise ErreurPdf(f"{sortie} : aucune pièce à assembler.")
-    writer = PdfWriter()
+    fusion = Fusion()
     for titre_piece, chemin in pieces:
-        _ajouter_piece(writer, titre_piece, chemin)
-    metadonnees = {
-        "/Title": titre,
-        "/Author": auteur,
-        "/Creator": "clause_kit",
-        "/Producer": f"clause_kit (pypdf {_VERSION_PYPDF})",
-    }
-    if sujet:
-        metadonnees["/Subject"] = sujet
-    writer.add_metadata(metadonnees)
-    # Open the reader on the bookmarks panel: the dossier is navigated piece by piece.
-    writer.page_mode = "/UseOutlines"
-    _ecrire_atomiquement(writer, sortie)
-
-
-def _ajouter_piece(writer: PdfWriter, titre_piece: str, chemin: Path) -> None:
-    """Append one piece PDF to ``writer`` under a top-level bookmark ``titre_piece``."""
-    # pypdf reads lazily: errors can surface while appending, not only when opening.
-    try:
-        lecteur = PdfReader(chemin)
-        if len(lecteur.pages) == 0:
-            raise ErreurPdf(f"{chemin} : ce PDF n'a aucune page, impossible de l'assembler.")
-        writer.append(lecteur, outline_item=titre_piece)
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError) as err:
-        raise ErreurPdf(f"{chemin} : PDF illisible ou corrompu, impossible de l'assembler ({err}).") from err
-
-
-def _ecrire_atomiquement(writer: PdfWriter, sortie: Path) -> None:
-    """Write ``writer`` to ``sortie`` through an exclusive temporary file beside it, so no half PDF is left."""
-    tampon = io.BytesIO()
-    try:
-        writer.write(tampon)
-    except (PyPdfError, ValueError, KeyError, TypeError) as err:
-        raise ErreurPdf(f"{sortie} : échec de l'assemblage du PDF ({err}).") from err
+        fusion.ajouter(titre_piece, chemin)
+    donnees = fusion.terminer(titre=titre, auteur=auteur, sujet=sujet, sortie=sortie)
     try:
         sortie.parent.mkdir(parents=True, exist_ok=True)
-        ecrire_ensemble({sortie: tampon.getvalue()})
+        ecrire_ensemble({sortie: donnees})
     except OSError as err:
         raise ErreurSortie(f"Impossible d'écrire {sortie} : {raison_systeme(err)}") from err
