@@ -42,6 +42,13 @@ CAS = [
     ("cle-en-double.yaml", 2, "acheteur", "en double"),
     ("public-inconnu.yaml", 10, "insertion.publics[1]", "vouliez-vous dire « rsa »"),
     ("criteres-somme.yaml", 7, "marche.criteres", "totalisent 105 au lieu de 100"),
+    ("accord-cadre-sans-maximum.yaml", 2, "marche.montant_maximum_ht", "accord-cadre sans montant maximum"),
+    ("accord-cadre-minimum-superieur.yaml", 8, "marche.montant_minimum_ht", "différence 30\u202f000,00\u00a0€ HT"),
+    ("accord-cadre-estimatif-au-dela.yaml", 7, "marche.montant_ht", "dépasse le montant maximum"),
+    ("minimum-sur-marche-ordinaire.yaml", 7, "marche.montant_minimum_ht", "ne vaut que pour un accord-cadre"),
+    ("accord-cadre-heures-fixees.yaml", 11, "insertion.article_14.heures", "ne peut pas être fixé d'avance"),
+    ("forme-inconnue.yaml", 6, "marche.forme", "accord_cadre_bons_de_commande"),
+    ("accord-cadre-lots-maximums.yaml", 8, "marche.montant_maximum_ht", "somme des maximums des lots"),
 ]
 
 

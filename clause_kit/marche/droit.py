@@ -24,6 +24,9 @@ __all__ = [
     "REFERENCES",
     "CategorieAcheteur",
     "CodeCCAG",
+    "FORMES",
+    "Forme",
+    "FormeMarche",
     "Reference",
     "Regime",
     "TypeMarche",
@@ -31,6 +34,7 @@ __all__ = [
     "clause_ccag",
     "penalites_ccag",
     "critere_environnemental_exige",
+    "est_accord_cadre",
     "est_formalisee",
     "libelle_ccag",
     "libelle_procedure",
@@ -41,6 +45,43 @@ Regime = Literal["ccp", "cmp2006"]
 TypeMarche = Literal["travaux", "services", "fournitures"]
 CategorieAcheteur = Literal["collectivite", "etat", "entite_adjudicatrice"]
 CodeCCAG = Literal["travaux", "fcs", "pi", "tic", "mi", "moe", "aucun"]
+FormeMarche = Literal["ordinaire", "accord_cadre_bons_de_commande", "accord_cadre_marches_subsequents"]
+
+
+@dataclass(frozen=True)
+class Forme:
+    """A form of contract: how it is named in the pieces, what its orders are called, the law it rests on."""
+
+    libelle: str
+    #: What executes it (« bons de commande », « marchés subséquents »); "" for an ordinary contract.
+    commandes: str
+    #: Articles cited for this form (code de la commande publique); "" for an ordinary contract.
+    articles: str
+
+
+#: Accords-cadres: L. 2125-1 (1°), R. 2162-1 to R. 2162-14; the maximum, in value or quantity, is
+#: required by R. 2162-4 as amended by décret n° 2021-1111 du 23 août 2021 (consultations from
+#: 1 January 2022); orders by bons de commande R. 2162-13 and R. 2162-14, marchés subséquents
+#: R. 2162-7 to R. 2162-12. The EU threshold is judged on the maximum over the whole duration,
+#: renewals included (R. 2121-8).
+FORMES: dict[str, Forme] = {
+    "ordinaire": Forme("marché", "", ""),
+    "accord_cadre_bons_de_commande": Forme(
+        "accord-cadre exécuté par l'émission de bons de commande",
+        "bons de commande",
+        "articles L. 2125-1, R. 2162-1 à R. 2162-6, R. 2162-13 et R. 2162-14 du code de la commande publique",
+    ),
+    "accord_cadre_marches_subsequents": Forme(
+        "accord-cadre exécuté par la conclusion de marchés subséquents",
+        "marchés subséquents",
+        "articles L. 2125-1 et R. 2162-1 à R. 2162-12 du code de la commande publique",
+    ),
+}
+
+
+def est_accord_cadre(forme: str) -> bool:
+    """Whether a form is an accord-cadre (hours stated per 1 000 € HT ordered, threshold on the maximum)."""
+    return forme != "ordinaire"
 
 
 @dataclass(frozen=True)

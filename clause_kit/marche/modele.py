@@ -20,8 +20,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from clause_kit.commun.formats import nombre_simple, normaliser_cpv, siret_valide, slug
-from clause_kit.marche.droit import PROCEDURES, CategorieAcheteur, CodeCCAG, Regime, TypeMarche
+from clause_kit.commun.formats import montant, nombre_simple, normaliser_cpv, siret_valide, slug
+from clause_kit.marche.droit import (
+    PROCEDURES,
+    CategorieAcheteur,
+    CodeCCAG,
+    FormeMarche,
+    Regime,
+    TypeMarche,
+    est_accord_cadre,
+)
 
 __all__ = [
     "Acheteur",
@@ -353,6 +361,15 @@ class Lot(_Strict):
     numero: Annotated[int, Field(ge=1, le=999)] = Field(title="Numéro")
     intitule: Texte = Field(title="Intitulé")
     montant_ht: Montant = Field(title="Montant HT (€)")
+    #: Accord-cadre only: this lot's minimum and maximum of orders over the whole duration.
+    montant_minimum_ht: Montant | None = Field(
+        default=None, title="Montant minimum HT (€)", description="Accord-cadre : minimum de commandes du lot."
+    )
+    montant_maximum_ht: Montant | None = Field(
+        default=None,
+        title="Montant maximum HT (€)",
+        description="Accord-cadre : maximum de commandes du lot, sur toute la durée, reconductions comprises.",
+    )
     insertion: Article14 | None = Field(
         default=None,
         title="Clause propre à ce lot",
@@ -368,7 +385,30 @@ class Marche(_Strict):
     )
     objet: Texte = Field(title="Objet du marché")
     type: TypeMarche = Field(title="Type de marché")
-    montant_ht: Montant = Field(title="Montant HT (€)", description="Tous lots ; égal à la somme des lots s'il y en a.")
+    montant_ht: Montant = Field(
+        title="Montant HT (€)",
+        description="Tous lots ; égal à la somme des lots s'il y en a ; pour un accord-cadre, le montant estimatif "
+        "donné pour information.",
+    )
+    #: An ordinary contract (a fixed amount executed once) or an accord-cadre and how it is executed.
+    forme: FormeMarche = Field(
+        default="ordinaire",
+        title="Forme du marché",
+        description="ordinaire (défaut), accord_cadre_bons_de_commande ou accord_cadre_marches_subsequents.",
+    )
+    #: Accord-cadre: the minimum of orders the buyer commits to (optional); it gives the hours guaranteed.
+    montant_minimum_ht: Montant | None = Field(
+        default=None,
+        title="Montant minimum HT (€)",
+        description="Accord-cadre : minimum de commandes sur toute la durée (facultatif) ; donne les heures garanties.",
+    )
+    #: Accord-cadre: the maximum of orders over the whole duration, renewals included (R. 2162-4).
+    montant_maximum_ht: Montant | None = Field(
+        default=None,
+        title="Montant maximum HT (€)",
+        description="Accord-cadre : maximum de commandes sur toute la durée, reconductions comprises (obligatoire) ; "
+        "le seuil européen et la procédure en dépendent.",
+    )
     procedure: str | None = Field(
         default=None,
         title="Procédure",
@@ -467,6 +507,7 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
     problemes: list[tuple[Chemin, str]] = []
     marche, insertion = consultation.marche, consultation.insertion
     problemes += _coherence_lots(marche)
+    problemes += _coherence_forme(marche)
     problemes += _coherence_criteres(marche, insertion)
     if insertion.article_14 is None and insertion.article_53 is None:
         if not any(lot.insertion for lot in marche.lots or []):
@@ -501,6 +542,97 @@ def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
                     f"({nombre_simple(marche.montant_ht)} € HT)",
                 )
             )
+    return problemes
+
+
+def _euros(valeur: Decimal) -> str:
+    return montant(valeur)
+
+
+def _coherence_forme(marche: Marche) -> list[tuple[Chemin, str]]:
+    """Minimum and maximum of an accord-cadre: required maximum, in order, and only on an accord-cadre."""
+    if not est_accord_cadre(marche.forme):
+        return [
+            (
+                ("marche", *prefixe, cle),
+                f"{cle} ne vaut que pour un accord-cadre (forme: accord_cadre_bons_de_commande "
+                "ou accord_cadre_marches_subsequents) : sans effet sur un marché ordinaire, retirez-le ou indiquez "
+                "la forme",
+            )
+            for prefixe, objet in [((), marche), *((("lots", i), lot) for i, lot in enumerate(marche.lots or []))]
+            for cle in ("montant_minimum_ht", "montant_maximum_ht")
+            if getattr(objet, cle) is not None
+        ]
+    problemes: list[tuple[Chemin, str]] = []
+    if marche.montant_maximum_ht is None:
+        problemes.append(
+            (
+                ("marche", "montant_maximum_ht"),
+                "accord-cadre sans montant maximum : indiquez montant_maximum_ht, le maximum des commandes sur toute "
+                "la durée, reconductions comprises (article R. 2162-4 du code de la commande publique) ; le seuil "
+                "européen et la procédure en dépendent",
+            )
+        )
+    problemes += _bornes(("marche",), marche.montant_ht, marche.montant_minimum_ht, marche.montant_maximum_ht)
+    lots = marche.lots or []
+    for i, lot in enumerate(lots):
+        problemes += _bornes(("marche", "lots", i), lot.montant_ht, lot.montant_minimum_ht, lot.montant_maximum_ht)
+    for cle, libelle in (("montant_maximum_ht", "maximums"), ("montant_minimum_ht", "minimums")):
+        donnes = [getattr(lot, cle) for lot in lots if getattr(lot, cle) is not None]
+        if not donnes:
+            continue
+        if cle == "montant_maximum_ht" and len(donnes) != len(lots):
+            problemes.append(
+                (
+                    ("marche", "lots"),
+                    "les maximums sont donnés pour certains lots seulement : indiquez montant_maximum_ht pour chaque "
+                    "lot, ou pour aucun",
+                )
+            )
+            continue
+        somme, total = sum(donnes, Decimal(0)), getattr(marche, cle)
+        if total != somme:
+            ecart = f", différence {_euros(abs(somme - total))}" if total is not None else ""
+            problemes.append(
+                (
+                    ("marche", cle),
+                    f"la somme des {libelle} des lots ({_euros(somme)}) diffère du {cle} du marché "
+                    f"({_euros(total) if total is not None else 'non indiqué'}{ecart})",
+                )
+            )
+    return problemes
+
+
+def _bornes(
+    chemin: Chemin, estimatif: Decimal, minimum: Decimal | None, maximum: Decimal | None
+) -> list[tuple[Chemin, str]]:
+    """Minimum ≤ estimate ≤ maximum, each error on the field that breaks the order, with the difference."""
+    problemes: list[tuple[Chemin, str]] = []
+    if minimum is not None and maximum is not None and minimum > maximum:
+        problemes.append(
+            (
+                (*chemin, "montant_minimum_ht"),
+                f"le montant minimum ({_euros(minimum)}) dépasse le montant maximum ({_euros(maximum)}), "
+                f"différence {_euros(minimum - maximum)}",
+            )
+        )
+        return problemes
+    if maximum is not None and estimatif > maximum:
+        problemes.append(
+            (
+                (*chemin, "montant_ht"),
+                f"le montant estimatif ({_euros(estimatif)}) dépasse le montant maximum ({_euros(maximum)}), "
+                f"différence {_euros(estimatif - maximum)}",
+            )
+        )
+    if minimum is not None and estimatif < minimum:
+        problemes.append(
+            (
+                (*chemin, "montant_ht"),
+                f"le montant estimatif ({_euros(estimatif)}) est inférieur au montant minimum ({_euros(minimum)}), "
+                f"différence {_euros(minimum - estimatif)}",
+            )
+        )
     return problemes
 
 

@@ -146,7 +146,7 @@ def _regles_criteres(consultation: Consultation, chiffres: Chiffres) -> list[tup
                 "indiquez-le avec nature: environnement",
             )
         ]
-    au_dela = chiffres.seuil is not None and marche.montant_ht >= chiffres.seuil.montant
+    au_dela = chiffres.seuil is not None and chiffres.montant_seuil_ht >= chiffres.seuil.montant
     if exige and au_dela and chiffres.heures_total == 0:
         chiffres.avertissements.append(
             "au-delà du seuil européen, le marché doit comporter une condition d'exécution relative au domaine "

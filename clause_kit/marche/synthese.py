@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from clause_kit.commun.formats import date_fr, montant, nombre, pourcentage
+from clause_kit.commun.formats import date_fr, montant, nombre, nombre_simple, pourcentage
 from clause_kit.marche.calcul import Chiffres
 from clause_kit.marche.chargement import chemin_texte
 from clause_kit.marche.communes import Origines
@@ -26,6 +26,10 @@ __all__ = ["synthese", "synthese_texte"]
 def _nombre(valeur: Decimal) -> float | int:
     """JSON number: an int when whole, else a float (figures here have at most 4 decimals)."""
     return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+
+
+def _ou_rien(valeur: Decimal | None) -> float | int | None:
+    return _nombre(valeur) if valeur is not None else None
 
 
 def origines_des_valeurs(origines: Origines) -> dict[str, str]:
@@ -58,6 +62,12 @@ def synthese(
         "commune": consultation.acheteur.commune,
         "type": marche.type,
         "montant_ht": _nombre(marche.montant_ht),
+        "forme": chiffres.forme,
+        "montant_minimum_ht": _ou_rien(marche.montant_minimum_ht),
+        "montant_maximum_ht": _ou_rien(marche.montant_maximum_ht),
+        "montant_seuil_ht": _nombre(chiffres.montant_seuil_ht),
+        "heures_par_1000_euros": _ou_rien(chiffres.heures_par_1000),
+        "heures_garanties": chiffres.heures_garanties,
         "regime": insertion.regime,
         "date_lancement": chiffres.date_lancement.isoformat(),
         "procedure": chiffres.procedure,
@@ -81,6 +91,15 @@ def synthese(
                 "heures_insertion": lot.heures,
                 "origine": lot.origine,
                 "heures_formule": float(lot.heures_formule) if lot.heures_formule is not None else None,
+                "forme": chiffres.forme,
+                "montant_minimum_ht": _ou_rien(lot.montant_minimum_ht),
+                "montant_maximum_ht": _ou_rien(lot.montant_maximum_ht),
+                "montant_seuil_ht": _nombre(
+                    lot.montant_maximum_ht if lot.montant_maximum_ht is not None else lot.montant_ht
+                ),
+                "heures_par_1000_euros": _ou_rien(lot.heures_par_1000),
+                "heures_garanties": lot.heures_garanties,
+                "heures_au_maximum": lot.heures_au_maximum,
             }
             for lot in chiffres.lots
         ],
@@ -118,12 +137,16 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         f"Marché {donnees['reference']} : {donnees['objet']}",
         f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
         f"  Type : {donnees['type']}, montant : {montant(str(donnees['montant_ht']))}, régime : {donnees['regime']}",
+        *_texte_forme(donnees),
         f"  Lancement : {date_fr(_date(donnees['date_lancement']))}, procédure : {donnees['procedure']}, "
         f"CCAG : {donnees['ccag_libelle'] or 'aucun'}" + _texte_seuil(donnees["seuil_europeen"]),
         _texte_heures(donnees),
     ]
     for lot in donnees["lots"] if donnees["clauses"]["article_14"] else []:
         origine = _ORIGINES[lot["origine"]]
+        if lot["heures_par_1000_euros"] is not None:
+            taux = nombre_simple(Decimal(str(lot["heures_par_1000_euros"])))
+            origine = f"{taux} h par 1 000 € HT commandés, estimation sur le montant estimatif"
         lignes.append(
             f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})"
         )
@@ -148,13 +171,35 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
     return "\n".join(lignes)
 
 
+def _texte_forme(donnees: dict[str, Any]) -> list[str]:
+    if donnees["forme"] == "ordinaire":
+        return []
+    bornes = [
+        f"{quoi} {montant(str(donnees[cle]))}"
+        for quoi, cle in (("minimum", "montant_minimum_ht"), ("maximum", "montant_maximum_ht"))
+        if donnees[cle] is not None
+    ]
+    lignes = [
+        f"  Forme : {donnees['forme']} ({', '.join(bornes) or 'sans minimum ni maximum'} ; seuil jugé sur "
+        f"{montant(str(donnees['montant_seuil_ht']))})"
+    ]
+    if donnees["heures_par_1000_euros"] is not None:
+        garanties = donnees["heures_garanties"]
+        lignes.append(
+            f"  Heures par 1 000 € HT commandés : {nombre_simple(Decimal(str(donnees['heures_par_1000_euros'])))} h"
+            + (f", dont {nombre(garanties)} h garanties par le minimum" if garanties is not None else "")
+        )
+    return lignes
+
+
 def _texte_heures(donnees: dict[str, Any]) -> str:
     if not donnees["clauses"]["article_14"]:
         minimum = donnees.get("heures_minimum")
         plancher = f", au moins {nombre(minimum)} h" if minimum else ""
         return f"  Heures d'insertion : celles de l'offre retenue (critère d'attribution seul{plancher})"
+    estimees = " estimées sur le montant estimatif" if donnees["forme"] != "ordinaire" else ""
     return (
-        f"  Heures d'insertion : {nombre(donnees['heures_insertion'])} h, "
+        f"  Heures d'insertion{estimees} : {nombre(donnees['heures_insertion'])} h, "
         f"soit {nombre(Decimal(str(donnees['etp'])), 2)} ETP (1 ETP = {nombre(donnees['heures_par_etp'])} h)"
     )
 

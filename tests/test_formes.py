@@ -1,0 +1,122 @@
+"""Contract forms: accords-cadres (hours per 1 000 € HT ordered, threshold on the maximum).
+
+Each figure is read from ``verifier --format json``, as a buyer's script or the held-out
+checks read it; each refusal is a located French error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clause_kit.cli import main
+from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.marche.chargement import charger_detail
+from tests.contrats import contrat
+
+ACCORD_CADRE = "  forme: accord_cadre_bons_de_commande\n"
+
+
+def ecrire(tmp_path: Path, texte: str) -> Path:
+    fichier = tmp_path / "marche.yaml"
+    fichier.write_text(texte, encoding="utf-8")
+    return fichier
+
+
+def verifier_json(fichier: Path) -> dict[str, object]:
+    resultat = CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"])
+    assert resultat.exit_code == 0, resultat.output
+    donnees: dict[str, object] = json.loads(resultat.output)
+    return donnees
+
+
+def problemes(fichier: Path) -> list[str]:
+    with pytest.raises(ErreursValidation) as info:
+        charger_detail(fichier)
+    return [str(p) for p in info.value.problemes]
+
+
+def test_accord_cadre_heures_par_1000_euros_et_seuil_sur_le_maximum(tmp_path: Path) -> None:
+    # 1 000 × 50 % × 6 % ÷ 30 = 1 heure par 1 000 € HT commandés.
+    texte = contrat(
+        montant=400000,
+        marche=ACCORD_CADRE + "  montant_maximum_ht: 900000\n",
+        insertion="  article_14: {pourcentage: 6, taux_main_oeuvre: 50, cout_horaire: 30}\n",
+    )
+    donnees = verifier_json(ecrire(tmp_path, texte))
+    assert donnees["forme"] == "accord_cadre_bons_de_commande"
+    assert donnees["montant_seuil_ht"] == 900000
+    assert donnees["heures_par_1000_euros"] == 1
+    assert donnees["heures_garanties"] is None
+    assert donnees["heures_insertion"] == 400  # the estimate, for information
+    (lot,) = donnees["lots"]  # type: ignore[misc]
+    assert lot["heures_par_1000_euros"] == 1 and lot["montant_seuil_ht"] == 900000
+    assert lot["heures_au_maximum"] == 900 and lot["forme"] == "accord_cadre_bons_de_commande"
+
+
+def test_minimum_donne_les_heures_garanties(tmp_path: Path) -> None:
+    texte = contrat(
+        montant=400000,
+        marche="  forme: accord_cadre_marches_subsequents\n  montant_minimum_ht: 150000\n"
+        "  montant_maximum_ht: 900000\n",
+        insertion="  article_14: {pourcentage: 5, taux_main_oeuvre: 60, cout_horaire: 32}\n",
+    )
+    donnees = verifier_json(ecrire(tmp_path, texte))
+    assert donnees["heures_par_1000_euros"] == 0.938  # 0,9375 arrondi au millième supérieur
+    assert donnees["heures_garanties"] == 141  # 0,938 × 150
+
+
+def test_maximum_au_dela_du_seuil_refuse_la_procedure_adaptee(tmp_path: Path) -> None:
+    texte = contrat(type_="services", montant=150000, marche=ACCORD_CADRE + "  montant_maximum_ht: 300000\n")
+    fichier = ecrire(tmp_path, texte)
+    (message,) = problemes(fichier)
+    assert "marche.procedure: procédure adaptée impossible : le montant maximum de l'accord-cadre" in message
+    assert "reconductions comprises" in message
+
+
+def test_procedure_par_defaut_jugee_sur_le_maximum(tmp_path: Path) -> None:
+    texte = contrat(type_="services", montant=150000, marche=ACCORD_CADRE + "  montant_maximum_ht: 300000\n")
+    texte = texte.replace("  procedure: adaptee\n", "")
+    donnees = verifier_json(ecrire(tmp_path, texte))
+    assert donnees["procedure"] == "appel_offres_ouvert"
+
+
+def test_lots_d_un_accord_cadre(tmp_path: Path) -> None:
+    lots = (
+        ACCORD_CADRE + "  montant_maximum_ht: 500000\n  montant_minimum_ht: 100000\n  lots:\n"
+        "    - {numero: 1, intitule: Peinture, montant_ht: 200000, montant_minimum_ht: 100000,"
+        " montant_maximum_ht: 300000, insertion: {taux_main_oeuvre: 70}}\n"
+        "    - {numero: 2, intitule: Serrurerie, montant_ht: 100000, montant_maximum_ht: 200000,"
+        " insertion: {heures: 0}}\n"
+    )
+    insertion = "  article_14: {pourcentage: 6, taux_main_oeuvre: 50, cout_horaire: 30}\n"
+    texte = contrat(montant=300000, marche=lots, insertion=insertion)
+    donnees = verifier_json(ecrire(tmp_path, texte))
+    un, deux = donnees["lots"]  # type: ignore[misc]
+    assert un["heures_par_1000_euros"] == 1.4 and un["heures_garanties"] == 140 and un["montant_seuil_ht"] == 300000
+    assert deux["heures_par_1000_euros"] is None and deux["heures_insertion"] == 0
+    assert donnees["heures_par_1000_euros"] == 1.4 and donnees["heures_garanties"] == 140
+
+
+def test_les_heures_ne_se_fixent_pas_d_avance_sur_un_lot(tmp_path: Path) -> None:
+    lots = (
+        ACCORD_CADRE + "  montant_maximum_ht: 500000\n  lots:\n"
+        "    - {numero: 1, intitule: A, montant_ht: 200000, insertion: {heures: 100}}\n"
+        "    - {numero: 2, intitule: B, montant_ht: 100000}\n"
+    )
+    fichier = ecrire(tmp_path, contrat(montant=300000, marche=lots))
+    (message,) = problemes(fichier)
+    assert "marche.lots[1].insertion.heures: accord-cadre : le nombre d'heures ne peut pas être fixé" in message
+
+
+def test_maximums_de_certains_lots_seulement(tmp_path: Path) -> None:
+    lots = (
+        ACCORD_CADRE + "  montant_maximum_ht: 500000\n  lots:\n"
+        "    - {numero: 1, intitule: A, montant_ht: 200000, montant_maximum_ht: 300000}\n"
+        "    - {numero: 2, intitule: B, montant_ht: 100000}\n"
+    )
+    (message,) = problemes(ecrire(tmp_path, contrat(montant=300000, marche=lots)))
+    assert "marche.lots: les maximums sont donnés pour certains lots seulement" in message
