@@ -57,6 +57,10 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
         permis = {nombre(chiffres.heures_total), nombre(chiffres.heures_par_etp)}
         permis |= {nombre(lot.heures) for lot in chiffres.lots}
         permis |= {nombre(lot.repartition[0]) for lot in chiffres.lots if lot.repartition}  # hours shared out
+        # An accord-cadre's hours guaranteed by its minimum, in total and lot by lot.
+        permis |= {
+            nombre(h) for h in [chiffres.heures_garanties, *(lot.heures_garanties for lot in chiffres.lots)] if h
+        }
         a53 = construit.consultation.insertion.article_53
         if a53 is not None and a53.heures_minimum:
             permis.add(nombre(a53.heures_minimum))

@@ -6,6 +6,7 @@ checks read it; each refusal is a located French error.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from click.testing import CliRunner
 
 from clause_kit.cli import main
 from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.dossier.construction import construire
 from clause_kit.marche.chargement import charger_detail
+from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import contrat
 
 ACCORD_CADRE = "  forme: accord_cadre_bons_de_commande\n"
@@ -120,3 +123,47 @@ def test_maximums_de_certains_lots_seulement(tmp_path: Path) -> None:
     )
     (message,) = problemes(ecrire(tmp_path, contrat(montant=300000, marche=lots)))
     assert "marche.lots: les maximums sont donnés pour certains lots seulement" in message
+
+
+# --- what the pieces say -------------------------------------------------------------------
+
+RACINE = Path(__file__).resolve().parent.parent
+MILLE = "1\u202f000\u00a0€\u00a0HT"
+
+
+def textes(fichier: Path) -> dict[str, str]:
+    construit = construire(fichier, aujourd_hui=datetime.date(2026, 12, 1))
+    return {p.nom_fichier.split("-", 1)[1].removesuffix(".docx"): texte_docx(p.contenu) for p in construit.pieces}
+
+
+def test_pieces_d_un_accord_cadre_sans_minimum() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-ac-050-entretien-batiments.yaml")
+    taux = f"1,125 heure de travail par tranche de {MILLE} de bons de commande exécutés"
+    for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "ccap-clauses-insertion"):
+        assert taux in pieces[nom], nom
+        assert "montant maximum" in pieces[nom].lower(), nom
+    ccap = pieces["ccap-clauses-insertion"]
+    assert "accord-cadre exécuté par l'émission de bons de commande" in ccap and "sans montant minimum" in ccap
+    assert "Bilan annuel" in ccap and "calculée chaque année" in ccap
+    assert "des bons de commande exécutés, les pénalités pour fiche de suivi manquante comprises" in ccap
+    assert "tel qu'il résulte de l'offre retenue" not in ccap
+    assert "garanti" not in ccap  # no minimum, no guaranteed hours
+    assert "Nombre minimal d'heures d'insertion" not in pieces["acte-engagement-insertion"]
+    assert taux in pieces["fiche-suivi-public"] and "1,125 heure" in pieces["notice-explicative"]
+
+
+def test_pieces_d_un_accord_cadre_alloti_avec_minimum() -> None:
+    pieces = textes(RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-ac-041-proprete.yaml")
+    ccap = pieces["ccap-clauses-insertion"]
+    assert "Lot n°\u00a01 – Nettoyage des bâtiments\u00a0: 2,154\u00a0heures" not in ccap  # the unit follows the number
+    assert "Lot n°\u00a01 – Nettoyage des bâtiments\u00a0: 2,154 heures de travail" in ccap
+    assert "soit 258 heures garanties" in ccap and "correspond à 381 heures d'insertion" in ccap
+    assert "montant minimum de 160\u202f000,00\u00a0€ HT" in pieces["reglement-consultation"]
+    assert "au titre du lot concerné" in ccap
+
+
+def test_marche_de_plus_d_un_an_a_un_bilan_annuel(tmp_path: Path) -> None:
+    court = textes(ecrire(tmp_path, contrat(marche="  duree_mois: 12\n")))["ccap-clauses-insertion"]
+    long = textes(ecrire(tmp_path, contrat(marche="  duree_mois: 36\n")))["ccap-clauses-insertion"]
+    assert "Bilan annuel" not in court and "Bilan annuel" in long
+    assert "Les heures dues sont appréciées sur toute la durée du marché, au bilan final" in long
