@@ -48,6 +48,11 @@ CAS = [
     ("minimum-sur-marche-ordinaire.yaml", 7, "marche.montant_minimum_ht", "ne vaut que pour un accord-cadre"),
     ("accord-cadre-heures-fixees.yaml", 11, "insertion.article_14.heures", "ne peut pas être fixé d'avance"),
     ("forme-inconnue.yaml", 6, "marche.forme", "accord_cadre_bons_de_commande"),
+    ("reconductions-sans-duree.yaml", 7, "marche.reconductions", "indiquez duree_mois"),
+    ("duree-reconduction-sans-effet.yaml", 8, "marche.duree_reconduction_mois", "sans effet"),
+    ("tranches-somme.yaml", 6, "marche.montant_ht", "somme des montants des tranches (90\u202f000,00\u00a0€ HT)"),
+    ("tranches-deux-fermes.yaml", 7, "marche.tranches", "2 tranches fermes : un marché à tranches comporte"),
+    ("tranche-nature-inconnue.yaml", 9, "marche.tranches[2].nature", "vouliez-vous dire « optionnelle »"),
     ("accord-cadre-lots-maximums.yaml", 8, "marche.montant_maximum_ht", "somme des maximums des lots"),
 ]
 

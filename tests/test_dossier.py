@@ -61,6 +61,9 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
         permis |= {
             nombre(h) for h in [chiffres.heures_garanties, *(lot.heures_garanties for lot in chiffres.lots)] if h
         }
+        # The share of each period of a renewable contract and of each tranche.
+        permis |= {nombre(p.heures) for p in chiffres.periodes if p.heures is not None}
+        permis |= {nombre(t.heures) for t in chiffres.tranches}
         a53 = construit.consultation.insertion.article_53
         if a53 is not None and a53.heures_minimum:
             permis.add(nombre(a53.heures_minimum))

@@ -167,3 +167,65 @@ def test_marche_de_plus_d_un_an_a_un_bilan_annuel(tmp_path: Path) -> None:
     long = textes(ecrire(tmp_path, contrat(marche="  duree_mois: 36\n")))["ccap-clauses-insertion"]
     assert "Bilan annuel" not in court and "Bilan annuel" in long
     assert "Les heures dues sont appréciées sur toute la durée du marché, au bilan final" in long
+
+
+# --- renewals and tranches -----------------------------------------------------------------------
+
+
+def test_reconductions_heures_par_periode(tmp_path: Path) -> None:
+    texte = contrat(
+        montant=100000,
+        marche="  duree_mois: 12\n  reconductions: 2\n  duree_reconduction_mois: 6\n",
+        insertion="  article_14: {heures: 301}\n",
+    )
+    donnees = verifier_json(ecrire(tmp_path, texte))
+    assert donnees["periodes"] == [
+        {"numero": 1, "mois": 12, "heures": 151},  # 301 × 12 / 24 = 150,5, the largest remainder
+        {"numero": 2, "mois": 6, "heures": 75},
+        {"numero": 3, "mois": 6, "heures": 75},
+    ]
+    assert donnees["duree_totale_mois"] == 24 and donnees["reconductions"] == 2 and donnees["tranches"] == []
+
+
+def test_tranches_heures_par_tranche(tmp_path: Path) -> None:
+    tranches = (
+        "  tranches:\n"
+        "    - {libelle: Classes, nature: ferme, montant_ht: 600000}\n"
+        "    - {libelle: Préau, nature: optionnelle, montant_ht: 200000}\n"
+    )
+    donnees = verifier_json(ecrire(tmp_path, contrat(montant=800000, marche=tranches)))
+    assert donnees["tranches"] == [
+        {"libelle": "Classes", "nature": "ferme", "montant_ht": 600000, "heures": 700},
+        {"libelle": "Préau", "nature": "optionnelle", "montant_ht": 200000, "heures": 233},
+    ]
+    assert donnees["heures_insertion"] == 933 and donnees["periodes"] == []
+
+
+def test_tranches_et_lots_refuses(tmp_path: Path) -> None:
+    marche = (
+        "  tranches:\n    - {libelle: A, nature: ferme, montant_ht: 300000}\n"
+        "  lots:\n    - {numero: 1, intitule: A, montant_ht: 300000}\n"
+    )
+    (message,) = problemes(ecrire(tmp_path, contrat(marche=marche)))
+    assert "marche.tranches: tranches et des lots dans le même marché" in message
+
+
+def test_pieces_d_un_marche_reconductible() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-sv-052-restauration.yaml")
+    ccap = pieces["ccap-clauses-insertion"]
+    assert "1re reconduction de 12 mois\u00a0: 112 heures" in ccap
+    assert "la décision de ne pas reconduire le marché supprime les heures des périodes suivantes" in ccap
+    assert "article R.\u00a02112-4" in ccap or "article R. 2112-4" in ccap
+    assert "Bilan annuel" in ccap  # 48 months in all
+    for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "notice-explicative"):
+        assert "reconductible 3 fois par périodes de 12 mois, soit 48 mois au plus" in pieces[nom], nom
+
+
+def test_pieces_d_un_marche_a_tranches() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-060-groupe-scolaire.yaml")
+    optionnelle = (
+        "tranche optionnelle «\u00a0Préau et cour couverte\u00a0» (200\u202f000,00\u00a0€ HT)\u00a0: 233 heures"
+    )
+    for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "ccap-clauses-insertion"):
+        assert optionnelle + ", dues seulement si la tranche est affermie" in pieces[nom], nom
+    assert "décision d'affermir cette tranche" in pieces["ccap-clauses-insertion"]

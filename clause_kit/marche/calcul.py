@@ -26,6 +26,8 @@ __all__ = [
     "ErreurCalcul",
     "HeuresLot",
     "Penalites",
+    "Periode",
+    "TrancheHeures",
     "arrondir_heures",
     "calculer",
     "etp",
@@ -68,6 +70,26 @@ class HeuresLot:
     montant_maximum_ht: Decimal | None = None
     heures_garanties: int | None = None
     heures_au_maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Periode:
+    """One period of a renewable contract: the initial one (1) or a renewal; its hours, due if it is executed."""
+
+    numero: int
+    mois: int
+    #: Its share of the hours, pro rata of the months (None for an accord-cadre: hours follow the orders).
+    heures: int | None
+
+
+@dataclass(frozen=True)
+class TrancheHeures:
+    """One tranche and its share of the hours, pro rata of its amount (due once affermie if optional)."""
+
+    libelle: str
+    nature: str
+    montant_ht: Decimal
+    heures: int
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,12 @@ class Chiffres:
     heures_par_1000: Decimal | None = None
     #: Accord-cadre: hours guaranteed by the minimum of orders (None without a minimum).
     heures_garanties: int | None = None
+    #: Periods of a renewable contract (initial + renewals), empty without renewals.
+    periodes: list[Periode] = field(default_factory=list)
+    #: Tranches and their hours, empty for a contract without tranches.
+    tranches: list[TrancheHeures] = field(default_factory=list)
+    #: Whole duration in months, renewals included (None when the duration is not given).
+    duree_totale_mois: int | None = None
     #: Launch of the consultation (given or today): decides the rules and thresholds applied.
     date_lancement: datetime.date = field(default_factory=datetime.date.today)
     #: Code of the CCAG the contract refers to (``travaux``, ``fcs``... or ``aucun``).
@@ -233,7 +261,12 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         avertissements.append(f"le chiffre de contrôle du code CPV {marche.cpv} ne correspond pas ; vérifiez le code")
     etp_total = etp(total, heures_par_etp)
     taux_1000, garanties = _accord_cadre(consultation, lots)
+    periodes = _periodes(consultation, total)
+    duree_totale = sum(p.mois for p in periodes) if periodes else marche.duree_mois
     return Chiffres(
+        periodes=periodes,
+        tranches=_tranches(consultation, total),
+        duree_totale_mois=duree_totale,
         lots=lots,
         forme=marche.forme,
         montant_seuil_ht=montant_seuil,
@@ -250,7 +283,7 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         date_lancement=jour,
         ccag=ccag,
         seuil=seuil,
-        etp_par_an=_etp_par_an(total, heures_par_etp, marche.duree_mois),
+        etp_par_an=_etp_par_an(total, heures_par_etp, duree_totale),
         options=_options(consultation, p, choix, defauts),
         conservation_annees=_conservation(p, choix, defauts),
         choix=choix,
@@ -258,6 +291,25 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         avertissements=avertissements,
         manques=manques,
     )
+
+
+def _periodes(consultation: Consultation, total: int) -> list[Periode]:
+    """Initial period and renewals, the hours shared pro rata of their months (the total stays exact)."""
+    marche = consultation.marche
+    if not marche.reconductions or marche.duree_mois is None:
+        return []
+    mois = [marche.duree_mois] + [marche.duree_reconduction_mois or marche.duree_mois] * marche.reconductions
+    if est_accord_cadre(marche.forme):
+        return [Periode(i, m, None) for i, m in enumerate(mois, start=1)]
+    parts = repartir_prorata(total, [Decimal(m) for m in mois])
+    return [Periode(i, m, h) for i, (m, h) in enumerate(zip(mois, parts, strict=True), start=1)]
+
+
+def _tranches(consultation: Consultation, total: int) -> list[TrancheHeures]:
+    """The tranches, the hours shared pro rata of their amounts (the total stays exact)."""
+    tranches = consultation.marche.tranches or []
+    parts = repartir_prorata(total, [t.montant_ht for t in tranches])
+    return [TrancheHeures(t.libelle, t.nature, t.montant_ht, h) for t, h in zip(tranches, parts, strict=True)]
 
 
 def _accord_cadre(consultation: Consultation, lots: list[HeuresLot]) -> tuple[Decimal | None, int | None]:

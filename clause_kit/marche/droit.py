@@ -102,6 +102,9 @@ class Reference:
     condition_sociale_obligatoire: str
     #: Personal-data law the pieces cite.
     donnees_personnelles: str
+    #: Renewal of a contract (reconduction) and contracts with tranches.
+    reconduction: str = ""
+    tranches: str = ""
 
 
 REFERENCES: dict[str, Reference] = {
@@ -121,6 +124,8 @@ REFERENCES: dict[str, Reference] = {
             "de la loi n° 2021-1104 du 22 août 2021"
         ),
         donnees_personnelles="règlement (UE) 2016/679 du 27 avril 2016 (RGPD)",
+        reconduction="article R. 2112-4 du code de la commande publique",
+        tranches="articles R. 2113-4 à R. 2113-6 du code de la commande publique",
     ),
     "cmp2006": Reference(
         code="code des marchés publics",
@@ -132,6 +137,8 @@ REFERENCES: dict[str, Reference] = {
         critere_environnemental="",
         condition_sociale_obligatoire="",
         donnees_personnelles="loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés",
+        reconduction="article 16 du code des marchés publics",
+        tranches="article 72 du code des marchés publics",
     ),
 }
 

@@ -44,6 +44,7 @@ __all__ = [
     "Marche",
     "Penalite",
     "SousCritere",
+    "Tranche",
     "nombre_tape",
     "suggestion",
     "verifier_coherence",
@@ -377,6 +378,18 @@ class Lot(_Strict):
     )
 
 
+class Tranche(_Strict):
+    """One tranche of a contract with tranches (R. 2113-4 to R. 2113-6): its content, nature and amount."""
+
+    model_config = ConfigDict(title="Tranche")  # one item of its list, named in French
+
+    libelle: Texte = Field(title="Libellé", description="Tranche ferme : gros œuvre ; tranche optionnelle 1 : préau.")
+    nature: Literal["ferme", "optionnelle"] = Field(
+        title="Nature", description="ferme (une seule) ou optionnelle (due seulement si elle est affermie)."
+    )
+    montant_ht: Montant = Field(title="Montant HT (€)")
+
+
 class Marche(_Strict):
     """The contract itself."""
 
@@ -426,7 +439,25 @@ class Marche(_Strict):
         default=None, title="CCAG", description="Défaut : travaux pour les travaux, fcs sinon."
     )
     cpv: str | None = Field(default=None, title="Code CPV", description="45000000-7")
-    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = Field(default=None, title="Durée (mois)")
+    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = Field(
+        default=None, title="Durée (mois)", description="Avec des reconductions : la durée de la période initiale."
+    )
+    #: How many times the contract may be renewed (R. 2112-4); ``duree_mois`` is then the initial period
+    #: and ``montant_ht`` covers every period.
+    reconductions: Annotated[int, Field(ge=1, le=20)] | None = Field(
+        default=None,
+        title="Nombre de reconductions",
+        description="duree_mois est alors la période initiale ; montant_ht couvre toutes les périodes.",
+    )
+    duree_reconduction_mois: Annotated[int, Field(gt=0, le=120)] | None = Field(
+        default=None, title="Durée d'une reconduction (mois)", description="Défaut : celle de la période initiale."
+    )
+    #: A tranche ferme and optional tranches (R. 2113-4 to R. 2113-6); amounts summing to ``montant_ht``.
+    tranches: Annotated[list[Tranche], Field(min_length=1, max_length=50)] | None = Field(
+        default=None,
+        title="Tranches",
+        description="Une tranche ferme et des tranches optionnelles ; montants totalisant celui du marché.",
+    )
     #: Launch of the consultation: decides which rules and thresholds apply (default: today).
     date_lancement: datetime.date | None = Field(
         default=None,
@@ -508,6 +539,7 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
     marche, insertion = consultation.marche, consultation.insertion
     problemes += _coherence_lots(marche)
     problemes += _coherence_forme(marche)
+    problemes += _coherence_periodes(marche)
     problemes += _coherence_criteres(marche, insertion)
     if insertion.article_14 is None and insertion.article_53 is None:
         if not any(lot.insertion for lot in marche.lots or []):
@@ -600,6 +632,70 @@ def _coherence_forme(marche: Marche) -> list[tuple[Chemin, str]]:
                     f"({_euros(total) if total is not None else 'non indiqué'}{ecart})",
                 )
             )
+    return problemes
+
+
+def _coherence_periodes(marche: Marche) -> list[tuple[Chemin, str]]:
+    """Renewals need the initial period; tranches: one ferme, amounts summing to the contract's."""
+    problemes: list[tuple[Chemin, str]] = []
+    if marche.reconductions is not None and marche.duree_mois is None:
+        problemes.append(
+            (
+                ("marche", "reconductions"),
+                "reconductions sans durée : indiquez duree_mois, la durée de la période initiale (chaque "
+                "reconduction a la même durée, sauf duree_reconduction_mois)",
+            )
+        )
+    if marche.duree_reconduction_mois is not None and marche.reconductions is None:
+        problemes.append(
+            (
+                ("marche", "duree_reconduction_mois"),
+                "duree_reconduction_mois sans effet : le marché n'a pas de reconductions (indiquez reconductions, "
+                "le nombre de reconductions possibles, ou retirez cette clé)",
+            )
+        )
+    tranches = marche.tranches
+    if not tranches:
+        return problemes
+    fermes = [t for t in tranches if t.nature == "ferme"]
+    nombre_fermes = f"{len(fermes)} tranches fermes" if fermes else "aucune tranche ferme"
+    if len(fermes) != 1:
+        problemes.append(
+            (
+                ("marche", "tranches"),
+                f"{nombre_fermes} : un marché à tranches comporte une tranche ferme et une ou "
+                "plusieurs tranches optionnelles (article R. 2113-4 du code de la commande publique)",
+            )
+        )
+    somme = sum((t.montant_ht for t in tranches), Decimal(0))
+    if somme != marche.montant_ht:
+        problemes.append(
+            (
+                ("marche", "montant_ht"),
+                f"la somme des montants des tranches ({_euros(somme)}) diffère du montant du marché "
+                f"({_euros(marche.montant_ht)}), différence {_euros(abs(somme - marche.montant_ht))}",
+            )
+        )
+    for cle, quoi in (
+        ("lots", "des lots"),
+        ("reconductions", "des reconductions"),
+    ):
+        if getattr(marche, cle):
+            problemes.append(
+                (
+                    ("marche", "tranches"),
+                    f"tranches et {quoi} dans le même marché : cette combinaison n'est pas prise en charge ; "
+                    "décrivez chaque lot (ou chaque marché) à tranches dans son propre fichier",
+                )
+            )
+    if est_accord_cadre(marche.forme):
+        problemes.append(
+            (
+                ("marche", "tranches"),
+                "tranches dans un accord-cadre : non pris en charge (les heures d'un accord-cadre suivent les "
+                "commandes, pas des tranches)",
+            )
+        )
     return problemes
 
 

@@ -68,6 +68,13 @@ def synthese(
         "montant_seuil_ht": _nombre(chiffres.montant_seuil_ht),
         "heures_par_1000_euros": _ou_rien(chiffres.heures_par_1000),
         "heures_garanties": chiffres.heures_garanties,
+        "reconductions": marche.reconductions or 0,
+        "duree_totale_mois": chiffres.duree_totale_mois,
+        "periodes": [{"numero": p.numero, "mois": p.mois, "heures": p.heures} for p in chiffres.periodes],
+        "tranches": [
+            {"libelle": t.libelle, "nature": t.nature, "montant_ht": _nombre(t.montant_ht), "heures": t.heures}
+            for t in chiffres.tranches
+        ],
         "regime": insertion.regime,
         "date_lancement": chiffres.date_lancement.isoformat(),
         "procedure": chiffres.procedure,
@@ -141,6 +148,7 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         f"  Lancement : {date_fr(_date(donnees['date_lancement']))}, procédure : {donnees['procedure']}, "
         f"CCAG : {donnees['ccag_libelle'] or 'aucun'}" + _texte_seuil(donnees["seuil_europeen"]),
         _texte_heures(donnees),
+        *_texte_periodes(donnees),
     ]
     for lot in donnees["lots"] if donnees["clauses"]["article_14"] else []:
         origine = _ORIGINES[lot["origine"]]
@@ -189,6 +197,18 @@ def _texte_forme(donnees: dict[str, Any]) -> list[str]:
             f"  Heures par 1 000 € HT commandés : {nombre_simple(Decimal(str(donnees['heures_par_1000_euros'])))} h"
             + (f", dont {nombre(garanties)} h garanties par le minimum" if garanties is not None else "")
         )
+    return lignes
+
+
+def _texte_periodes(donnees: dict[str, Any]) -> list[str]:
+    lignes = []
+    for p in donnees["periodes"]:
+        quoi = "période initiale" if p["numero"] == 1 else f"reconduction {p['numero'] - 1}"
+        heures = f" : {nombre(p['heures'])} h, dues si elle est exécutée" if p["heures"] is not None else ""
+        lignes.append(f"    {quoi} ({p['mois']} mois){heures}")
+    for t in donnees["tranches"]:
+        condition = ", dues une fois affermie" if t["nature"] == "optionnelle" else ""
+        lignes.append(f"    tranche {t['nature']} « {t['libelle']} » : {nombre(t['heures'])} h{condition}")
     return lignes
 
 

@@ -180,7 +180,7 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         "procedure": marque(procedure, "procedure"),
         "procedure_formalisee": est_formalisee(chiffres.procedure),
         "cpv": m.cpv or "",
-        "duree": f"{m.duree_mois} mois" if m.duree_mois else "",
+        "duree": _duree(consultation, chiffres),
         "date_lancement": date_fr(chiffres.date_lancement),
         "date_limite_offres": date_fr(m.date_limite_offres) if m.date_limite_offres else "",
         "ccag": libelle_ccag(chiffres.ccag, consultation.insertion.regime),
@@ -248,6 +248,64 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque:
         "montant_minimum_ht": montant(lot.montant_minimum_ht) if lot.montant_minimum_ht is not None else "",
         "montant_maximum_ht": montant(lot.montant_maximum_ht) if lot.montant_maximum_ht is not None else "",
     }
+
+
+def _duree(consultation: Consultation, chiffres: Chiffres) -> str:
+    """``12 mois``; with renewals ``12 mois, reconductible 3 fois par périodes de 12 mois, soit 48 mois au plus``."""
+    m = consultation.marche
+    if not m.duree_mois:
+        return ""
+    if not m.reconductions:
+        return f"{m.duree_mois} mois"
+    fois = "une fois" if m.reconductions == 1 else f"{m.reconductions} fois"
+    periodes = "une période" if m.reconductions == 1 else "périodes"
+    return (
+        f"{m.duree_mois} mois, reconductible {fois} par {periodes} de {m.duree_reconduction_mois or m.duree_mois} "
+        f"mois, soit {chiffres.duree_totale_mois} mois au plus"
+    )
+
+
+def _ordinal(n: int) -> str:
+    return "1re" if n == 1 else f"{n}e"
+
+
+def _periodes(chiffres: Chiffres, marque: _Marqueur) -> list[dict[str, str]]:
+    """The periods of a renewable contract, each with its hours and a ready-made list item."""
+    resultat = []
+    for p in chiffres.periodes:
+        libelle = "période initiale" if p.numero == 1 else f"{_ordinal(p.numero - 1)} reconduction"
+        heures = marque(nombre(p.heures), "taux_main_oeuvre", "cout_horaire") if p.heures is not None else ""
+        unite = "heure" if (p.heures or 0) < 2 else "heures"
+        resultat.append(
+            {
+                "numero": str(p.numero),
+                "libelle": libelle,
+                "mois": f"{p.mois} mois",
+                "heures": heures,
+                "phrase": f"{libelle} de {p.mois} mois" + (f"\u00a0: {heures} {unite}" if heures else ""),
+            }
+        )
+    return resultat
+
+
+def _tranches(chiffres: Chiffres, marque: _Marqueur) -> list[dict[str, str]]:
+    """The tranches, each with its hours and a ready-made list item (optional: due once affermie)."""
+    resultat = []
+    for t in chiffres.tranches:
+        heures = marque(nombre(t.heures), "taux_main_oeuvre", "cout_horaire")
+        unite = "heure" if t.heures < 2 else "heures"
+        condition = ", dues seulement si la tranche est affermie" if t.nature == "optionnelle" else ""
+        resultat.append(
+            {
+                "libelle": _saisi(t.libelle),
+                "nature": t.nature,
+                "montant_ht": montant(t.montant_ht),
+                "heures": heures,
+                "phrase": f"tranche {t.nature} «\u00a0{_saisi(t.libelle)}\u00a0» ({montant(t.montant_ht)})\u00a0: "
+                f"{heures} {unite}{condition}",
+            }
+        )
+    return resultat
 
 
 #: « 1 000 € HT » with its no-break spaces (thousands, before € and before HT).
@@ -364,11 +422,13 @@ def _insertion(
         "heures_garanties": nombre(chiffres.heures_garanties) if chiffres.heures_garanties is not None else "",
         # Beyond a year (or for an accord-cadre, whose hours follow the orders of each year) the hours
         # are assessed every year, not only at the end.
-        "bilan_annuel": est_accord_cadre(consultation.marche.forme) or (consultation.marche.duree_mois or 0) > 12,
+        "bilan_annuel": est_accord_cadre(consultation.marche.forme) or (chiffres.duree_totale_mois or 0) > 12,
+        "periodes": _periodes(chiffres, marque),
+        "tranches": _tranches(chiffres, marque),
         "etp_total": nombre(chiffres.etp_total, 2),
         "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
         "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
-        "etp_par_an_phrase": _phrase_duree(chiffres, consultation.marche.duree_mois),
+        "etp_par_an_phrase": _phrase_duree(chiffres, chiffres.duree_totale_mois),
         "heures_par_etp": marque(nombre(chiffres.heures_par_etp), "heures_par_etp"),
         "base_etp": marque(_base_etp(chiffres.heures_par_etp), "heures_par_etp"),
         "publics": [
@@ -473,4 +533,6 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
         "donnees_personnelles": ref.donnees_personnelles,
         "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
         "exception_sante": str(sante),
+        "reconduction": ref.reconduction,
+        "tranches": ref.tranches,
     }
