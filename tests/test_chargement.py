@@ -53,6 +53,8 @@ CAS = [
     ("tranches-somme.yaml", 6, "marche.montant_ht", "somme des montants des tranches (90\u202f000,00\u00a0€ HT)"),
     ("tranches-deux-fermes.yaml", 7, "marche.tranches", "2 tranches fermes : un marché à tranches comporte"),
     ("tranche-nature-inconnue.yaml", 9, "marche.tranches[2].nature", "vouliez-vous dire « optionnelle »"),
+    ("reserve-inconnue.yaml", 7, "marche.reserve", "vouliez-vous dire « siae »"),
+    ("lot-reserve-sans-clause-ailleurs.yaml", 10, "insertion", "tous les lots sont réservés"),
     ("accord-cadre-lots-maximums.yaml", 8, "marche.montant_maximum_ht", "somme des maximums des lots"),
 ]
 

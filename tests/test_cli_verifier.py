@@ -33,6 +33,7 @@ def test_json_exemple_roquevaire(tmp_path: Path) -> None:
             "origine": "formule",
             "heures_formule": donnees["lots"][0]["heures_formule"],
             "forme": "ordinaire",
+            "reserve": None,
             "montant_minimum_ht": None,
             "montant_maximum_ht": None,
             "montant_seuil_ht": 1250000,

@@ -229,3 +229,49 @@ def test_pieces_d_un_marche_a_tranches() -> None:
     for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "ccap-clauses-insertion"):
         assert optionnelle + ", dues seulement si la tranche est affermie" in pieces[nom], nom
     assert "décision d'affermir cette tranche" in pieces["ccap-clauses-insertion"]
+
+
+# --- reserved contracts and lots -----------------------------------------------------------------
+
+
+def test_marche_reserve_sans_clause_avis_et_rc_seulement(tmp_path: Path) -> None:
+    fichier = RACINE / "dossiers" / "roquevaire" / "2026-sv-061-blanchisserie.yaml"
+    donnees = verifier_json(fichier)
+    assert donnees["reserve"] == "ea_esat" and donnees["heures_insertion"] == 0
+    assert donnees["lots"][0]["reserve"] == "ea_esat"  # type: ignore[index]
+    construit = construire(fichier, aujourd_hui=datetime.date(2026, 12, 1))
+    assert [p.piece.code for p in construit.pieces] == ["avis_publicite", "reglement_consultation"]
+    assert construit.fichiers == {}  # no follow-up workbook without a clause
+    for piece in construit.pieces:
+        texte = texte_docx(piece.contenu)
+        assert "Marché réservé (article L. 2113-12 du code de la commande publique)" in texte
+        assert "50\u00a0% de travailleurs handicapés" in texte and "la preuve de sa qualité" in texte
+        assert "heures d'insertion" not in texte
+
+
+def test_lot_reserve_dans_l_avis_le_rc_et_l_ae() -> None:
+    fichier = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-ac-041-proprete.yaml"
+    assert [lot["reserve"] for lot in verifier_json(fichier)["lots"]] == [None, "siae"]  # type: ignore[union-attr]
+    pieces = textes(fichier)
+    lot = "Lot n°\u00a02 – Propreté des espaces publics\u00a0: lot réservé (article L.\u00a02113-13"
+    for nom in ("avis-publicite", "reglement-consultation"):
+        assert lot.replace("L.\u00a0", "L. ") in pieces[nom] or lot in pieces[nom], nom
+    assert "Lot réservé (Lot n°\u00a02 – Propreté des espaces publics" in pieces["acte-engagement-insertion"]
+
+
+def test_reserve_ess_limitee_aux_services_et_a_trois_ans(tmp_path: Path) -> None:
+    texte = contrat(type_="services", montant=100000, marche="  reserve: ess\n  duree_mois: 24\n  reconductions: 1\n")
+    (message,) = problemes(ecrire(tmp_path, texte))
+    assert "marche.reserve: réservation ess : la durée du marché ne peut pas dépasser trois ans" in message
+    assert "48 mois, reconductions comprises" in message
+    (message,) = problemes(ecrire(tmp_path, contrat(marche="  reserve: ess\n  duree_mois: 12\n")))
+    assert "pas pour un marché de travaux" in message
+
+
+def test_reserve_refusee_en_regime_cmp2006(tmp_path: Path) -> None:
+    texte = contrat(marche="  reserve: siae\n").replace("date_lancement: 2026-10-01", "date_lancement: 2008-10-01")
+    texte += "  regime: cmp2006\n"
+    messages = problemes(ecrire(tmp_path, texte))
+    assert any(
+        "marche.reserve: marché ou lot réservé : pris en charge sous le régime ccp seulement" in m for m in messages
+    )

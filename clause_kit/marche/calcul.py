@@ -18,7 +18,7 @@ from clause_kit.commun.formats import cpv_valide, date_fr, nombre, nombre_simple
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.parametres import Parametres
 from clause_kit.marche.droit import ccag_du_marche, est_accord_cadre, libelle_procedure
-from clause_kit.marche.modele import Article14, Chemin, Consultation, Lot
+from clause_kit.marche.modele import Article14, Chemin, Consultation, Lot, tout_reserve
 from clause_kit.marche.seuils import Seuil, montant_du_seuil, procedure_par_defaut, seuil_europeen
 
 __all__ = [
@@ -219,7 +219,7 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         defauts.add("heures_par_etp")
     lots = _heures_des_lots(consultation, p, choix, defauts)
     total = sum(lot.heures for lot in lots)
-    if total == 0 and insertion.article_53 is None:
+    if total == 0 and insertion.article_53 is None and not tout_reserve(marche):
         raise ErreurCalcul(
             ("insertion", "article_14") if insertion.article_14 is not None else ("insertion",),
             "la clause ne donne aucune heure d'insertion (0 heure) et il n'y a pas d'article_53 : "

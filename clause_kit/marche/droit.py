@@ -22,6 +22,9 @@ __all__ = [
     "CLIMAT_RESILIENCE",
     "PROCEDURES",
     "REFERENCES",
+    "RESERVES",
+    "CodeReserve",
+    "Reserve",
     "CategorieAcheteur",
     "CodeCCAG",
     "FORMES",
@@ -45,6 +48,7 @@ Regime = Literal["ccp", "cmp2006"]
 TypeMarche = Literal["travaux", "services", "fournitures"]
 CategorieAcheteur = Literal["collectivite", "etat", "entite_adjudicatrice"]
 CodeCCAG = Literal["travaux", "fcs", "pi", "tic", "mi", "moe", "aucun"]
+CodeReserve = Literal["ea_esat", "siae", "ess"]
 FormeMarche = Literal["ordinaire", "accord_cadre_bons_de_commande", "accord_cadre_marches_subsequents"]
 
 
@@ -75,6 +79,62 @@ FORMES: dict[str, Forme] = {
         "accord-cadre exécuté par la conclusion de marchés subséquents",
         "marchés subséquents",
         "articles L. 2125-1 et R. 2162-1 à R. 2162-12 du code de la commande publique",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """A reserved contract or lot: who may bid, under which article, and what proof is asked of them."""
+
+    article: str
+    #: Who may bid, written to follow « réservé aux ».
+    beneficiaires: str
+    #: The proof asked of each candidate, written to follow « chaque candidat produit ».
+    preuve: str
+    #: eForms BT-71 code (reserved participation) for the notice.
+    eforms: str
+
+
+#: L. 2113-12 (EA, ESAT and equivalent structures) and L. 2113-13 (SIAE and equivalent structures),
+#: with the 50 % share of R. 2113-7; L. 2113-15 (ESS companies, certain health, social and cultural
+#: services of the avis annexed to the code, contract of three years at most, no such contract with
+#: the same buyer in the previous three years). eForms BT-71: res-ws (sheltered workshops and
+#: disadvantaged persons), res-pub-ser (public-service mission, art. 77 of directive 2014/24/EU).
+RESERVES: dict[str, Reserve] = {
+    "ea_esat": Reserve(
+        "article L. 2113-12 du code de la commande publique",
+        "entreprises adaptées (EA), aux établissements et services d'aide par le travail (ESAT) et aux structures "
+        "équivalentes, qui emploient une proportion minimale de 50 % de travailleurs handicapés (article R. 2113-7 "
+        "du code de la commande publique)",
+        "la preuve de sa qualité : pour une entreprise adaptée, le contrat pluriannuel d'objectifs et de moyens "
+        "conclu avec l'État ; pour un établissement et service d'aide par le travail, l'autorisation délivrée par "
+        "l'agence régionale de santé ; pour une structure équivalente, tout document établissant qu'elle emploie au "
+        "moins 50 % de travailleurs handicapés",
+        "res-ws",
+    ),
+    "siae": Reserve(
+        "article L. 2113-13 du code de la commande publique",
+        "structures d'insertion par l'activité économique mentionnées à l'article L. 5132-4 du code du travail "
+        "(entreprises d'insertion, entreprises de travail temporaire d'insertion, associations intermédiaires, "
+        "ateliers et chantiers d'insertion) et aux structures équivalentes, qui emploient une proportion minimale "
+        "de 50 % de travailleurs défavorisés (article R. 2113-7 du code de la commande publique)",
+        "la preuve de sa qualité : la convention en cours de validité conclue avec l'État au titre de l'article "
+        "L. 5132-2 du code du travail ou, pour une structure équivalente, tout document établissant qu'elle emploie "
+        "au moins 50 % de travailleurs défavorisés",
+        "res-ws",
+    ),
+    "ess": Reserve(
+        "article L. 2113-15 du code de la commande publique",
+        "entreprises de l'économie sociale et solidaire mentionnées à l'article 1er de la loi n° 2014-856 du "
+        "31 juillet 2014 et aux structures équivalentes, qui poursuivent un objectif de service public lié à la "
+        "prestation des services du marché, dans les conditions de l'article L. 2113-15 du code de la commande "
+        "publique",
+        "la preuve de sa qualité d'entreprise de l'économie sociale et solidaire (statuts et, le cas échéant, "
+        "inscription au registre du commerce et des sociétés avec la mention de cette qualité) et une déclaration "
+        "sur l'honneur qu'il ne s'est pas vu attribuer par l'acheteur, au cours des trois années précédentes, un "
+        "marché pour les mêmes services en application de l'article L. 2113-15",
+        "res-pub-ser",
     ),
 }
 

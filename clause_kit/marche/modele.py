@@ -25,6 +25,7 @@ from clause_kit.marche.droit import (
     PROCEDURES,
     CategorieAcheteur,
     CodeCCAG,
+    CodeReserve,
     FormeMarche,
     Regime,
     TypeMarche,
@@ -47,6 +48,7 @@ __all__ = [
     "Tranche",
     "nombre_tape",
     "suggestion",
+    "tout_reserve",
     "verifier_coherence",
 ]
 
@@ -371,6 +373,12 @@ class Lot(_Strict):
         title="Montant maximum HT (€)",
         description="Accord-cadre : maximum de commandes du lot, sur toute la durée, reconductions comprises.",
     )
+    #: A lot reserved to EA/ESAT (L. 2113-12), SIAE (L. 2113-13) or ESS companies (L. 2113-15).
+    reserve: CodeReserve | None = Field(
+        default=None,
+        title="Lot réservé",
+        description="ea_esat (L. 2113-12), siae (L. 2113-13) ou ess (L. 2113-15) ; une clause y est facultative.",
+    )
     insertion: Article14 | None = Field(
         default=None,
         title="Clause propre à ce lot",
@@ -451,6 +459,12 @@ class Marche(_Strict):
     )
     duree_reconduction_mois: Annotated[int, Field(gt=0, le=120)] | None = Field(
         default=None, title="Durée d'une reconduction (mois)", description="Défaut : celle de la période initiale."
+    )
+    #: The whole contract reserved to EA/ESAT (L. 2113-12), SIAE (L. 2113-13) or ESS companies (L. 2113-15).
+    reserve: CodeReserve | None = Field(
+        default=None,
+        title="Marché réservé",
+        description="ea_esat (L. 2113-12), siae (L. 2113-13) ou ess (L. 2113-15) ; une clause y est facultative.",
     )
     #: A tranche ferme and optional tranches (R. 2113-4 to R. 2113-6); amounts summing to ``montant_ht``.
     tranches: Annotated[list[Tranche], Field(min_length=1, max_length=50)] | None = Field(
@@ -541,9 +555,15 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
     problemes += _coherence_forme(marche)
     problemes += _coherence_periodes(marche)
     problemes += _coherence_criteres(marche, insertion)
-    if insertion.article_14 is None and insertion.article_53 is None:
+    if insertion.article_14 is None and insertion.article_53 is None and not tout_reserve(marche):
         if not any(lot.insertion for lot in marche.lots or []):
-            problemes.append((("insertion",), "aucune clause : indiquer article_14, article_53 ou les deux"))
+            problemes.append(
+                (
+                    ("insertion",),
+                    "aucune clause : indiquer article_14, article_53 ou les deux (un marché réservé, ou dont "
+                    "tous les lots sont réservés, peut s'en passer : marche.reserve)",
+                )
+            )
     if insertion.article_14 is not None:
         a14 = insertion.article_14
         if a14.heures is None and a14.pourcentage is None:
@@ -554,6 +574,11 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
         if code not in codes_publics:
             problemes.append((("insertion", "publics", i), _inconnu("public", code, codes_publics)))
     return problemes
+
+
+def tout_reserve(marche: Marche) -> bool:
+    """Whether the whole contract, or each of its lots, is reserved (an insertion clause is then optional)."""
+    return marche.reserve is not None or bool(marche.lots) and all(lot.reserve for lot in marche.lots or [])
 
 
 def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:

@@ -32,6 +32,13 @@ def _ou_rien(valeur: Decimal | None) -> float | int | None:
     return _nombre(valeur) if valeur is not None else None
 
 
+def _reserve_du_lot(consultation: Consultation, numero: int | None) -> str | None:
+    """The reservation of a lot: its own, else the contract's (the implicit lot of a contract without lots)."""
+    marche = consultation.marche
+    propre = next((lot.reserve for lot in marche.lots or [] if lot.numero == numero), None)
+    return propre or marche.reserve
+
+
 def origines_des_valeurs(origines: Origines) -> dict[str, str]:
     """``champ → fichier:ligne`` for every value given in a file (leaves of the tree)."""
     chemins = sorted(origines, key=len)
@@ -68,6 +75,7 @@ def synthese(
         "montant_seuil_ht": _nombre(chiffres.montant_seuil_ht),
         "heures_par_1000_euros": _ou_rien(chiffres.heures_par_1000),
         "heures_garanties": chiffres.heures_garanties,
+        "reserve": marche.reserve,
         "reconductions": marche.reconductions or 0,
         "duree_totale_mois": chiffres.duree_totale_mois,
         "periodes": [{"numero": p.numero, "mois": p.mois, "heures": p.heures} for p in chiffres.periodes],
@@ -99,6 +107,7 @@ def synthese(
                 "origine": lot.origine,
                 "heures_formule": float(lot.heures_formule) if lot.heures_formule is not None else None,
                 "forme": chiffres.forme,
+                "reserve": _reserve_du_lot(consultation, lot.numero),
                 "montant_minimum_ht": _ou_rien(lot.montant_minimum_ht),
                 "montant_maximum_ht": _ou_rien(lot.montant_maximum_ht),
                 "montant_seuil_ht": _nombre(
@@ -145,6 +154,7 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         f"  Acheteur : {donnees['acheteur']} ({donnees['commune']})",
         f"  Type : {donnees['type']}, montant : {montant(str(donnees['montant_ht']))}, régime : {donnees['regime']}",
         *_texte_forme(donnees),
+        *([f"  Marché réservé : {donnees['reserve']}"] if donnees.get("reserve") else []),
         f"  Lancement : {date_fr(_date(donnees['date_lancement']))}, procédure : {donnees['procedure']}, "
         f"CCAG : {donnees['ccag_libelle'] or 'aucun'}" + _texte_seuil(donnees["seuil_europeen"]),
         _texte_heures(donnees),
@@ -155,8 +165,9 @@ def synthese_texte(donnees: dict[str, Any]) -> str:
         if lot["heures_par_1000_euros"] is not None:
             taux = nombre_simple(Decimal(str(lot["heures_par_1000_euros"])))
             origine = f"{taux} h par 1 000 € HT commandés, estimation sur le montant estimatif"
+        reserve = f", lot réservé {lot['reserve']}" if lot["reserve"] and not donnees["reserve"] else ""
         lignes.append(
-            f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine})"
+            f"    lot {lot['numero']} « {lot['intitule']} » : {nombre(lot['heures_insertion'])} h ({origine}){reserve}"
         )
     if donnees["criteres"]:
         lignes.append("  Critères d'attribution :")
@@ -213,6 +224,8 @@ def _texte_periodes(donnees: dict[str, Any]) -> list[str]:
 
 
 def _texte_heures(donnees: dict[str, Any]) -> str:
+    if not donnees["clauses"]["article_14"] and not donnees["clauses"]["article_53"]:
+        return "  Clause d'insertion : aucune (marché réservé : elle y est facultative)"
     if not donnees["clauses"]["article_14"]:
         minimum = donnees.get("heures_minimum")
         plancher = f", au moins {nombre(minimum)} h" if minimum else ""

@@ -43,6 +43,7 @@ from clause_kit.marche.droit import (
     CLIMAT_RESILIENCE,
     FORMES,
     REFERENCES,
+    RESERVES,
     TYPES_LIBELLES,
     clause_ccag,
     est_accord_cadre,
@@ -197,12 +198,33 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         if sans
         else "",
         "prestations": "travaux" if m.type == "travaux" else "prestations",
+        **_reserve(m.reserve, "reserve"),
+        "lots_reserves": any(lot.reserve for lot in m.lots or []),
         "accord_cadre": est_accord_cadre(m.forme),
         "forme_libelle": FORMES[m.forme].libelle,
         "forme_articles": FORMES[m.forme].articles,
         "commandes": FORMES[m.forme].commandes,
         "montant_minimum_ht": montant(m.montant_minimum_ht) if m.montant_minimum_ht is not None else "",
         "montant_maximum_ht": montant(m.montant_maximum_ht) if m.montant_maximum_ht is not None else "",
+    }
+
+
+def _reserve_du_lot(consultation: Consultation, numero: int | None) -> str | None:
+    """A lot's reservation: its own, else (the implicit lot) the contract's."""
+    marche = consultation.marche
+    if numero is None:
+        return marche.reserve
+    return next((lot.reserve for lot in marche.lots or [] if lot.numero == numero), None)
+
+
+def _reserve(code: str | None, prefixe: str) -> dict[str, Any]:
+    """``reserve`` (bool), ``reserve_article``, ``reserve_beneficiaires``, ``reserve_preuve`` ("" when not reserved)."""
+    r = RESERVES.get(code or "")
+    return {
+        prefixe: r is not None,
+        f"{prefixe}_article": r.article if r else "",
+        f"{prefixe}_beneficiaires": r.beneficiaires if r else "",
+        f"{prefixe}_preuve": r.preuve if r else "",
     }
 
 
@@ -241,6 +263,7 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque:
         else "",
         "cout_horaire": marque(montant(lot.cout_horaire), "cout_horaire") if lot.cout_horaire is not None else "",
         "calcul": _texte_calcul(lot, marque),
+        **_reserve(_reserve_du_lot(consultation, lot.numero), "reserve"),
         "heures_par_1000": _par_1000(lot.heures_par_1000, marque),
         "taux_phrase": _taux_phrase(lot, consultation, marque),
         "heures_garanties": nombre(lot.heures_garanties) if lot.heures_garanties is not None else "",
@@ -415,6 +438,7 @@ def _insertion(
         "regime": regime,
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
+        "clause": chiffres.heures_total > 0 or a53 is not None,
         "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
         "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
         "heures_par_1000": _par_1000(chiffres.heures_par_1000, marque),
