@@ -42,6 +42,20 @@ CAS = [
     ("cle-en-double.yaml", 2, "acheteur", "en double"),
     ("public-inconnu.yaml", 10, "insertion.publics[1]", "vouliez-vous dire « rsa »"),
     ("criteres-somme.yaml", 7, "marche.criteres", "totalisent 105 au lieu de 100"),
+    ("accord-cadre-sans-maximum.yaml", 2, "marche.montant_maximum_ht", "accord-cadre sans montant maximum"),
+    ("accord-cadre-minimum-superieur.yaml", 8, "marche.montant_minimum_ht", "différence 30\u202f000,00\u00a0€ HT"),
+    ("accord-cadre-estimatif-au-dela.yaml", 7, "marche.montant_ht", "dépasse le montant maximum"),
+    ("minimum-sur-marche-ordinaire.yaml", 7, "marche.montant_minimum_ht", "ne vaut que pour un accord-cadre"),
+    ("accord-cadre-heures-fixees.yaml", 11, "insertion.article_14.heures", "ne peut pas être fixé d'avance"),
+    ("forme-inconnue.yaml", 6, "marche.forme", "accord_cadre_bons_de_commande"),
+    ("reconductions-sans-duree.yaml", 7, "marche.reconductions", "indiquez duree_mois"),
+    ("duree-reconduction-sans-effet.yaml", 8, "marche.duree_reconduction_mois", "sans effet"),
+    ("tranches-somme.yaml", 6, "marche.montant_ht", "somme des montants des tranches (90\u202f000,00\u00a0€ HT)"),
+    ("tranches-deux-fermes.yaml", 7, "marche.tranches", "2 tranches fermes : un marché à tranches comporte"),
+    ("tranche-nature-inconnue.yaml", 9, "marche.tranches[2].nature", "vouliez-vous dire « optionnelle »"),
+    ("reserve-inconnue.yaml", 7, "marche.reserve", "vouliez-vous dire « siae »"),
+    ("lot-reserve-sans-clause-ailleurs.yaml", 10, "insertion", "tous les lots sont réservés"),
+    ("accord-cadre-lots-maximums.yaml", 8, "marche.montant_maximum_ht", "somme des maximums des lots"),
 ]
 
 

@@ -32,8 +32,21 @@ def test_json_exemple_roquevaire(tmp_path: Path) -> None:
             "heures_insertion": 1429,
             "origine": "formule",
             "heures_formule": donnees["lots"][0]["heures_formule"],
+            "forme": "ordinaire",
+            "reserve": None,
+            "montant_minimum_ht": None,
+            "montant_maximum_ht": None,
+            "montant_seuil_ht": 1250000,
+            "heures_par_1000_euros": None,
+            "heures_garanties": None,
+            "heures_au_maximum": None,
         }
     ]
+    assert (donnees["forme"], donnees["montant_seuil_ht"], donnees["heures_par_1000_euros"]) == (
+        "ordinaire",
+        1250000,
+        None,
+    )
     assert any("L. 2112-2" in r for r in donnees["references_juridiques"])
     assert any("R. 2152-7" in r for r in donnees["references_juridiques"])
 

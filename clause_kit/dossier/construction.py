@@ -122,8 +122,16 @@ def construire(
         nom = f"{numero:02d}-{piece.fichier}.docx"
         rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
     genere_le = datetime.datetime.now(datetime.UTC)
-    classeur = construire_classeur(
-        consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source, genere_le
+    # No follow-up workbook for a reserved contract without an insertion clause: nothing to follow up.
+    avec_clause = chiffres.heures_total > 0 or consultation.insertion.article_53 is not None
+    fichiers = (
+        {
+            CLASSEUR_SUIVI: construire_classeur(
+                consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source, genere_le
+            )
+        }
+        if avec_clause
+        else {}
     )
     return DossierConstruit(
         source,
@@ -135,7 +143,7 @@ def construire(
         sha256_defauts=detail.sha256_defauts,
         brouillon=brouillon,
         genere_le=genere_le,
-        fichiers={CLASSEUR_SUIVI: classeur},
+        fichiers=fichiers,
         couches=couches,
         jour_decisif=jour if depend_du_jour else None,
     )

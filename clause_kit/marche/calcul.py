@@ -17,15 +17,17 @@ from typing import Any
 from clause_kit.commun.formats import cpv_valide, date_fr, nombre, nombre_simple
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.parametres import Parametres
-from clause_kit.marche.droit import ccag_du_marche, libelle_procedure
-from clause_kit.marche.modele import Article14, Chemin, Consultation, Lot
-from clause_kit.marche.seuils import Seuil, procedure_par_defaut, seuil_europeen
+from clause_kit.marche.droit import ccag_du_marche, est_accord_cadre, libelle_procedure
+from clause_kit.marche.modele import Article14, Chemin, Consultation, Lot, tout_reserve
+from clause_kit.marche.seuils import Seuil, montant_du_seuil, procedure_par_defaut, seuil_europeen
 
 __all__ = [
     "Chiffres",
     "ErreurCalcul",
     "HeuresLot",
     "Penalites",
+    "Periode",
+    "TrancheHeures",
     "arrondir_heures",
     "calculer",
     "etp",
@@ -61,6 +63,33 @@ class HeuresLot:
     cout_horaire: Decimal | None = None
     #: For "repartition": (hours shared out, hours set for the contract, sum of the sharing lots' amounts).
     repartition: tuple[int, int, Decimal] | None = None
+    #: Accord-cadre: hours owed per 1 000 € HT ordered (three decimals, half up); ``heures`` is then the
+    #: estimate on ``montant_ht``, for information, and the minimum gives the hours guaranteed.
+    heures_par_1000: Decimal | None = None
+    montant_minimum_ht: Decimal | None = None
+    montant_maximum_ht: Decimal | None = None
+    heures_garanties: int | None = None
+    heures_au_maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Periode:
+    """One period of a renewable contract: the initial one (1) or a renewal; its hours, due if it is executed."""
+
+    numero: int
+    mois: int
+    #: Its share of the hours, pro rata of the months (None for an accord-cadre: hours follow the orders).
+    heures: int | None
+
+
+@dataclass(frozen=True)
+class TrancheHeures:
+    """One tranche and its share of the hours, pro rata of its amount (due once affermie if optional)."""
+
+    libelle: str
+    nature: str
+    montant_ht: Decimal
+    heures: int
 
 
 @dataclass(frozen=True)
@@ -104,6 +133,20 @@ class Chiffres:
     publics: list[str]
     criteres: list[Critere]
     sous_criteres: list[Critere]
+    #: ``ordinaire`` or an accord-cadre form (``marche.forme``).
+    forme: str = "ordinaire"
+    #: The amount the EU threshold and the procedure are judged on: the maximum of an accord-cadre.
+    montant_seuil_ht: Decimal = Decimal(0)
+    #: Accord-cadre: the rate per 1 000 € HT ordered when every lot with a clause has the same (else None).
+    heures_par_1000: Decimal | None = None
+    #: Accord-cadre: hours guaranteed by the minimum of orders (None without a minimum).
+    heures_garanties: int | None = None
+    #: Periods of a renewable contract (initial + renewals), empty without renewals.
+    periodes: list[Periode] = field(default_factory=list)
+    #: Tranches and their hours, empty for a contract without tranches.
+    tranches: list[TrancheHeures] = field(default_factory=list)
+    #: Whole duration in months, renewals included (None when the duration is not given).
+    duree_totale_mois: int | None = None
     #: Launch of the consultation (given or today): decides the rules and thresholds applied.
     date_lancement: datetime.date = field(default_factory=datetime.date.today)
     #: Code of the CCAG the contract refers to (``travaux``, ``fcs``... or ``aucun``).
@@ -176,14 +219,15 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         defauts.add("heures_par_etp")
     lots = _heures_des_lots(consultation, p, choix, defauts)
     total = sum(lot.heures for lot in lots)
-    if total == 0 and insertion.article_53 is None:
+    if total == 0 and insertion.article_53 is None and not tout_reserve(marche):
         raise ErreurCalcul(
             ("insertion", "article_14") if insertion.article_14 is not None else ("insertion",),
             "la clause ne donne aucune heure d'insertion (0 heure) et il n'y a pas d'article_53 : "
             "le dossier ne comporterait aucune clause",
         )
     seuil = seuil_europeen(consultation, p, jour)
-    procedure = marche.procedure or procedure_par_defaut(marche.montant_ht, seuil)
+    montant_seuil = montant_du_seuil(consultation)
+    procedure = marche.procedure or procedure_par_defaut(montant_seuil, seuil)
     manques: list[tuple[Chemin, str]] = []
     if marche.procedure is None:
         choix.append(f"procédure : {libelle_procedure(procedure)} (choisie d'après le seuil européen)")
@@ -216,8 +260,18 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
     if marche.cpv and not cpv_valide(marche.cpv):
         avertissements.append(f"le chiffre de contrôle du code CPV {marche.cpv} ne correspond pas ; vérifiez le code")
     etp_total = etp(total, heures_par_etp)
+    taux_1000, garanties = _accord_cadre(consultation, lots)
+    periodes = _periodes(consultation, total)
+    duree_totale = sum(p.mois for p in periodes) if periodes else marche.duree_mois
     return Chiffres(
+        periodes=periodes,
+        tranches=_tranches(consultation, total),
+        duree_totale_mois=duree_totale,
         lots=lots,
+        forme=marche.forme,
+        montant_seuil_ht=montant_seuil,
+        heures_par_1000=taux_1000,
+        heures_garanties=garanties,
         heures_total=total,
         heures_par_etp=heures_par_etp,
         etp_total=etp_total,
@@ -229,7 +283,7 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         date_lancement=jour,
         ccag=ccag,
         seuil=seuil,
-        etp_par_an=_etp_par_an(total, heures_par_etp, marche.duree_mois),
+        etp_par_an=_etp_par_an(total, heures_par_etp, duree_totale),
         options=_options(consultation, p, choix, defauts),
         conservation_annees=_conservation(p, choix, defauts),
         choix=choix,
@@ -237,6 +291,49 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         avertissements=avertissements,
         manques=manques,
     )
+
+
+def _periodes(consultation: Consultation, total: int) -> list[Periode]:
+    """Initial period and renewals, the hours shared pro rata of their months (the total stays exact)."""
+    marche = consultation.marche
+    if not marche.reconductions or marche.duree_mois is None:
+        return []
+    mois = [marche.duree_mois] + [marche.duree_reconduction_mois or marche.duree_mois] * marche.reconductions
+    if est_accord_cadre(marche.forme):
+        return [Periode(i, m, None) for i, m in enumerate(mois, start=1)]
+    parts = repartir_prorata(total, [Decimal(m) for m in mois])
+    return [Periode(i, m, h) for i, (m, h) in enumerate(zip(mois, parts, strict=True), start=1)]
+
+
+def _tranches(consultation: Consultation, total: int) -> list[TrancheHeures]:
+    """The tranches, the hours shared pro rata of their amounts (the total stays exact)."""
+    tranches = consultation.marche.tranches or []
+    parts = repartir_prorata(total, [t.montant_ht for t in tranches])
+    return [TrancheHeures(t.libelle, t.nature, t.montant_ht, h) for t, h in zip(tranches, parts, strict=True)]
+
+
+def _accord_cadre(consultation: Consultation, lots: list[HeuresLot]) -> tuple[Decimal | None, int | None]:
+    """The contract-wide rate per 1 000 € HT ordered (when uniform) and the hours its minimum guarantees."""
+    marche = consultation.marche
+    if not est_accord_cadre(marche.forme):
+        return None, None
+    taux = {lot.heures_par_1000 for lot in lots if lot.heures_par_1000 is not None}
+    uniforme = (
+        next(iter(taux))
+        if len(taux) == 1 and all(lot.heures_par_1000 is not None or lot.heures == 0 for lot in lots)
+        else None
+    )
+    garanties = [lot.heures_garanties for lot in lots if lot.heures_garanties is not None]
+    if garanties:
+        return uniforme, sum(garanties)
+    if uniforme is not None and marche.montant_minimum_ht is not None:
+        return uniforme, _heures_sur(uniforme, marche.montant_minimum_ht)
+    return uniforme, None
+
+
+def _heures_sur(taux_1000: Decimal, montant_ht: Decimal) -> int:
+    """Hours owed on an amount ordered at a rate per 1 000 € HT, rounded half up."""
+    return arrondir_heures(taux_1000 * montant_ht / 1000)
 
 
 def _etp_par_an(heures: int, heures_par_etp: int, duree_mois: int | None) -> Decimal | None:
@@ -344,12 +441,57 @@ def _heures_d_un_lot(
     }
     if brut is not None:
         _noter_defauts(params, marche.type, taux, cout, choix, defauts)
+    if est_accord_cadre(marche.forme):
+        return _heures_accord_cadre(consultation, chemin, lot, params, fixe_sur_le_lot, commun)
     if params.heures is not None and (fixe_sur_le_lot or not marche.lots):
         return HeuresLot(numero, lot.intitule, lot.montant_ht, params.heures, "fixe", **commun)
     if params.heures is not None and not formule_du_lot:
         return None
     assert brut is not None
     return HeuresLot(numero, lot.intitule, lot.montant_ht, arrondir_heures(brut), "formule", **commun)
+
+
+def _heures_accord_cadre(
+    consultation: Consultation,
+    chemin: Chemin,
+    lot: Lot,
+    params: Article14,
+    fixe_sur_le_lot: bool,
+    commun: dict[str, Any],
+) -> HeuresLot:
+    """An accord-cadre's hours: a rate per 1 000 € HT ordered; the estimate, the minimum and the maximum applied."""
+    marche = consultation.marche
+    numero = lot.numero if marche.lots else None
+    minimum = lot.montant_minimum_ht if marche.lots else marche.montant_minimum_ht
+    maximum = lot.montant_maximum_ht if marche.lots else marche.montant_maximum_ht
+    if params.heures == 0:
+        return HeuresLot(
+            numero, lot.intitule, lot.montant_ht, 0, "fixe", montant_minimum_ht=minimum, montant_maximum_ht=maximum
+        )
+    if params.heures is not None:
+        raise ErreurCalcul(
+            (*chemin, "insertion", "heures") if fixe_sur_le_lot else ("insertion", "article_14", "heures"),
+            "accord-cadre : le nombre d'heures ne peut pas être fixé d'avance, les commandes ne l'étant pas ; "
+            "indiquez pourcentage (les heures sont dues par tranche de 1 000 € HT commandés, d'après la formule) "
+            "et retirez heures (heures: 0 seulement pour un lot sans clause)",
+        )
+    assert params.pourcentage is not None and commun["taux_main_oeuvre"] is not None
+    taux_1000 = heures_formule(
+        Decimal(1000), commun["taux_main_oeuvre"], params.pourcentage, commun["cout_horaire"]
+    ).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return HeuresLot(
+        numero,
+        lot.intitule,
+        lot.montant_ht,
+        _heures_sur(taux_1000, lot.montant_ht),
+        "formule",
+        **commun,
+        heures_par_1000=taux_1000,
+        heures_garanties=_heures_sur(taux_1000, minimum) if minimum is not None else None,
+        heures_au_maximum=_heures_sur(taux_1000, maximum) if maximum is not None else None,
+        montant_minimum_ht=minimum,
+        montant_maximum_ht=maximum,
+    )
 
 
 def _repartir(

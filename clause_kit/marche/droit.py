@@ -22,8 +22,14 @@ __all__ = [
     "CLIMAT_RESILIENCE",
     "PROCEDURES",
     "REFERENCES",
+    "RESERVES",
+    "CodeReserve",
+    "Reserve",
     "CategorieAcheteur",
     "CodeCCAG",
+    "FORMES",
+    "Forme",
+    "FormeMarche",
     "Reference",
     "Regime",
     "TypeMarche",
@@ -31,6 +37,7 @@ __all__ = [
     "clause_ccag",
     "penalites_ccag",
     "critere_environnemental_exige",
+    "est_accord_cadre",
     "est_formalisee",
     "libelle_ccag",
     "libelle_procedure",
@@ -41,6 +48,100 @@ Regime = Literal["ccp", "cmp2006"]
 TypeMarche = Literal["travaux", "services", "fournitures"]
 CategorieAcheteur = Literal["collectivite", "etat", "entite_adjudicatrice"]
 CodeCCAG = Literal["travaux", "fcs", "pi", "tic", "mi", "moe", "aucun"]
+CodeReserve = Literal["ea_esat", "siae", "ess"]
+FormeMarche = Literal["ordinaire", "accord_cadre_bons_de_commande", "accord_cadre_marches_subsequents"]
+
+
+@dataclass(frozen=True)
+class Forme:
+    """A form of contract: how it is named in the pieces, what its orders are called, the law it rests on."""
+
+    libelle: str
+    #: What executes it (« bons de commande », « marchés subséquents »); "" for an ordinary contract.
+    commandes: str
+    #: Articles cited for this form (code de la commande publique); "" for an ordinary contract.
+    articles: str
+
+
+#: Accords-cadres: L. 2125-1 (1°), R. 2162-1 to R. 2162-14; the maximum, in value or quantity, is
+#: required by R. 2162-4 as amended by décret n° 2021-1111 du 23 août 2021 (consultations from
+#: 1 January 2022); orders by bons de commande R. 2162-13 and R. 2162-14, marchés subséquents
+#: R. 2162-7 to R. 2162-12. The EU threshold is judged on the maximum over the whole duration,
+#: renewals included (R. 2121-8).
+FORMES: dict[str, Forme] = {
+    "ordinaire": Forme("marché", "", ""),
+    "accord_cadre_bons_de_commande": Forme(
+        "accord-cadre exécuté par l'émission de bons de commande",
+        "bons de commande",
+        "articles L. 2125-1, R. 2162-1 à R. 2162-6, R. 2162-13 et R. 2162-14 du code de la commande publique",
+    ),
+    "accord_cadre_marches_subsequents": Forme(
+        "accord-cadre exécuté par la conclusion de marchés subséquents",
+        "marchés subséquents",
+        "articles L. 2125-1 et R. 2162-1 à R. 2162-12 du code de la commande publique",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """A reserved contract or lot: who may bid, under which article, and what proof is asked of them."""
+
+    article: str
+    #: Who may bid, written to follow « réservé aux ».
+    beneficiaires: str
+    #: The proof asked of each candidate, written to follow « chaque candidat produit ».
+    preuve: str
+    #: eForms BT-71 code (reserved participation) for the notice.
+    eforms: str
+
+
+#: L. 2113-12 (EA, ESAT and equivalent structures) and L. 2113-13 (SIAE and equivalent structures),
+#: with the 50 % share of R. 2113-7; L. 2113-15 (ESS companies, certain health, social and cultural
+#: services of the avis annexed to the code, contract of three years at most, no such contract with
+#: the same buyer in the previous three years). eForms BT-71: res-ws (sheltered workshops and
+#: disadvantaged persons), res-pub-ser (public-service mission, art. 77 of directive 2014/24/EU).
+RESERVES: dict[str, Reserve] = {
+    "ea_esat": Reserve(
+        "article L. 2113-12 du code de la commande publique",
+        "entreprises adaptées (EA), aux établissements et services d'aide par le travail (ESAT) et aux structures "
+        "équivalentes, qui emploient une proportion minimale de 50 % de travailleurs handicapés (article R. 2113-7 "
+        "du code de la commande publique)",
+        "la preuve de sa qualité : pour une entreprise adaptée, le contrat pluriannuel d'objectifs et de moyens "
+        "conclu avec l'État ; pour un établissement et service d'aide par le travail, l'autorisation délivrée par "
+        "l'agence régionale de santé ; pour une structure équivalente, tout document établissant qu'elle emploie au "
+        "moins 50 % de travailleurs handicapés",
+        "res-ws",
+    ),
+    "siae": Reserve(
+        "article L. 2113-13 du code de la commande publique",
+        "structures d'insertion par l'activité économique mentionnées à l'article L. 5132-4 du code du travail "
+        "(entreprises d'insertion, entreprises de travail temporaire d'insertion, associations intermédiaires, "
+        "ateliers et chantiers d'insertion) et aux structures équivalentes, qui emploient une proportion minimale "
+        "de 50 % de travailleurs défavorisés (article R. 2113-7 du code de la commande publique)",
+        "la preuve de sa qualité : la convention en cours de validité conclue avec l'État au titre de l'article "
+        "L. 5132-2 du code du travail ou, pour une structure équivalente, tout document établissant qu'elle emploie "
+        "au moins 50 % de travailleurs défavorisés",
+        "res-ws",
+    ),
+    "ess": Reserve(
+        "article L. 2113-15 du code de la commande publique",
+        "entreprises de l'économie sociale et solidaire mentionnées à l'article 1er de la loi n° 2014-856 du "
+        "31 juillet 2014 et aux structures équivalentes, qui poursuivent un objectif de service public lié à la "
+        "prestation des services du marché, dans les conditions de l'article L. 2113-15 du code de la commande "
+        "publique",
+        "la preuve de sa qualité d'entreprise de l'économie sociale et solidaire (statuts et, le cas échéant, "
+        "inscription au registre du commerce et des sociétés avec la mention de cette qualité) et une déclaration "
+        "sur l'honneur qu'il ne s'est pas vu attribuer par l'acheteur, au cours des trois années précédentes, un "
+        "marché pour les mêmes services en application de l'article L. 2113-15",
+        "res-pub-ser",
+    ),
+}
+
+
+def est_accord_cadre(forme: str) -> bool:
+    """Whether a form is an accord-cadre (hours stated per 1 000 € HT ordered, threshold on the maximum)."""
+    return forme != "ordinaire"
 
 
 @dataclass(frozen=True)
@@ -61,6 +162,9 @@ class Reference:
     condition_sociale_obligatoire: str
     #: Personal-data law the pieces cite.
     donnees_personnelles: str
+    #: Renewal of a contract (reconduction) and contracts with tranches.
+    reconduction: str = ""
+    tranches: str = ""
 
 
 REFERENCES: dict[str, Reference] = {
@@ -80,6 +184,8 @@ REFERENCES: dict[str, Reference] = {
             "de la loi n° 2021-1104 du 22 août 2021"
         ),
         donnees_personnelles="règlement (UE) 2016/679 du 27 avril 2016 (RGPD)",
+        reconduction="article R. 2112-4 du code de la commande publique",
+        tranches="articles R. 2113-4 à R. 2113-6 du code de la commande publique",
     ),
     "cmp2006": Reference(
         code="code des marchés publics",
@@ -91,6 +197,8 @@ REFERENCES: dict[str, Reference] = {
         critere_environnemental="",
         condition_sociale_obligatoire="",
         donnees_personnelles="loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés",
+        reconduction="article 16 du code des marchés publics",
+        tranches="article 72 du code des marchés publics",
     ),
 }
 

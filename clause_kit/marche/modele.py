@@ -20,8 +20,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from clause_kit.commun.formats import nombre_simple, normaliser_cpv, siret_valide, slug
-from clause_kit.marche.droit import PROCEDURES, CategorieAcheteur, CodeCCAG, Regime, TypeMarche
+from clause_kit.commun.formats import montant, nombre_simple, normaliser_cpv, siret_valide, slug
+from clause_kit.marche.droit import (
+    PROCEDURES,
+    CategorieAcheteur,
+    CodeCCAG,
+    CodeReserve,
+    FormeMarche,
+    Regime,
+    TypeMarche,
+    est_accord_cadre,
+)
 
 __all__ = [
     "Acheteur",
@@ -36,8 +45,10 @@ __all__ = [
     "Marche",
     "Penalite",
     "SousCritere",
+    "Tranche",
     "nombre_tape",
     "suggestion",
+    "tout_reserve",
     "verifier_coherence",
 ]
 
@@ -353,11 +364,38 @@ class Lot(_Strict):
     numero: Annotated[int, Field(ge=1, le=999)] = Field(title="Numéro")
     intitule: Texte = Field(title="Intitulé")
     montant_ht: Montant = Field(title="Montant HT (€)")
+    #: Accord-cadre only: this lot's minimum and maximum of orders over the whole duration.
+    montant_minimum_ht: Montant | None = Field(
+        default=None, title="Montant minimum HT (€)", description="Accord-cadre : minimum de commandes du lot."
+    )
+    montant_maximum_ht: Montant | None = Field(
+        default=None,
+        title="Montant maximum HT (€)",
+        description="Accord-cadre : maximum de commandes du lot, sur toute la durée, reconductions comprises.",
+    )
+    #: A lot reserved to EA/ESAT (L. 2113-12), SIAE (L. 2113-13) or ESS companies (L. 2113-15).
+    reserve: CodeReserve | None = Field(
+        default=None,
+        title="Lot réservé",
+        description="ea_esat (L. 2113-12), siae (L. 2113-13) ou ess (L. 2113-15) ; une clause y est facultative.",
+    )
     insertion: Article14 | None = Field(
         default=None,
         title="Clause propre à ce lot",
         description="Remplace celle du marché clé par clé pour ce lot (heures : 0 pour un lot sans clause).",
     )
+
+
+class Tranche(_Strict):
+    """One tranche of a contract with tranches (R. 2113-4 to R. 2113-6): its content, nature and amount."""
+
+    model_config = ConfigDict(title="Tranche")  # one item of its list, named in French
+
+    libelle: Texte = Field(title="Libellé", description="Tranche ferme : gros œuvre ; tranche optionnelle 1 : préau.")
+    nature: Literal["ferme", "optionnelle"] = Field(
+        title="Nature", description="ferme (une seule) ou optionnelle (due seulement si elle est affermie)."
+    )
+    montant_ht: Montant = Field(title="Montant HT (€)")
 
 
 class Marche(_Strict):
@@ -368,7 +406,30 @@ class Marche(_Strict):
     )
     objet: Texte = Field(title="Objet du marché")
     type: TypeMarche = Field(title="Type de marché")
-    montant_ht: Montant = Field(title="Montant HT (€)", description="Tous lots ; égal à la somme des lots s'il y en a.")
+    montant_ht: Montant = Field(
+        title="Montant HT (€)",
+        description="Tous lots ; égal à la somme des lots s'il y en a ; pour un accord-cadre, le montant estimatif "
+        "donné pour information.",
+    )
+    #: An ordinary contract (a fixed amount executed once) or an accord-cadre and how it is executed.
+    forme: FormeMarche = Field(
+        default="ordinaire",
+        title="Forme du marché",
+        description="ordinaire (défaut), accord_cadre_bons_de_commande ou accord_cadre_marches_subsequents.",
+    )
+    #: Accord-cadre: the minimum of orders the buyer commits to (optional); it gives the hours guaranteed.
+    montant_minimum_ht: Montant | None = Field(
+        default=None,
+        title="Montant minimum HT (€)",
+        description="Accord-cadre : minimum de commandes sur toute la durée (facultatif) ; donne les heures garanties.",
+    )
+    #: Accord-cadre: the maximum of orders over the whole duration, renewals included (R. 2162-4).
+    montant_maximum_ht: Montant | None = Field(
+        default=None,
+        title="Montant maximum HT (€)",
+        description="Accord-cadre : maximum de commandes sur toute la durée, reconductions comprises (obligatoire) ; "
+        "le seuil européen et la procédure en dépendent.",
+    )
     procedure: str | None = Field(
         default=None,
         title="Procédure",
@@ -386,7 +447,31 @@ class Marche(_Strict):
         default=None, title="CCAG", description="Défaut : travaux pour les travaux, fcs sinon."
     )
     cpv: str | None = Field(default=None, title="Code CPV", description="45000000-7")
-    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = Field(default=None, title="Durée (mois)")
+    duree_mois: Annotated[int, Field(gt=0, le=240)] | None = Field(
+        default=None, title="Durée (mois)", description="Avec des reconductions : la durée de la période initiale."
+    )
+    #: How many times the contract may be renewed (R. 2112-4); ``duree_mois`` is then the initial period
+    #: and ``montant_ht`` covers every period.
+    reconductions: Annotated[int, Field(ge=1, le=20)] | None = Field(
+        default=None,
+        title="Nombre de reconductions",
+        description="duree_mois est alors la période initiale ; montant_ht couvre toutes les périodes.",
+    )
+    duree_reconduction_mois: Annotated[int, Field(gt=0, le=120)] | None = Field(
+        default=None, title="Durée d'une reconduction (mois)", description="Défaut : celle de la période initiale."
+    )
+    #: The whole contract reserved to EA/ESAT (L. 2113-12), SIAE (L. 2113-13) or ESS companies (L. 2113-15).
+    reserve: CodeReserve | None = Field(
+        default=None,
+        title="Marché réservé",
+        description="ea_esat (L. 2113-12), siae (L. 2113-13) ou ess (L. 2113-15) ; une clause y est facultative.",
+    )
+    #: A tranche ferme and optional tranches (R. 2113-4 to R. 2113-6); amounts summing to ``montant_ht``.
+    tranches: Annotated[list[Tranche], Field(min_length=1, max_length=50)] | None = Field(
+        default=None,
+        title="Tranches",
+        description="Une tranche ferme et des tranches optionnelles ; montants totalisant celui du marché.",
+    )
     #: Launch of the consultation: decides which rules and thresholds apply (default: today).
     date_lancement: datetime.date | None = Field(
         default=None,
@@ -467,10 +552,18 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
     problemes: list[tuple[Chemin, str]] = []
     marche, insertion = consultation.marche, consultation.insertion
     problemes += _coherence_lots(marche)
+    problemes += _coherence_forme(marche)
+    problemes += _coherence_periodes(marche)
     problemes += _coherence_criteres(marche, insertion)
-    if insertion.article_14 is None and insertion.article_53 is None:
+    if insertion.article_14 is None and insertion.article_53 is None and not tout_reserve(marche):
         if not any(lot.insertion for lot in marche.lots or []):
-            problemes.append((("insertion",), "aucune clause : indiquer article_14, article_53 ou les deux"))
+            problemes.append(
+                (
+                    ("insertion",),
+                    "aucune clause : indiquer article_14, article_53 ou les deux (un marché réservé, ou dont "
+                    "tous les lots sont réservés, peut s'en passer : marche.reserve)",
+                )
+            )
     if insertion.article_14 is not None:
         a14 = insertion.article_14
         if a14.heures is None and a14.pourcentage is None:
@@ -481,6 +574,11 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
         if code not in codes_publics:
             problemes.append((("insertion", "publics", i), _inconnu("public", code, codes_publics)))
     return problemes
+
+
+def tout_reserve(marche: Marche) -> bool:
+    """Whether the whole contract, or each of its lots, is reserved (an insertion clause is then optional)."""
+    return marche.reserve is not None or bool(marche.lots) and all(lot.reserve for lot in marche.lots or [])
 
 
 def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
@@ -501,6 +599,161 @@ def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
                     f"({nombre_simple(marche.montant_ht)} € HT)",
                 )
             )
+    return problemes
+
+
+def _euros(valeur: Decimal) -> str:
+    return montant(valeur)
+
+
+def _coherence_forme(marche: Marche) -> list[tuple[Chemin, str]]:
+    """Minimum and maximum of an accord-cadre: required maximum, in order, and only on an accord-cadre."""
+    if not est_accord_cadre(marche.forme):
+        return [
+            (
+                ("marche", *prefixe, cle),
+                f"{cle} ne vaut que pour un accord-cadre (forme: accord_cadre_bons_de_commande "
+                "ou accord_cadre_marches_subsequents) : sans effet sur un marché ordinaire, retirez-le ou indiquez "
+                "la forme",
+            )
+            for prefixe, objet in [((), marche), *((("lots", i), lot) for i, lot in enumerate(marche.lots or []))]
+            for cle in ("montant_minimum_ht", "montant_maximum_ht")
+            if getattr(objet, cle) is not None
+        ]
+    problemes: list[tuple[Chemin, str]] = []
+    if marche.montant_maximum_ht is None:
+        problemes.append(
+            (
+                ("marche", "montant_maximum_ht"),
+                "accord-cadre sans montant maximum : indiquez montant_maximum_ht, le maximum des commandes sur toute "
+                "la durée, reconductions comprises (article R. 2162-4 du code de la commande publique) ; le seuil "
+                "européen et la procédure en dépendent",
+            )
+        )
+    problemes += _bornes(("marche",), marche.montant_ht, marche.montant_minimum_ht, marche.montant_maximum_ht)
+    lots = marche.lots or []
+    for i, lot in enumerate(lots):
+        problemes += _bornes(("marche", "lots", i), lot.montant_ht, lot.montant_minimum_ht, lot.montant_maximum_ht)
+    for cle, libelle in (("montant_maximum_ht", "maximums"), ("montant_minimum_ht", "minimums")):
+        donnes = [getattr(lot, cle) for lot in lots if getattr(lot, cle) is not None]
+        if not donnes:
+            continue
+        if cle == "montant_maximum_ht" and len(donnes) != len(lots):
+            problemes.append(
+                (
+                    ("marche", "lots"),
+                    "les maximums sont donnés pour certains lots seulement : indiquez montant_maximum_ht pour chaque "
+                    "lot, ou pour aucun",
+                )
+            )
+            continue
+        somme, total = sum(donnes, Decimal(0)), getattr(marche, cle)
+        if total != somme:
+            ecart = f", différence {_euros(abs(somme - total))}" if total is not None else ""
+            problemes.append(
+                (
+                    ("marche", cle),
+                    f"la somme des {libelle} des lots ({_euros(somme)}) diffère du {cle} du marché "
+                    f"({_euros(total) if total is not None else 'non indiqué'}{ecart})",
+                )
+            )
+    return problemes
+
+
+def _coherence_periodes(marche: Marche) -> list[tuple[Chemin, str]]:
+    """Renewals need the initial period; tranches: one ferme, amounts summing to the contract's."""
+    problemes: list[tuple[Chemin, str]] = []
+    if marche.reconductions is not None and marche.duree_mois is None:
+        problemes.append(
+            (
+                ("marche", "reconductions"),
+                "reconductions sans durée : indiquez duree_mois, la durée de la période initiale (chaque "
+                "reconduction a la même durée, sauf duree_reconduction_mois)",
+            )
+        )
+    if marche.duree_reconduction_mois is not None and marche.reconductions is None:
+        problemes.append(
+            (
+                ("marche", "duree_reconduction_mois"),
+                "duree_reconduction_mois sans effet : le marché n'a pas de reconductions (indiquez reconductions, "
+                "le nombre de reconductions possibles, ou retirez cette clé)",
+            )
+        )
+    tranches = marche.tranches
+    if not tranches:
+        return problemes
+    fermes = [t for t in tranches if t.nature == "ferme"]
+    nombre_fermes = f"{len(fermes)} tranches fermes" if fermes else "aucune tranche ferme"
+    if len(fermes) != 1:
+        problemes.append(
+            (
+                ("marche", "tranches"),
+                f"{nombre_fermes} : un marché à tranches comporte une tranche ferme et une ou "
+                "plusieurs tranches optionnelles (article R. 2113-4 du code de la commande publique)",
+            )
+        )
+    somme = sum((t.montant_ht for t in tranches), Decimal(0))
+    if somme != marche.montant_ht:
+        problemes.append(
+            (
+                ("marche", "montant_ht"),
+                f"la somme des montants des tranches ({_euros(somme)}) diffère du montant du marché "
+                f"({_euros(marche.montant_ht)}), différence {_euros(abs(somme - marche.montant_ht))}",
+            )
+        )
+    for cle, quoi in (
+        ("lots", "des lots"),
+        ("reconductions", "des reconductions"),
+    ):
+        if getattr(marche, cle):
+            problemes.append(
+                (
+                    ("marche", "tranches"),
+                    f"tranches et {quoi} dans le même marché : cette combinaison n'est pas prise en charge ; "
+                    "décrivez chaque lot (ou chaque marché) à tranches dans son propre fichier",
+                )
+            )
+    if est_accord_cadre(marche.forme):
+        problemes.append(
+            (
+                ("marche", "tranches"),
+                "tranches dans un accord-cadre : non pris en charge (les heures d'un accord-cadre suivent les "
+                "commandes, pas des tranches)",
+            )
+        )
+    return problemes
+
+
+def _bornes(
+    chemin: Chemin, estimatif: Decimal, minimum: Decimal | None, maximum: Decimal | None
+) -> list[tuple[Chemin, str]]:
+    """Minimum ≤ estimate ≤ maximum, each error on the field that breaks the order, with the difference."""
+    problemes: list[tuple[Chemin, str]] = []
+    if minimum is not None and maximum is not None and minimum > maximum:
+        problemes.append(
+            (
+                (*chemin, "montant_minimum_ht"),
+                f"le montant minimum ({_euros(minimum)}) dépasse le montant maximum ({_euros(maximum)}), "
+                f"différence {_euros(minimum - maximum)}",
+            )
+        )
+        return problemes
+    if maximum is not None and estimatif > maximum:
+        problemes.append(
+            (
+                (*chemin, "montant_ht"),
+                f"le montant estimatif ({_euros(estimatif)}) dépasse le montant maximum ({_euros(maximum)}), "
+                f"différence {_euros(estimatif - maximum)}",
+            )
+        )
+    if minimum is not None and estimatif < minimum:
+        problemes.append(
+            (
+                (*chemin, "montant_ht"),
+                f"le montant estimatif ({_euros(estimatif)}) est inférieur au montant minimum ({_euros(minimum)}), "
+                f"différence {_euros(minimum - estimatif)}",
+            )
+        )
     return problemes
 
 

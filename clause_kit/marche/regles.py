@@ -38,6 +38,7 @@ def appliquer_regles(consultation: Consultation, chiffres: Chiffres, p: dict[str
         erreurs += verifier_procedure(consultation, chiffres.seuil, chiffres.procedure)
     erreurs += _regles_criteres(consultation, chiffres)
     erreurs += _heures_de_l_article_53_seul(consultation)
+    erreurs += _regles_reserve(consultation, chiffres)
     if not contact_facilitateur(consultation) and not (
         consultation.facilitateur is not None and consultation.facilitateur.contact_a_completer
     ):
@@ -71,6 +72,57 @@ def _heures_de_l_article_53_seul(consultation: Consultation) -> list[tuple[Chemi
             "sans aucune heure serait recevable et les heures seraient appréciées sans avoir été annoncées",
         )
     ]
+
+
+#: L. 2113-15: a contract reserved to ESS companies lasts three years at most.
+DUREE_MAX_ESS_MOIS = 36
+
+
+def _regles_reserve(consultation: Consultation, chiffres: Chiffres) -> list[tuple[Chemin, str]]:
+    """Reserved contracts and lots: CCP only; the ESS reservation within its field (services, three years)."""
+    marche = consultation.marche
+    reserves: list[tuple[Chemin, str]] = []
+    if marche.reserve is not None:
+        reserves.append((("marche", "reserve"), marche.reserve))
+    reserves += [
+        (("marche", "lots", i, "reserve"), lot.reserve) for i, lot in enumerate(marche.lots or []) if lot.reserve
+    ]
+    erreurs: list[tuple[Chemin, str]] = []
+    for chemin, code in reserves:
+        if consultation.insertion.regime != "ccp":
+            erreurs.append(
+                (
+                    chemin,
+                    "marché ou lot réservé : pris en charge sous le régime ccp seulement (articles L. 2113-12 à "
+                    "L. 2113-15 du code de la commande publique) ; retirez reserve pour reproduire un dossier de 2006",
+                )
+            )
+            continue
+        if code != "ess":
+            continue
+        if marche.type != "services":
+            erreurs.append(
+                (
+                    chemin,
+                    "réservation ess (article L. 2113-15 du code de la commande publique) : seulement pour des "
+                    f"services de santé, sociaux ou culturels, pas pour un marché de {marche.type}",
+                )
+            )
+        elif chiffres.duree_totale_mois is None or chiffres.duree_totale_mois > DUREE_MAX_ESS_MOIS:
+            duree = (
+                f"{chiffres.duree_totale_mois} mois, reconductions comprises"
+                if chiffres.duree_totale_mois
+                else "durée non indiquée"
+            )
+            erreurs.append(
+                (
+                    chemin,
+                    f"réservation ess : la durée du marché ne peut pas dépasser trois ans (article L. 2113-15 du "
+                    f"code de la commande publique) ; ici {duree} : indiquez duree_mois (et les reconductions) "
+                    "dans cette limite",
+                )
+            )
+    return erreurs
 
 
 def _a_completer(consultation: Consultation, chiffres: Chiffres) -> list[str]:
@@ -146,7 +198,7 @@ def _regles_criteres(consultation: Consultation, chiffres: Chiffres) -> list[tup
                 "indiquez-le avec nature: environnement",
             )
         ]
-    au_dela = chiffres.seuil is not None and marche.montant_ht >= chiffres.seuil.montant
+    au_dela = chiffres.seuil is not None and chiffres.montant_seuil_ht >= chiffres.seuil.montant
     if exige and au_dela and chiffres.heures_total == 0:
         chiffres.avertissements.append(
             "au-delà du seuil européen, le marché doit comporter une condition d'exécution relative au domaine "

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from clause_kit.commun.formats import date_fr, montant
-from clause_kit.marche.droit import libelle_procedure
+from clause_kit.marche.droit import est_accord_cadre, libelle_procedure
 from clause_kit.marche.modele import Chemin, Consultation
 
-__all__ = ["Seuil", "procedure_par_defaut", "seuil_europeen", "verifier_procedure"]
+__all__ = ["Seuil", "montant_du_seuil", "procedure_par_defaut", "seuil_europeen", "verifier_procedure"]
 
 _CATEGORIES = {
     "collectivite": "des collectivités territoriales et autres pouvoirs adjudicateurs",
@@ -54,6 +54,14 @@ def _date(valeur: Any) -> datetime.date:
     return valeur if isinstance(valeur, datetime.date) else datetime.date.fromisoformat(str(valeur))
 
 
+def montant_du_seuil(consultation: Consultation) -> Decimal:
+    """What the EU threshold is compared with: the maximum of an accord-cadre (renewals included), else the amount."""
+    marche = consultation.marche
+    if est_accord_cadre(marche.forme) and marche.montant_maximum_ht is not None:
+        return marche.montant_maximum_ht
+    return marche.montant_ht
+
+
 def procedure_par_defaut(montant_ht: Decimal, seuil: Seuil | None) -> str:
     """Below the threshold a procédure adaptée, at or above it an open call for tenders."""
     return "adaptee" if seuil is not None and montant_ht < seuil.montant else "appel_offres_ouvert"
@@ -73,13 +81,20 @@ def verifier_procedure(consultation: Consultation, seuil: Seuil | None, procedur
         ]
     if procedure != "adaptee" or marche.motif_procedure_adaptee == "services_sociaux":
         return []
-    if seuil is None or marche.montant_ht < seuil.montant:
+    base = montant_du_seuil(consultation)
+    if seuil is None or base < seuil.montant:
         return []
+    quoi = (
+        f"le montant maximum de l'accord-cadre ({montant(base)}, tous lots, sur toute sa durée, reconductions "
+        "comprises)"
+        if est_accord_cadre(marche.forme)
+        else f"le montant du marché ({montant(base)}, tous lots)"
+    )
     return [
         (
             ("marche", "procedure"),
-            f"{libelle_procedure('adaptee')} impossible : le montant du marché ({montant(marche.montant_ht)}, "
-            f"tous lots) atteint le seuil européen de {montant(seuil.montant)} applicable aux {seuil.description} "
+            f"{libelle_procedure('adaptee')} impossible : {quoi} atteint le seuil européen de "
+            f"{montant(seuil.montant)} applicable aux {seuil.description} "
             f"du {date_fr(seuil.du)} au {date_fr(seuil.au)} ; une procédure formalisée est requise "
             "(appel_offres_ouvert, appel_offres_restreint, negociee ou dialogue_competitif), sauf pour des "
             "services sociaux et autres services spécifiques (article R. 2123-1, 3°, du code de la commande "

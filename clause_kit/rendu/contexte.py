@@ -30,6 +30,7 @@ from clause_kit.commun.formats import (
     montant_en_lettres,
     nombre,
     nombre_en_lettres,
+    nombre_simple,
     pourcentage,
     premiere_minuscule,
     sans_point_final,
@@ -40,9 +41,12 @@ from clause_kit.marche.calcul import Chiffres, HeuresLot, etp
 from clause_kit.marche.droit import (
     AVERTISSEMENT_CMP2006,
     CLIMAT_RESILIENCE,
+    FORMES,
     REFERENCES,
+    RESERVES,
     TYPES_LIBELLES,
     clause_ccag,
+    est_accord_cadre,
     est_formalisee,
     libelle_ccag,
     libelle_procedure,
@@ -177,7 +181,7 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         "procedure": marque(procedure, "procedure"),
         "procedure_formalisee": est_formalisee(chiffres.procedure),
         "cpv": m.cpv or "",
-        "duree": f"{m.duree_mois} mois" if m.duree_mois else "",
+        "duree": _duree(consultation, chiffres),
         "date_lancement": date_fr(chiffres.date_lancement),
         "date_limite_offres": date_fr(m.date_limite_offres) if m.date_limite_offres else "",
         "ccag": libelle_ccag(chiffres.ccag, consultation.insertion.regime),
@@ -194,6 +198,33 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         if sans
         else "",
         "prestations": "travaux" if m.type == "travaux" else "prestations",
+        **_reserve(m.reserve, "reserve"),
+        "lots_reserves": any(lot.reserve for lot in m.lots or []),
+        "accord_cadre": est_accord_cadre(m.forme),
+        "forme_libelle": FORMES[m.forme].libelle,
+        "forme_articles": FORMES[m.forme].articles,
+        "commandes": FORMES[m.forme].commandes,
+        "montant_minimum_ht": montant(m.montant_minimum_ht) if m.montant_minimum_ht is not None else "",
+        "montant_maximum_ht": montant(m.montant_maximum_ht) if m.montant_maximum_ht is not None else "",
+    }
+
+
+def _reserve_du_lot(consultation: Consultation, numero: int | None) -> str | None:
+    """A lot's reservation: its own, else (the implicit lot) the contract's."""
+    marche = consultation.marche
+    if numero is None:
+        return marche.reserve
+    return next((lot.reserve for lot in marche.lots or [] if lot.numero == numero), None)
+
+
+def _reserve(code: str | None, prefixe: str) -> dict[str, Any]:
+    """``reserve`` (bool), ``reserve_article``, ``reserve_beneficiaires``, ``reserve_preuve`` ("" when not reserved)."""
+    r = RESERVES.get(code or "")
+    return {
+        prefixe: r is not None,
+        f"{prefixe}_article": r.article if r else "",
+        f"{prefixe}_beneficiaires": r.beneficiaires if r else "",
+        f"{prefixe}_preuve": r.preuve if r else "",
     }
 
 
@@ -232,7 +263,107 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque:
         else "",
         "cout_horaire": marque(montant(lot.cout_horaire), "cout_horaire") if lot.cout_horaire is not None else "",
         "calcul": _texte_calcul(lot, marque),
+        **_reserve(_reserve_du_lot(consultation, lot.numero), "reserve"),
+        "heures_par_1000": _par_1000(lot.heures_par_1000, marque),
+        "taux_phrase": _taux_phrase(lot, consultation, marque),
+        "heures_garanties": nombre(lot.heures_garanties) if lot.heures_garanties is not None else "",
+        "heures_au_maximum": nombre(lot.heures_au_maximum) if lot.heures_au_maximum is not None else "",
+        "montant_minimum_ht": montant(lot.montant_minimum_ht) if lot.montant_minimum_ht is not None else "",
+        "montant_maximum_ht": montant(lot.montant_maximum_ht) if lot.montant_maximum_ht is not None else "",
     }
+
+
+def _duree(consultation: Consultation, chiffres: Chiffres) -> str:
+    """``12 mois``; with renewals ``12 mois, reconductible 3 fois par périodes de 12 mois, soit 48 mois au plus``."""
+    m = consultation.marche
+    if not m.duree_mois:
+        return ""
+    if not m.reconductions:
+        return f"{m.duree_mois} mois"
+    fois = "une fois" if m.reconductions == 1 else f"{m.reconductions} fois"
+    periodes = "une période" if m.reconductions == 1 else "périodes"
+    return (
+        f"{m.duree_mois} mois, reconductible {fois} par {periodes} de {m.duree_reconduction_mois or m.duree_mois} "
+        f"mois, soit {chiffres.duree_totale_mois} mois au plus"
+    )
+
+
+def _ordinal(n: int) -> str:
+    return "1re" if n == 1 else f"{n}e"
+
+
+def _periodes(chiffres: Chiffres, marque: _Marqueur) -> list[dict[str, str]]:
+    """The periods of a renewable contract, each with its hours and a ready-made list item."""
+    resultat = []
+    for p in chiffres.periodes:
+        libelle = "période initiale" if p.numero == 1 else f"{_ordinal(p.numero - 1)} reconduction"
+        heures = marque(nombre(p.heures), "taux_main_oeuvre", "cout_horaire") if p.heures is not None else ""
+        unite = "heure" if (p.heures or 0) < 2 else "heures"
+        resultat.append(
+            {
+                "numero": str(p.numero),
+                "libelle": libelle,
+                "mois": f"{p.mois} mois",
+                "heures": heures,
+                "phrase": f"{libelle} de {p.mois} mois" + (f"\u00a0: {heures} {unite}" if heures else ""),
+            }
+        )
+    return resultat
+
+
+def _tranches(chiffres: Chiffres, marque: _Marqueur) -> list[dict[str, str]]:
+    """The tranches, each with its hours and a ready-made list item (optional: due once affermie)."""
+    resultat = []
+    for t in chiffres.tranches:
+        heures = marque(nombre(t.heures), "taux_main_oeuvre", "cout_horaire")
+        unite = "heure" if t.heures < 2 else "heures"
+        condition = ", dues seulement si la tranche est affermie" if t.nature == "optionnelle" else ""
+        resultat.append(
+            {
+                "libelle": _saisi(t.libelle),
+                "nature": t.nature,
+                "montant_ht": montant(t.montant_ht),
+                "heures": heures,
+                "phrase": f"tranche {t.nature} «\u00a0{_saisi(t.libelle)}\u00a0» ({montant(t.montant_ht)})\u00a0: "
+                f"{heures} {unite}{condition}",
+            }
+        )
+    return resultat
+
+
+#: « 1 000 € HT » with its no-break spaces (thousands, before € and before HT).
+MILLE_EUROS_HT = "1\u202f000\u00a0€\u00a0HT"
+
+
+def _par_1000(taux: Decimal | None, marque: _Marqueur) -> str:
+    """``1,125 heure``, ``2,5 heures`` (plural from 2, as in French): an accord-cadre's rate, or ""."""
+    if taux is None:
+        return ""
+    return marque(nombre_simple(taux), "taux_main_oeuvre", "cout_horaire") + (" heure" if taux < 2 else " heures")
+
+
+def _taux_commandes(taux: str, consultation: Consultation) -> str:
+    """``1,125 heure de travail par tranche de 1 000 € HT de bons de commande exécutés`` or ""."""
+    if not taux:
+        return ""
+    return (
+        f"{taux} de travail par tranche de {MILLE_EUROS_HT} de {FORMES[consultation.marche.forme].commandes} exécutés"
+    )
+
+
+def _taux_phrase(lot: HeuresLot, consultation: Consultation, marque: _Marqueur) -> str:
+    """One lot's rate in a list: ``Lot n° 1 – Peinture : 1,125 heure de travail par tranche…``."""
+    if not est_accord_cadre(consultation.marche.forme):
+        return ""
+    taux = _taux_commandes(_par_1000(lot.heures_par_1000, marque), consultation) or "sans clause d'insertion"
+    if lot.numero is None:
+        return taux
+    if lot.heures_garanties is not None and lot.montant_minimum_ht is not None and lot.heures:
+        taux += (
+            f" (minimum du lot\u00a0: {montant(lot.montant_minimum_ht)}, soit {nombre(lot.heures_garanties)} "
+            f"heure{'s' if lot.heures_garanties >= 2 else ''} garantie{'s' if lot.heures_garanties >= 2 else ''})"
+        )
+    return f"Lot n°\u00a0{lot.numero} – {_saisi(lot.intitule)}\u00a0: {taux}"
 
 
 def _equivalent_etp(valeur: Decimal, heures_par_etp: int) -> str:
@@ -307,12 +438,21 @@ def _insertion(
         "regime": regime,
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
+        "clause": chiffres.heures_total > 0 or a53 is not None,
         "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
         "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
+        "heures_par_1000": _par_1000(chiffres.heures_par_1000, marque),
+        "taux_phrase": _taux_commandes(_par_1000(chiffres.heures_par_1000, marque), consultation),
+        "heures_garanties": nombre(chiffres.heures_garanties) if chiffres.heures_garanties is not None else "",
+        # Beyond a year (or for an accord-cadre, whose hours follow the orders of each year) the hours
+        # are assessed every year, not only at the end.
+        "bilan_annuel": est_accord_cadre(consultation.marche.forme) or (chiffres.duree_totale_mois or 0) > 12,
+        "periodes": _periodes(chiffres, marque),
+        "tranches": _tranches(chiffres, marque),
         "etp_total": nombre(chiffres.etp_total, 2),
         "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
         "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
-        "etp_par_an_phrase": _phrase_duree(chiffres, consultation.marche.duree_mois),
+        "etp_par_an_phrase": _phrase_duree(chiffres, chiffres.duree_totale_mois),
         "heures_par_etp": marque(nombre(chiffres.heures_par_etp), "heures_par_etp"),
         "base_etp": marque(_base_etp(chiffres.heures_par_etp), "heures_par_etp"),
         "publics": [
@@ -323,7 +463,7 @@ def _insertion(
             sans_point_final(m.description_cmp2006 if regime == "cmp2006" and m.description_cmp2006 else m.description)
             for m in codes("modalites")
         ],
-        **_penalites(chiffres, marque, bool(consultation.marche.lots)),
+        **_penalites(chiffres, marque, bool(consultation.marche.lots), FORMES[consultation.marche.forme].commandes),
         **{cle: valeur for cle, valeur in chiffres.options.items()},
         "conservation": marque(
             f"{chiffres.conservation_annees} an{'s' if chiffres.conservation_annees > 1 else ''}", "conservation"
@@ -361,7 +501,7 @@ def _insertion(
     }
 
 
-def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool) -> dict[str, str]:
+def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool, commandes: str) -> dict[str, str]:
     """The penalty rule as it binds: a multiple of the SMIC of a stated date (the euro amount indicative)."""
     p = chiffres.penalites
     if p.multiple_smic is not None:
@@ -381,12 +521,17 @@ def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool) -> di
         regle = f"{montant(p.par_heure, taxe='')} par heure d'insertion non réalisée"
     assiette = "du lot concerné" if allotissement else "du marché"
     plafond = marque(pourcentage(p.plafond_pourcentage), "penalite.plafond_pourcentage")
+    # An accord-cadre has no amount « resulting from the offer »: the cap is on what was ordered.
+    base = (
+        f"du montant total hors taxes des {commandes} exécutés{' au titre du lot concerné' if allotissement else ''}"
+        if commandes
+        else f"du montant total hors taxes {assiette}, tel qu'il résulte de l'offre retenue et de ses modifications"
+    )
     return {
         "penalite": regle,
         "penalite_plafond": plafond,
         "penalite_plafond_phrase": (
-            f"dans la limite de {plafond} du montant total hors taxes {assiette}, tel qu'il résulte de l'offre "
-            "retenue et de ses modifications, les pénalités pour fiche de suivi manquante comprises"
+            f"dans la limite de {plafond} {base}, les pénalités pour fiche de suivi manquante comprises"
         ),
         "penalite_fiche": marque(montant(p.par_fiche_manquante, taxe=""), "penalite.par_fiche_manquante"),
     }
@@ -398,7 +543,7 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
     condition = ref.condition_execution
     seuil = chiffres.seuil
     if regime == "ccp" and chiffres.date_lancement >= CLIMAT_RESILIENCE and seuil is not None:
-        if consultation.marche.montant_ht >= seuil.montant:
+        if chiffres.montant_seuil_ht >= seuil.montant:
             # Above the EU threshold the social execution condition is itself mandatory (L. 2112-2-1).
             condition = ref.condition_execution_obligatoire
     sante = parametres.brut["donnees_sante_exception"]
@@ -412,4 +557,6 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
         "donnees_personnelles": ref.donnees_personnelles,
         "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
         "exception_sante": str(sante),
+        "reconduction": ref.reconduction,
+        "tranches": ref.tranches,
     }

@@ -30,7 +30,7 @@ __all__ = [
     "pieces_applicables",
 ]
 
-CONDITIONS = ("toujours", "article_14", "article_53")
+CONDITIONS = ("toujours", "clause", "article_14", "article_53")
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,8 @@ def pieces_applicables(pieces: list[Piece], consultation: Consultation, heures_t
     """The pieces this consultation needs, in dossier order."""
     actifs = {
         "toujours": True,
+        # A reserved contract may have no insertion clause at all: only the avis and the RC then apply.
+        "clause": heures_total > 0 or consultation.insertion.article_53 is not None,
         "article_14": heures_total > 0,
         "article_53": consultation.insertion.article_53 is not None,
     }
