@@ -137,7 +137,9 @@ def test_paquet_qui_gonfle_refuse(tmp_path: Path) -> None:
     assert chemin.stat().st_size < 2_000_000
     tracemalloc.start()
     try:
-        with pytest.raises(ErreurModele, match="piege.docx : partie word/media/gonfle.bin : plus de 200 Mo une fois décompressé"):
+        with pytest.raises(
+            ErreurModele, match="piege.docx : partie word/media/gonfle.bin : plus de 200 Mo une fois décompressé"
+        ):
             compiler(chemin)
         _, pic = tracemalloc.get_traced_memory()
     finally:
