@@ -211,7 +211,12 @@ def test_documents_publies_avec_le_secret(base: Path, tmp_path: Path) -> None:
     resultat = bilan("--base", str(base), "--du", "2026-02-01", "--au", "2026-04-30", "-o", str(sortie), "--pdf")
     assert resultat.exit_code == 0, resultat.output
     nom = "bilan-fevrier-2026-a-avril-2026"
-    assert sorted(p.name for p in sortie.iterdir()) == [f"{nom}.docx", f"{nom}.pdf", f"{nom}.xlsx"]
+    assert sorted(p.name for p in sortie.iterdir()) == [
+        f"{nom}-registre.json",
+        f"{nom}.docx",
+        f"{nom}.pdf",
+        f"{nom}.xlsx",
+    ]
     classeur = openpyxl.load_workbook(sortie / f"{nom}.xlsx")
     assert classeur.sheetnames[:3] == ["Indicateurs", "Donneurs d'ordre", "Articles"]
     sexes = {r[0]: r[1:] for r in classeur["Sexe"].iter_rows(min_row=2, values_only=True)}
@@ -265,6 +270,7 @@ def test_un_rapport_par_donneur_d_ordre_avec_la_partie_qualitative(tmp_path: Pat
     noms = sorted(p.name for p in sortie.iterdir())
     assert noms == [
         "bilan-2007-2008-communaute-d-agglomeration-du-pays-d-aubagne-et-de-l-etoile.docx",
+        "bilan-2007-2008-registre.json",
         "bilan-2007-2008-ville-d-aubagne.docx",
         "bilan-2007-2008.docx",
         "bilan-2007-2008.xlsx",

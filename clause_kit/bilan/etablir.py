@@ -121,8 +121,9 @@ def etablir_bilan(
         acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
         if acheteur is not None:
             marches = [m for m in marches if m["acheteur"] == acheteur]
-        types_declares = registre.heures_par_type_contrat(periode.au.isoformat())
-        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1))
+        # Everything as of the end of the period: months imported since do not change a past report.
+        types_declares = registre.heures_par_type_contrat(periode.au.isoformat(), periode.dernier)
+        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1), periode.dernier)
         lecture = tous.lecture(a_lire.result(), periode, acheteur)
         anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
     lignes, agregees = lecture.lignes, lecture.agregees

@@ -9,6 +9,7 @@ as it was.
 from __future__ import annotations
 
 import datetime
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from clause_kit.commun.fichiers import ecrire_ensemble
 from clause_kit.commun.formats import slug
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.rendu.pieces import dossier_modeles
+from clause_kit.suivi.registre import Registre
 
 __all__ = ["Demande", "publier"]
 
@@ -56,6 +58,7 @@ def publier(
 ) -> list[Path]:
     """Write the spreadsheet and the report(s) of ``bilan`` into ``demande.sortie``; return the files written."""
     aujourd_hui = aujourd_hui or aujourdhui()
+    lecture = _lecture(bilan, base)  # read first: the state of the register the report was made from
     modele = dossier_modeles() / MODELE
     qualitatif = _qualitatif(bilan, demande)
     nom = _nom(bilan, bilan["donneur_ordre"])
@@ -73,8 +76,28 @@ def publier(
             )
     if demande.pdf:
         contenus |= _pdf(contenus)
+    contenus[demande.sortie / f"{nom}-registre.json"] = lecture
     _ecrire(contenus, demande)
     return list(contenus)
+
+
+def _lecture(bilan: dict[str, Any], base: Path) -> bytes:
+    """Which register and journal position the report read, and the command's period: enough to reproduce it.
+
+    The report itself does not carry it: the same period gives the same report, byte for byte,
+    whatever was imported since about later months.
+    """
+    with Registre(base, creer=False) as registre:
+        position = registre.position_journal()
+    lecture = {
+        "registre": str(base.resolve()),
+        "position_journal": position,
+        "periode": {"du": bilan["periode"]["du"], "au": bilan["periode"]["au"]},
+        "donneur_ordre": bilan["donneur_ordre"],
+        "explication": "le bilan compte les mois de la période seulement ; « clause-kit suivi journal » dit ce que "
+        "le registre a reçu après cette position",
+    }
+    return (json.dumps(lecture, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:
