@@ -244,3 +244,94 @@ def test_une_base_du_schema_2_est_migree_avec_son_journal(contrat: Path, vierge:
     assert CliRunner().invoke(main, ["suivi", "annuler", "cccccccc", "--base", str(base)]).exit_code == 0
     with sqlite3.connect(base) as connexion:
         assert connexion.execute("SELECT SUM(heures_c) FROM lignes WHERE remplacee_par IS NULL").fetchone() == (3000,)
+
+
+#: Four people: two whose contracts ended in March (purged with --avant 2028-05-01), two still at work.
+PURGEABLES = [
+    ligne(
+        "CUG-040",
+        mois=datetime.date(2026, 2, 1),
+        heures=70,
+        fin_contrat=datetime.date(2026, 3, 31),
+        sortie="Emploi durable",
+    ),
+    ligne(
+        "CUG-040",
+        mois=datetime.date(2026, 3, 1),
+        heures=75,
+        fin_contrat=datetime.date(2026, 3, 31),
+        sortie="Emploi durable",
+    ),
+    ligne(
+        "CUG-041",
+        lot=2,
+        sexe="Homme",
+        tranche_age="50_plus",
+        publics="senior;deld",
+        residence="qpv",
+        mois=datetime.date(2026, 3, 1),
+        heures="32,5",
+        fin_contrat=datetime.date(2026, 3, 20),
+    ),
+    ligne(
+        "CUG-042",
+        mois=datetime.date(2026, 3, 1),
+        heures=90,
+        fin_contrat=datetime.date(2026, 9, 30),
+        type_contrat="CDI",
+        publics="rsa",
+    ),
+    ligne(
+        "CUG-042",
+        mois=datetime.date(2026, 5, 1),
+        heures=95,
+        fin_contrat=datetime.date(2026, 9, 30),
+        type_contrat="CDI",
+        publics="rsa",
+    ),
+    ligne("CUG-043", lot=2, mois=datetime.date(2026, 3, 1), heures=20, fin_contrat=datetime.date(2026, 9, 30)),
+]
+
+
+def _sans_parcours(texte: str) -> dict[str, Any]:
+    donnees = json.loads(texte)
+    donnees.pop("parcours")
+    return donnees  # type: ignore[no-any-return]
+
+
+def test_une_purge_garde_les_chiffres_publies(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat, remplir(vierge, PURGEABLES, tmp_path / "fiche.xlsx")).exit_code == 0
+    periodes = [
+        Q1,
+        ("--du", "2026-01-01", "--au", "2026-03-31"),
+        ("--annee", "2026"),
+        ("--annee", "2026", "--donneur-ordre", "cuges"),
+        ("--du", "2026-03-01", "--au", "2026-03-31"),
+        ("--du", "2026-04-01", "--au", "2026-06-30"),
+    ]
+    avant = {p: _sortie("bilan", "--base", str(base), *p, "--format", "json") for p in periodes}
+    etat_avant = _sortie("suivi", "etat", "--base", str(base), "--format", "json", "--au", "2026-03-31")
+    # Totals written by hand: 4 people, one work contract each, 287,5 h.
+    q1 = json.loads(avant[Q1])
+    assert (q1["personnes"], q1["contrats_travail"], q1["heures_realisees"]) == (4, 4, 70 + 75 + 32.5 + 90 + 20)
+    hors_norme = ("--du", "2025-12-01", "--au", "2026-04-30")
+    resultat = CliRunner().invoke(main, ["suivi", "purger", "--base", str(base), "--avant", "2028-05-01"])
+    assert (
+        resultat.exit_code == 0 and "Personnes dont le dernier contrat" in resultat.stdout and ": 2." in resultat.stdout
+    )
+    for periode in periodes:
+        apres = _sortie("bilan", "--base", str(base), *periode, "--format", "json")
+        assert _sans_parcours(apres) == _sans_parcours(avant[periode]), periode
+    assert [
+        p["participant"] for p in json.loads(_sortie("bilan", "--base", str(base), *Q1, "--format", "json"))["parcours"]
+    ] == ["CUG-042", "CUG-043"]
+    # The state too, but for the person-level list of contracts ending (CUG-040's, on 31 March, is gone).
+    etat_apres = json.loads(_sortie("suivi", "etat", "--base", str(base), "--format", "json", "--au", "2026-03-31"))
+    attendu = json.loads(etat_avant)
+    assert [f["participant"] for f in attendu.pop("fins_de_contrat")] == ["CUG-040"]
+    assert etat_apres.pop("fins_de_contrat") == [] and etat_apres == attendu
+    # A period across two calendar years says that purged people are in its hours only.
+    donnees = json.loads(_sortie("bilan", "--base", str(base), *hors_norme, "--format", "json"))
+    assert "n'y sont comptées que dans les heures" in donnees["personnes_purgees"]
+    assert donnees["heures_realisees"] == 70 + 75 + 32.5 + 90 + 20

@@ -11,7 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs, marches_de_la_periode
+from clause_kit.bilan.agregats import ajouter, cle_periode, incomplet
+from clause_kit.bilan.indicateurs import (
+    HeuresAgregees,
+    Ligne,
+    calculer_indicateurs,
+    marches_de_la_periode,
+    titulaires,
+)
 from clause_kit.bilan.periode import Periode, periode_mois
 from clause_kit.bilan.prevision import prevoir
 from clause_kit.bilan.secret import seuil_secret
@@ -88,6 +95,34 @@ class _Mois(NamedTuple):
         )
 
 
+class _Purges(NamedTuple):
+    """The counts the purges kept for the period and the previous one (None when none), and whether some lack."""
+
+    periode: dict[str, Any] | None
+    precedente: dict[str, Any] | None
+    incomplet: bool
+
+    @classmethod
+    def lire(cls, registre: Registre, periode: Periode, precedente: Periode, portee: str) -> _Purges:
+        if not registre.a_des_agregats_bilan():
+            return cls(None, None, False)
+        cle, cle_avant = cle_periode(periode), cle_periode(precedente)
+        return cls(
+            registre.agregat_bilan(cle, portee) if cle else None,
+            registre.agregat_bilan(cle_avant, portee) if cle_avant else None,
+            cle is None,
+        )
+
+    @staticmethod
+    def completer(
+        indicateurs: dict[str, Any], lignes: list[Ligne], comptes: dict[str, Any] | None, diviseur: int
+    ) -> dict[str, Any]:
+        """The indicators of the rows in force, plus the people purged since."""
+        if comptes is not None:
+            ajouter(indicateurs, comptes, titulaires(x for x in lignes if x.heures_c > 0), diviseur)
+        return indicateurs
+
+
 def _lignes(base: Path, periode: Periode) -> list[Ligne]:
     """The period's rows, on a connection of their own (the query runs while the caller reads the rest)."""
     with Registre(base, creer=False) as registre:
@@ -126,6 +161,7 @@ def etablir_bilan(
         etat = calculer_etat(base, periode.au + datetime.timedelta(days=1), periode.dernier)
         lecture = tous.lecture(a_lire.result(), periode, acheteur)
         anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
+        purges = _Purges.lire(registre, periode, precedente, acheteur or "")
     lignes, agregees = lecture.lignes, lecture.agregees
     etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
     bilan: dict[str, Any] = {
@@ -134,11 +170,23 @@ def etablir_bilan(
         "donnees": "exactes, pour l'usage interne du facilitateur : les effectifs de moins de "
         f"{seuil_secret()} personnes ne sont masqués que dans les documents publiés (Word, PDF, classeur)",
         "seuil_secret": seuil_secret(),
-        **calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
+        **purges.completer(
+            calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
+            lignes,
+            purges.periode,
+            diviseur,
+        ),
     }
+    if purges.incomplet and agregees:
+        bilan["personnes_purgees"] = incomplet(periode)
     if anciennes is not None:
-        avant_bilan = calculer_indicateurs(
-            anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
+        avant_bilan = purges.completer(
+            calculer_indicateurs(
+                anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
+            ),
+            anciennes.lignes,
+            purges.precedente,
+            diviseur,
         )
         bilan["precedente"] = {
             "du": precedente.du.isoformat(),

@@ -53,6 +53,7 @@ __all__ = [
     "heures",
     "marches_de_la_periode",
     "regrouper",
+    "titulaires",
 ]
 
 _CENT = Decimal(100)
@@ -319,13 +320,16 @@ def _sorties(lignes: Sequence[Ligne]) -> dict[str, Any]:
     }
 
 
-def _entreprises(lignes: Sequence[Ligne]) -> int:
-    """Holders: by SIRET, else by name; a lot whose sheets name no holder counts as one company."""
-    titulaires = {
+def titulaires(lignes: Iterable[Ligne]) -> set[str]:
+    """Holders of rows: by SIRET, else by name; a lot whose sheets name no holder counts as one company."""
+    return {
         ligne.siret_titulaire or (ligne.titulaire or "").strip().lower() or f"lot:{ligne.reference}:{ligne.lot}"
         for ligne in lignes
     }
-    return len(titulaires)
+
+
+def _entreprises(lignes: Sequence[Ligne]) -> int:
+    return len(titulaires(lignes))
 
 
 def _par_donneur(

@@ -13,7 +13,10 @@ import click
 from clause_kit.commun.cli_fr import DateIso, GroupeFr, option_format
 from clause_kit.commun.horloge import aujourdhui
 
-__all__ = ["suivi"]
+__all__ = ["CONSERVATION", "suivi"]
+
+#: Key of the root context's ``meta``: what a purge must keep for the reports (``suivi.purge.Conservation``).
+CONSERVATION = "clause_kit.conservation_purge"
 
 _BASE = Path("suivi.sqlite")
 
@@ -130,7 +133,9 @@ def purger(base: Path, avant: datetime.date | None, essai: bool) -> None:
     """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes."""
     from clause_kit.suivi.purge import purger as purger_registre
 
-    bilan = purger_registre(base, avant or aujourdhui(), essai=essai)
+    # The main command group gives what the annual report keeps of the people purged (a layer above this one).
+    conserver = click.get_current_context().find_root().meta.get(CONSERVATION)
+    bilan = purger_registre(base, avant or aujourdhui(), essai=essai, conserver=conserver)
     verbe = "seraient supprimées" if essai else "supprimées"
     click.echo(
         f"Personnes dont le dernier contrat a pris fin avant le {bilan.limite.isoformat()} "

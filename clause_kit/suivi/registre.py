@@ -227,6 +227,15 @@ CREATE TABLE operations (
 );
 -- A row's identity: contract and lot (the lot), participant, month, work contract start.
 CREATE INDEX lignes_identite ON lignes (lot_id, participant, mois, debut_contrat);
+-- What the purge keeps for the reports: the counts of people, work contracts and every split, for each
+-- period of whole months within a calendar year, for all buyers ('') and for each one. People purged
+-- are never counted again, so these add up with the rows in force. Written and read by clause_kit.bilan.
+CREATE TABLE agregats_bilan (
+    periode TEXT NOT NULL,            -- AAAA-MM..AAAA-MM (first and last month, same year)
+    portee TEXT NOT NULL,             -- '' for all buyers, else the buyer's name
+    comptes TEXT NOT NULL,            -- JSON: additive counts
+    PRIMARY KEY (periode, portee)
+);
 """
 
 #: The month after every month: reads « up to » it read everything.
@@ -926,16 +935,22 @@ class Registre:
         """Counted hundredths of hours declared per lot and work-contract type: (reference, lot, type, hours).
 
         Only for the contracts not finished on ``fini_apres`` (ISO date; all when empty): the
-        forward view needs no other; only the months up to ``jusqu_a`` (AAAA-MM).
+        forward view needs no other; only the months up to ``jusqu_a`` (AAAA-MM). The hours of
+        purged people count, from the aggregates the purge kept per month and contract type.
         """
         requete = """
-            SELECT m.reference, lo.numero, l.type_contrat,
-                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
+            SELECT m.reference, lo.numero, r.type_contrat,
+                   SUM(r.heures_c + CASE WHEN m.formation_comptee THEN r.formation_c ELSE 0 END)
             FROM marches m JOIN lots lo ON lo.marche_id = m.id
-            JOIN lignes l ON l.lot_id = lo.id AND l.remplacee_par IS NULL AND l.mois <= ?
-            WHERE m.fin IS NULL OR m.fin > ?
-            GROUP BY lo.id, l.type_contrat"""
-        return self.connexion.execute(requete, (jusqu_a, fini_apres)).fetchall()
+            JOIN (SELECT lot_id, type_contrat, heures_c, heures_formation_c AS formation_c FROM lignes
+                  WHERE remplacee_par IS NULL AND mois <= :jusqu_a
+                  UNION ALL
+                  SELECT lot_id, valeur, heures_c, heures_formation_c FROM agregats
+                  WHERE dimension = 'type_contrat' AND length(periode) = 7 AND periode <= :jusqu_a) r
+                ON r.lot_id = lo.id
+            WHERE m.fin IS NULL OR m.fin > :fini_apres
+            GROUP BY lo.id, r.type_contrat"""
+        return self.connexion.execute(requete, {"jusqu_a": jusqu_a, "fini_apres": fini_apres}).fetchall()
 
     # --- purge ------------------------------------------------------------------------
 
@@ -973,6 +988,41 @@ class Registre:
                             personnes = personnes + excluded.personnes,
                             contrats_travail = contrats_travail + excluded.contrats_travail"""
                 )
+
+    def lignes_a_purger(self) -> list[tuple[Any, ...]]:
+        """The month rows in force with counted hours of the people of ``agreger``, as ``lignes_bilan`` gives them."""
+        requete = """
+            SELECT a.nom, m.reference, lo.numero, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
+                   l.siret_employeur, f.siret_titulaire, f.titulaire, l.type_contrat, l.debut_contrat, l.fin_contrat,
+                   l.mois, l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END, l.sortie,
+                   (SELECT group_concat(public, ';') FROM (SELECT public FROM lignes_publics p
+                                                           WHERE p.ligne_id = l.id ORDER BY public)),
+                   NULL, NULL
+            FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id JOIN fichiers f ON f.id = l.fichier_id
+            WHERE l.remplacee_par IS NULL AND l.participant IN (SELECT participant FROM a_purger)
+              AND (l.heures_c > 0 OR (m.formation_comptee AND l.heures_formation_c > 0))
+            ORDER BY l.participant, l.mois, l.debut_contrat, l.id"""
+        return self.connexion.execute(requete).fetchall()
+
+    def agregat_bilan(self, periode: str, portee: str) -> dict[str, Any] | None:
+        """The counts the purges kept for a period (AAAA-MM..AAAA-MM) and buyer ('' for all), or None."""
+        ligne = self.connexion.execute(
+            "SELECT comptes FROM agregats_bilan WHERE periode = ? AND portee = ?", (periode, portee)
+        ).fetchone()
+        return json.loads(ligne[0]) if ligne else None
+
+    def ecrire_agregat_bilan(self, periode: str, portee: str, comptes: dict[str, Any]) -> None:
+        """Keep (inside the purge's transaction) the counts of a period and buyer, replacing the previous ones."""
+        self.connexion.execute(
+            "INSERT INTO agregats_bilan (periode, portee, comptes) VALUES (?, ?, ?) "
+            "ON CONFLICT (periode, portee) DO UPDATE SET comptes = excluded.comptes",
+            (periode, portee, json.dumps(comptes, ensure_ascii=False, sort_keys=True)),
+        )
+
+    def a_des_agregats_bilan(self) -> bool:
+        """Whether a purge ever kept counts for the reports."""
+        return self.connexion.execute("SELECT 1 FROM agregats_bilan LIMIT 1").fetchone() is not None
 
     def supprimer_personnes(self) -> tuple[int, int]:
         """Delete the rows and rejected rows of the people of ``agreger``; return (rows, rejected rows)."""
