@@ -1,5 +1,8 @@
 """Writing the published report: the spreadsheet, the Word report (one per buyer on request), the PDF.
 
+With ``interne``, the internal files too (``…-interne.xlsx``: people's paths and penalties per
+lot; ``…-interne-parcours.png``: the timeline of paths): never part of what is published.
+
 All or nothing: every file is made in memory (the PDF in a temporary folder), then the set is
 written together (``fichiers.ecrire_ensemble``); a file already there is replaced only with
 ``force``. A bad template, an unreadable qualitative file or a failed conversion leaves SORTIE
@@ -15,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit.bilan.classeur import construire_classeur_bilan
+from clause_kit.bilan.classeur import construire_classeur_bilan, construire_classeur_interne
 from clause_kit.bilan.etablir import etablir_bilan
 from clause_kit.bilan.periode import Periode
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitatif
-from clause_kit.bilan.rapport import MODELE, rendre_rapport
+from clause_kit.bilan.rapport import MODELE, frise_interne, rendre_rapport
 from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
 from clause_kit.commun.fichiers import ecrire_ensemble
 from clause_kit.commun.formats import slug
@@ -41,6 +44,8 @@ class Demande:
     texte: Path | None = None
     chemins: tuple[Path, ...] = ()
     diviseur: int | None = None
+    #: Also write the internal files (people's paths, penalties per lot), named « …-interne ».
+    interne: bool = False
 
 
 def _nom(bilan: dict[str, Any], donneur: str | None = None) -> str:
@@ -76,6 +81,11 @@ def publier(
             )
     if demande.pdf:
         contenus |= _pdf(contenus)
+    if demande.interne:
+        contenus[demande.sortie / f"{nom}-interne.xlsx"] = construire_classeur_interne(bilan)
+        frise = frise_interne(bilan)
+        if frise is not None:
+            contenus[demande.sortie / f"{nom}-interne-parcours.png"] = frise
     contenus[demande.sortie / f"{nom}-registre.json"] = lecture
     _ecrire(contenus, demande)
     return list(contenus)
