@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from clause_kit.bilan.indicateurs import Ligne, calculer_indicateurs, etp, heures, titulaires
+from clause_kit.bilan.indicateurs import Attribution, Ligne, attributions, calculer_indicateurs, etp, heures, titulaires
 from clause_kit.bilan.periode import Periode, periode_mois
 from clause_kit.commun.codes import codes
 from clause_kit.suivi.registre import Registre
@@ -60,7 +60,7 @@ def _rangees(indicateurs: dict[str, Any], cle: str) -> dict[str, list[int]]:
     }
 
 
-def _comptes(indicateurs: dict[str, Any], lignes: Sequence[Ligne]) -> dict[str, Any]:
+def _comptes(indicateurs: dict[str, Any], lignes: Sequence[Ligne], attribution: Attribution) -> dict[str, Any]:
     """The additive counts of indicators computed on purged people alone."""
     sorties = {c.cle: indicateurs["sorties"].get(c.cle, 0) for c in codes("sorties")}
     return {
@@ -68,7 +68,7 @@ def _comptes(indicateurs: dict[str, Any], lignes: Sequence[Ligne]) -> dict[str, 
         "contrats_travail": indicateurs["contrats_travail"],
         "cdi": indicateurs["cdi"],
         "sorties": {k: v for k, v in sorties.items() if v},
-        "titulaires": sorted(titulaires(x for x in lignes if x.heures_c > 0)),
+        "titulaires": sorted(titulaires((x for x in lignes if x.heures_c > 0), attribution)),
         **{cle: _rangees(indicateurs, cle) for cle in (*REPARTITIONS, *_REPARTITIONS_SANS_HEURES)},
     }
 
@@ -104,7 +104,7 @@ def conserver(registre: Registre) -> None:
         for portee in ["", *sorted({x.acheteur for x in dans})]:
             siennes = [x for x in dans if portee in ("", x.acheteur)]
             leurs = [m for m in marches if portee in ("", m["acheteur"])]
-            comptes = _comptes(calculer_indicateurs(siennes, [], leurs, periode, 1), siennes)
+            comptes = _comptes(calculer_indicateurs(siennes, [], leurs, periode, 1), siennes, attributions(leurs))
             anciens = registre.agregat_bilan(cle, portee)
             registre.ecrire_agregat_bilan(cle, portee, _additionner(anciens, comptes) if anciens else comptes)
 
@@ -121,7 +121,7 @@ def ajouter(indicateurs: dict[str, Any], comptes: dict[str, Any], vivants: set[s
     """Add the counts kept by purges to indicators computed on the rows in force (``vivants``: their holders)."""
     for cle in ("personnes", "contrats_travail", "cdi"):
         indicateurs[cle] += comptes[cle]
-    indicateurs["entreprises"] = len(vivants | set(comptes["titulaires"]))
+    indicateurs["entreprises"] = max(indicateurs["entreprises"], len(vivants | set(comptes["titulaires"])))
     for code, nombre in comptes["sorties"].items():
         indicateurs["sorties"][code] = indicateurs["sorties"].get(code, 0) + nombre
     _taux(indicateurs["sorties"])

@@ -15,6 +15,7 @@ from clause_kit.bilan.agregats import ajouter, cle_periode, incomplet
 from clause_kit.bilan.indicateurs import (
     HeuresAgregees,
     Ligne,
+    attributions,
     calculer_indicateurs,
     marches_de_la_periode,
     titulaires,
@@ -115,11 +116,16 @@ class _Purges(NamedTuple):
 
     @staticmethod
     def completer(
-        indicateurs: dict[str, Any], lignes: list[Ligne], comptes: dict[str, Any] | None, diviseur: int
+        indicateurs: dict[str, Any],
+        lignes: list[Ligne],
+        comptes: dict[str, Any] | None,
+        diviseur: int,
+        marches: list[dict[str, Any]],
     ) -> dict[str, Any]:
         """The indicators of the rows in force, plus the people purged since."""
         if comptes is not None:
-            ajouter(indicateurs, comptes, titulaires(x for x in lignes if x.heures_c > 0), diviseur)
+            vivants = titulaires((x for x in lignes if x.heures_c > 0), attributions(marches))
+            ajouter(indicateurs, comptes, vivants, diviseur)
         return indicateurs
 
 
@@ -175,6 +181,7 @@ def etablir_bilan(
             lignes,
             purges.periode,
             diviseur,
+            marches,
         ),
     }
     if purges.incomplet and agregees:
@@ -187,6 +194,7 @@ def etablir_bilan(
             anciennes.lignes,
             purges.precedente,
             diviseur,
+            marches,
         )
         bilan["precedente"] = {
             "du": precedente.du.isoformat(),

@@ -186,7 +186,7 @@ def _ajouter_mois(jour: datetime.date, nombre: int) -> datetime.date:
 def dates_execution(donnees: dict[str, Any]) -> tuple[str | None, str | None]:
     """Start and end of execution (ISO); without an end, the start plus ``duree_mois``, less one day."""
     execution = donnees.get("execution")
-    if not execution:
+    if not execution or not execution.get("debut"):
         return None, None
     debut = datetime.date.fromisoformat(execution["debut"])
     if execution.get("fin"):

@@ -909,7 +909,8 @@ class Registre:
         """Every registered contract with its lots, for the annual report and the forward view.
 
         ``lancement`` is the launch date the contract states (ISO), None when it states none or
-        was registered before the register kept it.
+        was registered before the register kept it; ``titulaires`` the holders its award block
+        names ([{lot, nom, siret}], empty without one).
         """
         lots: dict[int, list[dict[str, Any]]] = {}
         for marche_id, numero, intitule, dues, clause in self.connexion.execute(
@@ -920,12 +921,16 @@ class Registre:
             )
         requete = """
             SELECT m.id, a.nom, a.commune, m.reference, m.objet, m.type, m.article_14, m.article_53, m.heures_dues,
-                   m.heures_par_etp, m.debut, m.fin, json_extract(m.donnees, '$.date_lancement')
+                   m.heures_par_etp, m.debut, m.fin, json_extract(m.donnees, '$.date_lancement'),
+                   json_extract(m.donnees, '$.execution.titulaires')
             FROM marches m JOIN acheteurs a ON a.id = m.acheteur_id ORDER BY a.nom, m.reference"""
         cles = ("acheteur", "commune", "reference", "objet", "type", "article_14", "article_53", "heures_dues")
         marches = []
         for marche_id, *valeurs in self.connexion.execute(requete):
-            marche = dict(zip((*cles, "heures_par_etp", "debut", "fin", "lancement"), valeurs, strict=True))
+            marche = dict(
+                zip((*cles, "heures_par_etp", "debut", "fin", "lancement", "titulaires"), valeurs, strict=True)
+            )
+            marche["titulaires"] = json.loads(marche["titulaires"]) if marche["titulaires"] else []
             marche["article_14"], marche["article_53"] = bool(marche["article_14"]), bool(marche["article_53"])
             marche["lots"] = lots.get(marche_id, [])
             marches.append(marche)
