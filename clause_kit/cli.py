@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,7 @@ from clause_kit.commun.journal import configurer, debug_demande
 from clause_kit.commun.signaux import arrets_comme_ctrl_c, code_de_sortie, ignorer_arrets
 from clause_kit.lot.restes import nettoyer_restes
 from clause_kit.revue.cli import comparer, modeles, texte
+from clause_kit.suivi.cli import CONSERVATION
 from clause_kit.suivi.cli import suivi as groupe_suivi
 
 if TYPE_CHECKING:
@@ -55,6 +56,14 @@ __all__ = ["main"]
 def main(debug: bool) -> None:
     """clause-kit : clauses d'insertion dans les marchés publics, du fichier YAML au dossier de consultation."""
     configurer(debug=debug or debug_demande())
+    # A purge keeps the annual report's counts of the people it deletes: wired here, above both capabilities.
+    click.get_current_context().meta[CONSERVATION] = _conserver_bilan
+
+
+def _conserver_bilan(registre: Any) -> None:
+    from clause_kit.bilan.agregats import conserver
+
+    conserver(registre)
 
 
 main.add_command(groupe_suivi)

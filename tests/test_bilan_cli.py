@@ -209,32 +209,52 @@ def test_un_seul_donneur_d_ordre(base: Path) -> None:
 @pytest.mark.lent
 def test_documents_publies_avec_le_secret(base: Path, tmp_path: Path) -> None:
     sortie = tmp_path / "bilan"
-    resultat = bilan("--base", str(base), "--du", "2026-02-01", "--au", "2026-04-30", "-o", str(sortie), "--pdf")
+    arguments = ("--base", str(base), "--du", "2026-02-01", "--au", "2026-04-30", "-o", str(sortie), "--pdf")
+    resultat = bilan(*arguments, "--interne")
     assert resultat.exit_code == 0, resultat.output
     nom = "bilan-fevrier-2026-a-avril-2026"
-    assert sorted(p.name for p in sortie.iterdir()) == [f"{nom}.docx", f"{nom}.pdf", f"{nom}.xlsx"]
+    assert sorted(p.name for p in sortie.iterdir()) == [
+        f"{nom}-interne-parcours.png",
+        f"{nom}-interne.xlsx",
+        f"{nom}-registre.json",
+        f"{nom}.docx",
+        f"{nom}.pdf",
+        f"{nom}.xlsx",
+    ]
     classeur = openpyxl.load_workbook(sortie / f"{nom}.xlsx")
     assert classeur.sheetnames[:3] == ["Indicateurs", "Donneurs d'ordre", "Articles"]
     sexes = {r[0]: r[1:] for r in classeur["Sexe"].iter_rows(min_row=2, values_only=True)}
-    assert sexes["Femme"] == ("< 5", "< 5", "< 5", "< 5")  # 5 women shown would give the 3 men away
-    assert sexes["Homme"] == ("< 5", "< 5", "< 5", "< 5")
+    assert sexes["Femme"] == ("s", "s", "s", "s")  # 5 women shown would give the 3 men away: hidden, not « < 5 »
+    assert sexes["Homme"] == ("< 5", "s", "s", "s")  # « < 5 » only on the count of people
     indicateurs = {r[0]: r[1] for r in classeur["Indicateurs"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert indicateurs["Personnes (participants)"] == 8 and indicateurs["Heures réalisées"] == TOTAL
-    parcours = list(classeur["Parcours"].iter_rows(min_row=2, values_only=True))
-    assert len(parcours) == 8 and all(str(r[0]).startswith("CUG-") for r in parcours)
+    # No path and no participant code in a published file; they are in the internal one.
+    assert "Parcours" not in classeur.sheetnames
+    publie = [str(v) for f in classeur.worksheets for r in f.iter_rows(values_only=True) for v in r if v is not None]
+    assert not any("CUG-" in v for v in publie)
+    interne = openpyxl.load_workbook(sortie / f"{nom}-interne.xlsx")
+    parcours = [r for r in interne["Parcours"].iter_rows(min_row=2, values_only=True) if str(r[0]).startswith("CUG-")]
+    assert len(parcours) == 8
+    assert "Pénalités par lot" in interne.sheetnames
+    marches = next(classeur["Marchés"].iter_rows(max_row=1, values_only=True))
+    assert not any("Pénalité" in str(v) for v in marches)
     # Below the contract types, the reader is told the people column does not add up.
     notes = [r[0] for r in classeur["Types de contrat"].iter_rows(values_only=True) if r[0]]
     assert "ne s'additionne pas ; les contrats et les heures, si." in notes[-1]
     document = docx.Document(str(sortie / f"{nom}.docx"))
     texte = "\n".join(p.text for p in document.paragraphs)
-    assert "moins de 5 personnes est affiché « < 5 »" in texte.replace("\u00a0", " ")
+    assert "« < 5 » remplace un nombre de personnes compris entre 1 et 4 ; « s » remplace" in texte.replace(
+        "\u00a0", " "
+    )
+    assert "CUG-" not in texte and "Parcours des personnes" not in texte
     assert "1 607 heures par an" in texte.replace("\u202f", " ").replace("\u00a0", " ")
     assert "(en CDD puis en CDI : dans les deux lignes)" in texte.replace("\u00a0", " ")
-    assert len(document.inline_shapes) >= 5  # the charts
+    assert len(document.inline_shapes) >= 5  # the charts (no timeline of paths)
     cellules = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "< 5" in cellules and "Homme" in cellules
     lignes_sexe = [[c.text for c in r.cells] for t in document.tables for r in t.rows if r.cells[0].text == "Homme"]
-    assert lignes_sexe == [["Homme", "< 5", "< 5", "< 5", "< 5"]]
+    assert lignes_sexe == [["Homme", "< 5", "s", "s", "s"]]
+    assert not any("CUG-" in c for c in cellules)
     pdf = PdfReader(sortie / f"{nom}.pdf")
     assert len(pdf.pages) >= 2 and "Bilan février 2026 à avril 2026" in pdf.pages[0].extract_text()
 
@@ -266,6 +286,7 @@ def test_un_rapport_par_donneur_d_ordre_avec_la_partie_qualitative(tmp_path: Pat
     noms = sorted(p.name for p in sortie.iterdir())
     assert noms == [
         "bilan-2007-2008-communaute-d-agglomeration-du-pays-d-aubagne-et-de-l-etoile.docx",
+        "bilan-2007-2008-registre.json",
         "bilan-2007-2008-ville-d-aubagne.docx",
         "bilan-2007-2008.docx",
         "bilan-2007-2008.xlsx",
@@ -282,7 +303,7 @@ def test_un_rapport_par_donneur_d_ordre_avec_la_partie_qualitative(tmp_path: Pat
         (["--annee", "2026", "--du", "2026-01-01", "--au", "2026-02-01"], "--annee ou --du/--au, pas les deux"),
         (["--du", "2026-01-01"], "--du et --au vont ensemble"),
         (["--du", "2026-03-01", "--au", "2026-01-01"], "avant --du"),
-        (["--pdf"], "--pdf et --par-donneur-ordre demandent -o SORTIE"),
+        (["--pdf"], "--pdf, --par-donneur-ordre et --interne demandent -o SORTIE"),
         (["--annee", "26"], "--annee"),
     ],
 )
@@ -331,13 +352,15 @@ def test_les_graphiques_recoivent_les_valeurs_publiees(monkeypatch: pytest.Monke
     images = graphiques_du_bilan(contexte, donnees)
     assert set(images) == set(NOMS_GRAPHIQUES)
     libelles, valeurs = recus["Personnes par sexe"]
-    assert libelles == ["Femme", "Homme"] and valeurs == ["< 5", "< 5"]
-    # One person on the second buyer's contract: hidden, and the first buyer too (the total would tell).
-    assert recus["Heures réalisées par donneur d'ordre"][1] == ["< 5", "< 5"]
+    # The women are hidden to protect the men: « s », not « < 5 ».
+    assert libelles == ["Femme", "Homme"] and valeurs == ["s", "< 5"]
+    # One person on the second buyer's contract: hidden, and the first buyer too (the total would tell);
+    # hours are never « < 5 » (fewer than five hours), but « s ».
+    assert recus["Heures réalisées par donneur d'ordre"][1] == ["s", "s"]
     publics = dict(zip(*recus["Personnes par catégorie de public"], strict=True))
     # Publics are not additive (a person may count in several): five young people are shown, three are not.
     assert publics["Jeune de moins de 26 ans"] == 5 and publics["Demandeur d'emploi de 12 à 24 mois"] == "< 5"
-    assert images["personnes_par_sexe"].largeur_cm == pytest.approx(2.54) and images["parcours"].png[:4] == b"\x89PNG"
+    assert images["personnes_par_sexe"].largeur_cm == pytest.approx(2.54) and "parcours" not in images
 
 
 # A 200 × 200 PNG: 2,54 cm wide at 200 dpi (its header is all the size reader looks at).

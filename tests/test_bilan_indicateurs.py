@@ -215,12 +215,22 @@ def test_secret_masque_les_petites_cases_et_une_seconde_quand_le_total_la_trahir
         {"libelle": "d", "personnes": 0, "heures_realisees": 0, "etp": 0.0},
     ]
     publiees = masquer_repartition(rangees, 5)
-    assert [r["personnes"] for r in publiees] == [12, "< 5", "< 5", 0]
-    assert publiees[1]["heures_realisees"] == "< 5" and publiees[2]["etp"] == "< 5"
+    # « < 5 » only on the count of 3 people; the 7 people hidden to protect it show « s », like hours and ETP.
+    assert [r["personnes"] for r in publiees] == [12, "< 5", "s", 0]
+    assert publiees[1]["heures_realisees"] == "s" and publiees[2]["etp"] == "s" and publiees[1]["etp"] == "s"
     assert rangees[1]["personnes"] == 3  # the exact rows are left as they are (the JSON keeps them)
     non_additive = masquer_repartition(rangees, 5, additive=False)
     assert [r["personnes"] for r in non_additive] == [12, "< 5", 7, 0]
     assert [r["personnes"] for r in masquer_repartition(rangees, 3)] == [12, 3, 7, 0]
+    # A row of 0 people and 2 work contracts describes fewer than 5 people without counting them: « s ».
+    contrats = [{"libelle": "x", "personnes": 0, "contrats_travail": 2, "heures_realisees": 40, "etp": 0.02}]
+    assert masquer_repartition(contrats, 5, additive=False)[0] == {
+        "libelle": "x",
+        "personnes": "s",
+        "contrats_travail": "s",
+        "heures_realisees": "s",
+        "etp": "s",
+    }
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.lists(st.integers(min_value=0, max_value=10**6), min_size=1))

@@ -93,13 +93,19 @@ def test_fiche_corrigee_remplace_la_precedente_sans_l_effacer(contrat: Path, vie
     base = tmp_path / "suivi.sqlite"
     mars = [ligne("CUG-001", heures=100), ligne("CUG-002", lot=2, heures=50)]
     assert importer(base, contrat, remplir(vierge, mars, tmp_path / "mars.xlsx")).exit_code == 0
-    # The company corrects March: the lot 2 row was lot 1, and hours were wrong.
-    corrigee = [ligne("CUG-001", heures=90), ligne("CUG-002", lot=1, heures=60)]
-    resultat = importer(base, remplir(vierge, corrigee, tmp_path / "mars-corrigee.xlsx"))
+    # The company corrects March: the lot 2 row was lot 1 (so lot 2 is zeroed by a row of 0 hours:
+    # a row is replaced only by a row of the same identity), and hours were wrong.
+    corrigee = [ligne("CUG-001", heures=90), ligne("CUG-002", lot=1, heures=60), ligne("CUG-002", lot=2, heures=0)]
+    fiche = remplir(vierge, corrigee, tmp_path / "mars-corrigee.xlsx")
+    resultat = importer(base, fiche)
     assert resultat.exit_code == 0 and "2 ligne(s) d'une fiche précédente remplacée(s)" in resultat.stdout
+    assert f"{fiche} : 2026-TX-077 lot 1, mois 2026-03 : 1 ligne(s) de mars.xlsx remplacée(s) (100 h → 90 h)" in (
+        resultat.stdout
+    )
+    assert "lot 2, mois 2026-03 : 1 ligne(s) de mars.xlsx remplacée(s) (50 h → 0 h)" in resultat.stdout
     lots = etat(base)["marches"][0]["lots"]
     assert [lot["heures_realisees"] for lot in lots] == [150, 0]
-    assert compter(base, "lignes") == 4 and compter(base, "lignes", "remplacee_par IS NOT NULL") == 2
+    assert compter(base, "lignes") == 5 and compter(base, "lignes", "remplacee_par IS NOT NULL") == 2
 
 
 def test_deux_titulaires_du_meme_mois_ne_se_remplacent_pas(contrat: Path, vierge: bytes, tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_sigkill_pendant_un_import_laisse_la_base_comme_avant(
     base_remplie: Path, vierge: bytes, tmp_path: Path
 ) -> None:
     avant = etat(base_remplie), compter(base_remplie, "lignes"), compter(base_remplie, "fichiers")
-    # A correction of March with many rows: it would replace the rows imported above.
+    # A supplement to March with many rows (other people: added to the rows imported above).
     corrigee = [ligne(f"CUG-{n:03d}", heures=1, fin_contrat=None) for n in range(100, 400)]
     fiche = remplir(vierge, corrigee, tmp_path / "corrigee.xlsx")
     signal_pause = tmp_path / "pause"
@@ -74,9 +74,9 @@ def test_sigkill_pendant_un_import_laisse_la_base_comme_avant(
     assert (etat(base_remplie), compter(base_remplie, "lignes"), compter(base_remplie, "fichiers")) == avant
     with sqlite3.connect(base_remplie) as connexion:
         assert connexion.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    resultat = importer(base_remplie, fiche)  # the next import works, and replaces March
+    resultat = importer(base_remplie, fiche)  # the next import works, and adds to March
     assert resultat.exit_code == 0 and "300 ligne(s) importée(s)" in resultat.stdout
-    assert etat(base_remplie)["heures_realisees"] == 300 + 120.25
+    assert etat(base_remplie)["heures_realisees"] == 300 + 100 + 35.5 + 120.25
 
 
 def test_etat_par_lot_mois_manquants_et_penalites(base_remplie: Path) -> None:

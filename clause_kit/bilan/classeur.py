@@ -1,22 +1,25 @@
-"""The report's spreadsheet: one .xlsx, one sheet per table, small cells hidden (a published document).
+"""The report's spreadsheets: the published one (small cells hidden), and the internal one (paths, penalties).
 
 Numbers stay numbers (a reader sorts and sums them in Excel or Calc); a hidden cell holds the
-text « < 5 ». The first sheet says the period, the ETP divisor and the threshold of the
-statistical secret. The workbook is written by ``xlsx`` (plain tables, 120 000 cells for 3 000
+text « < 5 » (a count of 1 to 4 people) or « s » (``secret``). The first sheet says the period,
+the ETP divisor and what the two marks mean. People's paths and the penalties per contract are
+not published: they go to the internal workbook (``construire_classeur_interne``), written only
+on request, whose name says « interne ». The workbook is written by ``xlsx`` (plain tables, 120 000 cells for 3 000
 contracts: openpyxl took 3 s on them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from clause_kit.bilan.indicateurs import ARTICLES
-from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
+from clause_kit.bilan.secret import chiffres_publies, explication, masquer_repartition
 from clause_kit.bilan.xlsx import Feuille, ecrire_classeur
 from clause_kit.commun.codes import codes
 
-__all__ = ["FEUILLES", "NOTES", "construire_classeur_bilan"]
+__all__ = ["FEUILLES", "FEUILLES_INTERNES", "NOTES", "construire_classeur_bilan", "construire_classeur_interne"]
 
 #: Sheet names, in order.
 FEUILLES = (
@@ -31,9 +34,10 @@ FEUILLES = (
     "Sorties",
     "Par mois",
     "Marchés",
-    "Parcours",
     "Heures à venir",
 )
+#: Sheets of the internal workbook.
+FEUILLES_INTERNES = ("Parcours", "Pénalités par lot")
 _REPARTITION = ["Personnes", "Contrats de travail", "Heures réalisées", "ETP"]
 #: Below the splits whose people do not add up: a reader would otherwise sum the column.
 NOTES = {
@@ -53,8 +57,8 @@ def _rangees(rangees: list[dict[str, Any]], seuil: int, nom: str = "libelle", ad
 
 
 def _indicateurs(bilan: dict[str, Any], seuil: int) -> list[list[Any]]:
-    avant = bilan["precedente"] or {}
-    effectifs = {"personnes", "contrats_travail", "cdi"}
+    publies = chiffres_publies(bilan, seuil)
+    avant = chiffres_publies(bilan["precedente"], seuil) if bilan["precedente"] else {}
     libelles = {
         "marches": "Marchés clausés",
         "donneurs_ordre": "Donneurs d'ordre",
@@ -66,15 +70,31 @@ def _indicateurs(bilan: dict[str, Any], seuil: int) -> list[list[Any]]:
         "etp": "ETP",
     }
 
-    def publier(cle: str, valeur: Any) -> Any:
-        return masquer_valeur(valeur, seuil) if cle in effectifs and isinstance(valeur, int) else valeur
-
     lignes: list[list[Any]] = [
-        [libelle, publier(cle, bilan[cle]), publier(cle, avant.get(cle))] for cle, libelle in libelles.items()
+        [libelle, publies.get(cle, bilan[cle]), avant.get(cle, (bilan["precedente"] or {}).get(cle))]
+        for cle, libelle in libelles.items()
     ]
-    sorties = bilan["sorties"]
-    lignes.append(["Sorties dynamiques", masquer_valeur(sorties["dynamiques"], seuil), None])
+    lignes.append(["Sorties dynamiques", publies["sorties_dynamiques"], None])
+    lignes.append(["Contrats de travail terminés avec une situation déclarée", publies["sorties"], None])
+    penalites = sum(Decimal(str(m["penalite_au_rythme"] or 0)) for m in bilan["detail_marches"])
+    lignes.append(["Pénalités au rythme actuel, tous marchés (€)", float(penalites), None])
     return lignes
+
+
+def _penalites(bilan: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            m["acheteur"],
+            m["reference"],
+            lot["numero"],
+            lot["heures_dues"],
+            lot["heures_realisees"],
+            lot["pourcentage"],
+            lot["penalite_au_rythme"],
+        ]
+        for m in bilan["detail_marches"]
+        for lot in m["lots"]
+    ]
 
 
 def _marches(bilan: dict[str, Any]) -> list[list[Any]]:
@@ -92,7 +112,6 @@ def _marches(bilan: dict[str, Any]) -> list[list[Any]]:
                     lot["heures_periode"],
                     lot["heures_realisees"],
                     lot["pourcentage"],
-                    lot["penalite_au_rythme"],
                 ]
             )
     return lignes
@@ -122,9 +141,13 @@ def _parcours(bilan: dict[str, Any]) -> list[list[Any]]:
 def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
     seuil = bilan["seuil_secret"]
     sorties = masquer_repartition(
-        [{"libelle": c.libelle, "personnes": bilan["sorties"][c.cle]} for c in codes("sorties")], seuil
+        [{"libelle": c.libelle, "personnes": bilan["sorties"][c.cle]} for c in codes("sorties")],
+        seuil,
+        effectif_de_personnes=False,
     )
     prevision = bilan["prevision"]
+    # With fewer than 5 people in all, their hours are hidden: the months would give them back.
+    mois = bilan["par_mois"] if isinstance(chiffres_publies(bilan, seuil)["personnes"], int) else []
     return {
         "Indicateurs": (["Indicateur", bilan["periode"]["libelle"], "Période précédente"], _indicateurs(bilan, seuil)),
         "Donneurs d'ordre": (["Donneur d'ordre", *_REPARTITION], _rangees(bilan["par_donneur_ordre"], seuil, "nom")),
@@ -138,7 +161,7 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
             ["Situation à la fin du contrat", "Contrats de travail"],
             [[s["libelle"], s["personnes"]] for s in sorties],
         ),
-        "Par mois": (["Mois", "Heures réalisées"], [[m["mois"], m["heures_realisees"]] for m in bilan["par_mois"]]),
+        "Par mois": (["Mois", "Heures réalisées"], [[m["mois"], m["heures_realisees"]] for m in mois]),
         "Marchés": (
             [
                 "Donneur d'ordre",
@@ -150,10 +173,19 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
                 "Heures de la période",
                 "Heures depuis le début",
                 "% réalisé",
-                "Pénalité au rythme actuel (€)",
             ],
             _marches(bilan),
         ),
+        "Heures à venir": (
+            ["Mois", "Heures à venir"],
+            [[m["mois"], m["heures"]] for m in prevision["par_mois"]]
+            + [[f"{s['reference']} (dates inconnues)", s["heures_restantes"]] for s in prevision["sans_dates"]],
+        ),
+    }
+
+
+def _tables_internes(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    return {
         "Parcours": (
             [
                 "Personne (code)",
@@ -169,10 +201,17 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
             ],
             _parcours(bilan),
         ),
-        "Heures à venir": (
-            ["Mois", "Heures à venir"],
-            [[m["mois"], m["heures"]] for m in prevision["par_mois"]]
-            + [[f"{s['reference']} (dates inconnues)", s["heures_restantes"]] for s in prevision["sans_dates"]],
+        "Pénalités par lot": (
+            [
+                "Donneur d'ordre",
+                "Marché",
+                "Lot",
+                "Heures dues",
+                "Heures depuis le début",
+                "% réalisé",
+                "Pénalité au rythme actuel (€)",
+            ],
+            _penalites(bilan),
         ),
     }
 
@@ -192,8 +231,8 @@ def construire_classeur_bilan(bilan: dict[str, Any]) -> bytes:
     pied = [
         f"Période : du {periode['du']} au {periode['au']}",
         f"1 ETP = {bilan['diviseur_etp']} heures",
-        f"Secret statistique : un effectif de moins de {bilan['seuil_secret']} personnes est affiché « < "
-        f"{bilan['seuil_secret']} », ainsi que ses heures.",
+        explication(bilan["seuil_secret"]),
+        "Les parcours individuels et les pénalités par marché ne sont pas publiés (fichier interne).",
     ]
     feuilles = []
     for rang, nom in enumerate(FEUILLES):
@@ -201,3 +240,19 @@ def construire_classeur_bilan(bilan: dict[str, Any]) -> bytes:
         notes = pied if rang == 0 else [NOTES[nom]] if nom in NOTES else []
         feuilles.append(Feuille(nom, entetes, lignes, notes, _largeurs(entetes, lignes)))
     return ecrire_classeur(feuilles, f"Bilan {periode['libelle']} des clauses d'insertion")
+
+
+def construire_classeur_interne(bilan: dict[str, Any]) -> bytes:
+    """The .xlsx bytes of the internal workbook: people's paths (codes) and penalties per lot, exact."""
+    tables = _tables_internes(bilan)
+    periode = bilan["periode"]
+    pied = [
+        f"Période : du {periode['du']} au {periode['au']}",
+        "DOCUMENT INTERNE, à ne pas diffuser : parcours des personnes (codes) et pénalités par lot, avant la "
+        "procédure contradictoire avec les titulaires.",
+    ]
+    feuilles = []
+    for rang, nom in enumerate(FEUILLES_INTERNES):
+        entetes, lignes = tables[nom]
+        feuilles.append(Feuille(nom, entetes, lignes, pied if rang == 0 else [], _largeurs(entetes, lignes)))
+    return ecrire_classeur(feuilles, f"Bilan {periode['libelle']} : document interne")

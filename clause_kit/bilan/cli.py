@@ -113,6 +113,11 @@ def _periode(annee: int | None, du: datetime.date | None, au: datetime.date | No
 @click.option(
     "--diviseur-etp", type=click.IntRange(1, 10000), default=None, metavar="N", help="Heures par ETP (1 607)."
 )
+@click.option(
+    "--interne",
+    is_flag=True,
+    help="Écrire aussi les fichiers internes (…-interne) : parcours des personnes et pénalités par lot ; avec -o.",
+)
 @click.option("--force", is_flag=True, help="Remplacer les fichiers d'un bilan déjà écrit dans SORTIE.")
 def bilan(
     chemins: tuple[Path, ...],
@@ -127,6 +132,7 @@ def bilan(
     par_donneur_ordre: bool,
     texte_qualitatif: Path | None,
     diviseur_etp: int | None,
+    interne: bool,
     force: bool,
 ) -> None:
     """Bilan annuel : indicateurs, marchés par donneur d'ordre, parcours, heures à venir ; classeur et rapport Word.
@@ -138,8 +144,8 @@ def bilan(
     """
     if chemins and base is not None:
         raise click.UsageError("CHEMIN ou --base, pas les deux")
-    if (pdf or par_donneur_ordre) and sortie is None:
-        raise click.UsageError("--pdf et --par-donneur-ordre demandent -o SORTIE")
+    if (pdf or par_donneur_ordre or interne) and sortie is None:
+        raise click.UsageError("--pdf, --par-donneur-ordre et --interne demandent -o SORTIE")
     periode = _periode(annee, du, au)
     from clause_kit.bilan.etablir import etablir_bilan
     from clause_kit.bilan.phrases import bilan_texte
@@ -150,7 +156,7 @@ def bilan(
         if sortie is not None and not refus:
             from clause_kit.bilan.publier import Demande, publier
 
-            demande = Demande(sortie, pdf, par_donneur_ordre, force, texte_qualitatif, chemins, diviseur_etp)
+            demande = Demande(sortie, pdf, par_donneur_ordre, force, texte_qualitatif, chemins, diviseur_etp, interne)
             ecrits = publier(donnees, registre, demande)
     click.echo(_json(donnees) if format_ == "json" else bilan_texte(donnees))
     for chemin in ecrits:

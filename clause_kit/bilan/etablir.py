@@ -11,7 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from clause_kit.bilan.indicateurs import HeuresAgregees, Ligne, calculer_indicateurs, marches_de_la_periode
+from clause_kit.bilan.agregats import ajouter, cle_periode, incomplet
+from clause_kit.bilan.indicateurs import (
+    HeuresAgregees,
+    Ligne,
+    attributions,
+    calculer_indicateurs,
+    marches_de_la_periode,
+    titulaires,
+)
 from clause_kit.bilan.periode import Periode, periode_mois
 from clause_kit.bilan.prevision import prevoir
 from clause_kit.bilan.secret import seuil_secret
@@ -88,6 +96,39 @@ class _Mois(NamedTuple):
         )
 
 
+class _Purges(NamedTuple):
+    """The counts the purges kept for the period and the previous one (None when none), and whether some lack."""
+
+    periode: dict[str, Any] | None
+    precedente: dict[str, Any] | None
+    incomplet: bool
+
+    @classmethod
+    def lire(cls, registre: Registre, periode: Periode, precedente: Periode, portee: str) -> _Purges:
+        if not registre.a_des_agregats_bilan():
+            return cls(None, None, False)
+        cle, cle_avant = cle_periode(periode), cle_periode(precedente)
+        return cls(
+            registre.agregat_bilan(cle, portee) if cle else None,
+            registre.agregat_bilan(cle_avant, portee) if cle_avant else None,
+            cle is None,
+        )
+
+    @staticmethod
+    def completer(
+        indicateurs: dict[str, Any],
+        lignes: list[Ligne],
+        comptes: dict[str, Any] | None,
+        diviseur: int,
+        marches: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The indicators of the rows in force, plus the people purged since."""
+        if comptes is not None:
+            vivants = titulaires((x for x in lignes if x.heures_c > 0), attributions(marches))
+            ajouter(indicateurs, comptes, vivants, diviseur)
+        return indicateurs
+
+
 def _lignes(base: Path, periode: Periode) -> list[Ligne]:
     """The period's rows, on a connection of their own (the query runs while the caller reads the rest)."""
     with Registre(base, creer=False) as registre:
@@ -121,10 +162,12 @@ def etablir_bilan(
         acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
         if acheteur is not None:
             marches = [m for m in marches if m["acheteur"] == acheteur]
-        types_declares = registre.heures_par_type_contrat(periode.au.isoformat())
-        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1))
+        # Everything as of the end of the period: months imported since do not change a past report.
+        types_declares = registre.heures_par_type_contrat(periode.au.isoformat(), periode.dernier)
+        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1), periode.dernier)
         lecture = tous.lecture(a_lire.result(), periode, acheteur)
         anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
+        purges = _Purges.lire(registre, periode, precedente, acheteur or "")
     lignes, agregees = lecture.lignes, lecture.agregees
     etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
     bilan: dict[str, Any] = {
@@ -133,11 +176,25 @@ def etablir_bilan(
         "donnees": "exactes, pour l'usage interne du facilitateur : les effectifs de moins de "
         f"{seuil_secret()} personnes ne sont masqués que dans les documents publiés (Word, PDF, classeur)",
         "seuil_secret": seuil_secret(),
-        **calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
+        **purges.completer(
+            calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
+            lignes,
+            purges.periode,
+            diviseur,
+            marches,
+        ),
     }
+    if purges.incomplet and agregees:
+        bilan["personnes_purgees"] = incomplet(periode)
     if anciennes is not None:
-        avant_bilan = calculer_indicateurs(
-            anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
+        avant_bilan = purges.completer(
+            calculer_indicateurs(
+                anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
+            ),
+            anciennes.lignes,
+            purges.precedente,
+            diviseur,
+            marches,
         )
         bilan["precedente"] = {
             "du": precedente.du.isoformat(),

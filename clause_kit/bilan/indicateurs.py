@@ -8,8 +8,8 @@ Definitions (DOMAINE, national insertion data):
 * contrats de travail: distinct work contracts (a person, a contract start, on one marché) with
   at least one hour in the period;
 * marchés: contracts with a clause that have hours in the period or are executed during it;
-  donneurs d'ordre: their buyers; entreprises: the holders of the lots with hours (SIRET, else
-  name, else one per lot);
+  donneurs d'ordre: their buyers; entreprises: the distinct holders of the lots with hours (the
+  SIRET of the contract's award block; else the sheet's SIRET, else its name, else one per lot);
 * ETP: hours ÷ the divisor (1 607 by default, printed everywhere);
 * sorties: the exit written on the last row of each work contract of the period; the first
   three kinds together are the « sorties dynamiques »; CDI: work contracts of type CDI or CDI
@@ -47,12 +47,15 @@ __all__ = [
     "HeuresAgregees",
     "Ligne",
     "Regle",
+    "Attribution",
     "article_du_marche",
+    "attributions",
     "calculer_indicateurs",
     "etp",
     "heures",
     "marches_de_la_periode",
     "regrouper",
+    "titulaires",
 ]
 
 _CENT = Decimal(100)
@@ -319,13 +322,41 @@ def _sorties(lignes: Sequence[Ligne]) -> dict[str, Any]:
     }
 
 
-def _entreprises(lignes: Sequence[Ligne]) -> int:
-    """Holders: by SIRET, else by name; a lot whose sheets name no holder counts as one company."""
-    titulaires = {
-        ligne.siret_titulaire or (ligne.titulaire or "").strip().lower() or f"lot:{ligne.reference}:{ligne.lot}"
+#: (reference, lot) → holder's SIRET, from the award blocks (lot None: the contract without lots).
+Attribution = dict[tuple[str, int | None], str]
+
+
+def attributions(marches: Iterable[dict[str, Any]]) -> Attribution:
+    """The holders the contracts' award blocks name, by contract and lot."""
+    return {
+        (m["reference"], t.get("lot")): t["siret"] for m in marches for t in m.get("titulaires") or [] if t.get("siret")
+    }
+
+
+def _titulaire(attribution: Attribution, reference: str, lot: int) -> str | None:
+    return attribution.get((reference, lot)) or attribution.get((reference, None))
+
+
+def titulaires(lignes: Iterable[Ligne], attribution: Attribution | None = None) -> set[str]:
+    """Holders of the lots of the rows: the award block's SIRET; else the sheet's SIRET, else its name; else the lot.
+
+    The award block says who holds a lot; a sheet's header is typed by the company and
+    differs from one month to the next (a name spelt two ways made 7 companies of 6).
+    """
+    attribution = attribution or {}
+    return {
+        _titulaire(attribution, ligne.reference, ligne.lot)
+        or ligne.siret_titulaire
+        or (ligne.titulaire or "").strip().lower()
+        or f"lot:{ligne.reference}:{ligne.lot}"
         for ligne in lignes
     }
-    return len(titulaires)
+
+
+def _entreprises(lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], attribution: Attribution) -> int:
+    """Distinct holders of the lots with hours in the period (purged people's lots too, when the award says who)."""
+    purgees = {_titulaire(attribution, a.reference, a.lot) for a in agregees if a.heures_c > 0}
+    return len(titulaires(lignes, attribution) | {t for t in purgees if t})
 
 
 def _par_donneur(
@@ -401,7 +432,7 @@ def calculer_indicateurs(
     return {
         "marches": len(retenus),
         "donneurs_ordre": len({m["acheteur"] for m in retenus}),
-        "entreprises": _entreprises(groupes),
+        "entreprises": _entreprises(groupes, agregees, attributions(marches)),
         "personnes": len(premieres.personnes),
         "contrats_travail": len(types),
         "heures_realisees": heures(total_c),

@@ -1,5 +1,8 @@
 """Writing the published report: the spreadsheet, the Word report (one per buyer on request), the PDF.
 
+With ``interne``, the internal files too (``…-interne.xlsx``: people's paths and penalties per
+lot; ``…-interne-parcours.png``: the timeline of paths): never part of what is published.
+
 All or nothing: every file is made in memory (the PDF in a temporary folder), then the set is
 written together (``fichiers.ecrire_ensemble``); a file already there is replaced only with
 ``force``. A bad template, an unreadable qualitative file or a failed conversion leaves SORTIE
@@ -9,21 +12,23 @@ as it was.
 from __future__ import annotations
 
 import datetime
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clause_kit.bilan.classeur import construire_classeur_bilan
+from clause_kit.bilan.classeur import construire_classeur_bilan, construire_classeur_interne
 from clause_kit.bilan.etablir import etablir_bilan
 from clause_kit.bilan.periode import Periode
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitatif
-from clause_kit.bilan.rapport import MODELE, rendre_rapport
+from clause_kit.bilan.rapport import MODELE, frise_interne, rendre_rapport
 from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
 from clause_kit.commun.fichiers import ecrire_ensemble
 from clause_kit.commun.formats import slug
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.rendu.pieces import dossier_modeles
+from clause_kit.suivi.registre import Registre
 
 __all__ = ["Demande", "publier"]
 
@@ -39,6 +44,8 @@ class Demande:
     texte: Path | None = None
     chemins: tuple[Path, ...] = ()
     diviseur: int | None = None
+    #: Also write the internal files (people's paths, penalties per lot), named « …-interne ».
+    interne: bool = False
 
 
 def _nom(bilan: dict[str, Any], donneur: str | None = None) -> str:
@@ -56,6 +63,7 @@ def publier(
 ) -> list[Path]:
     """Write the spreadsheet and the report(s) of ``bilan`` into ``demande.sortie``; return the files written."""
     aujourd_hui = aujourd_hui or aujourdhui()
+    lecture = _lecture(bilan, base)  # read first: the state of the register the report was made from
     modele = dossier_modeles() / MODELE
     qualitatif = _qualitatif(bilan, demande)
     nom = _nom(bilan, bilan["donneur_ordre"])
@@ -73,8 +81,33 @@ def publier(
             )
     if demande.pdf:
         contenus |= _pdf(contenus)
+    if demande.interne:
+        contenus[demande.sortie / f"{nom}-interne.xlsx"] = construire_classeur_interne(bilan)
+        frise = frise_interne(bilan)
+        if frise is not None:
+            contenus[demande.sortie / f"{nom}-interne-parcours.png"] = frise
+    contenus[demande.sortie / f"{nom}-registre.json"] = lecture
     _ecrire(contenus, demande)
     return list(contenus)
+
+
+def _lecture(bilan: dict[str, Any], base: Path) -> bytes:
+    """Which register and journal position the report read, and the command's period: enough to reproduce it.
+
+    The report itself does not carry it: the same period gives the same report, byte for byte,
+    whatever was imported since about later months.
+    """
+    with Registre(base, creer=False) as registre:
+        position = registre.position_journal()
+    lecture = {
+        "registre": str(base.resolve()),
+        "position_journal": position,
+        "periode": {"du": bilan["periode"]["du"], "au": bilan["periode"]["au"]},
+        "donneur_ordre": bilan["donneur_ordre"],
+        "explication": "le bilan compte les mois de la période seulement ; « clause-kit suivi journal » dit ce que "
+        "le registre a reçu après cette position",
+    }
+    return (json.dumps(lecture, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from clause_kit.bilan.nombres import ecrire as _n
 from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
 from clause_kit.bilan.qualitatif import Bloc
-from clause_kit.bilan.secret import masquer_repartition, masquer_valeur
+from clause_kit.bilan.secret import chiffres_publies, explication, masquer_repartition
 from clause_kit.commun.codes import codes
 from clause_kit.commun.formats import date_fr
 
@@ -27,6 +28,7 @@ __all__ = [
     "NOMS_GRAPHIQUES",
     "PARCOURS_DANS_LA_FRISE",
     "contexte_rapport",
+    "frise_interne",
     "graphiques_du_bilan",
     "rendre_rapport",
 ]
@@ -41,9 +43,8 @@ NOMS_GRAPHIQUES = (
     "personnes_par_age",
     "sorties",
     "heures_par_mois",
-    "parcours",
 )
-#: The timeline shows at most this many paths (the spreadsheet has them all).
+#: The timeline of the internal file shows at most this many paths (its spreadsheet has them all).
 PARCOURS_DANS_LA_FRISE = 60
 
 #: A function drawing the charts of a published report: (published context) → name → Image.
@@ -67,7 +68,8 @@ def _rangees(rangees: list[dict[str, Any]], seuil: int, *, additive: bool = True
 
 
 def _chiffres(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
-    avant = bilan["precedente"] or {}
+    publies = chiffres_publies(bilan, seuil)
+    avant = chiffres_publies(bilan["precedente"], seuil) if bilan["precedente"] else {}
     lignes = [
         ("Marchés clausés", "marches", 0, False),
         ("Donneurs d'ordre", "donneurs_ordre", 0, False),
@@ -79,19 +81,52 @@ def _chiffres(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
         ("Équivalents temps plein (ETP)", "etp", 2, False),
     ]
     resultat = []
-    for libelle, cle, decimales, effectif in lignes:
-
-        def ecrire(valeur: Any, effectif: bool = effectif, decimales: int = decimales) -> str:
-            return _n(masquer_valeur(valeur, seuil) if effectif and isinstance(valeur, int) else valeur, decimales)
-
-        resultat.append({"libelle": libelle, "valeur": ecrire(bilan[cle]), "precedente": ecrire(avant.get(cle))})
+    for libelle, cle, decimales, _ in lignes:
+        valeur = publies.get(cle, bilan[cle])
+        precedente = avant.get(cle, (bilan["precedente"] or {}).get(cle))
+        resultat.append({"libelle": libelle, "valeur": _n(valeur, decimales), "precedente": _n(precedente, decimales)})
     return resultat
+
+
+def _chiffres_cles(bilan: dict[str, Any], seuil: int) -> str:
+    """The key figures in one sentence, leaving out what the secret hides (never « s CDI »)."""
+    publies = chiffres_publies(bilan, seuil)
+    marches = f"{_n(bilan['marches'])} marché(s) concerné(s)"
+    if isinstance(publies["personnes"], str):
+        return (
+            f"{marches}, moins de {_n(seuil)} personnes positionnées : un effectif trop petit pour publier "
+            "leurs heures, leurs contrats et leur situation à la fin du contrat (secret statistique)."
+        )
+    phrase = (
+        f"{marches}, {_n(publies['personnes'])} personne(s) positionnée(s), {_n(publies['heures_realisees'])} heures "
+        f"d'insertion réalisées, soit {_n(publies['etp'], 2)} ETP"
+    )
+    if isinstance(publies["cdi"], int):
+        phrase += f", {_n(publies['cdi'])} CDI"
+    if isinstance(publies["sorties"], int) and isinstance(publies["sorties_dynamiques"], int):
+        phrase += (
+            f" ; {_n(publies['sorties_dynamiques'])} sortie(s) dynamique(s) sur {_n(publies['sorties'])} "
+            "contrat(s) de travail terminé(s) avec une situation déclarée"
+        )
+    return phrase + "."
+
+
+def _penalites(bilan: dict[str, Any]) -> str:
+    """The penalties at the current pace, all contracts together: per contract they stay internal."""
+    total = sum(Decimal(str(m["penalite_au_rythme"] or 0)) for m in bilan["detail_marches"])
+    if not total:
+        return "Aucune pénalité au rythme actuel."
+    return (
+        f"Pénalités que la règle des marchés donnerait au rythme actuel, tous marchés ensemble : "
+        f"{ecrire_montant(total)} ; le détail par marché reste interne jusqu'au terme de la procédure "
+        "contradictoire avec chaque titulaire."
+    )
 
 
 def _sorties(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
     sorties = bilan["sorties"]
     rangees = [{"libelle": c.libelle, "personnes": sorties[c.cle], "dynamique": c.dynamique} for c in codes("sorties")]
-    publiees = masquer_repartition(rangees, seuil)
+    publiees = masquer_repartition(rangees, seuil, effectif_de_personnes=False)
     return [{"libelle": r["libelle"], "contrats": _n(r["personnes"])} for r in publiees]
 
 
@@ -105,7 +140,6 @@ def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
             "heures_periode": _n(m["heures_periode"]),
             "heures_realisees": _n(m["heures_realisees"]),
             "pourcentage": f"{_n(m['pourcentage'], 1)} %" if m["pourcentage"] is not None else "–",
-            "penalite": ecrire_montant(m["penalite_au_rythme"]) if m["penalite_au_rythme"] else "–",
         }
         for m in bilan["detail_marches"]
     ]
@@ -132,7 +166,7 @@ def contexte_rapport(
 ) -> dict[str, Any]:
     """The report template's variables: published values (small cells hidden), French writing, charts."""
     seuil = bilan["seuil_secret"]
-    sorties = bilan["sorties"]
+    publies = chiffres_publies(bilan, seuil)
     avant = bilan["precedente"]
     return {
         "document": {"date_generation": date_fr(aujourd_hui), "version": version()},
@@ -143,13 +177,16 @@ def contexte_rapport(
             "donneur_ordre": bilan["donneur_ordre"] or "",
             "diviseur_etp": _n(bilan["diviseur_etp"]),
             "seuil_secret": _n(seuil),
-            "personnes": _n(masquer_valeur(bilan["personnes"], seuil)),
-            "heures": _n(bilan["heures_realisees"]),
-            "etp": _n(bilan["etp"], 2),
+            "secret": explication(seuil),
+            "chiffres_cles": _chiffres_cles(bilan, seuil),
+            "penalites": _penalites(bilan),
+            "personnes": _n(publies["personnes"]),
+            "heures": _n(publies["heures_realisees"]),
+            "etp": _n(publies["etp"], 2),
             "marches": _n(bilan["marches"]),
-            "cdi": _n(masquer_valeur(bilan["cdi"], seuil)),
-            "sorties_dynamiques": _n(masquer_valeur(sorties["dynamiques"], seuil)),
-            "sorties": _n(masquer_valeur(sorties["total"], seuil)),
+            "cdi": _n(publies["cdi"]),
+            "sorties_dynamiques": _n(publies["sorties_dynamiques"]),
+            "sorties": _n(publies["sorties"]),
             "precedente": avant["libelle"] if avant else "",
         },
         "chiffres": _chiffres(bilan, seuil),
@@ -194,9 +231,8 @@ def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict
         png = g.barres([r["libelle"] for r in rangees], [_nombre_publie(r[valeur]) for r in rangees], titre, unite)
         return image(png, titre)
 
-    mois = bilan["par_mois"]
-    frise = bilan["parcours"][:PARCOURS_DANS_LA_FRISE]
-    legendes = {c.cle: c.libelle for c in codes("types_contrat")}
+    # With fewer than 5 people in all, their hours are hidden: the monthly curve would give them back.
+    mois = bilan["par_mois"] if isinstance(chiffres_publies(bilan, bilan["seuil_secret"])["personnes"], int) else []
     return {
         "heures_par_donneur": barres("par_donneur_ordre", "Heures réalisées par donneur d'ordre", "heures", "heures"),
         "personnes_par_public": barres("par_public", "Personnes par catégorie de public", "personnes", "personnes"),
@@ -209,27 +245,25 @@ def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict
         )
         if mois
         else "",
-        "parcours": image(
-            g.frise_parcours(
-                [
-                    (
-                        p["participant"],
-                        [(c["premier_mois"], c["dernier_mois"], c["type_contrat"]) for c in p["contrats"]],
-                    )
-                    for p in frise
-                ],
-                {
-                    k: v
-                    for k, v in legendes.items()
-                    if any(c["type_contrat"] == k for p in frise for c in p["contrats"])
-                },
-                "Parcours des personnes (codes), par type de contrat",
-            ),
-            "Parcours des personnes d'un marché à l'autre",
-        )
-        if frise
-        else "",
     }
+
+
+def frise_interne(bilan: dict[str, Any]) -> bytes | None:
+    """The timeline of people's paths (PNG), for the internal file only; None without paths."""
+    from clause_kit.bilan import graphiques as g
+
+    frise = bilan["parcours"][:PARCOURS_DANS_LA_FRISE]
+    if not frise:
+        return None
+    legendes = {c.cle: c.libelle for c in codes("types_contrat")}
+    return g.frise_parcours(
+        [
+            (p["participant"], [(c["premier_mois"], c["dernier_mois"], c["type_contrat"]) for c in p["contrats"]])
+            for p in frise
+        ],
+        {k: v for k, v in legendes.items() if any(c["type_contrat"] == k for p in frise for c in p["contrats"])},
+        "Parcours des personnes (codes), par type de contrat",
+    )
 
 
 def rendre_rapport(

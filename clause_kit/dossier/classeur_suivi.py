@@ -27,6 +27,7 @@ import datetime
 import io
 import sys
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from clause_kit.commun.codes import codes
@@ -39,6 +40,9 @@ if TYPE_CHECKING:  # the import reads the layout below without loading the contr
 
 __all__ = [
     "CELLULE_SIRET_TITULAIRE",
+    "attribution",
+    "penalite_par_heure",
+    "smic_au",
     "CELLULE_TITULAIRE",
     "COLONNES",
     "FEUILLE_CODES",
@@ -146,7 +150,7 @@ def numero_lot(lot: HeuresLot) -> int:
 
 def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
     """What the follow-up register needs to know of a contract, as JSON data (also written in the manifest)."""
-    marche, insertion, execution = consultation.marche, consultation.insertion, consultation.execution
+    marche, insertion = consultation.marche, consultation.insertion
     avec_clause = {numero_lot(lot) for lot in lots_avec_clause(chiffres)}
     return {
         "reference": marche.reference,
@@ -159,16 +163,14 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
         "article_53": insertion.article_53 is not None,
         "heures_dues": chiffres.heures_total,
         "heures_par_etp": chiffres.heures_par_etp,
-        "penalite_par_heure": str(chiffres.penalite_par_heure),
+        "penalite_par_heure": str(penalite_par_heure(consultation, chiffres)),
         "duree_mois": marche.duree_mois,
         # As the contract states it (None when it does not): the report's forward view of a past
         # period leaves out the contracts launched after it.
         "date_lancement": marche.date_lancement.isoformat() if marche.date_lancement else None,
-        "execution": (
-            {"debut": execution.debut.isoformat(), "fin": execution.fin.isoformat() if execution.fin else None}
-            if execution is not None
-            else None
-        ),
+        "execution": attribution(consultation),
+        "acheteur_siret": "".join(consultation.acheteur.siret.split()) if consultation.acheteur.siret else None,
+        "lieu_execution": marche.lieu_execution.model_dump() if marche.lieu_execution else None,
         "lots": [
             {
                 "numero": numero_lot(lot),
@@ -181,6 +183,63 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
             for lot in chiffres.lots
         ],
     }
+
+
+def _iso(jour: datetime.date | None) -> str | None:
+    return jour.isoformat() if jour else None
+
+
+def attribution(consultation: Consultation) -> dict[str, Any] | None:
+    """The award block as the register keeps it (JSON data): dates, holders with SIRET, amounts, terms."""
+    execution = consultation.execution
+    if execution is None:
+        return None
+    return {
+        "debut": _iso(execution.debut),
+        "fin": _iso(execution.fin),
+        "notification": _iso(execution.notification),
+        "titulaires": [t.model_dump() for t in execution.titulaires] if execution.titulaires else None,
+        "montant_ht": str(execution.montant_ht) if execution.montant_ht is not None else None,
+        "offres_recues": execution.offres_recues,
+        "forme_prix": execution.forme_prix,
+        "types_prix": execution.types_prix,
+        "avance": (
+            {
+                "attribuee": execution.avance.attribuee,
+                "taux": str(execution.avance.taux) if execution.avance.taux is not None else None,
+            }
+            if execution.avance
+            else None
+        ),
+        "sous_traitance_declaree": execution.sous_traitance_declaree,
+        "groupement": execution.groupement,
+    }
+
+
+def smic_au(jour: datetime.date) -> Decimal:
+    """The hourly SMIC in force on ``jour`` (``parametres.yaml``; the earliest known before the table)."""
+    from clause_kit.commun.parametres import charger_parametres
+
+    valeurs = sorted(
+        (v["au"] if isinstance(v["au"], datetime.date) else datetime.date.fromisoformat(str(v["au"])), v["montant"])
+        for v in charger_parametres().brut["smic_horaire"]
+    )
+    en_vigueur = [v for v in valeurs if v[0] <= jour] or valeurs[:1]
+    return Decimal(str(en_vigueur[-1][1]))
+
+
+def penalite_par_heure(consultation: Consultation, chiffres: Chiffres) -> Decimal:
+    """The penalty per missing hour the follow-up applies.
+
+    When it is a multiple of the SMIC « in force at notification » (the CCAP's words) and the
+    award block gives the notification date, the SMIC of that date; else the figure of the
+    dossier (SMIC at launch, or a fixed amount).
+    """
+    penalites = chiffres.penalites
+    notification = consultation.execution.notification if consultation.execution else None
+    if penalites.multiple_smic is None or penalites.smic_reference != "notification" or notification is None:
+        return chiffres.penalite_par_heure
+    return (penalites.multiple_smic * smic_au(notification)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def importer_openpyxl() -> Any:

@@ -398,6 +398,37 @@ class Tranche(_Strict):
     montant_ht: Montant = Field(title="Montant HT (€)")
 
 
+TypeLieu = Literal[
+    "code_postal", "code_commune", "code_arrondissement", "code_canton", "code_departement", "code_region", "code_pays"
+]
+_FORMES_LIEU = {
+    "code_postal": r"\d{5}",
+    "code_commune": r"(\d{2}|2[AB])\d{3}",
+    "code_arrondissement": r"(\d{2}|2[AB])\d{1,2}",
+    "code_canton": r"(\d{2}|2[AB])\d{2}",
+    "code_departement": r"\d{2,3}|2[AB]",
+    "code_region": r"\d{2}",
+    "code_pays": r"[A-Z]{2,3}",
+}
+
+
+class LieuExecution(_Strict):
+    """Where the contract is performed, as the essential data (DECP) state it: a code and its kind."""
+
+    code: str = Field(title="Code du lieu", description="13400 (code postal), 13005 (code commune INSEE), FR…")
+    type: TypeLieu = Field(
+        title="Type de code",
+        description="code_postal, code_commune, code_arrondissement, code_canton, code_departement, code_region, "
+        "code_pays.",
+    )
+
+    @model_validator(mode="after")
+    def _code_de_ce_type(self) -> LieuExecution:
+        if not re.fullmatch(_FORMES_LIEU[self.type], self.code):
+            raise ValueError(f"code « {self.code} » mal formé pour un {self.type.replace('_', ' ')}")
+        return self
+
+
 class Marche(_Strict):
     """The contract itself."""
 
@@ -487,6 +518,9 @@ class Marche(_Strict):
     lots: Annotated[list[Lot], Field(max_length=500)] | None = Field(
         default=None, title="Lots", description="Numéros uniques ; montants totalisant celui du marché."
     )
+    lieu_execution: LieuExecution | None = Field(
+        default=None, title="Lieu d'exécution", description="Code et type de code (DECP lieuExecution)."
+    )
 
     @field_validator("reference")
     @classmethod
@@ -536,6 +570,24 @@ class Consultation(_Strict):
     )
 
 
+def _coherence_titulaires(consultation: Consultation) -> list[tuple[Chemin, str]]:
+    """Each holder names a lot of the contract (or none when it has no lots)."""
+    execution, lots = consultation.execution, consultation.marche.lots
+    numeros = {lot.numero for lot in lots or []}
+    problemes: list[tuple[Chemin, str]] = []
+    for rang, titulaire in enumerate((execution.titulaires if execution else None) or []):
+        chemin: Chemin = ("execution", "titulaires", rang, "lot")
+        if lots and titulaire.lot is None:
+            problemes.append((chemin, "le marché a des lots : dites de quel lot ce titulaire est attributaire"))
+        elif not lots and titulaire.lot is not None:
+            problemes.append((chemin, "le marché n'a pas de lots : omettez « lot »"))
+        elif lots and titulaire.lot not in numeros:
+            problemes.append(
+                (chemin, f"lot {titulaire.lot} inconnu du marché (lots : {', '.join(map(str, sorted(numeros)))})")
+            )
+    return problemes
+
+
 def _exiger_slug(valeur: str) -> None:
     """Refuse a value that gives no usable folder name (only punctuation, '..')."""
     try:
@@ -555,6 +607,7 @@ def verifier_coherence(consultation: Consultation, codes_publics: set[str]) -> l
     problemes += _coherence_forme(marche)
     problemes += _coherence_periodes(marche)
     problemes += _coherence_criteres(marche, insertion)
+    problemes += _coherence_titulaires(consultation)
     if insertion.article_14 is None and insertion.article_53 is None and not tout_reserve(marche):
         if not any(lot.insertion for lot in marche.lots or []):
             problemes.append(
@@ -795,18 +848,81 @@ def _inconnu(quoi: str, valeur: str, connus: set[str]) -> str:
     return f"{quoi} inconnu « {valeur} »{suggestion(valeur, possibles)} (valeurs possibles : {', '.join(possibles)})"
 
 
-class Execution(_Strict):
-    """The contract once awarded: when it runs, so that the follow-up can tell missing and stray months.
+class Titulaire(_Strict):
+    """The holder of a lot (or of the contract without lots), as awarded."""
 
-    Optional (a tender dossier is written before anyone knows these dates); read by the
-    follow-up register only. Without ``fin``, the end is ``debut`` plus ``marche.duree_mois``.
+    lot: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, title="Lot", description="Numéro du lot ; omis pour un marché sans lots."
+    )
+    nom: Texte = Field(title="Nom du titulaire")
+    siret: str = Field(title="SIRET du titulaire", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
+
+    @field_validator("siret")
+    @classmethod
+    def _siret_luhn(cls, valeur: str) -> str:
+        if not siret_valide(valeur):
+            raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
+        return "".join(valeur.split())
+
+
+class Avance(_Strict):
+    """The advance paid to the holder (DECP attributionAvance, tauxAvance)."""
+
+    attribuee: bool = Field(title="Avance attribuée")
+    taux: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+        default=None, title="Taux de l'avance (%)", description="En pourcentage du montant : 5 ; 0 sans avance."
+    )
+
+
+FormePrix = Literal["unitaire", "forfaitaire", "mixte"]
+TypePrix = Literal["definitif_ferme", "definitif_actualisable", "definitif_revisable", "provisoire"]
+Groupement = Literal["aucun", "conjoint", "solidaire"]
+
+
+class Execution(_Strict):
+    """The contract once awarded: when it runs, who holds it, on what terms (the award data).
+
+    Optional (a tender dossier is written before anyone knows these). The dates let the
+    follow-up tell missing and stray months; without ``fin``, the end is ``debut`` plus
+    ``marche.duree_mois``. ``notification`` sets the SMIC of the penalty when it is a multiple
+    of it (the CCAP says: in force at notification). The rest is what the essential data
+    (DECP) and the annual report need: holders by lot with their SIRET, awarded amount, offers
+    received, price form and types, advance, declared subcontracting, joint bidding.
     """
 
-    debut: datetime.date = Field(title="Début d'exécution")
+    debut: datetime.date | None = Field(default=None, title="Début d'exécution")
     fin: datetime.date | None = Field(default=None, title="Fin d'exécution", description="Sinon : début + durée.")
+    notification: datetime.date | None = Field(
+        default=None, title="Date de notification", description="Le SMIC de la pénalité est celui en vigueur ce jour."
+    )
+    titulaires: Annotated[list[Titulaire], Field(max_length=500)] | None = Field(
+        default=None, title="Titulaires", description="Un par lot (lot omis sans lots) : nom et SIRET."
+    )
+    montant_ht: Montant | None = Field(default=None, title="Montant attribué HT (€)")
+    offres_recues: Annotated[int, Field(ge=0)] | None = Field(default=None, title="Nombre d'offres reçues")
+    forme_prix: FormePrix | None = Field(
+        default=None, title="Forme du prix", description="unitaire, forfaitaire ou mixte."
+    )
+    types_prix: list[TypePrix] | None = Field(
+        default=None,
+        title="Types de prix",
+        description="definitif_ferme, definitif_actualisable, definitif_revisable, provisoire.",
+    )
+    avance: Avance | None = Field(default=None, title="Avance")
+    sous_traitance_declaree: bool | None = Field(default=None, title="Sous-traitance déclarée")
+    groupement: Groupement | None = Field(
+        default=None, title="Groupement d'opérateurs", description="aucun, conjoint ou solidaire."
+    )
 
     @model_validator(mode="after")
     def _fin_apres_debut(self) -> Execution:
-        if self.fin is not None and self.fin < self.debut:
-            raise ValueError("la fin d'exécution précède son début")
+        if self.fin is not None and (self.debut is None or self.fin < self.debut):
+            raise ValueError("la fin d'exécution précède son début (ou le début manque)")
+        if self.notification is not None and self.debut is not None and self.debut < self.notification:
+            raise ValueError("l'exécution commence avant la notification")
+        lots = [t.lot for t in self.titulaires or []]
+        if len(set(lots)) != len(lots):
+            raise ValueError("un lot a deux titulaires : un titulaire par lot (un groupement est un seul titulaire)")
+        if None in lots and len(lots) > 1:
+            raise ValueError("titulaire sans lot : seulement pour un marché sans lots, et alors un seul titulaire")
         return self

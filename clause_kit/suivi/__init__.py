@@ -12,12 +12,15 @@ from clause_kit.commun.paresseux import exports_paresseux
 
 #: Public name → module of the capability that defines it.
 _PUBLIC = {
+    "Annulation": "annulation",
     "BilanPurge": "purge",
     "CompteRendu": "importer",
     "Registre": "registre",
     "calculer_etat": "etat",
     "etat_texte": "etat",
+    "annuler": "annulation",
     "importer": "importer",
+    "journal": "annulation",
     "purger": "purge",
 }
 

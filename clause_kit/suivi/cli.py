@@ -1,4 +1,4 @@
-"""The ``clause-kit suivi`` command group: import, state, purge. Parse, call, print, exit code; nothing more."""
+"""The ``clause-kit suivi`` command group: import, state, undo, journal, purge. Parse, call, print, exit code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ import click
 from clause_kit.commun.cli_fr import DateIso, GroupeFr, option_format
 from clause_kit.commun.horloge import aujourdhui
 
-__all__ = ["suivi"]
+__all__ = ["CONSERVATION", "suivi"]
+
+#: Key of the root context's ``meta``: what a purge must keep for the reports (``suivi.purge.Conservation``).
+CONSERVATION = "clause_kit.conservation_purge"
 
 _BASE = Path("suivi.sqlite")
 
@@ -67,6 +70,8 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
         elif compte.reference:
             detail += f" ({compte.reference})"
         click.echo(f"{compte.fichier} : {detail}")
+        for correction in compte.corrections:
+            click.echo(f"  {correction}")
     if not comptes:
         click.echo("Aucun fichier de marché ou de suivi trouvé.", err=True)
     if not comptes or any(c.en_echec for c in comptes):
@@ -88,6 +93,33 @@ def etat(base: Path, format_: str, au: datetime.date | None) -> None:
 
 
 @suivi.command()
+@click.argument("designation", metavar="FICHIER|SHA256")
+@_option_base
+def annuler(designation: str, base: Path) -> None:
+    """Retire une fiche importée (par son fichier ou son empreinte SHA-256) et rétablit ce qu'elle avait remplacé.
+
+    Rien n'est effacé : la fiche reste dans le journal, marquée annulée.
+    """
+    from clause_kit.suivi.annulation import annulation_texte
+    from clause_kit.suivi.annulation import annuler as annuler_fiche
+
+    for ligne in annulation_texte(annuler_fiche(base, designation)):
+        click.echo(ligne)
+
+
+@suivi.command()
+@_option_base
+@option_format
+def journal(base: Path, format_: str) -> None:
+    """Opérations du registre : marchés, fiches (lignes ajoutées, remplacées, rejetées par lot), annulations, purges."""
+    from clause_kit.suivi.annulation import journal as lire_journal
+    from clause_kit.suivi.annulation import journal_texte
+
+    donnees = lire_journal(base)
+    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else journal_texte(donnees))
+
+
+@suivi.command()
 @_option_base
 @click.option(
     "--avant",
@@ -101,7 +133,9 @@ def purger(base: Path, avant: datetime.date | None, essai: bool) -> None:
     """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes."""
     from clause_kit.suivi.purge import purger as purger_registre
 
-    bilan = purger_registre(base, avant or aujourdhui(), essai=essai)
+    # The main command group gives what the annual report keeps of the people purged (a layer above this one).
+    conserver = click.get_current_context().find_root().meta.get(CONSERVATION)
+    bilan = purger_registre(base, avant or aujourdhui(), essai=essai, conserver=conserver)
     verbe = "seraient supprimées" if essai else "supprimées"
     click.echo(
         f"Personnes dont le dernier contrat a pris fin avant le {bilan.limite.isoformat()} "

@@ -135,12 +135,18 @@ def _etat_marche(lots: list[LotEtat], recus: dict[tuple[str, int], set[str]], au
     }
 
 
-def calculer_etat(base: Path, au: datetime.date) -> dict[str, Any]:
-    """The state of every contract of the register on date ``au``, as JSON-ready data."""
+def calculer_etat(base: Path, au: datetime.date, jusqu_a: str | None = None) -> dict[str, Any]:
+    """The state of every contract of the register on date ``au``, as JSON-ready data.
+
+    Only the rows of the months up to ``jusqu_a`` (AAAA-MM; by default the month of ``au``)
+    count, so that a state as of a date is the same whatever was imported since about later
+    months: hours, percentages, penalties, last month and the contracts ending.
+    """
+    limite = jusqu_a or _mois(au)
     with Registre(base, creer=False) as registre:
-        lots = [lot for lot in registre.lots_etat() if lot.clause]
+        lots = [lot for lot in registre.lots_etat(limite) if lot.clause]
         recus = registre.mois_recus()
-        fins = registre.fins_de_contrat(au, au + datetime.timedelta(days=JOURS_FINS_DE_CONTRAT))
+        fins = registre.fins_de_contrat(au, au + datetime.timedelta(days=JOURS_FINS_DE_CONTRAT), limite)
     par_marche: dict[str, list[LotEtat]] = {}
     for lot in lots:
         par_marche.setdefault(lot.reference, []).append(lot)

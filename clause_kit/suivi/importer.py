@@ -21,10 +21,12 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.commun.formats import nombre_simple
 from clause_kit.commun.journal import signaler
 from clause_kit.suivi.controle import (
     Anomalie,
@@ -38,7 +40,7 @@ from clause_kit.suivi.controle import (
 )
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
-from clause_kit.suivi.registre import Registre
+from clause_kit.suivi.registre import Registre, Remplacement
 
 __all__ = ["CompteRendu", "importer", "trouver_fichiers"]
 
@@ -59,6 +61,8 @@ class CompteRendu:
     reference: str = ""
     messages: list[str] = field(default_factory=list)
     avertissements: list[str] = field(default_factory=list)
+    #: What the file replaced, per lot, month and earlier file, with the hours before and after.
+    corrections: list[str] = field(default_factory=list)
 
     @property
     def en_echec(self) -> bool:
@@ -182,7 +186,7 @@ def _ajouter_mois(jour: datetime.date, nombre: int) -> datetime.date:
 def dates_execution(donnees: dict[str, Any]) -> tuple[str | None, str | None]:
     """Start and end of execution (ISO); without an end, the start plus ``duree_mois``, less one day."""
     execution = donnees.get("execution")
-    if not execution:
+    if not execution or not execution.get("debut"):
         return None, None
     debut = datetime.date.fromisoformat(execution["debut"])
     if execution.get("fin"):
@@ -222,6 +226,7 @@ def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
             sha256, chemin.name, "marche", preuve, empreinte_source=empreinte
         )
         registre.enregistrer_marche(donnees, debut, fin, fichier_id)
+        registre.noter_operation("marche", fichier_id)
     return CompteRendu(str(chemin), "marche_enregistre", reference=reference)
 
 
@@ -286,17 +291,18 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
 
 
 def _confronter(chemin: Path, registre: Registre, examen: _Examen) -> None:
-    """Reject the rows whose work contract overlaps another one the register keeps for the same person."""
-    remplaces = registre.fichiers_remplaces(_perimetre(examen.valides))
+    """Reject the rows whose work contract overlaps another one the register keeps for the same person.
+
+    A row the new one replaces has the same work contract start, so it is never an overlap.
+    """
     refus: dict[int, Anomalie] = {}
     for reference in {ligne.reference for _, ligne in examen.valides}:
         rangs = [(i, ligne) for i, (_, ligne) in enumerate(examen.valides) if ligne.reference == reference]
         gardes = [
             (participant, datetime.date.fromisoformat(debut), datetime.date.fromisoformat(fin) if fin else None)
-            for participant, debut, fin, mois, fichier in registre.contrats_declares(
+            for participant, debut, fin, _, _ in registre.contrats_declares(
                 reference, {ligne.participant for _, ligne in rangs}
             )
-            if fichier not in remplaces.get((reference, mois), set())
         ]
         refus.update(controler_registre(rangs, gardes))
     for i in sorted(refus, reverse=True):
@@ -320,13 +326,6 @@ def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
     ]
 
 
-def _perimetre(valides: list[tuple[str, LigneSuivi]]) -> dict[tuple[str, str], set[int]]:
-    perimetre: dict[tuple[str, str], set[int]] = {}
-    for _, ligne in valides:
-        perimetre.setdefault((ligne.reference, ligne.mois), set()).add(ligne.lot)
-    return perimetre
-
-
 def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -> list[str]:
     """A workbook generated from another version of the contract file than the registered one."""
     avertissements = []
@@ -344,6 +343,16 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
 def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
     if registre.fichier_importe(sha256):
+        annulee = next((f[4] for f in registre.chercher_fichiers(sha256) if f[4]), None)
+        if annulee:
+            return CompteRendu(
+                str(chemin),
+                "refuse",
+                messages=[
+                    f"{chemin} : cette fiche a été annulée le {annulee[:10]} (clause-kit suivi annuler) ; "
+                    "pour en reprendre les lignes, importez une copie corrigée ou réenregistrée"
+                ],
+            )
         return CompteRendu(str(chemin), "deja_importe")
     feuilles = lire_feuilles(chemin)
     nominatifs = _nominatifs(chemin, feuilles)
@@ -395,11 +404,40 @@ def _enregistrer(
             siret_titulaire=entete.siret_titulaire or None,
             empreinte_source=entete.identite.get("empreinte_source"),
         )
-        compte.remplacees = registre.remplacer(fichier_id, _perimetre(examen.valides))
+        remplacements = registre.remplacer(fichier_id, [ligne for _, ligne in examen.valides])
+        compte.remplacees = sum(r.lignes for r in remplacements)
+        compte.corrections = [_correction(chemin, r) for r in remplacements]
         compte.lignes = registre.inserer_lignes(fichier_id, examen.valides)
+        journal: dict[tuple[str, str], list[int]] = {}
+        for _, ligne in examen.valides:
+            cumul = journal.setdefault((ligne.reference, str(ligne.lot)), [0] * 5)
+            cumul[0] += 1
+            cumul[1] += ligne.heures_c
+        for r in remplacements:
+            cumul = journal.setdefault((r.reference, str(r.lot)), [0] * 5)
+            cumul[2] += r.lignes
+            cumul[3] += r.heures_avant_c
+        reference = entete.identite.get("reference", "")
         for emplacement, messages, brute in examen.rejets:
             valeurs = {cle: texte_cellule(v)[:200] for cle, v in brute.valeurs.items()}
             participant = valeurs.get("participant", "").upper() or None
             registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
+            lot = valeurs.get("lot", "").strip()
+            journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 5)[4] += 1
         compte.rejets = len(examen.rejets)
         registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)
+        registre.noter_journal(fichier_id, journal)
+        registre.noter_operation("import", fichier_id)
+
+
+def _h(centiemes: int) -> str:
+    return f"{nombre_simple(Decimal(centiemes) / 100)} h"
+
+
+def _correction(chemin: Path, remplacement: Remplacement) -> str:
+    """« lot 1, mois 2026-04 : 3 ligne(s) de mars.xlsx remplacée(s) (120 h → 130 h) »."""
+    return (
+        f"{chemin} : {remplacement.reference} lot {remplacement.lot}, mois {remplacement.mois} : "
+        f"{remplacement.lignes} ligne(s) de {remplacement.fichier} remplacée(s) "
+        f"({_h(remplacement.heures_avant_c)} → {_h(remplacement.heures_apres_c)})"
+    )

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import datetime
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from clause_kit.commun.parametres import charger_parametres
 from clause_kit.suivi.registre import Registre
 
-__all__ = ["BilanPurge", "conservation_annees", "purger"]
+__all__ = ["BilanPurge", "Conservation", "conservation_annees", "purger"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,19 @@ def _annees_avant(jour: datetime.date, annees: int) -> datetime.date:
         return jour.replace(year=jour.year - annees, day=28)
 
 
-def purger(base: Path, avant: datetime.date, *, essai: bool = False) -> BilanPurge:
-    """Delete person-level data whose retention period was over on ``avant``; with ``essai``, only count."""
+#: What a capability above keeps of the people about to be deleted (the annual report's counts), called
+#: inside the purge's transaction once ``Registre.agreger`` has chosen them.
+Conservation = Callable[[Registre], None]
+
+
+def purger(
+    base: Path, avant: datetime.date, *, essai: bool = False, conserver: Conservation | None = None
+) -> BilanPurge:
+    """Delete person-level data whose retention period was over on ``avant``; with ``essai``, only count.
+
+    ``conserver`` keeps, before the rows go, what the reports need of them; the command passes
+    the annual report's (``clause_kit.bilan.agregats.conserver``), which this layer cannot import.
+    """
     annees = conservation_annees()
     limite = _annees_avant(avant, annees)
     copies: list[str] = []
@@ -60,6 +72,8 @@ def purger(base: Path, avant: datetime.date, *, essai: bool = False) -> BilanPur
         with registre.transaction():
             personnes = registre.personnes_a_purger(limite)
             registre.agreger(personnes)
+            if conserver is not None:
+                conserver(registre)
             lignes, rejets = registre.supprimer_personnes()
             preuves = registre.preuves_sans_lignes()
             for fichier_id, copie in preuves:

@@ -35,7 +35,7 @@ from clause_kit.commun.erreurs import raison_systeme
 from clause_kit.suivi.controle import LigneSuivi, MarcheConnu
 from clause_kit.suivi.erreurs import ErreurRegistre
 
-__all__ = ["MIGRATIONS", "VERSION", "LotEtat", "Registre"]
+__all__ = ["MIGRATIONS", "VERSION", "LotEtat", "Registre", "Remplacement"]
 
 _SCHEMA_1 = """
 CREATE TABLE acheteurs (
@@ -203,8 +203,80 @@ def _migration_2(connexion: sqlite3.Connection) -> None:
     connexion.execute("ALTER TABLE lots ADD COLUMN plafond_penalite TEXT")
 
 
+_SCHEMA_3 = """
+-- A sheet taken back out by « suivi annuler »: its rows no longer count, what they had replaced counts again.
+ALTER TABLE fichiers ADD COLUMN annule_le TEXT;
+-- What each sheet did, lot by lot, kept when a purge deletes the rows: the journal of imports.
+CREATE TABLE journal_lots (
+    fichier_id INTEGER NOT NULL REFERENCES fichiers (id),
+    reference TEXT NOT NULL,
+    lot TEXT NOT NULL,                -- lot number as text; '' for rejected rows whose lot is not readable
+    ajoutees INTEGER NOT NULL DEFAULT 0,
+    heures_ajoutees_c INTEGER NOT NULL DEFAULT 0,
+    remplacees INTEGER NOT NULL DEFAULT 0,
+    heures_remplacees_c INTEGER NOT NULL DEFAULT 0,
+    rejetees INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (fichier_id, reference, lot)
+);
+-- Every change of the register, in order: its id is the journal position a published report records.
+CREATE TABLE operations (
+    id INTEGER PRIMARY KEY,
+    le TEXT NOT NULL,
+    nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'purge')),
+    fichier_id INTEGER REFERENCES fichiers (id)
+);
+-- A row's identity: contract and lot (the lot), participant, month, work contract start.
+CREATE INDEX lignes_identite ON lignes (lot_id, participant, mois, debut_contrat);
+-- What the purge keeps for the reports: the counts of people, work contracts and every split, for each
+-- period of whole months within a calendar year, for all buyers ('') and for each one. People purged
+-- are never counted again, so these add up with the rows in force. Written and read by clause_kit.bilan.
+CREATE TABLE agregats_bilan (
+    periode TEXT NOT NULL,            -- AAAA-MM..AAAA-MM (first and last month, same year)
+    portee TEXT NOT NULL,             -- '' for all buyers, else the buyer's name
+    comptes TEXT NOT NULL,            -- JSON: additive counts
+    PRIMARY KEY (periode, portee)
+);
+"""
+
+#: The month after every month: reads « up to » it read everything.
+_TOUT = "9999-12"
+
+
+def _migration_3(connexion: sqlite3.Connection) -> None:
+    """Undo, the journal of imports per lot and the journal position; the journal rebuilt from what is kept."""
+    _executer_script(connexion, _SCHEMA_3)
+    connexion.execute(
+        """INSERT INTO journal_lots (fichier_id, reference, lot, ajoutees, heures_ajoutees_c)
+           SELECT l.fichier_id, m.reference, CAST(lo.numero AS TEXT), COUNT(*), SUM(l.heures_c)
+           FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+           GROUP BY l.fichier_id, lo.id"""
+    )
+    connexion.execute(
+        """INSERT INTO journal_lots (fichier_id, reference, lot, remplacees, heures_remplacees_c)
+           SELECT l.remplacee_par, m.reference, CAST(lo.numero AS TEXT), COUNT(*), SUM(l.heures_c)
+           FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+           WHERE l.remplacee_par IS NOT NULL
+           GROUP BY l.remplacee_par, lo.id
+           ON CONFLICT (fichier_id, reference, lot) DO UPDATE SET
+               remplacees = excluded.remplacees, heures_remplacees_c = excluded.heures_remplacees_c"""
+    )
+    connexion.execute(
+        """INSERT INTO journal_lots (fichier_id, reference, lot, rejetees)
+           SELECT id, '', '', rejets FROM fichiers WHERE nature = 'feuille' AND rejets > 0"""
+    )
+    connexion.execute(
+        """INSERT INTO operations (le, nature, fichier_id)
+           SELECT le, nature, fichier_id FROM (
+               SELECT importe_le AS le, CASE nature WHEN 'marche' THEN 'marche' ELSE 'import' END AS nature,
+                      id AS fichier_id, 0 AS rang
+               FROM fichiers
+               UNION ALL SELECT le, 'purge', NULL, 1 FROM purges)
+           ORDER BY le, rang, fichier_id"""
+    )
+
+
 #: Forward migrations, in order; migration n brings the base to ``user_version`` n. Never edit one: add one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 VERSION = len(MIGRATIONS)
 
 
@@ -226,6 +298,19 @@ class LotEtat:
     clause: bool
     #: Cap of the lot's penalties, decimal euros; None when the register does not know it.
     plafond_penalite: str | None = None
+
+
+@dataclass(frozen=True)
+class Remplacement:
+    """Rows of an earlier file that a new file replaced, on one lot and month."""
+
+    reference: str
+    lot: int
+    mois: str
+    fichier: str
+    lignes: int
+    heures_avant_c: int
+    heures_apres_c: int
 
 
 def _maintenant() -> str:
@@ -422,46 +507,62 @@ class Registre:
 
     # --- sheets -----------------------------------------------------------------------
 
-    def remplacer(self, fichier_id: int, perimetre: dict[tuple[str, str], set[int]]) -> int:
-        """Mark as replaced the earlier rows the new file corrects; return how many.
+    def remplacer(self, fichier_id: int, lignes: list[LigneSuivi]) -> list[Remplacement]:
+        """Mark as replaced the rows in force with the identity of a row of the new file (inside a transaction).
 
-        ``perimetre`` maps (reference, month) to the lots the new file declares for that month.
-        An earlier file that declared any of those lots for that month is replaced as a whole
-        for that month (a correction may move a row to another lot); files about other lots
-        of the same month (another holder's lot) are left alone.
+        A row's identity is its lot (so its contract), participant, month and work contract start:
+        a later file's row replaces the earlier row of that identity and nothing else, so a
+        supplement (a forgotten person) adds without removing. Returns what was replaced, per
+        lot, month and earlier file, with the hours before and after.
         """
-        remplacees = 0
-        for (reference, mois), fichiers in self.fichiers_remplaces(perimetre).items():
-            fichiers.discard(fichier_id)
-            if not fichiers:
-                continue
-            marques = ", ".join("?" * len(fichiers))
-            curseur = self.connexion.execute(
-                f"""UPDATE lignes SET remplacee_par = ?
-                    WHERE remplacee_par IS NULL AND mois = ? AND fichier_id IN ({marques})
-                      AND lot_id IN (SELECT lo.id FROM lots lo JOIN marches m ON m.id = lo.marche_id
-                                     WHERE m.reference = ?)""",
-                [fichier_id, mois, *sorted(fichiers), reference],
-            )
-            remplacees += curseur.rowcount
-        return remplacees
+        lots = self._identifiants_lots()
+        c = self.connexion
+        c.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS nouvelles (lot_id INTEGER, participant TEXT, mois TEXT, "
+            "debut_contrat TEXT, heures_c INTEGER, PRIMARY KEY (lot_id, participant, mois, debut_contrat))"
+        )
+        c.execute("DELETE FROM nouvelles")
+        c.executemany(
+            "INSERT OR REPLACE INTO nouvelles VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    lots[(ligne.reference, ligne.lot)],
+                    ligne.participant,
+                    ligne.mois,
+                    ligne.debut_contrat.isoformat(),
+                    ligne.heures_c,
+                )
+                for ligne in lignes
+            ],
+        )
+        requete = """
+            SELECT m.reference, lo.numero, l.mois, f.nom, COUNT(*), SUM(l.heures_c), SUM(n.heures_c)
+            FROM lignes l INDEXED BY lignes_identite
+            JOIN nouvelles n ON n.lot_id = l.lot_id AND n.participant = l.participant AND n.mois = l.mois
+                            AND n.debut_contrat = l.debut_contrat
+            JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN fichiers f ON f.id = l.fichier_id
+            WHERE l.remplacee_par IS NULL AND l.fichier_id != ?
+            GROUP BY lo.id, l.mois, f.id ORDER BY m.reference, lo.numero, l.mois, f.id"""
+        remplacements = [Remplacement(*r) for r in c.execute(requete, (fichier_id,))]
+        c.execute(
+            """UPDATE lignes SET remplacee_par = ?
+               WHERE remplacee_par IS NULL AND fichier_id != ?
+                 AND (lot_id, participant, mois, debut_contrat) IN
+                     (SELECT lot_id, participant, mois, debut_contrat FROM nouvelles)""",
+            (fichier_id, fichier_id),
+        )
+        return remplacements
 
-    def fichiers_remplaces(self, perimetre: dict[tuple[str, str], set[int]]) -> dict[tuple[str, str], set[int]]:
-        """For each (reference, month) of a new file, the earlier files ``remplacer`` would replace."""
-        remplaces: dict[tuple[str, str], set[int]] = {}
-        for (reference, mois), numeros in perimetre.items():
-            marques = ", ".join("?" * len(numeros))
-            remplaces[(reference, mois)] = {
-                fichier
-                for (fichier,) in self.connexion.execute(
-                    f"""SELECT DISTINCT l.fichier_id FROM lignes l JOIN lots lo ON lo.id = l.lot_id
-                        JOIN marches m ON m.id = lo.marche_id
-                        WHERE l.remplacee_par IS NULL AND l.mois = ? AND m.reference = ?
-                          AND lo.numero IN ({marques})""",
-                    [mois, reference, *numeros],
+    def _identifiants_lots(self) -> dict[tuple[str, int], int]:
+        if self._lots is None:  # read once per import: contracts come before sheets
+            self._lots = {
+                (reference, numero): lot_id
+                for lot_id, reference, numero in self.connexion.execute(
+                    "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
                 )
             }
-        return remplaces
+        return self._lots
 
     def contrats_declares(self, reference: str, participants: set[str]) -> list[tuple[str, str, str | None, str, int]]:
         """Rows in force of these people on a contract: (code, contract start, end, month, file id)."""
@@ -477,14 +578,7 @@ class Registre:
 
     def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
         """Insert valid rows of a file (inside a transaction); return how many."""
-        if self._lots is None:  # read once per import: contracts come before sheets
-            self._lots = {
-                (reference, numero): lot_id
-                for lot_id, reference, numero in self.connexion.execute(
-                    "SELECT lo.id, m.reference, lo.numero FROM lots lo JOIN marches m ON m.id = lo.marche_id"
-                )
-            }
-        lots = self._lots
+        lots = self._identifiants_lots()
         # Ids are given here so that rows and their publics go in two batches: the
         # transaction (BEGIN IMMEDIATE) holds the write lock, no other writer can take them.
         (premier,) = self.connexion.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM lignes").fetchone()
@@ -537,10 +631,152 @@ class Registre:
             ),
         )
 
+    # --- journal and undo ---------------------------------------------------------------
+
+    def noter_operation(self, nature: str, fichier_id: int | None = None) -> int:
+        """Record a change of the register (inside its transaction); return its journal position."""
+        curseur = self.connexion.execute(
+            "INSERT INTO operations (le, nature, fichier_id) VALUES (?, ?, ?)", (_maintenant(), nature, fichier_id)
+        )
+        return int(curseur.lastrowid or 0)
+
+    def position_journal(self) -> int:
+        """The position of the latest change: a report records it to say which state it read."""
+        return int(self.connexion.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0])
+
+    def noter_journal(self, fichier_id: int, lots: dict[tuple[str, str], list[int]]) -> None:
+        """What a sheet did per (reference, lot): [added, hours added, replaced, hours replaced, rejected]."""
+        self.connexion.executemany(
+            "INSERT INTO journal_lots (fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, "
+            "heures_remplacees_c, rejetees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(fichier_id, reference, lot, *valeurs) for (reference, lot), valeurs in sorted(lots.items())],
+        )
+
+    def chercher_fichiers(self, sha256: str) -> list[tuple[int, str, str, str, str | None]]:
+        """Imported files whose SHA-256 starts with ``sha256``: (id, name, SHA-256, nature, undone on)."""
+        return list(
+            self.connexion.execute(
+                "SELECT id, nom, sha256, nature, annule_le FROM fichiers WHERE sha256 LIKE ? || '%' ORDER BY id",
+                (sha256.lower(),),
+            )
+        )
+
+    def lignes_purgees(self, fichier_id: int) -> int:
+        """How many rows of a sheet a purge deleted (rows it added less rows still there)."""
+        (ajoutees,) = self.connexion.execute(
+            "SELECT COALESCE(SUM(ajoutees), 0) FROM journal_lots WHERE fichier_id = ?", (fichier_id,)
+        ).fetchone()
+        (restantes,) = self.connexion.execute(
+            "SELECT COUNT(*) FROM lignes WHERE fichier_id = ?", (fichier_id,)
+        ).fetchone()
+        return int(ajoutees) - int(restantes)
+
+    def annuler(self, fichier_id: int) -> tuple[list[tuple[str, int, str, int, int]], list[Remplacement]]:
+        """Take a sheet back out (inside a transaction): its rows stop counting, the rows it replaced count again.
+
+        For each identity the sheet touched, the row in force is the one of the latest file not
+        undone; a row of an undone file is marked replaced by its own file. Returns the rows
+        withdrawn (reference, lot, month, rows, hundredths of hours) and those restored.
+        """
+        c = self.connexion
+        c.execute("UPDATE fichiers SET annule_le = ? WHERE id = ?", (_maintenant(), fichier_id))
+        c.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS touchees (lot_id INTEGER, participant TEXT, mois TEXT, "
+            "debut_contrat TEXT, PRIMARY KEY (lot_id, participant, mois, debut_contrat))"
+        )
+        c.execute("DELETE FROM touchees")
+        c.execute(
+            "INSERT INTO touchees SELECT DISTINCT lot_id, participant, mois, debut_contrat FROM lignes "
+            "WHERE fichier_id = ?",
+            (fichier_id,),
+        )
+        dans = (
+            "(lot_id, participant, mois, debut_contrat) IN "
+            "(SELECT lot_id, participant, mois, debut_contrat FROM touchees)"
+        )
+        en_vigueur = f"SELECT id FROM lignes WHERE remplacee_par IS NULL AND {dans}"
+        avant = {i for (i,) in c.execute(en_vigueur)}
+        c.execute(
+            f"""UPDATE lignes AS l SET remplacee_par = CASE
+                    WHEN (SELECT annule_le FROM fichiers WHERE id = l.fichier_id) IS NOT NULL THEN l.fichier_id
+                    ELSE NULLIF((SELECT MAX(k.fichier_id) FROM lignes k JOIN fichiers f ON f.id = k.fichier_id
+                                 WHERE f.annule_le IS NULL AND k.lot_id = l.lot_id AND k.participant = l.participant
+                                   AND k.mois = l.mois AND k.debut_contrat = l.debut_contrat), l.fichier_id) END
+                WHERE {dans}"""
+        )
+        apres = {i for (i,) in c.execute(en_vigueur)}
+        retirees = self._resume_lignes(avant - apres)
+        restaurees = [
+            Remplacement(ref, lot, mois, nom, n, h, 0)
+            for ref, lot, mois, nom, n, h in self._resume_lignes(apres - avant, par_fichier=True)
+        ]
+        return retirees, restaurees
+
+    def _resume_lignes(self, ids: set[int], *, par_fichier: bool = False) -> list[Any]:
+        """Rows by lot and month (and file): (reference, lot, month, [file name,] rows, hundredths of hours)."""
+        c = self.connexion
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS choisies (id INTEGER PRIMARY KEY)")
+        c.execute("DELETE FROM choisies")
+        c.executemany("INSERT INTO choisies VALUES (?)", [(i,) for i in ids])
+        fichier = "f.nom, " if par_fichier else ""
+        return list(
+            c.execute(
+                f"""SELECT m.reference, lo.numero, l.mois, {fichier}COUNT(*), SUM(l.heures_c)
+                    FROM lignes l JOIN choisies ch ON ch.id = l.id
+                    JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+                    JOIN fichiers f ON f.id = l.fichier_id
+                    GROUP BY lo.id, l.mois{", f.id" if par_fichier else ""}
+                    ORDER BY m.reference, lo.numero, l.mois"""
+            )
+        )
+
+    def journal(self) -> list[dict[str, Any]]:
+        """Every change of the register in order, with each sheet's rows per lot."""
+        lots: dict[int, list[dict[str, Any]]] = {}
+        for fichier_id, reference, lot, *valeurs in self.connexion.execute(
+            "SELECT fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, heures_remplacees_c, "
+            "rejetees FROM journal_lots ORDER BY fichier_id, reference, lot = '', CAST(lot AS INTEGER)"
+        ):
+            cles = ("ajoutees", "heures_ajoutees_c", "remplacees", "heures_remplacees_c", "rejetees")
+            lots.setdefault(fichier_id, []).append(
+                {
+                    "reference": reference,
+                    "lot": int(lot) if lot.isdigit() else None,
+                    **dict(zip(cles, valeurs, strict=True)),
+                }
+            )
+        requete = """
+            SELECT o.id, o.nature, o.le, f.id, f.nom, f.sha256, f.importe_le, f.annule_le, f.lignes, f.rejets
+            FROM operations o LEFT JOIN fichiers f ON f.id = o.fichier_id ORDER BY o.id"""
+        entrees = []
+        for (
+            position,
+            nature,
+            le,
+            fichier_id,
+            nom,
+            sha256,
+            importe_le,
+            annule_le,
+            lignes,
+            rejets,
+        ) in self.connexion.execute(requete):
+            entree: dict[str, Any] = {"position": position, "operation": nature, "le": le}
+            if fichier_id is not None:
+                entree |= {"fichier": nom, "sha256": sha256, "importe_le": importe_le}
+            if nature == "import":
+                entree |= {"lignes": lignes, "rejets": rejets, "annule_le": annule_le, "lots": lots.get(fichier_id, [])}
+            entrees.append(entree)
+        return entrees
+
     # --- state ------------------------------------------------------------------------
 
-    def lots_etat(self) -> list[LotEtat]:
-        """Every lot of every contract with its hours done (counted hours, in hundredths) and last month."""
+    def lots_etat(self, jusqu_a: str = _TOUT) -> list[LotEtat]:
+        """Every lot of every contract with its hours done (counted hours, in hundredths) and last month.
+
+        Only the months up to ``jusqu_a`` (AAAA-MM) count: a state as of a date never moves
+        when later months come in.
+        """
         # Hours are summed per lot from the covering index first, then joined: the rows are
         # read once, in index order, without touching the table.
         requete = """
@@ -552,22 +788,23 @@ class Registre:
             JOIN acheteurs a ON a.id = m.acheteur_id
             LEFT JOIN (SELECT lot_id, SUM(heures_c) AS heures, SUM(heures_formation_c) AS formation,
                               MAX(mois) AS dernier
-                       FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL GROUP BY lot_id) h
+                       FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL AND mois <= ?
+                       GROUP BY lot_id) h
                 ON h.lot_id = lo.id
             ORDER BY a.nom, m.reference, lo.numero"""
-        lots = [_lot_etat(list(ligne)) for ligne in self.connexion.execute(requete)]
-        agregees = self._heures_agregees()
+        lots = [_lot_etat(list(ligne)) for ligne in self.connexion.execute(requete, (jusqu_a,))]
+        agregees = self._heures_agregees(jusqu_a)
         return [_ajouter(lot, agregees.get((lot.reference, lot.numero))) for lot in lots]
 
-    def _heures_agregees(self) -> dict[tuple[str, int], tuple[int, str]]:
-        """Hours of purged people, kept as aggregates, by lot: (counted hundredths, last month)."""
+    def _heures_agregees(self, jusqu_a: str) -> dict[tuple[str, int], tuple[int, str]]:
+        """Hours of purged people, kept as aggregates, by lot, up to a month: (counted hundredths, last month)."""
         requete = """
             SELECT m.reference, lo.numero,
                    SUM(g.heures_c + CASE WHEN m.formation_comptee THEN g.heures_formation_c ELSE 0 END), MAX(g.periode)
             FROM agregats g JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
-            WHERE g.dimension = 'total' AND length(g.periode) = 7
+            WHERE g.dimension = 'total' AND length(g.periode) = 7 AND g.periode <= ?
             GROUP BY lo.id"""
-        return {(r, n): (h, p) for r, n, h, p in self.connexion.execute(requete)}
+        return {(r, n): (h, p) for r, n, h, p in self.connexion.execute(requete, (jusqu_a,))}
 
     def mois_recus(self) -> dict[tuple[str, int], set[str]]:
         """The months for which each lot has declared rows (or aggregates kept by a purge)."""
@@ -582,28 +819,31 @@ class Registre:
             recus.setdefault((reference, numero), set()).add(mois)
         return recus
 
-    def fins_de_contrat(self, du: datetime.date, au: datetime.date) -> list[tuple[str, str, int, str, str]]:
+    def fins_de_contrat(
+        self, du: datetime.date, au: datetime.date, jusqu_a: str = _TOUT
+    ) -> list[tuple[str, str, int, str, str]]:
         """Work contracts whose latest declared end falls between the two dates: (code, reference, lot, end, type).
 
-        A work contract is a person, a contract start and a lot; its latest month says its end.
+        A work contract is a person, a contract start and a lot; its latest month up to
+        ``jusqu_a`` (AAAA-MM) says its end.
         """
         # Candidates first (a row ending in the window, by index), then each one's latest month:
         # the contracts whose latest end is in the window are among them.
         requete = """
             SELECT c.participant, m.reference, lo.numero, d.fin_contrat, d.type_contrat
             FROM (SELECT DISTINCT participant, debut_contrat, lot_id FROM lignes INDEXED BY lignes_fins
-                  WHERE remplacee_par IS NULL AND fin_contrat BETWEEN :du AND :au) c
+                  WHERE remplacee_par IS NULL AND fin_contrat BETWEEN :du AND :au AND mois <= :jusqu_a) c
             JOIN lignes d INDEXED BY lignes_contrats
                 ON d.participant = c.participant AND d.debut_contrat = c.debut_contrat AND d.lot_id = c.lot_id
                AND d.remplacee_par IS NULL
                AND d.mois = (SELECT MAX(e.mois) FROM lignes e INDEXED BY lignes_contrats
                              WHERE e.participant = c.participant AND e.debut_contrat = c.debut_contrat
-                               AND e.lot_id = c.lot_id AND e.remplacee_par IS NULL)
+                               AND e.lot_id = c.lot_id AND e.remplacee_par IS NULL AND e.mois <= :jusqu_a)
             JOIN lots lo ON lo.id = c.lot_id JOIN marches m ON m.id = lo.marche_id
             WHERE d.fin_contrat BETWEEN :du AND :au
             GROUP BY c.participant, c.debut_contrat, c.lot_id
             ORDER BY d.fin_contrat, m.reference, c.participant"""
-        return list(self.connexion.execute(requete, {"du": du.isoformat(), "au": au.isoformat()}))
+        return list(self.connexion.execute(requete, {"du": du.isoformat(), "au": au.isoformat(), "jusqu_a": jusqu_a}))
 
     # --- annual report (clause_kit.bilan) -------------------------------------------------
 
@@ -669,7 +909,8 @@ class Registre:
         """Every registered contract with its lots, for the annual report and the forward view.
 
         ``lancement`` is the launch date the contract states (ISO), None when it states none or
-        was registered before the register kept it.
+        was registered before the register kept it; ``titulaires`` the holders its award block
+        names ([{lot, nom, siret}], empty without one).
         """
         lots: dict[int, list[dict[str, Any]]] = {}
         for marche_id, numero, intitule, dues, clause in self.connexion.execute(
@@ -680,31 +921,41 @@ class Registre:
             )
         requete = """
             SELECT m.id, a.nom, a.commune, m.reference, m.objet, m.type, m.article_14, m.article_53, m.heures_dues,
-                   m.heures_par_etp, m.debut, m.fin, json_extract(m.donnees, '$.date_lancement')
+                   m.heures_par_etp, m.debut, m.fin, json_extract(m.donnees, '$.date_lancement'),
+                   json_extract(m.donnees, '$.execution.titulaires')
             FROM marches m JOIN acheteurs a ON a.id = m.acheteur_id ORDER BY a.nom, m.reference"""
         cles = ("acheteur", "commune", "reference", "objet", "type", "article_14", "article_53", "heures_dues")
         marches = []
         for marche_id, *valeurs in self.connexion.execute(requete):
-            marche = dict(zip((*cles, "heures_par_etp", "debut", "fin", "lancement"), valeurs, strict=True))
+            marche = dict(
+                zip((*cles, "heures_par_etp", "debut", "fin", "lancement", "titulaires"), valeurs, strict=True)
+            )
+            marche["titulaires"] = json.loads(marche["titulaires"]) if marche["titulaires"] else []
             marche["article_14"], marche["article_53"] = bool(marche["article_14"]), bool(marche["article_53"])
             marche["lots"] = lots.get(marche_id, [])
             marches.append(marche)
         return marches
 
-    def heures_par_type_contrat(self, fini_apres: str = "") -> list[tuple[str, int, str, int]]:
-        """Counted hundredths of hours ever declared per lot and work-contract type: (reference, lot, type, hours).
+    def heures_par_type_contrat(self, fini_apres: str = "", jusqu_a: str = _TOUT) -> list[tuple[str, int, str, int]]:
+        """Counted hundredths of hours declared per lot and work-contract type: (reference, lot, type, hours).
 
         Only for the contracts not finished on ``fini_apres`` (ISO date; all when empty): the
-        forward view needs no other.
+        forward view needs no other; only the months up to ``jusqu_a`` (AAAA-MM). The hours of
+        purged people count, from the aggregates the purge kept per month and contract type.
         """
         requete = """
-            SELECT m.reference, lo.numero, l.type_contrat,
-                   SUM(l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END)
+            SELECT m.reference, lo.numero, r.type_contrat,
+                   SUM(r.heures_c + CASE WHEN m.formation_comptee THEN r.formation_c ELSE 0 END)
             FROM marches m JOIN lots lo ON lo.marche_id = m.id
-            JOIN lignes l ON l.lot_id = lo.id AND l.remplacee_par IS NULL
-            WHERE m.fin IS NULL OR m.fin > ?
-            GROUP BY lo.id, l.type_contrat"""
-        return self.connexion.execute(requete, (fini_apres,)).fetchall()
+            JOIN (SELECT lot_id, type_contrat, heures_c, heures_formation_c AS formation_c FROM lignes
+                  WHERE remplacee_par IS NULL AND mois <= :jusqu_a
+                  UNION ALL
+                  SELECT lot_id, valeur, heures_c, heures_formation_c FROM agregats
+                  WHERE dimension = 'type_contrat' AND length(periode) = 7 AND periode <= :jusqu_a) r
+                ON r.lot_id = lo.id
+            WHERE m.fin IS NULL OR m.fin > :fini_apres
+            GROUP BY lo.id, r.type_contrat"""
+        return self.connexion.execute(requete, {"jusqu_a": jusqu_a, "fini_apres": fini_apres}).fetchall()
 
     # --- purge ------------------------------------------------------------------------
 
@@ -743,6 +994,41 @@ class Registre:
                             contrats_travail = contrats_travail + excluded.contrats_travail"""
                 )
 
+    def lignes_a_purger(self) -> list[tuple[Any, ...]]:
+        """The month rows in force with counted hours of the people of ``agreger``, as ``lignes_bilan`` gives them."""
+        requete = """
+            SELECT a.nom, m.reference, lo.numero, l.participant, l.sexe, l.tranche_age, l.residence, l.modalite,
+                   l.siret_employeur, f.siret_titulaire, f.titulaire, l.type_contrat, l.debut_contrat, l.fin_contrat,
+                   l.mois, l.heures_c + CASE WHEN m.formation_comptee THEN l.heures_formation_c ELSE 0 END, l.sortie,
+                   (SELECT group_concat(public, ';') FROM (SELECT public FROM lignes_publics p
+                                                           WHERE p.ligne_id = l.id ORDER BY public)),
+                   NULL, NULL
+            FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id JOIN fichiers f ON f.id = l.fichier_id
+            WHERE l.remplacee_par IS NULL AND l.participant IN (SELECT participant FROM a_purger)
+              AND (l.heures_c > 0 OR (m.formation_comptee AND l.heures_formation_c > 0))
+            ORDER BY l.participant, l.mois, l.debut_contrat, l.id"""
+        return self.connexion.execute(requete).fetchall()
+
+    def agregat_bilan(self, periode: str, portee: str) -> dict[str, Any] | None:
+        """The counts the purges kept for a period (AAAA-MM..AAAA-MM) and buyer ('' for all), or None."""
+        ligne = self.connexion.execute(
+            "SELECT comptes FROM agregats_bilan WHERE periode = ? AND portee = ?", (periode, portee)
+        ).fetchone()
+        return json.loads(ligne[0]) if ligne else None
+
+    def ecrire_agregat_bilan(self, periode: str, portee: str, comptes: dict[str, Any]) -> None:
+        """Keep (inside the purge's transaction) the counts of a period and buyer, replacing the previous ones."""
+        self.connexion.execute(
+            "INSERT INTO agregats_bilan (periode, portee, comptes) VALUES (?, ?, ?) "
+            "ON CONFLICT (periode, portee) DO UPDATE SET comptes = excluded.comptes",
+            (periode, portee, json.dumps(comptes, ensure_ascii=False, sort_keys=True)),
+        )
+
+    def a_des_agregats_bilan(self) -> bool:
+        """Whether a purge ever kept counts for the reports."""
+        return self.connexion.execute("SELECT 1 FROM agregats_bilan LIMIT 1").fetchone() is not None
+
     def supprimer_personnes(self) -> tuple[int, int]:
         """Delete the rows and rejected rows of the people of ``agreger``; return (rows, rejected rows)."""
         lignes = self.connexion.execute(
@@ -772,7 +1058,8 @@ class Registre:
     def noter_purge(
         self, avant: datetime.date, annees: int, personnes: int, lignes: int, rejets: int, preuves: int
     ) -> None:
-        """Keep a trace of a purge: what was deleted, when, under which rule."""
+        """Keep a trace of a purge: what was deleted, when, under which rule (and its place in the journal)."""
+        self.noter_operation("purge")
         self.connexion.execute(
             "INSERT INTO purges (le, avant, conservation_annees, personnes, lignes, rejets, preuves) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
