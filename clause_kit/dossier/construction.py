@@ -30,6 +30,9 @@ from clause_kit.commun.parametres import charger_parametres
 from clause_kit.dossier.classeur_suivi import NOM_FICHIER as CLASSEUR_SUIVI
 from clause_kit.dossier.classeur_suivi import construire_classeur, donnees_suivi
 from clause_kit.dossier.entrees import Reglages, releve
+from clause_kit.dossier.fiche_publicite import NOM_HTML as FICHE_HTML
+from clause_kit.dossier.fiche_publicite import NOM_JSON as FICHE_JSON
+from clause_kit.dossier.fiche_publicite import fiche_html, fiche_json, fiche_publicite
 from clause_kit.marche.calcul import Chiffres
 from clause_kit.marche.chargement import charger_detail
 from clause_kit.marche.modele import Consultation
@@ -133,6 +136,10 @@ def construire(
         if avec_clause
         else {}
     )
+    # The eForms fields of the notice, to paste into the buyer's publication form.
+    fiches = fiche_publicite(consultation, chiffres, contexte)
+    fichiers[FICHE_HTML] = fiche_html(fiches, consultation)
+    fichiers[FICHE_JSON] = fiche_json(fiches, consultation)
     return DossierConstruit(
         source,
         detail.sha256_source,
