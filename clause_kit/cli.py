@@ -274,3 +274,7 @@ main.add_command(schema)
 from clause_kit.bilan.cli import bilan  # noqa: E402
 
 main.add_command(bilan)
+# Publishing: the eForms notice sheet, the essential data after award (clause_kit/publication/).
+from clause_kit.publication.cli import publier  # noqa: E402
+
+main.add_command(publier)

@@ -64,7 +64,7 @@ def test_les_noms_publics_de_chaque_capacite_se_resolvent() -> None:
     # renamed without its entry there would only fail when a user's code asks for the name.
     import importlib
 
-    for capacite in ("suivi", "bilan", "revue", "formulaire"):
+    for capacite in ("suivi", "bilan", "revue", "formulaire", "publication"):
         paquet = importlib.import_module(f"clause_kit.{capacite}")
         for nom in paquet.__all__:
             assert getattr(paquet, nom) is not None, f"clause_kit.{capacite}.{nom}"

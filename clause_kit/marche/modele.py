@@ -856,6 +856,10 @@ class Titulaire(_Strict):
     )
     nom: Texte = Field(title="Nom du titulaire")
     siret: str = Field(title="SIRET du titulaire", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
+    #: What this holder was awarded: each lot is a contract of its own in the essential data (DECP).
+    montant_ht: Montant | None = Field(
+        default=None, title="Montant attribué HT (€)", description="Pour un marché alloti : le montant du lot attribué."
+    )
 
     @field_validator("siret")
     @classmethod
