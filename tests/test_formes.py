@@ -241,7 +241,8 @@ def test_marche_reserve_sans_clause_avis_et_rc_seulement(tmp_path: Path) -> None
     assert donnees["lots"][0]["reserve"] == "ea_esat"  # type: ignore[index]
     construit = construire(fichier, aujourd_hui=datetime.date(2026, 12, 1))
     assert [p.piece.code for p in construit.pieces] == ["avis_publicite", "reglement_consultation"]
-    assert construit.fichiers == {}  # no follow-up workbook without a clause
+    assert "fiche-suivi.xlsx" not in construit.fichiers  # no follow-up workbook without a clause
+    assert "fiche-publicite.html" in construit.fichiers  # the notice still says the contract is reserved
     for piece in construit.pieces:
         texte = texte_docx(piece.contenu)
         assert "Marché réservé (article L. 2113-12 du code de la commande publique)" in texte

@@ -198,7 +198,9 @@ def attribution(consultation: Consultation) -> dict[str, Any] | None:
         "debut": _iso(execution.debut),
         "fin": _iso(execution.fin),
         "notification": _iso(execution.notification),
-        "titulaires": [t.model_dump() for t in execution.titulaires] if execution.titulaires else None,
+        "titulaires": [t.model_dump(mode="json", exclude_none=True) for t in execution.titulaires]
+        if execution.titulaires
+        else None,
         "montant_ht": str(execution.montant_ht) if execution.montant_ht is not None else None,
         "offres_recues": execution.offres_recues,
         "forme_prix": execution.forme_prix,
