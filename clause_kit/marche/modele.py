@@ -348,6 +348,14 @@ class Insertion(_Strict):
     attestation_eligibilite: bool | None = Field(
         default=None, title="Attestation d'éligibilité", description="Remise par le facilitateur (défaut : oui)."
     )
+    #: Above the EU thresholds, from 22 August 2026, a social execution condition is mandatory
+    #: (L. 2112-2-1) unless the buyer justifies an exception: its motive, printed by the RC.
+    exception_condition_sociale: Texte | None = Field(
+        default=None,
+        title="Motif de l'exception à la condition sociale obligatoire",
+        description="Au-delà du seuil européen, sans article 14 : pourquoi le marché ne comporte pas de condition "
+        "d'exécution sociale (L. 2112-2-1) ; imprimé dans le RC.",
+    )
     #: Training hours of apprenticeship and professionalisation contracts count as insertion hours.
     heures_formation: bool | None = Field(
         default=None,

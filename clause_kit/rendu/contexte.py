@@ -54,7 +54,7 @@ from clause_kit.marche.droit import (
     reference_ponderation,
 )
 from clause_kit.marche.modele import Consultation
-from clause_kit.marche.regles import contact_facilitateur
+from clause_kit.marche.regles import condition_sociale_exigee, contact_facilitateur
 
 __all__ = ["construire_contexte"]
 
@@ -439,6 +439,9 @@ def _insertion(
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
         "clause": chiffres.heures_total > 0 or a53 is not None,
+        "exception_condition_sociale": _saisi(insertion.exception_condition_sociale)
+        if insertion.exception_condition_sociale and condition_sociale_exigee(consultation, chiffres)
+        else "",
         "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
         "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
         "heures_par_1000": _par_1000(chiffres.heures_par_1000, marque),
@@ -557,6 +560,7 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
         "donnees_personnelles": ref.donnees_personnelles,
         "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
         "exception_sante": str(sante),
+        "condition_sociale_obligatoire": ref.condition_sociale_obligatoire,
         "reconduction": ref.reconduction,
         "tranches": ref.tranches,
     }
