@@ -260,12 +260,20 @@ def test_lot_reserve_dans_l_avis_le_rc_et_l_ae() -> None:
 
 
 def test_reserve_ess_limitee_aux_services_et_a_trois_ans(tmp_path: Path) -> None:
-    texte = contrat(type_="services", montant=100000, marche="  reserve: ess\n  duree_mois: 24\n  reconductions: 1\n")
+    ess = "  reserve: ess\n  cpv: 85311000-2\n"
+    texte = contrat(type_="services", montant=100000, marche=ess + "  duree_mois: 24\n  reconductions: 1\n")
     (message,) = problemes(ecrire(tmp_path, texte))
     assert "marche.reserve: réservation ess : la durée du marché ne peut pas dépasser trois ans" in message
     assert "48 mois, reconductions comprises" in message
     (message,) = problemes(ecrire(tmp_path, contrat(marche="  reserve: ess\n  duree_mois: 12\n")))
     assert "pas pour un marché de travaux" in message
+    nettoyage = contrat(
+        type_="services", montant=100000, marche="  reserve: ess\n  cpv: 90911200-8\n  duree_mois: 12\n"
+    )
+    (message,) = problemes(ecrire(tmp_path, nettoyage))
+    assert "marche.cpv: réservation ess" in message and "le code CPV 90911200-8 n'en fait pas partie" in message
+    accepte = contrat(type_="services", montant=100000, marche=ess + "  duree_mois: 36\n")
+    assert verifier_json(ecrire(tmp_path, accepte))["reserve"] == "ess"
 
 
 def test_reserve_refusee_en_regime_cmp2006(tmp_path: Path) -> None:

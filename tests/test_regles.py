@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from clause_kit.cli import main
 from clause_kit.commun.erreurs import ErreursValidation
 from clause_kit.marche.chargement import charger_detail
+from clause_kit.marche.seuils import rubrique_services_sociaux
 from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import A53_SEUL, CRITERES_85, contrat
 
@@ -67,9 +68,42 @@ def test_entite_adjudicatrice_a_un_seuil_plus_haut(tmp_path: Path) -> None:
     assert charger_detail(ecrire(tmp_path, texte)).chiffres.seuil is not None
 
 
+def _services_sociaux(cpv: str | None) -> str:
+    lignes = "  motif_procedure_adaptee: services_sociaux\n" + (f"  cpv: {cpv}\n" if cpv else "")
+    return contrat(montant=900000, type_="services", marche=lignes)
+
+
 def test_services_sociaux_en_procedure_adaptee_quel_que_soit_le_montant(tmp_path: Path) -> None:
-    texte = contrat(montant=900000, type_="services", marche="  motif_procedure_adaptee: services_sociaux\n")
+    # Social support (85311000-2) is in the list annexed to the code.
+    texte = _services_sociaux("85311000-2")
     assert charger_detail(ecrire(tmp_path, texte)).chiffres.procedure == "adaptee"
+
+
+def test_services_sociaux_refuse_pour_un_cpv_hors_liste(tmp_path: Path) -> None:
+    # Cleaning (90911200-8) is not: a 900 000 € contract needs a formalised procedure.
+    fichier = ecrire(tmp_path, _services_sociaux("90911200-8"))
+    (message,) = problemes(fichier)
+    assert message.startswith(f"{fichier}:11: marche.cpv: le code CPV 90911200-8 ne figure pas dans la liste")
+    assert "annexe XIV de la directive 2014/24/UE" in message
+
+
+def test_services_sociaux_sans_cpv_refuse(tmp_path: Path) -> None:
+    (message,) = problemes(ecrire(tmp_path, _services_sociaux(None)))
+    assert "marche.motif_procedure_adaptee: services_sociaux : indiquez le code CPV" in message
+
+
+@pytest.mark.parametrize(
+    ("cpv", "rubrique"),
+    [
+        ("85311000-2", "Services sanitaires, sociaux et connexes"),
+        ("79713000-5", "Services d'enquête et de sécurité"),
+        ("55524000-9", "Services d'hôtellerie et de restauration"),
+        ("90911200-8", None),
+        ("45000000-7", None),
+    ],
+)
+def test_liste_des_services_sociaux(cpv: str, rubrique: str | None) -> None:
+    assert rubrique_services_sociaux(cpv) == rubrique
 
 
 def test_seuils_de_la_periode_de_la_date_de_lancement(tmp_path: Path) -> None:

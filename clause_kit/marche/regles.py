@@ -21,7 +21,7 @@ from clause_kit.commun.formats import date_fr, montant, nombre, nombre_simple
 from clause_kit.marche.calcul import Chiffres
 from clause_kit.marche.droit import CCAG_2021, CLIMAT_RESILIENCE, REFERENCES, critere_environnemental_exige
 from clause_kit.marche.modele import Chemin, Consultation
-from clause_kit.marche.seuils import verifier_procedure
+from clause_kit.marche.seuils import reservable_ess, verifier_procedure
 
 __all__ = ["appliquer_regles", "condition_sociale_exigee", "contact_facilitateur"]
 
@@ -106,6 +106,19 @@ def _regles_reserve(consultation: Consultation, chiffres: Chiffres) -> list[tupl
                     chemin,
                     "réservation ess (article L. 2113-15 du code de la commande publique) : seulement pour des "
                     f"services de santé, sociaux ou culturels, pas pour un marché de {marche.type}",
+                )
+            )
+        elif marche.cpv is None or not reservable_ess(marche.cpv):
+            erreurs.append(
+                (
+                    ("marche", "cpv") if marche.cpv else chemin,
+                    "réservation ess (article L. 2113-15 du code de la commande publique) : seulement pour les "
+                    "services de santé, sociaux et culturels que l'avis annexé au code énumère ; "
+                    + (
+                        f"le code CPV {marche.cpv} n'en fait pas partie"
+                        if marche.cpv
+                        else "indiquez le code CPV du marché (marche.cpv)"
+                    ),
                 )
             )
         elif chiffres.duree_totale_mois is None or chiffres.duree_totale_mois > DUREE_MAX_ESS_MOIS:
