@@ -303,6 +303,13 @@ class Penalite(_Strict):
         default=None, title="Par fiche de suivi manquante (€)", description="Après mise en demeure ; défaut 50 €."
     )
 
+    #: Article 53: per qualitative commitment of the fiche technique not kept after a formal notice, per month.
+    par_engagement_qualitatif: Annotated[Decimal, Field(ge=0, lt=100000, decimal_places=2)] | None = Field(
+        default=None,
+        title="Par engagement qualitatif non tenu (€ par mois)",
+        description="Article 53 : tutorat, formation… non tenus après mise en demeure ; défaut 150 €.",
+    )
+
     @model_validator(mode="after")
     def _un_seul_mode(self) -> Penalite:
         if self.montant_par_heure is not None and self.multiple_smic is not None:
