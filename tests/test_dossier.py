@@ -67,6 +67,10 @@ def test_memes_chiffres_dans_toutes_les_pieces(dossiers_exemples: dict) -> None:
         # The share of each period of a renewable contract and of each tranche.
         permis |= {nombre(p.heures) for p in chiffres.periodes if p.heures is not None}
         permis |= {nombre(t.heures) for t in chiffres.tranches}
+        # Article 53: the labour hours and the cap of the hours scored.
+        permis |= {
+            nombre(h) for _, main_oeuvre, plafond in chiffres.plafond_heures_notees for h in (main_oeuvre, plafond)
+        }
         a53 = construit.consultation.insertion.article_53
         if a53 is not None and a53.heures_minimum:
             permis.add(nombre(a53.heures_minimum))

@@ -18,7 +18,7 @@ from clause_kit.commun.erreurs import ErreursValidation
 from clause_kit.dossier.construction import construire
 from clause_kit.marche.chargement import charger_detail
 from clause_kit.revue.texte import texte as texte_docx
-from tests.contrats import contrat
+from tests.contrats import A53_SEUL, CRITERES_85, contrat
 
 ACCORD_CADRE = "  forme: accord_cadre_bons_de_commande\n"
 
@@ -261,12 +261,20 @@ def test_lot_reserve_dans_l_avis_le_rc_et_l_ae() -> None:
 
 
 def test_reserve_ess_limitee_aux_services_et_a_trois_ans(tmp_path: Path) -> None:
-    texte = contrat(type_="services", montant=100000, marche="  reserve: ess\n  duree_mois: 24\n  reconductions: 1\n")
+    ess = "  reserve: ess\n  cpv: 85311000-2\n"
+    texte = contrat(type_="services", montant=100000, marche=ess + "  duree_mois: 24\n  reconductions: 1\n")
     (message,) = problemes(ecrire(tmp_path, texte))
     assert "marche.reserve: réservation ess : la durée du marché ne peut pas dépasser trois ans" in message
     assert "48 mois, reconductions comprises" in message
     (message,) = problemes(ecrire(tmp_path, contrat(marche="  reserve: ess\n  duree_mois: 12\n")))
     assert "pas pour un marché de travaux" in message
+    nettoyage = contrat(
+        type_="services", montant=100000, marche="  reserve: ess\n  cpv: 90911200-8\n  duree_mois: 12\n"
+    )
+    (message,) = problemes(ecrire(tmp_path, nettoyage))
+    assert "marche.cpv: réservation ess" in message and "le code CPV 90911200-8 n'en fait pas partie" in message
+    accepte = contrat(type_="services", montant=100000, marche=ess + "  duree_mois: 36\n")
+    assert verifier_json(ecrire(tmp_path, accepte))["reserve"] == "ess"
 
 
 def test_reserve_refusee_en_regime_cmp2006(tmp_path: Path) -> None:
@@ -276,3 +284,23 @@ def test_reserve_refusee_en_regime_cmp2006(tmp_path: Path) -> None:
     assert any(
         "marche.reserve: marché ou lot réservé : pris en charge sous le régime ccp seulement" in m for m in messages
     )
+
+
+# --- scoring of the hours offered, qualitative commitments -----------------------------------------
+
+
+def test_formule_de_notation_des_heures_et_penalite_qualitative() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-sv-044-espaces-verts.yaml")
+    rc, ccap = pieces["reglement-consultation"], pieces["ccap-clauses-insertion"]
+    assert "note sur 10 = 10 × H ÷ Hmax" in rc and "au-delà du minimum de 300 heures" in rc
+    # 180 000 € × 70 % ÷ 25 € = 5 040 labour hours; 20 % of them = 1 008 hours scored at most.
+    assert "dans la limite de 1\u202f008 heures (20\u00a0% des 5\u202f040 heures de main-d'œuvre" in rc
+    assert "regardé comme irréaliste et obtient la note de 0" in rc
+    assert "pénalité de 150,00\u00a0€ par engagement non tenu et par mois de manquement" in ccap
+
+
+def test_penalite_qualitative_parametrable(tmp_path: Path) -> None:
+    insertion = A53_SEUL + "  penalite: {par_engagement_qualitatif: 300}\n"
+    texte = contrat(type_="services", montant=150000, marche=CRITERES_85, insertion=insertion)
+    ccap = textes(ecrire(tmp_path, texte))["ccap-clauses-insertion"]
+    assert "pénalité de 300,00\u00a0€ par engagement non tenu" in ccap

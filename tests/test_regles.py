@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from clause_kit.cli import main
 from clause_kit.commun.erreurs import ErreursValidation
 from clause_kit.marche.chargement import charger_detail
+from clause_kit.marche.seuils import rubrique_services_sociaux
+from clause_kit.revue.texte import texte as texte_docx
 from tests.contrats import A53_SEUL, CRITERES_85, contrat
 
 
@@ -66,9 +68,42 @@ def test_entite_adjudicatrice_a_un_seuil_plus_haut(tmp_path: Path) -> None:
     assert charger_detail(ecrire(tmp_path, texte)).chiffres.seuil is not None
 
 
+def _services_sociaux(cpv: str | None) -> str:
+    lignes = "  motif_procedure_adaptee: services_sociaux\n" + (f"  cpv: {cpv}\n" if cpv else "")
+    return contrat(montant=900000, type_="services", marche=lignes)
+
+
 def test_services_sociaux_en_procedure_adaptee_quel_que_soit_le_montant(tmp_path: Path) -> None:
-    texte = contrat(montant=900000, type_="services", marche="  motif_procedure_adaptee: services_sociaux\n")
+    # Social support (85311000-2) is in the list annexed to the code.
+    texte = _services_sociaux("85311000-2")
     assert charger_detail(ecrire(tmp_path, texte)).chiffres.procedure == "adaptee"
+
+
+def test_services_sociaux_refuse_pour_un_cpv_hors_liste(tmp_path: Path) -> None:
+    # Cleaning (90911200-8) is not: a 900 000 € contract needs a formalised procedure.
+    fichier = ecrire(tmp_path, _services_sociaux("90911200-8"))
+    (message,) = problemes(fichier)
+    assert message.startswith(f"{fichier}:11: marche.cpv: le code CPV 90911200-8 ne figure pas dans la liste")
+    assert "annexe XIV de la directive 2014/24/UE" in message
+
+
+def test_services_sociaux_sans_cpv_refuse(tmp_path: Path) -> None:
+    (message,) = problemes(ecrire(tmp_path, _services_sociaux(None)))
+    assert "marche.motif_procedure_adaptee: services_sociaux : indiquez le code CPV" in message
+
+
+@pytest.mark.parametrize(
+    ("cpv", "rubrique"),
+    [
+        ("85311000-2", "Services sanitaires, sociaux et connexes"),
+        ("79713000-5", "Services d'enquête et de sécurité"),
+        ("55524000-9", "Services d'hôtellerie et de restauration"),
+        ("90911200-8", None),
+        ("45000000-7", None),
+    ],
+)
+def test_liste_des_services_sociaux(cpv: str, rubrique: str | None) -> None:
+    assert rubrique_services_sociaux(cpv) == rubrique
 
 
 def test_seuils_de_la_periode_de_la_date_de_lancement(tmp_path: Path) -> None:
@@ -215,15 +250,47 @@ def test_avertissements_repris_au_rapport_du_lot(tmp_path: Path) -> None:
     assert "25 %" in (tmp_path / "sortie" / "rapport-generation.csv").read_text(encoding="utf-8")
 
 
-def test_au_dela_du_seuil_sans_condition_sociale_averti(tmp_path: Path) -> None:
+def _article_53_seul_au_dela_du_seuil(lancement: str = "2026-10-01") -> str:
     criteres = (
         "  criteres:\n    - {libelle: Prix, ponderation: 75, nature: prix}\n"
         "    - {libelle: Env, ponderation: 10, nature: environnement}\n"
     )
     texte = contrat(montant=600000, type_="services", marche=criteres, insertion=A53_SEUL)
-    texte = texte.replace("procedure: adaptee", "procedure: appel_offres_ouvert")
+    return texte.replace("procedure: adaptee", "procedure: appel_offres_ouvert").replace("2026-10-01", lancement)
+
+
+def test_article_53_seul_au_dela_du_seuil_refuse_sans_exception(tmp_path: Path) -> None:
+    fichier = ecrire(tmp_path, _article_53_seul_au_dela_du_seuil())
+    (message,) = problemes(fichier)
+    assert message.startswith(f"{fichier}:14: insertion.article_53: consultation lancée le 1er octobre 2026")
+    assert "L. 2112-2-1" in message and "exception_condition_sociale" in message
+    assert "600\u202f000,00\u00a0€ HT au-delà du seuil européen de 216\u202f000,00\u00a0€ HT" in message
+
+
+def test_article_53_seul_avant_le_22_aout_2026_accepte(tmp_path: Path) -> None:
+    texte = _article_53_seul_au_dela_du_seuil("2026-08-21").replace(
+        "    - {libelle: Env, ponderation: 10, nature: environnement}\n", ""
+    )
+    texte = texte.replace("ponderation: 75", "ponderation: 85")
+    assert charger_detail(ecrire(tmp_path, texte)).chiffres.procedure == "appel_offres_ouvert"
+
+
+def test_exception_motivee_imprimee_par_le_rc(tmp_path: Path) -> None:
+    motif = "  exception_condition_sociale: prestation intellectuelle de quelques jours, sans main-d'œuvre\n"
+    texte = _article_53_seul_au_dela_du_seuil().replace("insertion:\n", "insertion:\n" + motif)
+    resultat = generer(ecrire(tmp_path, texte), tmp_path / "sortie")
+    assert resultat.exit_code == 0, resultat.output
+    (rc,) = (tmp_path / "sortie").glob("*/*/02-reglement-consultation.docx")
+    texte_rc = texte_docx(rc)
+    assert "Par exception à l'obligation de prévoir une condition d'exécution relative au domaine social" in texte_rc
+    assert "pour le motif suivant\u00a0: prestation intellectuelle de quelques jours, sans main-d'œuvre." in texte_rc
+    assert "au moins 200 heures d'insertion, exigence minimale que toute offre doit respecter" in texte_rc
+
+
+def test_exception_sans_effet_avertie(tmp_path: Path) -> None:
+    texte = contrat(insertion="  article_14: {pourcentage: 7}\n  exception_condition_sociale: motif\n")
     avertissements = charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements
-    assert any("L. 2112-2-1" in a for a in avertissements)
+    assert any("exception_condition_sociale sans effet" in a for a in avertissements)
 
 
 def test_regime_cmp2006_seulement_avant_le_1er_avril_2016(tmp_path: Path) -> None:

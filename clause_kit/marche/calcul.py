@@ -118,6 +118,8 @@ class Penalites:
     #: Cap of the insertion penalties, in % of the contract's or lot's amount HT.
     plafond_pourcentage: Decimal
     par_fiche_manquante: Decimal
+    #: Per qualitative commitment of the fiche technique not kept after a formal notice, per month.
+    par_engagement_qualitatif: Decimal = Decimal(0)
 
 
 @dataclass
@@ -147,6 +149,10 @@ class Chiffres:
     tranches: list[TrancheHeures] = field(default_factory=list)
     #: Whole duration in months, renewals included (None when the duration is not given).
     duree_totale_mois: int | None = None
+    #: Article 53 with a sub-criterion scoring the hours: per lot (numero, labour hours, hours counted at most).
+    plafond_heures_notees: list[tuple[int | None, int, int]] = field(default_factory=list)
+    #: The percentage of the labour hours that cap the hours scored (``notation_heures``).
+    plafond_heures_pourcentage: Decimal = Decimal(0)
     #: Launch of the consultation (given or today): decides the rules and thresholds applied.
     date_lancement: datetime.date = field(default_factory=datetime.date.today)
     #: Code of the CCAG the contract refers to (``travaux``, ``fcs``... or ``aucun``).
@@ -262,10 +268,13 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
     etp_total = etp(total, heures_par_etp)
     taux_1000, garanties = _accord_cadre(consultation, lots)
     periodes = _periodes(consultation, total)
+    plafond_pourcentage = Decimal(str(p["notation_heures"]["plafond_pourcentage"]))
     duree_totale = sum(p.mois for p in periodes) if periodes else marche.duree_mois
     return Chiffres(
         periodes=periodes,
         tranches=_tranches(consultation, total),
+        plafond_heures_notees=_plafond_heures_notees(consultation, p, plafond_pourcentage),
+        plafond_heures_pourcentage=plafond_pourcentage,
         duree_totale_mois=duree_totale,
         lots=lots,
         forme=marche.forme,
@@ -291,6 +300,25 @@ def calculer(consultation: Consultation, parametres: Parametres, aujourd_hui: da
         avertissements=avertissements,
         manques=manques,
     )
+
+
+def _plafond_heures_notees(
+    consultation: Consultation, p: dict[str, Any], pourcentage: Decimal
+) -> list[tuple[int | None, int, int]]:
+    """The labour hours of each lot (amount × labour share ÷ hourly cost) and the share of them that is scored."""
+    a53 = consultation.insertion.article_53
+    if a53 is None or not any(sc.heures for sc in a53.sous_criteres or []):
+        return []
+    defauts = p["par_type"][consultation.marche.type]
+    resultat = []
+    for _, lot in _lots_effectifs(consultation):
+        propre = _fusionner(consultation.insertion.article_14, lot.insertion)
+        taux = propre.taux_main_oeuvre or Decimal(str(defauts["taux_main_oeuvre"]))
+        cout = propre.cout_horaire or Decimal(str(defauts["cout_horaire"]))
+        main_oeuvre = arrondir_heures(lot.montant_ht * taux / CENT / cout)
+        numero = lot.numero if consultation.marche.lots else None
+        resultat.append((numero, main_oeuvre, arrondir_heures(Decimal(main_oeuvre) * pourcentage / CENT)))
+    return resultat
 
 
 def _periodes(consultation: Consultation, total: int) -> list[Periode]:
@@ -570,10 +598,23 @@ def _penalites(
         smic_reference=str(valeur("smic", "SMIC retenu")) if multiple is not None else "notification",
         plafond_pourcentage=Decimal(str(valeur("plafond_pourcentage", "plafond du montant HT"))),
         par_fiche_manquante=Decimal(str(valeur("par_fiche_manquante", "par fiche de suivi manquante"))),
+        # Only a contract with article 53 has qualitative commitments: no default line otherwise.
+        par_engagement_qualitatif=Decimal(
+            str(
+                valeur("par_engagement_qualitatif", "par engagement qualitatif non tenu, par mois")
+                if consultation.insertion.article_53 is not None
+                else defaut["par_engagement_qualitatif"]
+            )
+        ),
     )
 
 
-_UNITES = {"multiple_smic": "", "plafond_pourcentage": " %", "par_fiche_manquante": " €"}
+_UNITES = {
+    "multiple_smic": "",
+    "plafond_pourcentage": " %",
+    "par_fiche_manquante": " €",
+    "par_engagement_qualitatif": " €",
+}
 
 
 def _smic(p: dict[str, Any], jour: datetime.date) -> tuple[datetime.date, Decimal]:

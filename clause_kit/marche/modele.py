@@ -303,6 +303,13 @@ class Penalite(_Strict):
         default=None, title="Par fiche de suivi manquante (€)", description="Après mise en demeure ; défaut 50 €."
     )
 
+    #: Article 53: per qualitative commitment of the fiche technique not kept after a formal notice, per month.
+    par_engagement_qualitatif: Annotated[Decimal, Field(ge=0, lt=100000, decimal_places=2)] | None = Field(
+        default=None,
+        title="Par engagement qualitatif non tenu (€ par mois)",
+        description="Article 53 : tutorat, formation… non tenus après mise en demeure ; défaut 150 €.",
+    )
+
     @model_validator(mode="after")
     def _un_seul_mode(self) -> Penalite:
         if self.montant_par_heure is not None and self.multiple_smic is not None:
@@ -347,6 +354,14 @@ class Insertion(_Strict):
     #: The facilitator gives a written eligibility attestation whose number goes on the follow-up sheet.
     attestation_eligibilite: bool | None = Field(
         default=None, title="Attestation d'éligibilité", description="Remise par le facilitateur (défaut : oui)."
+    )
+    #: Above the EU thresholds, from 22 August 2026, a social execution condition is mandatory
+    #: (L. 2112-2-1) unless the buyer justifies an exception: its motive, printed by the RC.
+    exception_condition_sociale: Texte | None = Field(
+        default=None,
+        title="Motif de l'exception à la condition sociale obligatoire",
+        description="Au-delà du seuil européen, sans article 14 : pourquoi le marché ne comporte pas de condition "
+        "d'exécution sociale (L. 2112-2-1) ; imprimé dans le RC.",
     )
     #: Training hours of apprenticeship and professionalisation contracts count as insertion hours.
     heures_formation: bool | None = Field(

@@ -21,9 +21,9 @@ from clause_kit.commun.formats import date_fr, montant, nombre, nombre_simple
 from clause_kit.marche.calcul import Chiffres
 from clause_kit.marche.droit import CCAG_2021, CLIMAT_RESILIENCE, REFERENCES, critere_environnemental_exige
 from clause_kit.marche.modele import Chemin, Consultation
-from clause_kit.marche.seuils import verifier_procedure
+from clause_kit.marche.seuils import reservable_ess, verifier_procedure
 
-__all__ = ["appliquer_regles", "contact_facilitateur"]
+__all__ = ["appliquer_regles", "condition_sociale_exigee", "contact_facilitateur"]
 
 #: The Code de la commande publique applies to consultations launched from this date.
 DEBUT_CCP = datetime.date(2019, 4, 1)
@@ -106,6 +106,19 @@ def _regles_reserve(consultation: Consultation, chiffres: Chiffres) -> list[tupl
                     chemin,
                     "réservation ess (article L. 2113-15 du code de la commande publique) : seulement pour des "
                     f"services de santé, sociaux ou culturels, pas pour un marché de {marche.type}",
+                )
+            )
+        elif marche.cpv is None or not reservable_ess(marche.cpv):
+            erreurs.append(
+                (
+                    ("marche", "cpv") if marche.cpv else chemin,
+                    "réservation ess (article L. 2113-15 du code de la commande publique) : seulement pour les "
+                    "services de santé, sociaux et culturels que l'avis annexé au code énumère ; "
+                    + (
+                        f"le code CPV {marche.cpv} n'en fait pas partie"
+                        if marche.cpv
+                        else "indiquez le code CPV du marché (marche.cpv)"
+                    ),
                 )
             )
         elif chiffres.duree_totale_mois is None or chiffres.duree_totale_mois > DUREE_MAX_ESS_MOIS:
@@ -198,12 +211,25 @@ def _regles_criteres(consultation: Consultation, chiffres: Chiffres) -> list[tup
                 "indiquez-le avec nature: environnement",
             )
         ]
-    au_dela = chiffres.seuil is not None and chiffres.montant_seuil_ht >= chiffres.seuil.montant
-    if exige and au_dela and chiffres.heures_total == 0:
+    if condition_sociale_exigee(consultation, chiffres) and not insertion.exception_condition_sociale:
+        seuil = chiffres.seuil
+        assert seuil is not None
+        return [
+            (
+                ("insertion", "article_53") if insertion.article_53 is not None else ("insertion",),
+                f"consultation lancée le {date_fr(chiffres.date_lancement)}, montant "
+                f"{'maximum ' if marche.forme != 'ordinaire' else ''}de {montant(chiffres.montant_seuil_ht)} "
+                f"au-delà du seuil européen de {montant(seuil.montant)} : une condition d'exécution relative au "
+                f"domaine social ou à l'emploi est obligatoire ({REFERENCES['ccp'].condition_sociale_obligatoire}) ; "
+                "le critère d'attribution (article_53) ne la remplit pas : ajoutez article_14, ou donnez le motif de "
+                "l'exception dans insertion.exception_condition_sociale (le règlement de la consultation l'imprime)",
+            )
+        ]
+    if insertion.exception_condition_sociale and not condition_sociale_exigee(consultation, chiffres):
         chiffres.avertissements.append(
-            "au-delà du seuil européen, le marché doit comporter une condition d'exécution relative au domaine "
-            f"social ou à l'emploi ({REFERENCES['ccp'].condition_sociale_obligatoire}), sauf exception motivée : "
-            "ajoutez article_14 ou consignez le motif de l'exception"
+            "insertion.exception_condition_sociale sans effet : la condition d'exécution sociale n'est pas "
+            "obligatoire ici (marché sous le seuil européen, consultation lancée avant le 22 août 2026 ou clause "
+            "d'exécution déjà prévue par article_14) ; le motif n'est imprimé dans aucune pièce"
         )
     if exige and chiffres.heures_total:
         chiffres.avertissements.append(
@@ -218,6 +244,13 @@ def _regles_criteres(consultation: Consultation, chiffres: Chiffres) -> list[tup
             f"({REFERENCES['ccp'].critere_environnemental})"
         )
     return []
+
+
+def condition_sociale_exigee(consultation: Consultation, chiffres: Chiffres) -> bool:
+    """L. 2112-2-1: above the EU threshold, from 22 August 2026, a contract with no insertion hours lacks it."""
+    exige = critere_environnemental_exige(consultation.insertion.regime, chiffres.date_lancement)
+    au_dela = chiffres.seuil is not None and chiffres.montant_seuil_ht >= chiffres.seuil.montant
+    return exige and au_dela and chiffres.heures_total == 0
 
 
 def _vraisemblance(consultation: Consultation, chiffres: Chiffres, p: dict[str, Any]) -> list[str]:

@@ -54,7 +54,7 @@ from clause_kit.marche.droit import (
     reference_ponderation,
 )
 from clause_kit.marche.modele import Consultation
-from clause_kit.marche.regles import contact_facilitateur
+from clause_kit.marche.regles import condition_sociale_exigee, contact_facilitateur
 
 __all__ = ["construire_contexte"]
 
@@ -439,6 +439,10 @@ def _insertion(
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
         "clause": chiffres.heures_total > 0 or a53 is not None,
+        "notation_plafond": _notation_plafond(chiffres),
+        "exception_condition_sociale": _saisi(insertion.exception_condition_sociale)
+        if insertion.exception_condition_sociale and condition_sociale_exigee(consultation, chiffres)
+        else "",
         "heures_total": marque(nombre(chiffres.heures_total), "taux_main_oeuvre", "cout_horaire"),
         "heures_total_lettres": nombre_en_lettres(chiffres.heures_total, feminin=True),
         "heures_par_1000": _par_1000(chiffres.heures_par_1000, marque),
@@ -501,6 +505,23 @@ def _insertion(
     }
 
 
+def _notation_plafond(chiffres: Chiffres) -> str:
+    """The cap of the hours scored: ``1 008 heures (20 % des 5 040 heures de main-d'œuvre estimées du marché)``."""
+    if not chiffres.plafond_heures_notees:
+        return ""
+    taux = pourcentage(chiffres.plafond_heures_pourcentage)
+    if len(chiffres.plafond_heures_notees) == 1 and chiffres.plafond_heures_notees[0][0] is None:
+        _, main_oeuvre, plafond = chiffres.plafond_heures_notees[0]
+        return (
+            f"{nombre(plafond)} heures ({taux} des {nombre(main_oeuvre)} heures de main-d'œuvre estimées du "
+            "marché, soit son montant hors taxes × part de la main-d'œuvre ÷ coût horaire moyen)"
+        )
+    lots = " ; ".join(
+        f"lot n°\u00a0{n}\u00a0: {nombre(plafond)} heures" for n, _, plafond in chiffres.plafond_heures_notees
+    )
+    return f"{taux} des heures de main-d'œuvre estimées de chaque lot ({lots})"
+
+
 def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool, commandes: str) -> dict[str, str]:
     """The penalty rule as it binds: a multiple of the SMIC of a stated date (the euro amount indicative)."""
     p = chiffres.penalites
@@ -534,6 +555,9 @@ def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool, comma
             f"dans la limite de {plafond} {base}, les pénalités pour fiche de suivi manquante comprises"
         ),
         "penalite_fiche": marque(montant(p.par_fiche_manquante, taxe=""), "penalite.par_fiche_manquante"),
+        "penalite_qualitative": marque(
+            montant(p.par_engagement_qualitatif, taxe=""), "penalite.par_engagement_qualitatif"
+        ),
     }
 
 
@@ -557,6 +581,7 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
         "donnees_personnelles": ref.donnees_personnelles,
         "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
         "exception_sante": str(sante),
+        "condition_sociale_obligatoire": ref.condition_sociale_obligatoire,
         "reconduction": ref.reconduction,
         "tranches": ref.tranches,
     }
