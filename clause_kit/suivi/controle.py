@@ -33,6 +33,7 @@ __all__ = [
     "LigneSuivi",
     "MarcheConnu",
     "code_nominatif",
+    "nom_probable",
     "controler_ensemble",
     "controler_registre",
     "controler_ligne",
@@ -121,6 +122,18 @@ def code_nominatif(valeur: Any) -> bool:
         return True
     lettres = sum(c.isalpha() for c in texte)
     return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_MOTS.search(texte))
+
+
+def nom_probable(valeur: Any, *, numero_securite_sociale: bool = True) -> bool:
+    """Whether a value of another column than the code looks like a name: two words, or a social-security number.
+
+    Stricter than ``code_nominatif``: a single word (« néant », « mars ») or a label (« CDI à
+    mi-temps ») is a typing slip of that column, not a name.
+    """
+    texte = texte_cellule(valeur)
+    if numero_securite_sociale and _NIR.fullmatch(_SEPARATEURS.sub("", texte)):
+        return True
+    return bool(_MOTS.search(texte) and texte[:1].isupper())
 
 
 def _court(texte: str) -> str:
