@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
-from tests.suivi_commun import compter, importer, ligne
+from tests.suivi_commun import compter, etat, importer, ligne
 from tests.tableur import remplir
 
 
@@ -88,3 +88,35 @@ def test_messages_dans_l_ordre_des_lignes(contrat: Path, vierge: bytes, tmp_path
     resultat = importer(base, contrat, remplir(vierge, lignes, tmp_path / "fiche.xlsx"))
     rangs = [int(m.split("!")[1][1:3]) for m in resultat.stderr.splitlines() if "!" in m]
     assert rangs == sorted(rangs) and set(rangs) == {13, 14, 15}
+
+
+def test_un_mois_neant_n_est_plus_manquant(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    # February to May are over on 15 June. Lot 1 declares March; lot 2 declares nobody in March
+    # (« néant », no hours) and nothing else.
+    base = tmp_path / "suivi.sqlite"
+    lignes = [
+        ligne("CUG-001", heures=100),
+        {"lot": 2, "participant": "néant", "mois": datetime.date(2026, 3, 1)},
+    ]
+    fiche = remplir(vierge, lignes, tmp_path / "mars.xlsx")
+    resultat = importer(base, contrat, fiche)
+    assert resultat.exit_code == 0, resultat.output
+    assert "1 mois déclaré(s) « néant »" in resultat.stdout
+    lots = etat(base)["marches"][0]["lots"]
+    assert lots[0]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
+    assert lots[1]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
+    assert [lot["heures_realisees"] for lot in lots] == [100, 0] and compter(base, "lignes") == 1
+    # A « néant » row with anything else typed is refused, with its cell.
+    faux = remplir(
+        vierge, [{"lot": 2, "participant": "NEANT", "mois": "04/2026", "heures": 3}], tmp_path / "avril.xlsx"
+    )
+    resultat = importer(base, faux)
+    assert resultat.exit_code == 1
+    assert f"{faux}:Suivi!N12: heures : une ligne « néant » (personne n'a travaillé) ne porte que" in resultat.stderr
+    # Undone, the sheet's « néant » no longer counts: March is missing again on lot 2.
+    from click.testing import CliRunner
+
+    from clause_kit.cli import main
+
+    assert CliRunner().invoke(main, ["suivi", "annuler", str(fiche), "--base", str(base)]).exit_code == 0
+    assert etat(base)["marches"][0]["lots"][1]["mois_manquants"] == ["2026-02", "2026-03", "2026-04", "2026-05"]

@@ -99,7 +99,8 @@ COLONNES: tuple[Colonne, ...] = (
         "participant",
         "Code de la personne",
         "Code pseudonymisé donné par le facilitateur (lettres et chiffres, au moins un chiffre). "
-        "Jamais de nom ni de numéro de sécurité sociale.",
+        "Jamais de nom ni de numéro de sécurité sociale. Personne n'a travaillé sur un lot ce mois-là : "
+        "« néant », avec le lot et le mois seulement.",
         14,
     ),
     Colonne(
@@ -353,8 +354,9 @@ def _en_tete(
         1,
         (
             "Une ligne par personne et par mois, dans la zone jaune. Aucun nom, prénom ni numéro de sécurité sociale "
-            "(RGPD) : seulement le code donné par le facilitateur. Les listes et l'aide de chaque colonne "
-            "s'affichent en sélectionnant une cellule ; la feuille « Codes » explique chaque code."
+            "(RGPD) : seulement le code donné par le facilitateur. Personne sur un lot un mois : une ligne avec le "
+            "lot, « néant » comme code et le mois. Les listes et l'aide de chaque colonne s'affichent en "
+            "sélectionnant une cellule ; la feuille « Codes » explique chaque code."
         ),
     ).alignment = Alignment(wrap_text=False)
     # The header is locked and white even where it is empty: every cell is styled explicitly, or it

@@ -35,10 +35,13 @@ from clause_kit.suivi.controle import (
     Anomalie,
     LigneSuivi,
     MarcheConnu,
+    Neant,
     code_nominatif,
     controler_ensemble,
     controler_ligne,
+    controler_neant,
     controler_registre,
+    est_neant,
     nom_probable,
     texte_cellule,
 )
@@ -67,6 +70,8 @@ class CompteRendu:
     avertissements: list[str] = field(default_factory=list)
     #: What the file replaced, per lot, month and earlier file, with the hours before and after.
     corrections: list[str] = field(default_factory=list)
+    #: « néant » declarations kept (a lot, a month, nobody worked).
+    neants: int = 0
 
     @property
     def en_echec(self) -> bool:
@@ -258,6 +263,8 @@ class _Examen:
     sources: list[tuple[Feuille, LigneBrute]] = field(default_factory=list)
     rejets: list[tuple[str, list[str], LigneBrute]] = field(default_factory=list)
     inconnus: set[str] = field(default_factory=set)
+    #: « néant » declarations: nobody worked on that lot that month.
+    neants: list[Neant] = field(default_factory=list)
 
 
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
@@ -265,6 +272,15 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
     candidates: list[tuple[Feuille, LigneBrute, LigneSuivi]] = []
     for feuille in feuilles:
         for brute in feuille.lignes:
+            if est_neant(brute):
+                neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
+                if neant is not None:
+                    examen.neants.append(neant)
+                else:
+                    examen.rejets.append(
+                        (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
+                    )
+                continue
             ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
             if ligne is not None:
                 candidates.append((feuille, brute, ligne))
@@ -330,7 +346,7 @@ def _nom_possible(cle: str, valeur: Any) -> bool:
     a social-security number), a value of a code list only when it is none of its codes.
     """
     if cle == "participant":
-        return code_nominatif(valeur)
+        return code_nominatif(valeur) and texte_cellule(valeur).upper() not in ("NEANT", "NÉANT")
     if not nom_probable(valeur, numero_securite_sociale=cle != "siret_employeur"):  # 14 digits: a SIRET
         return False
     liste = _LISTES.get(cle)
@@ -457,7 +473,12 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     lignes_de = {id(b): rangs[id(f)] for f in feuilles for b in f.lignes}
     examen.rejets.sort(key=lambda r: (lignes_de.get(id(r[2]), 0), r[2].ligne))
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
-    if not examen.valides and examen.inconnus and len(examen.rejets) == sum(len(f.lignes) for f in feuilles):
+    if (
+        not examen.valides
+        and not examen.neants
+        and examen.inconnus
+        and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
+    ):
         refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
         return CompteRendu(str(chemin), "refuse", messages=[refus])
     if strict and examen.rejets:
@@ -523,6 +544,17 @@ def _enregistrer(
             journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 5)[4] += 1
         compte.rejets = len(examen.rejets)
         registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)
+        declares = {(x.reference, x.lot, x.mois) for _, x in examen.valides}
+        neants = [n for n in examen.neants if (n.reference, n.lot, n.mois) not in declares]
+        compte.avertissements += [
+            f"{chemin} : « néant » pour le lot {n.lot} en {n.mois} alors que la fiche y déclare des heures : ignoré"
+            for n in examen.neants
+            if (n.reference, n.lot, n.mois) in declares
+        ]
+        registre.declarer_neants(fichier_id, [(n.reference, n.lot, n.mois) for n in neants])
+        compte.neants = len(neants)
+        for n in neants:
+            journal.setdefault((n.reference, str(n.lot)), [0] * 5)
         registre.noter_journal(fichier_id, journal)
         registre.noter_operation("import", fichier_id)
 
