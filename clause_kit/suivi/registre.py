@@ -913,6 +913,24 @@ class Registre:
             WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ? GROUP BY a.id, l.mois"""
         return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
 
+    def heures_formation_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, int, int]]:
+        """Training hours of the period per buyer, purged people's included: (buyer, hundredths, counted ones).
+
+        Counted ones are those of contracts that count training among the insertion hours.
+        """
+        requete = """
+            SELECT a.nom, SUM(r.formation_c), SUM(CASE WHEN m.formation_comptee THEN r.formation_c ELSE 0 END)
+            FROM (SELECT lot_id, heures_formation_c AS formation_c FROM lignes
+                  WHERE remplacee_par IS NULL AND mois BETWEEN :du AND :au AND heures_formation_c > 0
+                  UNION ALL
+                  SELECT lot_id, heures_formation_c FROM agregats
+                  WHERE dimension = 'total' AND length(periode) = 7 AND periode BETWEEN :du AND :au
+                    AND heures_formation_c > 0) r
+            JOIN lots lo ON lo.id = r.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            GROUP BY a.id"""
+        return self.connexion.execute(requete, {"du": premier_mois, "au": dernier_mois}).fetchall()
+
     def heures_agregees_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int, str, int]]:
         """Counted hundredths of hours of purged people, per lot and month: (buyer, reference, lot, month, hours)."""
         requete = """
