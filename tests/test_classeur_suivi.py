@@ -161,3 +161,45 @@ def test_la_fiche_word_et_le_classeur_ont_les_memes_codes(contrat: Path) -> None
             assert code.libelle in deroulantes, code
     for colonne in ("Code de la personne", "Lot", "Modalité (code)", "Heures de formation", "Sortie (code)"):
         assert colonne in texte
+
+
+def test_en_tete_style_explicite_et_reference_hors_saisie(classeur: Path) -> None:
+    feuille = openpyxl.load_workbook(classeur)[FEUILLE_SUIVI]
+    # Every header cell has its own locked, white style (not the yellow of the input columns).
+    for rang in range(2, LIGNE_LIBELLES):
+        for colonne in range(1, len(COLONNES) + 1):
+            if (rang, colonne) in (CELLULE_TITULAIRE, (CELLULE_TITULAIRE[0], 10)):
+                continue
+            cellule = feuille.cell(rang, colonne)
+            assert cellule.protection.locked and cellule.fill.fgColor.rgb == "00FFFFFF", cellule.coordinate
+    assert feuille.cell(LIGNE_LIBELLES, 5).protection.locked
+    # The reference is the sheet's own: its column is locked and grey, not an input column.
+    assert feuille.column_dimensions["A"].protection.locked and feuille.column_dimensions["A"].fill.fgColor.rgb == (
+        "00EDEDED"
+    )
+    validations = {str(v.sqref).split(":")[0].rstrip("0123456789"): v for v in feuille.data_validations.dataValidation}
+    lettres = {c.cle: openpyxl.utils.get_column_letter(i) for i, c in enumerate(COLONNES, start=1)}
+    assert validations[lettres["mois"]].type == "custom"
+    assert validations[lettres["publics"]].errorTitle != "Valeur refusée"
+
+
+def test_la_validation_du_mois_accepte_03_2026_dans_libreoffice(classeur: Path, tmp_path: Path) -> None:
+    """The month column's formula, computed by LibreOffice on what a French user types."""
+    feuille = openpyxl.load_workbook(classeur)[FEUILLE_SUIVI]
+    lettres = {c.cle: openpyxl.utils.get_column_letter(i) for i, c in enumerate(COLONNES, start=1)}
+    validation = next(
+        v for v in feuille.data_validations.dataValidation if str(v.sqref).startswith(f"{lettres['mois']}12")
+    )
+    essais = [("03/2026", True), (datetime.date(2026, 3, 1), True), ("3/2026", False), ("mars", False)]
+    livre = openpyxl.Workbook()
+    essai = livre.active
+    for rang, (valeur, _) in enumerate(essais, start=1):
+        essai.cell(rang, 1, valeur)
+        essai.cell(rang, 2, "=" + validation.formula1.replace(f"{lettres['mois']}12", f"A{rang}"))
+    source = tmp_path / "essai.xlsx"
+    livre.save(source)
+    texte = convertir(source, CSV_FRANCAIS, tmp_path / "csv").read_text(encoding="utf-8")
+    resultats = [ligne.split(";")[1].strip('"').upper() for ligne in texte.splitlines()]
+    assert resultats == ["VRAI" if attendu else "FAUX" for _, attendu in essais] or resultats == [
+        "TRUE" if attendu else "FALSE" for _, attendu in essais
+    ], resultats

@@ -62,7 +62,7 @@ def _rangees(indicateurs: dict[str, Any], cle: str) -> dict[str, list[int]]:
 
 def _comptes(indicateurs: dict[str, Any], lignes: Sequence[Ligne], attribution: Attribution) -> dict[str, Any]:
     """The additive counts of indicators computed on purged people alone."""
-    sorties = {c.cle: indicateurs["sorties"].get(c.cle, 0) for c in codes("sorties")}
+    sorties = {c: indicateurs["sorties"].get(c, 0) for c in _CLES_SORTIES()}
     return {
         "personnes": indicateurs["personnes"],
         "contrats_travail": indicateurs["contrats_travail"],
@@ -109,9 +109,13 @@ def conserver(registre: Registre) -> None:
             registre.ecrire_agregat_bilan(cle, portee, _additionner(anciens, comptes) if anciens else comptes)
 
 
+def _CLES_SORTIES() -> list[str]:  # noqa: N802 - a constant read from the codes
+    return [*(c.cle for c in codes("sorties")), "non_renseignee"]
+
+
 def _taux(sorties: dict[str, Any]) -> None:
     dynamiques = sum(sorties[c.cle] for c in codes("sorties") if c.dynamique)
-    total = sum(sorties[c.cle] for c in codes("sorties"))
+    total = sum(sorties.get(c, 0) for c in _CLES_SORTIES())
     sorties.update(
         dynamiques=dynamiques, total=total, taux_dynamiques=round(dynamiques * 100 / total, 1) if total else None
     )

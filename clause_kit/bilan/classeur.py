@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from clause_kit.bilan.indicateurs import ARTICLES
+from clause_kit.bilan.prevision import heures_entieres
 from clause_kit.bilan.secret import chiffres_publies, explication, masquer_repartition
 from clause_kit.bilan.xlsx import Feuille, ecrire_classeur
 from clause_kit.commun.codes import codes
@@ -29,6 +30,7 @@ FEUILLES = (
     "Publics",
     "Sexe",
     "Âge",
+    "Résidence",
     "Modalités",
     "Types de contrat",
     "Sorties",
@@ -74,8 +76,15 @@ def _indicateurs(bilan: dict[str, Any], seuil: int) -> list[list[Any]]:
         [libelle, publies.get(cle, bilan[cle]), avant.get(cle, (bilan["precedente"] or {}).get(cle))]
         for cle, libelle in libelles.items()
     ]
+    cache = isinstance(publies["personnes"], str)
+    lignes.append(["Heures de formation (à part)", "s" if cache else bilan.get("heures_formation"), None])
+    lignes.append(
+        ["dont comptées comme heures d'insertion", "s" if cache else bilan.get("heures_formation_comptees"), None]
+    )
+    if "etp_annualise" in bilan:
+        lignes.append(["ETP en année pleine (× 12 ÷ mois de la période)", bilan["etp_annualise"], None])
     lignes.append(["Sorties dynamiques", publies["sorties_dynamiques"], None])
-    lignes.append(["Contrats de travail terminés avec une situation déclarée", publies["sorties"], None])
+    lignes.append(["Contrats de travail terminés (avec ou sans situation déclarée)", publies["sorties"], None])
     penalites = sum(Decimal(str(m["penalite_au_rythme"] or 0)) for m in bilan["detail_marches"])
     lignes.append(["Pénalités au rythme actuel, tous marchés (€)", float(penalites), None])
     return lignes
@@ -141,7 +150,10 @@ def _parcours(bilan: dict[str, Any]) -> list[list[Any]]:
 def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
     seuil = bilan["seuil_secret"]
     sorties = masquer_repartition(
-        [{"libelle": c.libelle, "personnes": bilan["sorties"][c.cle]} for c in codes("sorties")],
+        [
+            *({"libelle": c.libelle, "personnes": bilan["sorties"][c.cle]} for c in codes("sorties")),
+            {"libelle": "Situation non déclarée", "personnes": bilan["sorties"].get("non_renseignee", 0)},
+        ],
         seuil,
         effectif_de_personnes=False,
     )
@@ -155,6 +167,7 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
         "Publics": (["Public", *_REPARTITION], _rangees(bilan["par_public"], seuil, additive=False)),
         "Sexe": (["Sexe", *_REPARTITION], _rangees(bilan["par_sexe"], seuil)),
         "Âge": (["Tranche d'âge", *_REPARTITION], _rangees(bilan["par_tranche_age"], seuil)),
+        "Résidence": (["Résidence (QPV, ZRR)", *_REPARTITION], _rangees(bilan["par_residence"], seuil)),
         "Modalités": (["Modalité", *_REPARTITION], _rangees(bilan["par_modalite"], seuil)),
         "Types de contrat": (["Type de contrat", *_REPARTITION], _rangees(bilan["par_type_contrat"], seuil)),
         "Sorties": (
@@ -177,9 +190,19 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
             _marches(bilan),
         ),
         "Heures à venir": (
-            ["Mois", "Heures à venir"],
-            [[m["mois"], m["heures"]] for m in prevision["par_mois"]]
-            + [[f"{s['reference']} (dates inconnues)", s["heures_restantes"]] for s in prevision["sans_dates"]],
+            ["Mois", "Heures à venir (heures entières)"],
+            [
+                [libelle, h]
+                for libelle, h in zip(
+                    [m["mois"] for m in prevision["par_mois"]]
+                    + [f"{s['reference']} (dates inconnues)" for s in prevision["sans_dates"]],
+                    heures_entieres(
+                        [m["heures"] for m in prevision["par_mois"]]
+                        + [s["heures_restantes"] for s in prevision["sans_dates"]]
+                    ),
+                    strict=True,
+                )
+            ],
         ),
     }
 

@@ -17,6 +17,7 @@ from clause_kit.bilan.indicateurs import (
     Ligne,
     attributions,
     calculer_indicateurs,
+    heures,
     marches_de_la_periode,
     titulaires,
 )
@@ -168,6 +169,11 @@ def etablir_bilan(
         lecture = tous.lecture(a_lire.result(), periode, acheteur)
         anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
         purges = _Purges.lire(registre, periode, precedente, acheteur or "")
+        formation = [
+            (c, comptees)
+            for nom, c, comptees in registre.heures_formation_bilan(periode.premier, periode.dernier)
+            if acheteur in (None, nom)
+        ]
     lignes, agregees = lecture.lignes, lecture.agregees
     etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
     bilan: dict[str, Any] = {
@@ -184,6 +190,9 @@ def etablir_bilan(
             marches,
         ),
     }
+    # Training hours apart from hours worked: all those declared, and those the contracts count as insertion.
+    bilan["heures_formation"] = heures(sum(c for c, _ in formation))
+    bilan["heures_formation_comptees"] = heures(sum(c for _, c in formation))
     if purges.incomplet and agregees:
         bilan["personnes_purgees"] = incomplet(periode)
     if anciennes is not None:

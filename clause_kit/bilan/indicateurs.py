@@ -11,9 +11,12 @@ Definitions (DOMAINE, national insertion data):
   donneurs d'ordre: their buyers; entreprises: the distinct holders of the lots with hours (the
   SIRET of the contract's award block; else the sheet's SIRET, else its name, else one per lot);
 * ETP: hours ÷ the divisor (1 607 by default, printed everywhere);
-* sorties: the exit written on the last row of each work contract of the period; the first
+* sorties: the exit written on the last row of each work contract of the period, over every
+  work contract that ended in it (``non_renseignee``: ended without a declared exit); the first
   three kinds together are the « sorties dynamiques »; CDI: work contracts of type CDI or CDI
-  inclusion.
+  inclusion;
+* ETP annualised (``etp_annualise``, a period that is not twelve months): the ETP of the
+  period brought to a year (× 12 ÷ its months), to compare with a yearly report.
 
 Splits: hours always go to the value of their row (every split of hours adds up to the total).
 People and work contracts follow one of three rules (``Regle``), chosen for what a reader of
@@ -308,10 +311,30 @@ def _repartition_codes(
     return rangees
 
 
-def _sorties(lignes: Sequence[Ligne]) -> dict[str, Any]:
+def _fins(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], str | None]:
+    """The end of each work contract, as its latest row says it."""
+    fins: dict[tuple[str, str, str], tuple[str, str | None]] = {}
+    for ligne in lignes:
+        connue = fins.get(ligne.contrat)
+        if connue is None or ligne.jusqu_a >= connue[0]:
+            fins[ligne.contrat] = (ligne.jusqu_a, ligne.fin_contrat)
+    return {contrat: fin for contrat, (_, fin) in fins.items()}
+
+
+def _sorties(lignes: Sequence[Ligne], periode: Periode) -> dict[str, Any]:
+    """Exits over every work contract that ended in the period: declared ones, and those without a situation.
+
+    ``total`` counts the work contracts that ended (their end in the period, or an exit declared);
+    ``non_renseignee`` those of them whose exit nobody declared; the rate is over the total.
+    """
     comptes = dict.fromkeys((c.cle for c in codes("sorties")), 0)
-    for sortie in _sorties_declarees(lignes).values():
+    declarees = _sorties_declarees(lignes)
+    for sortie in declarees.values():
         comptes[sortie] = comptes.get(sortie, 0) + 1
+    du, au = periode.du.isoformat(), periode.au.isoformat()
+    comptes["non_renseignee"] = sum(
+        1 for contrat, fin in _fins(lignes).items() if fin and du <= fin <= au and contrat not in declarees
+    )
     dynamiques = sum(comptes[c.cle] for c in codes("sorties") if c.dynamique)
     total = sum(comptes.values())
     return {
@@ -437,9 +460,10 @@ def calculer_indicateurs(
         "contrats_travail": len(types),
         "heures_realisees": heures(total_c),
         "etp": etp(total_c, diviseur),
+        **({"etp_annualise": etp(total_c * 12 // periode.nombre_mois, diviseur)} if periode.nombre_mois != 12 else {}),
         "diviseur_etp": diviseur,
         "cdi": sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion")),
-        "sorties": _sorties(actives),
+        "sorties": _sorties(actives, periode),
         "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
         "par_article": _par_article(groupes, agregees, retenus, diviseur),
         "par_public": _repartition_codes(

@@ -33,10 +33,14 @@ def _entete(bilan: dict[str, Any]) -> list[str]:
         f"  Personnes : {_n(bilan['personnes'])} ; contrats de travail : {_n(bilan['contrats_travail'])} ; "
         f"dont CDI : {_n(bilan['cdi'])}",
         f"  Heures réalisées : {_n(bilan['heures_realisees'])} h, soit {_n(bilan['etp'], 2)} ETP "
-        f"(1 ETP = {_n(bilan['diviseur_etp'])} h)",
-        f"  Sorties : {_n(sorties['total'])}, dont {_n(sorties['dynamiques'])} sorties dynamiques "
-        f"(emploi durable {_n(sorties['emploi_durable'])}, de transition {_n(sorties['emploi_transition'])}, "
-        f"sortie positive {_n(sorties['sortie_positive'])})",
+        f"(1 ETP = {_n(bilan['diviseur_etp'])} h)"
+        + (f" ; {_n(bilan['etp_annualise'], 2)} ETP en année pleine" if "etp_annualise" in bilan else ""),
+        f"  Heures de formation (à part) : {_n(bilan.get('heures_formation', 0))} h, dont "
+        f"{_n(bilan.get('heures_formation_comptees', 0))} h comptées comme heures d'insertion",
+        f"  Contrats de travail terminés : {_n(sorties['total'])}, dont {_n(sorties['dynamiques'])} sorties "
+        f"dynamiques (emploi durable {_n(sorties['emploi_durable'])}, de transition "
+        f"{_n(sorties['emploi_transition'])}, sortie positive {_n(sorties['sortie_positive'])}) et "
+        f"{_n(sorties.get('non_renseignee', 0))} sans situation déclarée",
     ]
     avant = bilan["precedente"]
     if avant:
@@ -82,6 +86,7 @@ def bilan_texte(bilan: dict[str, Any]) -> str:
     lignes += _repartition("Par public (une personne peut relever de plusieurs)", bilan["par_public"])
     lignes += _repartition("Par sexe", bilan["par_sexe"])
     lignes += _repartition("Par tranche d'âge", bilan["par_tranche_age"])
+    lignes += _repartition("Par résidence (QPV, ZRR)", bilan["par_residence"])
     lignes += _repartition("Par modalité (une personne peut relever de plusieurs)", bilan["par_modalite"])
     lignes += _repartition("Par type de contrat (une personne peut relever de plusieurs)", bilan["par_type_contrat"])
     lignes += _marches(bilan)

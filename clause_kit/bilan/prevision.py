@@ -21,14 +21,14 @@ launch. A contract that does not state its launch date is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clause_kit.bilan.indicateurs import heures
 from clause_kit.bilan.periode import Periode, mois_suivant, suite_mois
 from clause_kit.commun.codes import codes
 
-__all__ = ["prevoir", "repartir_entier"]
+__all__ = ["heures_entieres", "prevoir", "repartir_entier"]
 
 
 def repartir_entier(total: int, poids: Sequence[int]) -> list[int]:
@@ -43,6 +43,16 @@ def repartir_entier(total: int, poids: Sequence[int]) -> list[int]:
     for i in restes[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+def heures_entieres(valeurs: Sequence[int | float]) -> list[int]:
+    """Hours to come as published, in whole hours: the total rounded, then split by largest remainders.
+
+    Each cell rounded alone would not add up to the total the report prints.
+    """
+    centiemes = [round(Decimal(str(v)) * 100) for v in valeurs]
+    total = int((Decimal(sum(centiemes)) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return repartir_entier(total, centiemes)
 
 
 def _restant_c(lot: dict[str, Any]) -> int:

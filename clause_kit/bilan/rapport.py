@@ -18,13 +18,15 @@ from clause_kit import version
 from clause_kit.bilan.nombres import ecrire as _n
 from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
+from clause_kit.bilan.prevision import heures_entieres
 from clause_kit.bilan.qualitatif import Bloc
-from clause_kit.bilan.secret import chiffres_publies, explication, masquer_repartition
+from clause_kit.bilan.secret import chiffres_publies, explication, masque, masquer_repartition
 from clause_kit.commun.codes import codes
 from clause_kit.commun.formats import date_fr
 
 __all__ = [
     "MODELE",
+    "NON_DECLAREE",
     "NOMS_GRAPHIQUES",
     "PARCOURS_DANS_LA_FRISE",
     "contexte_rapport",
@@ -46,6 +48,9 @@ NOMS_GRAPHIQUES = (
 )
 #: The timeline of the internal file shows at most this many paths (its spreadsheet has them all).
 PARCOURS_DANS_LA_FRISE = 60
+
+#: The row of the work contracts that ended without a declared exit.
+NON_DECLAREE = "Situation non déclarée"
 
 #: A function drawing the charts of a published report: (published context) → name → Image.
 Graphiste = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
@@ -101,14 +106,43 @@ def _chiffres_cles(bilan: dict[str, Any], seuil: int) -> str:
         f"{marches}, {_n(publies['personnes'])} personne(s) positionnée(s), {_n(publies['heures_realisees'])} heures "
         f"d'insertion réalisées, soit {_n(publies['etp'], 2)} ETP"
     )
+    if "etp_annualise" in bilan:
+        phrase += f" ({_n(bilan['etp_annualise'], 2)} ETP en année pleine, la période comptant {_n(_mois(bilan))} mois)"
     if isinstance(publies["cdi"], int):
         phrase += f", {_n(publies['cdi'])} CDI"
+    phrase += _residence(bilan, seuil)
+    if bilan.get("heures_formation"):
+        phrase += (
+            f" ; en plus des heures travaillées, {_n(bilan['heures_formation'])} heures de formation, dont "
+            f"{_n(bilan['heures_formation_comptees'])} comptées comme heures d'insertion par leur marché"
+        )
     if isinstance(publies["sorties"], int) and isinstance(publies["sorties_dynamiques"], int):
         phrase += (
             f" ; {_n(publies['sorties_dynamiques'])} sortie(s) dynamique(s) sur {_n(publies['sorties'])} "
-            "contrat(s) de travail terminé(s) avec une situation déclarée"
+            "contrat(s) de travail terminé(s)"
         )
+        sans = bilan["sorties"].get("non_renseignee", 0)
+        if sans and not 0 < sans < seuil:
+            phrase += f", dont {_n(sans)} sans situation déclarée"
     return phrase + "."
+
+
+def _mois(bilan: dict[str, Any]) -> int:
+    du, au = bilan["periode"]["du"], bilan["periode"]["au"]
+    return (int(au[:4]) - int(du[:4])) * 12 + int(au[5:7]) - int(du[5:7]) + 1
+
+
+def _residence(bilan: dict[str, Any], seuil: int) -> str:
+    """« , dont 12 personnes résidant en QPV et moins de 5 en ZRR », as the secret allows."""
+    publiees = {r["code"]: r["personnes"] for r in masquer_repartition(bilan["par_residence"], seuil)}
+    parts = []
+    for code, lieu in (("qpv", "en quartier prioritaire (QPV)"), ("zrr", "en zone rurale (ZRR, FRR)")):
+        valeur = publiees.get(code, 0)
+        if isinstance(valeur, int):
+            parts.append(f"{_n(valeur)} {lieu}")
+        elif valeur == masque(seuil):
+            parts.append(f"moins de {_n(seuil)} {lieu}")
+    return f", dont {' et '.join(parts)} par leur résidence" if parts else ""
 
 
 def _penalites(bilan: dict[str, Any]) -> str:
@@ -126,37 +160,53 @@ def _penalites(bilan: dict[str, Any]) -> str:
 def _sorties(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
     sorties = bilan["sorties"]
     rangees = [{"libelle": c.libelle, "personnes": sorties[c.cle], "dynamique": c.dynamique} for c in codes("sorties")]
+    rangees.append({"libelle": NON_DECLAREE, "personnes": sorties.get("non_renseignee", 0), "dynamique": False})
     publiees = masquer_repartition(rangees, seuil, effectif_de_personnes=False)
     return [{"libelle": r["libelle"], "contrats": _n(r["personnes"])} for r in publiees]
 
 
 def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
-    return [
-        {
-            "acheteur": m["acheteur"],
-            "reference": m["reference"],
-            "objet": m["objet"],
-            "heures_dues": _n(m["heures_dues"]),
-            "heures_periode": _n(m["heures_periode"]),
-            "heures_realisees": _n(m["heures_realisees"]),
-            "pourcentage": f"{_n(m['pourcentage'], 1)} %" if m["pourcentage"] is not None else "–",
-        }
-        for m in bilan["detail_marches"]
-    ]
+    """One row per contract, then one per lot when it has several (the hours are due lot by lot)."""
+    rangees = []
+    for m in bilan["detail_marches"]:
+        rangees.append(_rangee_marche(m, m["acheteur"], m["reference"], m["objet"]))
+        if len(m["lots"]) > 1:
+            rangees += [_rangee_marche(lot, "", "", f"lot {lot['numero']} « {lot['intitule']} »") for lot in m["lots"]]
+    return rangees
+
+
+def _rangee_marche(ligne: dict[str, Any], acheteur: str, reference: str, objet: str) -> dict[str, str]:
+    return {
+        "acheteur": acheteur,
+        "reference": reference,
+        "objet": objet,
+        "heures_dues": _n(ligne["heures_dues"]),
+        "heures_periode": _n(ligne["heures_periode"]),
+        "heures_realisees": _n(ligne["heures_realisees"]),
+        "pourcentage": f"{_n(ligne['pourcentage'], 1)} %" if ligne["pourcentage"] is not None else "–",
+    }
 
 
 def _prevision(bilan: dict[str, Any]) -> dict[str, Any]:
+    """The forward view in whole hours (an estimate: hundredths would be false precision)."""
     prevision = bilan["prevision"]
+    sans_dates = prevision["sans_dates"]
+    mois = heures_entieres([m["heures"] for m in prevision["par_mois"]])
+    types = heures_entieres([t["heures"] for t in prevision["par_type_contrat"]])
+    autres = heures_entieres([s["heures_restantes"] for s in sans_dates])
     return {
         "apres": date_fr(datetime.date.fromisoformat(prevision["apres"])),
-        "heures_restantes": _n(prevision["heures_restantes"]),
-        "par_mois": [{"mois": mois_fr(m["mois"]), "heures": _n(m["heures"])} for m in prevision["par_mois"]],
+        "heures_restantes": _n(sum(mois) + sum(autres)),
+        "par_mois": [
+            {"mois": mois_fr(m["mois"]), "heures": _n(h)} for m, h in zip(prevision["par_mois"], mois, strict=True)
+        ],
         "par_type_contrat": [
-            {"libelle": t["libelle"], "heures": _n(t["heures"])} for t in prevision["par_type_contrat"]
+            {"libelle": t["libelle"], "heures": _n(h)}
+            for t, h in zip(prevision["par_type_contrat"], types, strict=True)
         ],
         "sans_dates": [
-            {"reference": s["reference"], "objet": s["objet"], "heures": _n(s["heures_restantes"])}
-            for s in prevision["sans_dates"]
+            {"reference": s["reference"], "objet": s["objet"], "heures": _n(h)}
+            for s, h in zip(sans_dates, autres, strict=True)
         ],
     }
 

@@ -88,13 +88,19 @@ class Colonne:
 
 #: The data dictionary: a stable interface (CSV headers, hidden key row), documented in the README.
 COLONNES: tuple[Colonne, ...] = (
-    Colonne("reference", "Référence du marché", "Laisser vide : c'est celle de cette fiche.", 16),
+    Colonne(
+        "reference",
+        "Référence du marché",
+        "Rien à saisir : c'est celle de cette fiche (colonne utile seulement dans un fichier CSV).",
+        16,
+    ),
     Colonne("lot", "Lot", "Numéro du lot sur lequel la personne a travaillé.", 7),
     Colonne(
         "participant",
         "Code de la personne",
         "Code pseudonymisé donné par le facilitateur (lettres et chiffres, au moins un chiffre). "
-        "Jamais de nom ni de numéro de sécurité sociale.",
+        "Jamais de nom ni de numéro de sécurité sociale. Personne n'a travaillé sur un lot ce mois-là : "
+        "« néant », avec le lot et le mois seulement.",
         14,
     ),
     Colonne(
@@ -125,7 +131,7 @@ COLONNES: tuple[Colonne, ...] = (
     Colonne("type_contrat", "Type de contrat", "Nature du contrat de travail ou de la mission.", 18, "types_contrat"),
     Colonne("debut_contrat", "Début du contrat", "Date au format JJ/MM/AAAA.", 12),
     Colonne("fin_contrat", "Fin du contrat", "Date prévue ou réelle, JJ/MM/AAAA ; vide pour un CDI.", 12),
-    Colonne("mois", "Mois", "Mois déclaré, au format MM/AAAA. Une ligne par personne et par mois.", 10),
+    Colonne("mois", "Mois", "Mois déclaré, MM/AAAA (03/2026). Une ligne par personne et par mois.", 10),
     Colonne("heures", "Heures travaillées", "Heures travaillées sur ce marché dans le mois (0 à 250).", 11),
     Colonne(
         "heures_formation",
@@ -350,15 +356,21 @@ def _en_tete(
         1,
         (
             "Une ligne par personne et par mois, dans la zone jaune. Aucun nom, prénom ni numéro de sécurité sociale "
-            "(RGPD) : seulement le code donné par le facilitateur. Les listes et l'aide de chaque colonne "
-            "s'affichent en sélectionnant une cellule ; la feuille « Codes » explique chaque code."
+            "(RGPD) : seulement le code donné par le facilitateur. Personne sur un lot un mois : une ligne avec le "
+            "lot, « néant » comme code et le mois. Les listes et l'aide de chaque colonne s'affichent en "
+            "sélectionnant une cellule ; la feuille « Codes » explique chaque code."
         ),
     ).alignment = Alignment(wrap_text=False)
-    for rang in range(1, LIGNE_LIBELLES + 1):  # the header is locked even where it is empty
+    # The header is locked and white even where it is empty: every cell is styled explicitly, or it
+    # would take the column's style (unlocked, the input colour) in Excel and Calc.
+    blanc = PatternFill("solid", fgColor="FFFFFF")
+    for rang in range(1, LIGNE_LIBELLES):
         for colonne in range(1, len(COLONNES) + 1):
             if (rang, colonne) in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
                 continue
-            _verrouiller(feuille.cell(rang, colonne))
+            cellule = feuille.cell(rang, colonne)
+            _verrouiller(cellule)
+            cellule.fill = blanc
 
 
 def _colonnes(feuille: Any) -> None:
@@ -375,15 +387,21 @@ def _colonnes(feuille: Any) -> None:
         libelle.fill = entete
         libelle.alignment = Alignment(wrap_text=True, vertical="center")
         libelle.comment = Comment(colonne.aide, "clause_kit")
+        libelle.protection = Protection(locked=True)
         dimension = feuille.column_dimensions[lettre]
         dimension.width = colonne.largeur
-        # A column style unlocks and colours the whole input area without creating its cells.
+        # A column style unlocks and colours the whole input area without creating its cells; the
+        # reference is the sheet's own, not typed: its column stays locked and grey.
+        if colonne.cle == "reference":
+            dimension.protection = Protection(locked=True)
+            dimension.fill = PatternFill("solid", fgColor="EDEDED")
+            continue
         dimension.protection = Protection(locked=False)
         dimension.fill = saisie
         if colonne.cle in ("debut_contrat", "fin_contrat"):
             dimension.number_format = "DD/MM/YYYY"
         elif colonne.cle == "mois":
-            dimension.number_format = "MM/YYYY"
+            dimension.number_format = "MM/YYYY"  # a date Calc or Excel recognises shows as 03/2026
         elif colonne.liste is None and colonne.cle not in ("lot", "heures", "heures_formation"):
             dimension.number_format = "@"  # codes and SIRET stay text (leading zeros)
     feuille.row_dimensions[LIGNE_CLES].hidden = True
@@ -429,7 +447,7 @@ def _plage(cle: str) -> str:
 def _validations(feuille: Any, noms: dict[str, str], lots: list[HeuresLot]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    def valider(cle: str, **options: Any) -> None:
+    def valider(cle: str, titre: str = "Valeur refusée", **options: Any) -> None:
         colonne = next(c for c in COLONNES if c.cle == cle)
         validation = DataValidation(
             allow_blank=True,
@@ -437,7 +455,7 @@ def _validations(feuille: Any, noms: dict[str, str], lots: list[HeuresLot]) -> N
             showErrorMessage=True,
             promptTitle=colonne.libelle[:32],
             prompt=colonne.aide[:255],
-            errorTitle="Valeur refusée",
+            errorTitle=titre,
             **options,
         )
         feuille.add_data_validation(validation)
@@ -456,25 +474,45 @@ def _validations(feuille: Any, noms: dict[str, str], lots: list[HeuresLot]) -> N
     for colonne in COLONNES:
         if colonne.liste is None:
             continue
-        # Several publics may be typed, separated by « ; »: the list only proposes.
-        style = {"errorStyle": "information"} if colonne.cle == "publics" else {}
+        # Several publics may be typed, separated by « ; »: the list only proposes, and its message
+        # is no refusal (« Valeur refusée » over an accepted value would be false).
+        if colonne.cle == "publics":
+            valider(
+                colonne.cle,
+                "Plusieurs catégories ?",
+                type="list",
+                formula1=f"={noms[colonne.liste]}",
+                errorStyle="information",
+                error="Valeur hors de la liste : acceptée si ce sont des catégories de la feuille Codes "
+                "séparées par « ; ».",
+            )
+            continue
         valider(
             colonne.cle,
             type="list",
             formula1=f"={noms[colonne.liste]}",
             error="Choisissez une valeur de la liste (voir la feuille Codes).",
-            **style,
         )
     valider("siret_employeur", type="textLength", operator="equal", formula1="14", error="Un SIRET a 14 chiffres.")
-    for cle in ("debut_contrat", "fin_contrat", "mois"):
+    for cle in ("debut_contrat", "fin_contrat"):
         valider(
             cle,
             type="date",
             operator="between",
             formula1="36526",
             formula2="73051",
-            error="Date attendue (JJ/MM/AAAA, ou MM/AAAA pour le mois), entre 2000 et 2099.",
+            error="Date attendue (JJ/MM/AAAA), entre 2000 et 2099.",
         )
+    # The month as typed: « 03/2026 » is no date for a French Calc or Excel (it has no day) and stays
+    # text; a date (01/03/2026, or 03/2026 where it is recognised) is accepted too.
+    cellule = _plage("mois").split(":")[0]
+    valider(
+        "mois",
+        type="custom",
+        formula1=f"OR(AND(ISNUMBER({cellule}),{cellule}>=36526,{cellule}<=73051),AND(LEN({cellule})=7,"
+        f'MID({cellule},3,1)="/",ISNUMBER(VALUE(LEFT({cellule},2))),ISNUMBER(VALUE(RIGHT({cellule},4)))))',
+        error="Mois attendu au format MM/AAAA (03/2026), entre 2000 et 2099.",
+    )
     for cle in ("heures", "heures_formation"):
         valider(
             cle,

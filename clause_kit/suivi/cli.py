@@ -46,6 +46,20 @@ _STATUTS = {
 }
 
 
+def _detail(compte: Any) -> str:
+    """What happened to a file, in one French phrase."""
+    detail = _STATUTS[compte.statut]
+    if compte.statut == "importe":
+        detail = f"{compte.lignes} ligne(s) importée(s), {compte.rejets} rejetée(s)"
+        if compte.remplacees:
+            detail += f", {compte.remplacees} ligne(s) d'une fiche précédente remplacée(s)"
+        if compte.neants:
+            detail += f", {compte.neants} mois déclaré(s) « néant » (personne n'a travaillé)"
+    elif compte.reference:
+        detail += f" ({compte.reference})"
+    return detail
+
+
 @suivi.command()
 @click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CHEMIN...")
 @_option_base
@@ -62,14 +76,7 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
         for message in [*compte.messages, *compte.avertissements]:
             click.echo(message, err=True)
     for compte in comptes:
-        detail = _STATUTS[compte.statut]
-        if compte.statut == "importe":
-            detail = f"{compte.lignes} ligne(s) importée(s), {compte.rejets} rejetée(s)"
-            if compte.remplacees:
-                detail += f", {compte.remplacees} ligne(s) d'une fiche précédente remplacée(s)"
-        elif compte.reference:
-            detail += f" ({compte.reference})"
-        click.echo(f"{compte.fichier} : {detail}")
+        click.echo(f"{compte.fichier} : {_detail(compte)}")
         for correction in compte.corrections:
             click.echo(f"  {correction}")
     if not comptes:

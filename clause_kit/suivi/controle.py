@@ -32,10 +32,14 @@ __all__ = [
     "Anomalie",
     "LigneSuivi",
     "MarcheConnu",
+    "Neant",
     "code_nominatif",
+    "nom_probable",
     "controler_ensemble",
+    "controler_neant",
     "controler_registre",
     "controler_ligne",
+    "est_neant",
     "texte_cellule",
 ]
 
@@ -121,6 +125,18 @@ def code_nominatif(valeur: Any) -> bool:
         return True
     lettres = sum(c.isalpha() for c in texte)
     return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_MOTS.search(texte))
+
+
+def nom_probable(valeur: Any, *, numero_securite_sociale: bool = True) -> bool:
+    """Whether a value of another column than the code looks like a name: two words, or a social-security number.
+
+    Stricter than ``code_nominatif``: a single word (« néant », « mars ») or a label (« CDI à
+    mi-temps ») is a typing slip of that column, not a name.
+    """
+    texte = texte_cellule(valeur)
+    if numero_securite_sociale and _NIR.fullmatch(_SEPARATEURS.sub("", texte)):
+        return True
+    return bool(_MOTS.search(texte) and texte[:1].isupper())
 
 
 def _court(texte: str) -> str:
@@ -345,6 +361,55 @@ def controler_ligne(
         heures_formation_c=champs.get("heures_formation", 0),
         sortie=champs.get("sortie"),
     ), []
+
+
+@dataclass(frozen=True)
+class Neant:
+    """A declaration that nobody worked on a lot in a month: the month is received, with no hours."""
+
+    reference: str
+    lot: int
+    mois: str
+
+
+#: What the code column says for a month with nobody (any case, with or without the accent).
+_NEANT = {"NEANT", "NÉANT"}
+
+
+def est_neant(brute: LigneBrute) -> bool:
+    """Whether a row is a « néant » declaration (« néant » in the code column)."""
+    return texte_cellule(brute.valeurs.get("participant")).upper() in _NEANT
+
+
+def controler_neant(
+    brute: LigneBrute, reference_defaut: str | None, marches: Mapping[str, MarcheConnu]
+) -> tuple[Neant | None, list[Anomalie]]:
+    """Check a « néant » row: its contract, lot and month, and nothing else typed."""
+    try:
+        marche = _marche(brute, reference_defaut, marches)
+    except _Refus as err:
+        return None, [Anomalie("reference", err.message)]
+    anomalies: list[Anomalie] = []
+    lot = mois = None
+    try:
+        lot = _lot_de(brute, marche)
+    except _Refus as err:
+        anomalies.append(Anomalie("lot", err.message))
+    if "mois" not in brute.valeurs:
+        anomalies.append(Anomalie("mois", "une ligne « néant » dit de quel mois il s'agit"))
+    else:
+        try:
+            mois = _mois(brute.valeurs["mois"])
+        except _Refus as err:
+            anomalies.append(Anomalie("mois", err.message))
+    autres = sorted(set(brute.valeurs) - {"reference", "lot", "participant", "mois"})
+    if autres:
+        anomalies.append(
+            Anomalie(autres[0], "une ligne « néant » (personne n'a travaillé) ne porte que le lot et le mois")
+        )
+    if anomalies or lot is None or mois is None:
+        return None, anomalies
+    return Neant(marche.reference, lot, mois), []
 
 
 def _chevauchent(a: LigneSuivi, b: LigneSuivi) -> bool:

@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -25,17 +26,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
 from clause_kit.commun.formats import nombre_simple
 from clause_kit.commun.journal import signaler
+from clause_kit.dossier.classeur_suivi import COLONNES
 from clause_kit.suivi.controle import (
     Anomalie,
     LigneSuivi,
     MarcheConnu,
+    Neant,
     code_nominatif,
     controler_ensemble,
     controler_ligne,
+    controler_neant,
     controler_registre,
+    est_neant,
+    nom_probable,
     texte_cellule,
 )
 from clause_kit.suivi.erreurs import ErreurFichier
@@ -63,6 +70,8 @@ class CompteRendu:
     avertissements: list[str] = field(default_factory=list)
     #: What the file replaced, per lot, month and earlier file, with the hours before and after.
     corrections: list[str] = field(default_factory=list)
+    #: « néant » declarations kept (a lot, a month, nobody worked).
+    neants: int = 0
 
     @property
     def en_echec(self) -> bool:
@@ -254,6 +263,8 @@ class _Examen:
     sources: list[tuple[Feuille, LigneBrute]] = field(default_factory=list)
     rejets: list[tuple[str, list[str], LigneBrute]] = field(default_factory=list)
     inconnus: set[str] = field(default_factory=set)
+    #: « néant » declarations: nobody worked on that lot that month.
+    neants: list[Neant] = field(default_factory=list)
 
 
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
@@ -261,6 +272,15 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
     candidates: list[tuple[Feuille, LigneBrute, LigneSuivi]] = []
     for feuille in feuilles:
         for brute in feuille.lignes:
+            if est_neant(brute):
+                neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
+                if neant is not None:
+                    examen.neants.append(neant)
+                else:
+                    examen.rejets.append(
+                        (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
+                    )
+                continue
             ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
             if ligne is not None:
                 candidates.append((feuille, brute, ligne))
@@ -315,15 +335,101 @@ def _messages(chemin: Path, feuille: Feuille, brute: LigneBrute, anomalies: list
     return [f"{_lieu(chemin, feuille, brute, a.cle)} {a.message}" for a in anomalies]
 
 
+#: Columns whose typed values are codes of a list: a value that resolves is no name.
+_LISTES = {c.cle: c.liste for c in COLONNES if c.liste is not None}
+
+
+def _nom_possible(cle: str, valeur: Any) -> bool:
+    """Whether a cell's value looks like a name or a social-security number (« no name anywhere »).
+
+    The code column by ``code_nominatif``; the others by ``nom_probable`` (two capitalised words,
+    a social-security number), a value of a code list only when it is none of its codes.
+    """
+    if cle == "participant":
+        return code_nominatif(valeur) and texte_cellule(valeur).upper() not in ("NEANT", "NÉANT")
+    if not nom_probable(valeur, numero_securite_sociale=cle != "siret_employeur"):  # 14 digits: a SIRET
+        return False
+    liste = _LISTES.get(cle)
+    if liste is None:
+        return True
+    parties = [p for p in re.split(r"[;,]", texte_cellule(valeur)) if p.strip()] if cle == "publics" else [valeur]
+    return any(resoudre(liste, texte_cellule(p)) is None for p in parties)
+
+
+#: Headers of an added column that announce names or social-security numbers.
+_ENTETES_NOMINATIFS = re.compile(r"\b(nom|noms|prenom|prenoms|name|nir|nss|securite sociale)\b")
+#: One capitalised word (« Dupont »), as a name is typed.
+_MOT_CAPITALISE = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]{2,}")
+
+
+def _nom_ajoute(entete: str, valeur: Any) -> bool:
+    """A value of a column the company added: a name under a « Nom » header, or that looks like one."""
+    texte = texte_cellule(valeur)
+    return bool(
+        _ENTETES_NOMINATIFS.search(normaliser(entete).replace("_", " "))
+        or nom_probable(texte)
+        or _MOT_CAPITALISE.fullmatch(texte)
+    )
+
+
 def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
+    """Every cell, in any column (added ones too), that looks like a name: the file is refused whole."""
+    messages = []
+    for feuille in feuilles:
+        for ligne in feuille.lignes:
+            cellules = [(cle, v) for cle, v in ligne.valeurs.items() if cle != "reference"]
+            for cle, valeur in cellules:
+                if _nom_possible(cle, valeur):
+                    messages.append(
+                        f"{_lieu(chemin, feuille, ligne, cle)} ressemble à un nom ou à un numéro de sécurité "
+                        "sociale : seul le code pseudonymisé donné par le facilitateur est admis, et aucun nom dans "
+                        "aucune colonne ; fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
+                    )
+            for entete, valeur in ligne.autres.items():
+                if _nom_ajoute(entete, valeur):
+                    where = next((k for k, t in feuille.inconnues.items() if t == entete), "")
+                    lieu = f"{chemin}:{feuille.nom}!{where}{ligne.ligne}" if feuille.nom else f"{chemin}:{ligne.ligne}"
+                    messages.append(
+                        f"{lieu}: colonne ajoutée « {entete} » : ressemble à un nom ; aucun nom dans aucune colonne ; "
+                        "fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
+                    )
+    return messages
+
+
+def _colonnes_inconnues(chemin: Path, feuilles: list[Feuille]) -> list[str]:
     return [
-        f"{_lieu(chemin, feuille, ligne, 'participant')} ressemble à un nom ou à un numéro de sécurité sociale : "
-        "seul le code pseudonymisé donné par le facilitateur est admis ; fichier refusé en entier, "
-        "rien n'en est conservé (ni ligne, ni copie)"
+        f"{chemin}{f':{feuille.nom}' if feuille.nom else ''} : colonne « {texte} » ({ou}) inconnue de la fiche de "
+        "suivi : ignorée"
         for feuille in feuilles
-        for ligne in feuille.lignes
-        if "participant" in ligne.valeurs and code_nominatif(ligne.valeurs["participant"])
+        for ou, texte in feuille.inconnues.items()
     ]
+
+
+#: Hours a person may work in one day (Code du travail, L. 3121-18: 10 hours a day at most).
+HEURES_PAR_JOUR = 10
+
+
+def _controles_souples(chemin: Path, examen: _Examen) -> list[str]:
+    """Warnings on valid rows: more hours than the work contract's days in the month allow, an end without exit."""
+    messages = []
+    for (feuille, brute), (_, ligne) in zip(examen.sources, examen.valides, strict=True):
+        annee, mois = int(ligne.mois[:4]), int(ligne.mois[5:])
+        premier = datetime.date(annee, mois, 1)
+        dernier = datetime.date(annee, mois, calendar.monthrange(annee, mois)[1])
+        debut, fin = max(premier, ligne.debut_contrat), min(dernier, ligne.fin_contrat or dernier)
+        jours = (fin - debut).days + 1
+        if jours > 0 and ligne.heures_c > jours * HEURES_PAR_JOUR * 100:
+            messages.append(
+                f"{_lieu(chemin, feuille, brute, 'heures')} {_h(ligne.heures_c)} en {ligne.mois} pour un contrat de "
+                f"travail qui n'en couvre que {jours} jour(s) (du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}) : plus de "
+                f"{HEURES_PAR_JOUR} h par jour ; vérifiez (ligne importée)"
+            )
+        if ligne.fin_contrat is not None and ligne.fin_contrat <= dernier and ligne.sortie is None:
+            messages.append(
+                f"{_lieu(chemin, feuille, brute, 'sortie')} contrat de travail fini le {ligne.fin_contrat:%d/%m/%Y} "
+                "sans situation à la fin du contrat : remplissez-la (ligne importée)"
+            )
+    return messages
 
 
 def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -> list[str]:
@@ -362,8 +468,17 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
         return CompteRendu(str(chemin), "vide")
     examen = _examiner(chemin, feuilles, marches)
     _confronter(chemin, registre, examen)
+    # In the order of the sheet (the rows refused for a repetition or an overlap come with the others).
+    rangs = {id(f): i for i, f in enumerate(feuilles)}
+    lignes_de = {id(b): rangs[id(f)] for f in feuilles for b in f.lignes}
+    examen.rejets.sort(key=lambda r: (lignes_de.get(id(r[2]), 0), r[2].ligne))
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
-    if not examen.valides and examen.inconnus and len(examen.rejets) == sum(len(f.lignes) for f in feuilles):
+    if (
+        not examen.valides
+        and not examen.neants
+        and examen.inconnus
+        and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
+    ):
         refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
         return CompteRendu(str(chemin), "refuse", messages=[refus])
     if strict and examen.rejets:
@@ -376,9 +491,12 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
                 f"{chemin} : fiche refusée en entier (--strict) : {len(examen.rejets)} ligne(s) en erreur",
             ],
         )
-    compte = CompteRendu(
-        str(chemin), "importe", messages=messages, avertissements=_avertissements(registre, chemin, feuilles)
-    )
+    avertissements = [
+        *_avertissements(registre, chemin, feuilles),
+        *_colonnes_inconnues(chemin, feuilles),
+        *_controles_souples(chemin, examen),
+    ]
+    compte = CompteRendu(str(chemin), "importe", messages=messages, avertissements=avertissements)
     _enregistrer(registre, chemin, contenu, sha256, feuilles, examen, compte)
     return compte
 
@@ -426,6 +544,17 @@ def _enregistrer(
             journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 5)[4] += 1
         compte.rejets = len(examen.rejets)
         registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)
+        declares = {(x.reference, x.lot, x.mois) for _, x in examen.valides}
+        neants = [n for n in examen.neants if (n.reference, n.lot, n.mois) not in declares]
+        compte.avertissements += [
+            f"{chemin} : « néant » pour le lot {n.lot} en {n.mois} alors que la fiche y déclare des heures : ignoré"
+            for n in examen.neants
+            if (n.reference, n.lot, n.mois) in declares
+        ]
+        registre.declarer_neants(fichier_id, [(n.reference, n.lot, n.mois) for n in neants])
+        compte.neants = len(neants)
+        for n in neants:
+            journal.setdefault((n.reference, str(n.lot)), [0] * 5)
         registre.noter_journal(fichier_id, journal)
         registre.noter_operation("import", fichier_id)
 

@@ -56,6 +56,9 @@ class LigneBrute:
     valeurs: dict[str, Any]
     #: Machine key → column letter (``N``) in a workbook, shared by the rows of a sheet; empty for a CSV.
     colonnes: dict[str, str]
+    #: Values of the columns the sheet adds (``Feuille.inconnues``), by their header: never imported,
+    #: only checked for a name.
+    autres: dict[str, Any] = field(default_factory=dict)
 
     def cellule(self, cle: str) -> str:
         """The address of this row's cell for a key (``N14``), or of its first cell."""
@@ -72,6 +75,8 @@ class Feuille:
     #: Holder's name and SIRET typed in the header of a generated workbook.
     titulaire: str = ""
     siret_titulaire: str = ""
+    #: Columns the company added (« Nom », « Commentaire »): where (``F`` or column 6) → header.
+    inconnues: dict[str, str] = field(default_factory=dict)
 
 
 def lire_feuilles(chemin: Path) -> list[Feuille]:
@@ -173,6 +178,16 @@ def _vide(valeur: Any) -> bool:
     return valeur is None or valeur == "" or (isinstance(valeur, str) and not valeur.strip())
 
 
+def _inconnues(grille: list[list[Any]], debut: int, colonnes: dict[int, str]) -> dict[int, str]:
+    """Headers of the label row that name no column of the sheet: columns a company added."""
+    libelles = grille[debut - 1] if 0 < debut <= len(grille) else []
+    return {
+        i: str(v).strip()
+        for i, v in enumerate(libelles)
+        if i not in colonnes and not _vide(v) and i < len(COLONNES) + 40 and str(v).strip() != IDENTITE
+    }
+
+
 def _en_tete(grille: list[list[Any]]) -> tuple[dict[str, str], int, dict[int, str]] | None:
     """The identity, the index of the row of headers and the columns, or None for a sheet without them."""
     identite: dict[str, str] = {}
@@ -207,13 +222,21 @@ def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
         return None
     identite, debut, colonnes = trouve
     titulaire, siret = _titulaire(grille)
-    feuille = Feuille(nom, identite, titulaire=titulaire, siret_titulaire=siret)
+    inconnues = _inconnues(grille, debut, colonnes)
+    feuille = Feuille(
+        nom,
+        identite,
+        titulaire=titulaire,
+        siret_titulaire=siret,
+        inconnues={lettres_colonne(i + 1): texte for i, texte in inconnues.items()},
+    )
     lettres = {cle: lettres_colonne(colonne + 1) for colonne, cle in colonnes.items()}
     for index in range(debut, len(grille)):
         cellules = grille[index]
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
+        autres = {t: cellules[i] for i, t in inconnues.items() if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:
-            feuille.lignes.append(LigneBrute(index + 1, valeurs, lettres))
+            feuille.lignes.append(LigneBrute(index + 1, valeurs, lettres, autres))
     return feuille
 
 
@@ -266,9 +289,17 @@ def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
     identite, debut, colonnes = trouve
     # A whole generated sheet exported as CSV keeps its header: the holder typed there too.
     titulaire, siret = _titulaire(grille)
-    feuille = Feuille(None, identite, titulaire=titulaire, siret_titulaire=siret)
+    inconnues = _inconnues(grille, debut, colonnes)
+    feuille = Feuille(
+        None,
+        identite,
+        titulaire=titulaire,
+        siret_titulaire=siret,
+        inconnues={f"colonne {i + 1}": texte for i, texte in inconnues.items()},
+    )
     for numero, cellules in numerotees[debut:]:
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
+        autres = {t: cellules[i] for i, t in inconnues.items() if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:
-            feuille.lignes.append(LigneBrute(numero, valeurs, {}))
+            feuille.lignes.append(LigneBrute(numero, valeurs, {}, autres))
     return feuille

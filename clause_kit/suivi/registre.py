@@ -225,6 +225,13 @@ CREATE TABLE operations (
     nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'purge')),
     fichier_id INTEGER REFERENCES fichiers (id)
 );
+-- « néant » rows of a sheet: nobody worked on that lot that month; the month is received, with no hours.
+CREATE TABLE neants (
+    fichier_id INTEGER NOT NULL REFERENCES fichiers (id),
+    lot_id INTEGER NOT NULL REFERENCES lots (id),
+    mois TEXT NOT NULL,
+    PRIMARY KEY (fichier_id, lot_id, mois)
+);
 -- A row's identity: contract and lot (the lot), participant, month, work contract start.
 CREATE INDEX lignes_identite ON lignes (lot_id, participant, mois, debut_contrat);
 -- What the purge keeps for the reports: the counts of people, work contracts and every split, for each
@@ -616,6 +623,14 @@ class Registre:
         )
         return len(rangs)
 
+    def declarer_neants(self, fichier_id: int, neants: list[tuple[str, int, str]]) -> None:
+        """Record (inside a transaction) the « néant » declarations of a sheet: (reference, lot, month)."""
+        lots = self._identifiants_lots()
+        self.connexion.executemany(
+            "INSERT OR IGNORE INTO neants (fichier_id, lot_id, mois) VALUES (?, ?, ?)",
+            [(fichier_id, lots[(reference, lot)], mois) for reference, lot, mois in neants],
+        )
+
     def inserer_rejet(
         self, fichier_id: int, emplacement: str, messages: list[str], valeurs: dict[str, str], participant: str | None
     ) -> None:
@@ -807,12 +822,15 @@ class Registre:
         return {(r, n): (h, p) for r, n, h, p in self.connexion.execute(requete, (jusqu_a,))}
 
     def mois_recus(self) -> dict[tuple[str, int], set[str]]:
-        """The months for which each lot has declared rows (or aggregates kept by a purge)."""
+        """The months for which each lot has declared rows, a « néant » or aggregates kept by a purge."""
         requete = """
             SELECT m.reference, lo.numero, r.mois FROM (
                 SELECT DISTINCT lot_id, mois FROM lignes INDEXED BY lignes_actives WHERE remplacee_par IS NULL
                 UNION ALL
-                SELECT lot_id, periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7) r
+                SELECT lot_id, periode FROM agregats WHERE dimension = 'total' AND length(periode) = 7
+                UNION ALL
+                SELECT n.lot_id, n.mois FROM neants n JOIN fichiers f ON f.id = n.fichier_id
+                WHERE f.annule_le IS NULL) r
             JOIN lots lo ON lo.id = r.lot_id JOIN marches m ON m.id = lo.marche_id"""
         recus: dict[tuple[str, int], set[str]] = {}
         for reference, numero, mois in self.connexion.execute(requete):
@@ -894,6 +912,24 @@ class Registre:
             JOIN acheteurs a ON a.id = m.acheteur_id
             WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ? GROUP BY a.id, l.mois"""
         return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+
+    def heures_formation_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, int, int]]:
+        """Training hours of the period per buyer, purged people's included: (buyer, hundredths, counted ones).
+
+        Counted ones are those of contracts that count training among the insertion hours.
+        """
+        requete = """
+            SELECT a.nom, SUM(r.formation_c), SUM(CASE WHEN m.formation_comptee THEN r.formation_c ELSE 0 END)
+            FROM (SELECT lot_id, heures_formation_c AS formation_c FROM lignes
+                  WHERE remplacee_par IS NULL AND mois BETWEEN :du AND :au AND heures_formation_c > 0
+                  UNION ALL
+                  SELECT lot_id, heures_formation_c FROM agregats
+                  WHERE dimension = 'total' AND length(periode) = 7 AND periode BETWEEN :du AND :au
+                    AND heures_formation_c > 0) r
+            JOIN lots lo ON lo.id = r.lot_id JOIN marches m ON m.id = lo.marche_id
+            JOIN acheteurs a ON a.id = m.acheteur_id
+            GROUP BY a.id"""
+        return self.connexion.execute(requete, {"du": premier_mois, "au": dernier_mois}).fetchall()
 
     def heures_agregees_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int, str, int]]:
         """Counted hundredths of hours of purged people, per lot and month: (buyer, reference, lot, month, hours)."""
