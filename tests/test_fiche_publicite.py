@@ -43,14 +43,15 @@ def test_critere_d_insertion_et_critere_environnemental() -> None:
     assert _valeurs(fiche, "BT-775-Lot") == ["opp"]
     assert _valeurs(fiche, "BT-539-Lot") == ["price", "quality", "quality", "quality"]
     noms = _valeurs(fiche, "BT-734-Lot")
-    assert noms[-1] == "Performances en matière d'insertion professionnelle des publics en difficulté"
+    assert noms[-1] == "Performances en matière d’insertion professionnelle des publics en difficulté"
     poids = [Decimal(v) for v in _valeurs(fiche, "BT-541-Lot-WeightNumber")]
     assert poids == [50, 20, 10, 20] and sum(poids) == 100
     assert set(_valeurs(fiche, "BT-5421-Lot")) == {"per-exa"}
     (description,) = [c for c in fiche.champs if c.bt == "BT-540-Lot"]
     assert "Minimum exigé de chaque offre : 300 heures" in description.valeur and description.note == "critère 4"
-    # Article 53 alone: no execution condition to state in BT-70.
-    assert _valeurs(fiche, "BT-70-Lot") == []
+    # Article 53 alone with a minimum: the minimum binds the holder, an execution condition for the notice.
+    (minimum,) = _valeurs(fiche, "BT-70-Lot")
+    assert minimum.startswith("Exigence minimale : chaque offre s’engage sur au moins 300 heures d’insertion")
     (accessibilite,) = [c for c in fiche.champs if c.bt == "BT-754-Lot"]
     assert accessibilite.valeur == "" and "à renseigner" in accessibilite.note
 
@@ -62,8 +63,12 @@ def test_accord_cadre_a_bons_de_commande_reconductible() -> None:
     assert _valeurs(fiche, "BT-58-Lot") == ["3"]
     assert _valeurs(fiche, "BT-36-Lot") == ["12"]
     (clause,) = [c for c in fiche.champs if c.bt == "BT-70-Lot"]
-    assert "1,125 heure de travail par tranche de 1\u202f000\u00a0€\u00a0HT de bons de commande" in clause.valeur
-    assert "Facilitateur : Maison de l'emploi" in clause.valeur and "SMIC" in clause.valeur
+    assert (
+        "d’au moins 1,125 heure de travail par tranche de 1\u202f000\u00a0€\u00a0HT de bons de commande"
+        in clause.valeur
+    )
+    assert "Facilitateur : Maison de l’emploi" in clause.valeur and "SMIC" in clause.valeur
+    assert "'" not in clause.valeur  # French apostrophes only
     assert not clause.trop_long and clause.maximum == 6000 and clause.longueur == len(clause.valeur)
 
 
@@ -81,7 +86,7 @@ def test_la_clause_dit_les_memes_chiffres_que_le_ccap(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("reserve", "bt71", "bt736"), [("ea_esat", "res-ws", "yes"), ("siae", "res-ws", "no"), ("ess", "res-pub-ser", "no")]
+    ("reserve", "bt71", "bt736"), [("ea_esat", "res-ws", "no"), ("siae", "res-ws", "no"), ("ess", "res-pub-ser", "no")]
 )
 def test_lot_reserve(tmp_path: Path, reserve: str, bt71: str, bt736: str) -> None:
     lots = (
@@ -90,7 +95,8 @@ def test_lot_reserve(tmp_path: Path, reserve: str, bt71: str, bt736: str) -> Non
         f"    - {{numero: 2, intitule: Espaces verts, montant_ht: 100000, reserve: {reserve}}}\n"
     )
     type_ = "services" if reserve == "ess" else "travaux"
-    texte = contrat(montant=150000, type_=type_, marche=lots + "  duree_mois: 24\n")
+    cpv = "  cpv: 85311000-2\n" if reserve == "ess" else ""  # social support: a service L. 2113-15 allows
+    texte = contrat(montant=150000, type_=type_, marche=lots + "  duree_mois: 24\n" + cpv)
     (premier, second), _ = _fiches(_ecrire(tmp_path, texte))
     assert (premier.identifiant, second.identifiant) == ("LOT-0001", "LOT-0002")
     assert _valeurs(premier, "BT-71-Lot") == ["none"] and _valeurs(premier, "BT-736-Lot") == ["no"]
@@ -156,3 +162,26 @@ def test_generer_met_la_fiche_dans_le_dossier_le_manifeste_et_le_zip(tmp_path: P
     assert {"fiche-publicite.html", "fiche-publicite.json"} <= set(zipfile.ZipFile(archive).namelist())
     donnees = json.loads((dossier / "fiche-publicite.json").read_text(encoding="utf-8"))
     assert donnees["reference"] == "2026-AC-050"
+
+
+def test_lot_d_accord_cadre_avec_minimum_et_tranches() -> None:
+    premier, _second = _fiches(DOSSIERS / "la-penne-sur-huveaune" / "2026-ac-041-proprete.yaml")[0]
+    (clause,) = _valeurs(premier, "BT-70-Lot")
+    assert (
+        "d’au moins 2,154 heures de travail par tranche de 1\u202f000\u00a0€\u00a0HT de bons de commande exécutés"
+        in clause
+    )
+    assert clause.count("258 heures") == 1 and "Lot n°" not in clause
+    (fiche,), _ = _fiches(DOSSIERS / "roquevaire" / "2026-tx-060-groupe-scolaire.yaml")
+    (tranches,) = _valeurs(fiche, "BT-70-Lot")
+    tranches = tranches.replace("\u00a0", " ")
+    assert (
+        "tranche optionnelle « Préau et cour couverte »" in tranches
+        and "dues seulement si la tranche est affermie" in tranches
+    )
+
+
+def test_un_sous_critere_sans_description_n_a_pas_de_deux_points_vides() -> None:
+    (fiche,), _ = _fiches(DOSSIERS / "roquevaire" / "2026-tx-031-ecole.yaml")
+    (description,) = _valeurs(fiche, "BT-540-Lot")
+    assert " :  ;" not in description and not description.endswith(": .")

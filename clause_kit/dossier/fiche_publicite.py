@@ -89,6 +89,8 @@ def _champ(bt: str, valeur: str, note: str = "") -> Champ:
     """A row with the field's French name, maximum and, for a code, the code's French label."""
     definition = _eforms()["champs"][bt]
     liste = definition.get("liste")
+    if liste is None:
+        valeur = valeur.replace("'", "’")  # French typography, whatever the file or a label typed
     code_libelle = _eforms()["listes"][liste].get(valeur, "") if liste and valeur else ""
     return Champ(bt, definition["libelle"], valeur, code_libelle, definition.get("maximum"), note)
 
@@ -121,8 +123,9 @@ def _reserve(consultation: Consultation, lot: Lot | None) -> list[Champ]:
     reserve = (lot.reserve if lot is not None else None) or consultation.marche.reserve
     return [
         _champ("BT-71-Lot", _RESERVE_BT71.get(reserve or "", "none")),
-        # Execution in sheltered employment programmes: the EA and ESAT of L. 2113-12.
-        _champ("BT-736-Lot", "yes" if reserve == "ea_esat" else "no"),
+        # The code reserves participation (L. 2113-12 to L. 2113-15), never performance within sheltered
+        # employment programmes, which is what BT-736 says.
+        _champ("BT-736-Lot", "no"),
     ]
 
 
@@ -135,22 +138,25 @@ def _execution(
 ) -> list[Champ]:
     """BT-70: the execution clause as the CCAP states it (hours, publics, facilitator, penalty)."""
     phrases = []
-    if valeurs_lot.get("reserve"):
-        article, beneficiaires = valeurs_lot.get("reserve_article", ""), valeurs_lot.get("reserve_beneficiaires", "")
-        phrases.append(f"Marché réservé ({article}) : {beneficiaires}.")
     insertion, droit = contexte["insertion"], contexte["droit"]
+    minimum = consultation.insertion.article_53 is not None and insertion.get("heures_minimum")
+    if consultation.insertion.article_14 is None and minimum:
+        # A minimum every offer must reach becomes, once the offer is retained, an execution condition.
+        phrases.append(
+            f"Exigence minimale : chaque offre s’engage sur au moins {insertion['heures_minimum']} heures "
+            "d’insertion ; l’engagement du titulaire est une condition d’exécution du marché "
+            f"({droit['condition_execution']}), au bénéfice de personnes éloignées de l’emploi : "
+            f"{_liste(insertion['publics'])}."
+        )
     if consultation.insertion.article_14 is not None and _a_une_clause(valeurs_lot):
-        if valeurs_lot.get("taux_phrase"):
-            volume = f"{valeurs_lot['taux_phrase']}"
-            if valeurs_lot.get("heures_garanties"):
-                volume += f" (au moins {valeurs_lot['heures_garanties']} heures au titre du minimum de commandes)"
-        else:
-            volume = f"{valeurs_lot['heures']} heures de travail au moins, {valeurs_lot.get('etp_phrase', '')}"
         phrases.append(
             f"Clause d’insertion sociale, condition d’exécution ({droit['condition_execution']}) : le titulaire "
-            f"réalise une action d’insertion de {volume.rstrip(', ')}, au bénéfice de personnes éloignées de "
-            f"l’emploi : {_liste(insertion['publics'])}."
+            f"réalise une action d’insertion {_volume(contexte, valeurs_lot)}, au bénéfice de personnes éloignées "
+            f"de l’emploi : {_liste(insertion['publics'])}."
         )
+        tranches = insertion.get("tranches", [])
+        if tranches:
+            phrases.append("Dont " + " ; ".join(t["phrase"] for t in tranches) + ".")
         periodes = [p for p in insertion.get("periodes", []) if p.get("heures")]
         if len(periodes) > 1:
             phrases.append(
@@ -166,9 +172,23 @@ def _execution(
                 f"Pénalité : {insertion['penalite']}, {insertion.get('penalite_plafond_phrase', '')}".rstrip(", ") + "."
             )
     if not phrases:
-        return []
+        return []  # a reservation alone is said by BT-71 and BT-777: it is no execution condition
     # Runs of ordinary spaces folded; the no-break spaces of French typography kept.
     return [_champ("BT-70-Lot", re.sub(r"[ \t\n]+", " ", " ".join(phrases)).strip())]
+
+
+def _volume(contexte: dict[str, Any], valeurs_lot: dict[str, Any]) -> str:
+    """« d’au moins 933 heures de travail, soit… » or, for an accord-cadre, hours per 1 000 € ordered."""
+    if valeurs_lot.get("heures_par_1000"):
+        commandes = contexte["marche"].get("commandes") or "bons de commande"
+        volume = (
+            f"d’au moins {valeurs_lot['heures_par_1000']} de travail par tranche de 1\u202f000\u00a0€\u00a0HT "
+            f"de {commandes} exécutés"
+        )
+        if valeurs_lot.get("heures_garanties"):
+            volume += f", soit au moins {valeurs_lot['heures_garanties']} heures au titre du minimum de commandes"
+        return volume
+    return f"d’au moins {valeurs_lot['heures']} heures de travail, {valeurs_lot.get('etp_phrase', '')}".rstrip(", ")
 
 
 def _strategique(
@@ -191,10 +211,10 @@ def _strategique(
         champs.append(_champ("BT-775-Lot", "opp"))
     description = []
     if reserve:
-        description.append(f"marché réservé ({valeurs_lot.get('reserve_article', '')})")
+        beneficiaires = valeurs_lot.get("reserve_beneficiaires", "")
+        description.append(f"marché réservé ({valeurs_lot.get('reserve_article', '')}) {beneficiaires}".strip())
     if clause:
-        volume = valeurs_lot.get("taux_phrase") or f"{valeurs_lot.get('heures', '')} heures"
-        description.append(f"clause d’insertion sociale en condition d’exécution ({volume})")
+        description.append(f"clause d’insertion sociale en condition d’exécution ({_volume(contexte, valeurs_lot)})")
     if critere:
         ponderation = contexte["insertion"].get("ponderation", "")
         description.append(f"critère d’attribution relatif à l’insertion professionnelle ({ponderation})")
@@ -214,7 +234,8 @@ def _criteres(chiffres: Chiffres, contexte: dict[str, Any]) -> list[Champ]:
         description = critere.description
         if critere.insertion and sous:
             description = "Sous-critères : " + " ; ".join(
-                f"{s['libelle']} ({s['ponderation']}) : {s['description']}" for s in sous
+                f"{s['libelle']} ({s['ponderation']})" + (f" : {s['description']}" if s.get("description") else "")
+                for s in sous
             )
             if contexte["insertion"].get("heures_minimum"):
                 description += f". Minimum exigé de chaque offre : {contexte['insertion']['heures_minimum']} heures"
@@ -238,7 +259,8 @@ def _forme(consultation: Consultation, lot: Lot | None, contexte: dict[str, Any]
     maximum = (lot.montant_maximum_ht if lot is not None else None) or marche.montant_maximum_ht
     if marche.forme != "ordinaire":
         if maximum is not None:
-            champs.append(_champ("BT-271-Lot", f"{Decimal(maximum):.2f}", "euros hors taxes, reconductions comprises"))
+            note = "euros hors taxes" + (", reconductions comprises" if marche.reconductions else "")
+            champs.append(_champ("BT-271-Lot", f"{Decimal(maximum):.2f}", note))
         else:
             champs.append(_champ("BT-271-Lot", "", "à renseigner (marche.montant_maximum_ht)"))
     if marche.reconductions:

@@ -244,7 +244,9 @@ def _sociales(consultation: Consultation, lot: Lot | None, heures: int) -> list[
     """The contract's (or lot's) social devices: a clause with hours due, the criterion, a reservation."""
     insertion, marche = consultation.insertion, consultation.marche
     considerations = []
-    if heures > 0 or (marche.forme != "ordinaire" and insertion.article_14 is not None):
+    # A minimum every offer must reach (article 53) binds the holder as an execution condition does.
+    minimum = insertion.article_53 is not None and insertion.article_53.heures_minimum
+    if heures > 0 or (marche.forme != "ordinaire" and insertion.article_14 is not None) or minimum:
         considerations.append("Clause sociale")
     if insertion.article_53 is not None:
         considerations.append("Critère social")
