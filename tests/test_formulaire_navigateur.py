@@ -156,7 +156,8 @@ def test_un_marche_saisi_dans_le_navigateur_genere_les_pieces_de_la_cli(tmp_path
     pieces = sorted((sortie / "cassis" / "2026-tx-077").glob("*.docx"))
     assert len(pieces) == 8
     with zipfile.ZipFile(io.BytesIO(archive)) as zip_:
-        assert {p.name for p in pieces} | {"manifest.json", "dossier.pdf", "fiche-suivi.xlsx"} == set(zip_.namelist())
+        autres = {"manifest.json", "dossier.pdf", "fiche-suivi.xlsx", "fiche-publicite.html", "fiche-publicite.json"}
+        assert {p.name for p in pieces} | autres == set(zip_.namelist())
         for piece in pieces:
             assert texte_docx(zip_.read(piece.name)) == texte_docx(piece), piece.name
 
