@@ -242,12 +242,21 @@ def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
 # --- sheets -----------------------------------------------------------------------------
 
 
+#: The French label of each column, as the company reads it in the sheet.
+_LIBELLES = {c.cle: c.libelle for c in COLONNES}
+
+
+def _colonne(cle: str) -> str:
+    """« Heures travaillées (heures) »: the label the company sees, and the key of a CSV header."""
+    return f"{_LIBELLES[cle]} ({cle})" if cle in _LIBELLES else cle
+
+
 def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
-    """``FICHIER:FEUILLE!CELLULE: `` for a workbook, ``FICHIER:LIGNE: colonne: `` for a CSV."""
+    """``FICHIER:FEUILLE!CELLULE: Libellé (clé) :`` for a workbook, ``FICHIER:LIGNE: Libellé (clé) :`` for a CSV."""
     if feuille.nom is None:
-        return f"{chemin}:{ligne.ligne}: {cle or 'ligne'}:"
+        return f"{chemin}:{ligne.ligne}: {_colonne(cle) if cle else 'ligne'} :"
     cellule = ligne.cellule(cle)
-    return f"{chemin}:{feuille.nom}!{cellule}: {cle} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
+    return f"{chemin}:{feuille.nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
 
 
 def _emplacement(feuille: Feuille, ligne: LigneBrute) -> str:
