@@ -218,7 +218,7 @@ def contexte_rapport(
     seuil = bilan["seuil_secret"]
     publies = chiffres_publies(bilan, seuil)
     avant = bilan["precedente"]
-    return {
+    contexte: dict[str, Any] = {
         "document": {"date_generation": date_fr(aujourd_hui), "version": __version__},
         "bilan": {
             "periode": bilan["periode"]["libelle"],
@@ -253,6 +253,36 @@ def contexte_rapport(
         "qualitatif": [{"genre": b.genre, "texte": b.texte} for b in qualitatif],
         "graphiques": graphiques,
     }
+    contexte["bilan"]["secret"] = _secret(contexte, seuil)
+    return contexte
+
+
+#: The report's bar charts: (context table, column drawn, what the chart shows).
+_BARRES = (
+    ("par_donneur_ordre", "heures", "les heures par donneur d'ordre"),
+    ("par_public", "personnes", "les personnes par catégorie de public"),
+    ("par_sexe", "personnes", "les personnes par sexe"),
+    ("par_tranche_age", "personnes", "les personnes par tranche d'âge"),
+    ("sorties", "contrats", "les situations à la fin des contrats"),
+)
+
+
+def _tout_masque(rangees: list[dict[str, Any]], valeur: str) -> bool:
+    """Whether every non-zero cell of a chart's column is hidden by the secret (a chart of marks only)."""
+    cellules = [r[valeur] for r in rangees if r[valeur] not in ("0", "–")]
+    return bool(cellules) and all(not any(c.isdigit() for c in cellule) for cellule in cellules)
+
+
+def _secret(contexte: dict[str, Any], seuil: int) -> str:
+    """The secret's explanation, and the charts not drawn because the secret hides all their values."""
+    caches = [quoi for cle, valeur, quoi in _BARRES if contexte[cle] and _tout_masque(contexte[cle], valeur)]
+    texte = explication(seuil)
+    if caches:
+        texte += (
+            f" Sur un territoire aussi petit, ne sont pas tracés les graphiques dont toutes les valeurs sont "
+            f"couvertes par le secret : {', '.join(caches)}."
+        )
+    return texte
 
 
 def _nombre_publie(valeur: str) -> float | str:
@@ -276,8 +306,8 @@ def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict
 
     def barres(cle: str, titre: str, valeur: str, unite: str) -> Image | str:
         rangees = contexte[cle]
-        if not rangees:
-            return ""
+        if not rangees or _tout_masque(rangees, valeur):
+            return ""  # nothing but marks: no empty chart; bilan.secret says why
         png = g.barres([r["libelle"] for r in rangees], [_nombre_publie(r[valeur]) for r in rangees], titre, unite)
         return image(png, titre)
 
