@@ -28,7 +28,7 @@ __all__ = ["REPARTITIONS", "ajouter", "cle_periode", "conserver", "incomplet"]
 #: The splits whose rows are kept: people, work contracts and hours of each row.
 REPARTITIONS = ("par_public", "par_sexe", "par_tranche_age", "par_residence", "par_modalite", "par_type_contrat")
 #: The splits whose hours come from the register's hours per lot and month: people and work contracts only.
-_REPARTITIONS_SANS_HEURES = ("par_donneur_ordre", "par_article")
+_REPARTITIONS_SANS_HEURES = ("par_donneur_ordre", "par_article", "par_marche")
 
 
 def cle_periode(periode: Periode) -> str | None:

@@ -20,7 +20,7 @@ from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
 from clause_kit.bilan.prevision import heures_entieres
 from clause_kit.bilan.qualitatif import Bloc
-from clause_kit.bilan.secret import chiffres_publies, explication, masque, masquer_repartition
+from clause_kit.bilan.secret import SECRET, chiffres_publies, explication, marches_secrets, masque, masquer_repartition
 from clause_kit.commun.codes import codes
 from clause_kit.commun.formats import date_fr
 
@@ -166,22 +166,31 @@ def _sorties(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
 
 
 def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per contract, then one per lot when it has several (the hours are due lot by lot)."""
+    """One row per contract, then one per lot when it has several (the hours are due lot by lot).
+
+    The period's hours of a contract fewer than 5 people worked on are theirs: « s ».
+    """
     rangees = []
+    caches = marches_secrets(bilan)
     for m in bilan["detail_marches"]:
-        rangees.append(_rangee_marche(m, m["acheteur"], m["reference"], m["objet"]))
+        cache = m["reference"] in caches
+        rangees.append(_rangee_marche(m, m["acheteur"], m["reference"], m["objet"], cache))
         if len(m["lots"]) > 1:
-            rangees += [_rangee_marche(lot, "", "", f"lot {lot['numero']} « {lot['intitule']} »") for lot in m["lots"]]
+            rangees += [
+                _rangee_marche(lot, "", "", f"lot {lot['numero']} « {lot['intitule']} »", cache) for lot in m["lots"]
+            ]
     return rangees
 
 
-def _rangee_marche(ligne: dict[str, Any], acheteur: str, reference: str, objet: str) -> dict[str, str]:
+def _rangee_marche(
+    ligne: dict[str, Any], acheteur: str, reference: str, objet: str, cache: bool = False
+) -> dict[str, str]:
     return {
         "acheteur": acheteur,
         "reference": reference,
         "objet": objet,
         "heures_dues": _n(ligne["heures_dues"]),
-        "heures_periode": _n(ligne["heures_periode"]),
+        "heures_periode": SECRET if cache and ligne["heures_periode"] else _n(ligne["heures_periode"]),
         "heures_realisees": _n(ligne["heures_realisees"]),
         "pourcentage": f"{_n(ligne['pourcentage'], 1)} %" if ligne["pourcentage"] is not None else "–",
     }
