@@ -39,6 +39,7 @@ def suivi() -> None:
 _STATUTS = {
     "importe": "importée",
     "deja_importe": "déjà importée, rien ne change",
+    "reprise": "fiche annulée, reprise",
     "marche_enregistre": "marché enregistré",
     "marche_inchange": "marché déjà enregistré, inchangé",
     "vide": "aucune ligne remplie, rien à importer",
@@ -55,6 +56,8 @@ def _detail(compte: Any) -> str:
             detail += f", {compte.remplacees} ligne(s) d'une fiche précédente remplacée(s)"
         if compte.neants:
             detail += f", {compte.neants} mois déclaré(s) « néant » (personne n'a travaillé)"
+    elif compte.statut == "reprise":
+        detail += f" : {compte.lignes} ligne(s) de nouveau en vigueur"
     elif compte.reference:
         detail += f" ({compte.reference})"
     return detail

@@ -60,7 +60,8 @@ class CompteRendu:
     """What happened to one file."""
 
     fichier: str
-    #: importe, deja_importe, marche_enregistre, marche_inchange, vide, refuse
+    #: importe, deja_importe, reprise (an undone sheet imported again), marche_enregistre, marche_inchange, vide,
+    #: refuse
     statut: str
     lignes: int = 0
     rejets: int = 0
@@ -458,16 +459,9 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
 def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
     if registre.fichier_importe(sha256):
-        annulee = next((f[4] for f in registre.chercher_fichiers(sha256) if f[4]), None)
+        fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
         if annulee:
-            return CompteRendu(
-                str(chemin),
-                "refuse",
-                messages=[
-                    f"{chemin} : cette fiche a été annulée le {annulee[:10]} (clause-kit suivi annuler) ; "
-                    "pour en reprendre les lignes, importez une copie corrigée ou réenregistrée"
-                ],
-            )
+            return _reprendre(registre, chemin, fichier_id)
         return CompteRendu(str(chemin), "deja_importe")
     feuilles = lire_feuilles(chemin)
     nominatifs = _nominatifs(chemin, feuilles)
@@ -507,6 +501,23 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     ]
     compte = CompteRendu(str(chemin), "importe", messages=messages, avertissements=avertissements)
     _enregistrer(registre, chemin, contenu, sha256, feuilles, examen, compte)
+    return compte
+
+
+def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu:
+    """An undone sheet imported again: its rows count again where no later sheet replaced them."""
+    with registre.transaction():
+        remplacees, reprises = registre.annuler(fichier_id, reprendre=True)
+        registre.noter_operation("reprise", fichier_id)
+    compte = CompteRendu(str(chemin), "reprise", lignes=sum(r.lignes for r in reprises))
+    compte.corrections = [
+        f"{chemin} : {r.reference} lot {r.lot}, mois {r.mois} : {r.lignes} ligne(s) de nouveau en vigueur "
+        f"({_h(r.heures_avant_c)})"
+        for r in reprises
+    ] + [
+        f"{chemin} : {reference} lot {lot}, mois {mois} : {n} ligne(s) d'autres fiches remplacée(s) ({_h(h)})"
+        for reference, lot, mois, n, h in remplacees
+    ]
     return compte
 
 

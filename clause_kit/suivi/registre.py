@@ -222,7 +222,7 @@ CREATE TABLE journal_lots (
 CREATE TABLE operations (
     id INTEGER PRIMARY KEY,
     le TEXT NOT NULL,
-    nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'purge')),
+    nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'reprise', 'purge')),
     fichier_id INTEGER REFERENCES fichiers (id)
 );
 -- « néant » rows of a sheet: nobody worked on that lot that month; the month is received, with no hours.
@@ -686,15 +686,18 @@ class Registre:
         ).fetchone()
         return int(ajoutees) - int(restantes)
 
-    def annuler(self, fichier_id: int) -> tuple[list[tuple[str, int, str, int, int]], list[Remplacement]]:
+    def annuler(
+        self, fichier_id: int, *, reprendre: bool = False
+    ) -> tuple[list[tuple[str, int, str, int, int]], list[Remplacement]]:
         """Take a sheet back out (inside a transaction): its rows stop counting, the rows it replaced count again.
 
-        For each identity the sheet touched, the row in force is the one of the latest file not
-        undone; a row of an undone file is marked replaced by its own file. Returns the rows
-        withdrawn (reference, lot, month, rows, hundredths of hours) and those restored.
+        With ``reprendre``, the other way: an undone sheet imported again counts again. For each
+        identity the sheet touched, the row in force is the one of the latest file not undone; a
+        row of an undone file is marked replaced by its own file. Returns the rows that stopped
+        counting (reference, lot, month, rows, hundredths of hours) and those that count again.
         """
         c = self.connexion
-        c.execute("UPDATE fichiers SET annule_le = ? WHERE id = ?", (_maintenant(), fichier_id))
+        c.execute("UPDATE fichiers SET annule_le = ? WHERE id = ?", (None if reprendre else _maintenant(), fichier_id))
         c.execute(
             "CREATE TEMP TABLE IF NOT EXISTS touchees (lot_id INTEGER, participant TEXT, mois TEXT, "
             "debut_contrat TEXT, PRIMARY KEY (lot_id, participant, mois, debut_contrat))"
