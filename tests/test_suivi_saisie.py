@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import openpyxl
+from click.testing import CliRunner
 
+from clause_kit.cli import main
 from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
 from tests.suivi_commun import compter, etat, importer, ligne
 from tests.tableur import remplir
@@ -110,6 +113,9 @@ def test_un_mois_neant_n_est_plus_manquant(contrat: Path, vierge: bytes, tmp_pat
     assert lots[0]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
     assert lots[1]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
     assert [lot["heures_realisees"] for lot in lots] == [100, 0] and compter(base, "lignes") == 1
+    journal = CliRunner().invoke(main, ["suivi", "journal", "--base", str(base), "--format", "json"])
+    (import_mars,) = [o for o in json.loads(journal.stdout)["operations"] if o["operation"] == "import"]
+    assert [(lot["lot"], lot["ajoutees"], lot["neants"]) for lot in import_mars["lots"]] == [(1, 1, 0), (2, 0, 1)]
     # A « néant » row with anything else typed is refused, with its cell.
     faux = remplir(
         vierge, [{"lot": 2, "participant": "NEANT", "mois": "04/2026", "heures": 3}], tmp_path / "avril.xlsx"
@@ -121,10 +127,6 @@ def test_un_mois_neant_n_est_plus_manquant(contrat: Path, vierge: bytes, tmp_pat
         in resultat.stderr
     )
     # Undone, the sheet's « néant » no longer counts: March is missing again on lot 2.
-    from click.testing import CliRunner
-
-    from clause_kit.cli import main
-
     assert CliRunner().invoke(main, ["suivi", "annuler", str(fiche), "--base", str(base)]).exit_code == 0
     assert etat(base)["marches"][0]["lots"][1]["mois_manquants"] == ["2026-02", "2026-03", "2026-04", "2026-05"]
 

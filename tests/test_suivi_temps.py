@@ -152,6 +152,7 @@ def test_complement_correction_et_annulation_sans_perte(contrat: Path, vierge: b
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 45,
             "heures_remplacees": 60,
         },
@@ -161,6 +162,7 @@ def test_complement_correction_et_annulation_sans_perte(contrat: Path, vierge: b
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 0,
             "heures_remplacees": 40,
         },
@@ -240,6 +242,7 @@ def test_une_base_du_schema_2_est_migree_avec_son_journal(contrat: Path, vierge:
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 15,
             "heures_remplacees": 10,
         }

@@ -155,5 +155,6 @@ def journal_texte(donnees: dict[str, Any]) -> str:
             lignes.append(
                 f"        {lot['reference'] or 'marché illisible'} {nom} : {lot['ajoutees']} ajoutée(s) ({h_aj} h), "
                 f"{lot['remplacees']} remplacée(s) ({h_re} h), {lot['rejetees']} rejetée(s)"
+                + (f", {lot['neants']} mois « néant »" if lot.get("neants") else "")
             )
     return "\n".join(lignes)

@@ -548,11 +548,11 @@ def _enregistrer(
         compte.lignes = registre.inserer_lignes(fichier_id, examen.valides)
         journal: dict[tuple[str, str], list[int]] = {}
         for _, ligne in examen.valides:
-            cumul = journal.setdefault((ligne.reference, str(ligne.lot)), [0] * 5)
+            cumul = journal.setdefault((ligne.reference, str(ligne.lot)), [0] * 6)
             cumul[0] += 1
             cumul[1] += ligne.heures_c
         for r in remplacements:
-            cumul = journal.setdefault((r.reference, str(r.lot)), [0] * 5)
+            cumul = journal.setdefault((r.reference, str(r.lot)), [0] * 6)
             cumul[2] += r.lignes
             cumul[3] += r.heures_avant_c
         reference = entete.identite.get("reference", "")
@@ -561,7 +561,7 @@ def _enregistrer(
             participant = valeurs.get("participant", "").upper() or None
             registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
             lot = valeurs.get("lot", "").strip()
-            journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 5)[4] += 1
+            journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 6)[4] += 1
         compte.rejets = len(examen.rejets)
         registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)
         declares = {(x.reference, x.lot, x.mois) for _, x in examen.valides}
@@ -574,7 +574,7 @@ def _enregistrer(
         registre.declarer_neants(fichier_id, [(n.reference, n.lot, n.mois) for n in neants])
         compte.neants = len(neants)
         for n in neants:
-            journal.setdefault((n.reference, str(n.lot)), [0] * 5)
+            journal.setdefault((n.reference, str(n.lot)), [0] * 6)[5] += 1
         registre.noter_journal(fichier_id, journal)
         registre.noter_operation("import", fichier_id)
 

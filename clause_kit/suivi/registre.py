@@ -216,6 +216,7 @@ CREATE TABLE journal_lots (
     remplacees INTEGER NOT NULL DEFAULT 0,
     heures_remplacees_c INTEGER NOT NULL DEFAULT 0,
     rejetees INTEGER NOT NULL DEFAULT 0,
+    neants INTEGER NOT NULL DEFAULT 0,    -- months declared « néant » (nobody worked) on the lot
     PRIMARY KEY (fichier_id, reference, lot)
 );
 -- Every change of the register, in order: its id is the journal position a published report records.
@@ -660,10 +661,10 @@ class Registre:
         return int(self.connexion.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0])
 
     def noter_journal(self, fichier_id: int, lots: dict[tuple[str, str], list[int]]) -> None:
-        """What a sheet did per (reference, lot): [added, hours added, replaced, hours replaced, rejected]."""
+        """What a sheet did per (reference, lot): [added, hours added, replaced, hours replaced, rejected, néant]."""
         self.connexion.executemany(
             "INSERT INTO journal_lots (fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, "
-            "heures_remplacees_c, rejetees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "heures_remplacees_c, rejetees, neants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(fichier_id, reference, lot, *valeurs) for (reference, lot), valeurs in sorted(lots.items())],
         )
 
@@ -753,9 +754,9 @@ class Registre:
         lots: dict[int, list[dict[str, Any]]] = {}
         for fichier_id, reference, lot, *valeurs in self.connexion.execute(
             "SELECT fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, heures_remplacees_c, "
-            "rejetees FROM journal_lots ORDER BY fichier_id, reference, lot = '', CAST(lot AS INTEGER)"
+            "rejetees, neants FROM journal_lots ORDER BY fichier_id, reference, lot = '', CAST(lot AS INTEGER)"
         ):
-            cles = ("ajoutees", "heures_ajoutees_c", "remplacees", "heures_remplacees_c", "rejetees")
+            cles = ("ajoutees", "heures_ajoutees_c", "remplacees", "heures_remplacees_c", "rejetees", "neants")
             lots.setdefault(fichier_id, []).append(
                 {
                     "reference": reference,
