@@ -355,8 +355,12 @@ def test_les_graphiques_recoivent_les_valeurs_publiees(monkeypatch: pytest.Monke
     # The women are hidden to protect the men: « s », not « < 5 ».
     assert libelles == ["Femme", "Homme"] and valeurs == ["s", "< 5"]
     # One person on the second buyer's contract: hidden, and the first buyer too (the total would tell);
-    # hours are never « < 5 » (fewer than five hours), but « s ».
-    assert recus["Heures réalisées par donneur d'ordre"][1] == ["s", "s"]
+    # hours are never « < 5 » (fewer than five hours), but « s »: a chart of marks only is not drawn,
+    # and the report says why.
+    assert [r["heures"] for r in contexte["par_donneur_ordre"]] == ["s", "s"]
+    assert "Heures réalisées par donneur d'ordre" not in recus and images["heures_par_donneur"] == ""
+    assert "ne sont pas tracés les graphiques" in contexte["bilan"]["secret"]
+    assert "les heures par donneur d'ordre" in contexte["bilan"]["secret"]
     publics = dict(zip(*recus["Personnes par catégorie de public"], strict=True))
     # Publics are not additive (a person may count in several): five young people are shown, three are not.
     assert publics["Jeune de moins de 26 ans"] == 5 and publics["Demandeur d'emploi de 12 à 24 mois"] == "< 5"

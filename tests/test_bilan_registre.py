@@ -243,6 +243,9 @@ def test_les_documents_publies_cachent_les_petits_effectifs(base: Path, tmp_path
     assert ["Personnes (participants)", "< 5"] == next(r for r in lignes if r[0] == "Personnes (participants)")[:2]
     # The buyers' table: one contract, then people (« < 5 »), work contracts, hours and ETP (« s ») hidden.
     assert ["Commune de Roquevaire", "1", "< 5", "s", "s", "s"] in lignes
+    # Its contract's hours of the period are that one person's: « s » in the contract table too, not 40.
+    roquevaire = next(r for r in lignes if len(r) == 7 and r[1] == "2026-TX-079")
+    assert roquevaire[4] == "s" and "40" not in roquevaire[4]
     (classeur,) = sortie.glob("*.xlsx")
     livre = openpyxl.load_workbook(classeur)
     valeurs = {v for ws in livre for r in ws.iter_rows(values_only=True) for v in r}

@@ -72,7 +72,10 @@ def test_deux_contrats_qui_se_chevauchent_pour_une_personne(contrat: Path, vierg
     fiche = remplir(vierge, lignes, tmp_path / "fiche.xlsx")
     resultat = importer(tmp_path / "b.sqlite", contrat, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!K13: debut_contrat : CUG-020 a déjà un autre contrat sur ce marché" in resultat.stderr
+    assert (
+        f"{fiche}:Suivi!K13: Début du contrat (debut_contrat) : CUG-020 a déjà un autre contrat sur ce marché"
+        in resultat.stderr
+    )
 
 
 def test_reimport_identique_ne_change_rien(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
@@ -148,7 +151,10 @@ def test_une_personne_sur_deux_feuilles_du_meme_classeur_comptee_une_fois(
     base = tmp_path / "suivi.sqlite"
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Avril!C12: participant : CUG-001 figure déjà ligne 12 de la feuille « Suivi »" in resultat.stderr
+    assert (
+        f"{fiche}:Avril!C12: Code de la personne (participant) : CUG-001 figure déjà ligne 12 de la feuille « Suivi »"
+        in resultat.stderr
+    )
     assert "4 ligne(s) importée(s), 2 rejetée(s)" in resultat.stdout  # CUG-003 (row 14) repeated too
     assert etat(base)["heures_realisees"] == 255.75 + 7
 
@@ -162,8 +168,9 @@ def test_ligne_d_un_autre_marche_tapee_dans_une_fiche_rejetee(contrat: Path, vie
     fiche = remplir(vierge, [*BONNES, ligne("CUG-040", reference="2026-TX-078", heures=10)], tmp_path / "fiche.xlsx")
     resultat = importer(base, contrat, autre, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!A15: reference : référence 2026-TX-078 différente de celle de la fiche (2026-TX-077)" in (
-        resultat.stderr
+    assert (
+        f"{fiche}:Suivi!A15: Référence du marché (reference) : "
+        "référence 2026-TX-078 différente de celle de la fiche (2026-TX-077)" in (resultat.stderr)
     )
     assert "3 ligne(s) importée(s), 1 rejetée(s)" in resultat.stdout
     par_marche = {m["reference"]: m["heures_realisees"] for m in etat(base)["marches"]}
@@ -178,7 +185,7 @@ def test_un_nom_ou_un_numero_de_securite_sociale_fait_refuser_la_fiche(
     fiche = remplir(vierge, [*BONNES, ligne(valeur)], tmp_path / "fiche.xlsx")
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!C15: participant : ressemble à un nom" in resultat.stderr
+    assert f"{fiche}:Suivi!C15: Code de la personne (participant) : ressemble à un nom" in resultat.stderr
     assert valeur not in resultat.output
     assert compter(base, "lignes") == 0 and compter(base, "rejets") == 0
     assert compter(base, "fichiers", "nature = 'feuille'") == 0
@@ -193,7 +200,11 @@ def test_fiche_enregistree_par_libreoffice(contrat: Path, vierge: bytes, tmp_pat
     base = tmp_path / "suivi.sqlite"
     resultat = importer(base, contrat, convertie)
     assert resultat.exit_code == 1 and "3 ligne(s) importée(s), 1 rejetée(s)" in resultat.stdout
-    attendu = f"{convertie}:Suivi!N15: heures :" if filtre == "ods" else f"{convertie}:15: heures:"
+    attendu = (
+        f"{convertie}:Suivi!N15: Heures travaillées (heures) :"
+        if filtre == "ods"
+        else f"{convertie}:15: Heures travaillées (heures) :"
+    )
     assert attendu in resultat.stderr
     assert etat(base)["heures_realisees"] == 255.75
 
@@ -212,7 +223,7 @@ def test_csv_ecrit_a_la_main_avec_cles_ou_libelles(contrat: Path, tmp_path: Path
     base = tmp_path / "suivi.sqlite"
     resultat = importer(base, contrat, csv)
     assert resultat.exit_code == 1
-    assert f"{csv}:4: reference: marché 2026-TX-999 inconnu du registre" in resultat.stderr
+    assert f"{csv}:4: Référence du marché (reference) : marché 2026-TX-999 inconnu du registre" in resultat.stderr
     assert etat(base)["heures_realisees"] == 92.5  # training hours shown, not counted: the contract does not say so
     with sqlite3.connect(base) as connexion:
         assert connexion.execute("SELECT participant, sortie FROM lignes WHERE lot_id = 1").fetchone() == (
@@ -350,8 +361,9 @@ def test_chevauchement_avec_un_contrat_deja_au_registre(contrat: Path, vierge: b
     fiche = remplir(vierge, avril, tmp_path / "lot2-avril.xlsx")
     resultat = importer(base, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!K12: debut_contrat : CUG-060 a déjà, sur ce marché, un contrat déclaré du 02/02/2026" in (
-        resultat.stderr
+    assert (
+        f"{fiche}:Suivi!K12: Début du contrat (debut_contrat) : "
+        "CUG-060 a déjà, sur ce marché, un contrat déclaré du 02/02/2026" in (resultat.stderr)
     )
     assert "1 ligne(s) importée(s), 1 rejetée(s)" in resultat.stdout
     # The same contract declared again the next month is no overlap, nor is a correction of March.

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import openpyxl
+from click.testing import CliRunner
 
+from clause_kit.cli import main
 from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
 from tests.suivi_commun import compter, etat, importer, ligne
 from tests.tableur import remplir
@@ -42,7 +45,7 @@ def test_un_nom_dans_une_autre_colonne_fait_refuser_la_fiche(contrat: Path, vier
     fiche = remplir(vierge, [ligne("CUG-001", siret_employeur="Jean Dupont")], tmp_path / "fiche.xlsx")
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!I12: siret_employeur : ressemble à un nom" in resultat.stderr
+    assert f"{fiche}:Suivi!I12: SIRET de l'employeur (siret_employeur) : ressemble à un nom" in resultat.stderr
     assert compter(base, "lignes") == 0 and compter(base, "rejets") == 0
 
 
@@ -69,10 +72,14 @@ def test_heures_impossibles_et_fin_sans_sortie_signalees(contrat: Path, vierge: 
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 0, resultat.output
     assert (
-        f"{fiche}:Suivi!N12: heures : 60 h en 2026-03 pour un contrat de travail qui n'en couvre que 4 jour(s) "
+        f"{fiche}:Suivi!N12: Heures travaillées (heures) : "
+        "60 h en 2026-03 pour un contrat de travail qui n'en couvre que 4 jour(s) "
         "(du 28/03/2026 au 31/03/2026)" in resultat.stderr
     )
-    assert f"{fiche}:Suivi!P13: sortie : contrat de travail fini le 31/03/2026 sans situation" in resultat.stderr
+    assert (
+        f"{fiche}:Suivi!P13: Situation à la fin du contrat (sortie) : "
+        "contrat de travail fini le 31/03/2026 sans situation" in resultat.stderr
+    )
     assert "Suivi!P14" not in resultat.stderr and "Suivi!N13" not in resultat.stderr
     assert compter(base, "lignes") == 3  # warnings: the rows are imported
 
@@ -106,17 +113,42 @@ def test_un_mois_neant_n_est_plus_manquant(contrat: Path, vierge: bytes, tmp_pat
     assert lots[0]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
     assert lots[1]["mois_manquants"] == ["2026-02", "2026-04", "2026-05"]
     assert [lot["heures_realisees"] for lot in lots] == [100, 0] and compter(base, "lignes") == 1
+    journal = CliRunner().invoke(main, ["suivi", "journal", "--base", str(base), "--format", "json"])
+    (import_mars,) = [o for o in json.loads(journal.stdout)["operations"] if o["operation"] == "import"]
+    assert [(lot["lot"], lot["ajoutees"], lot["neants"]) for lot in import_mars["lots"]] == [(1, 1, 0), (2, 0, 1)]
     # A « néant » row with anything else typed is refused, with its cell.
     faux = remplir(
         vierge, [{"lot": 2, "participant": "NEANT", "mois": "04/2026", "heures": 3}], tmp_path / "avril.xlsx"
     )
     resultat = importer(base, faux)
     assert resultat.exit_code == 1
-    assert f"{faux}:Suivi!N12: heures : une ligne « néant » (personne n'a travaillé) ne porte que" in resultat.stderr
+    assert (
+        f"{faux}:Suivi!N12: Heures travaillées (heures) : une ligne « néant » (personne n'a travaillé) ne porte que"
+        in resultat.stderr
+    )
     # Undone, the sheet's « néant » no longer counts: March is missing again on lot 2.
-    from click.testing import CliRunner
-
-    from clause_kit.cli import main
-
     assert CliRunner().invoke(main, ["suivi", "annuler", str(fiche), "--base", str(base)]).exit_code == 0
     assert etat(base)["marches"][0]["lots"][1]["mois_manquants"] == ["2026-02", "2026-03", "2026-04", "2026-05"]
+
+
+def test_des_fiches_vierges_font_une_seule_ligne(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    dossier = tmp_path / "fiches"
+    dossier.mkdir()
+    for nom in ("a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"):
+        (dossier / nom).write_bytes(vierge)
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, dossier)
+    assert resultat.exit_code == 0, resultat.output
+    assert "4 fiches sans aucune ligne remplie (modèles vierges), ignorées : a.xlsx, b.xlsx, c.xlsx …" in (
+        resultat.stdout
+    )
+    assert "aucune ligne remplie, rien à importer" not in resultat.stdout
+
+
+def test_un_mois_hors_du_contrat_de_travail_donne_ses_dates(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    fiche = remplir(vierge, [ligne("CUG-001", mois=datetime.date(2026, 8, 1))], tmp_path / "fiche.xlsx")
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, fiche)
+    assert resultat.exit_code == 1
+    assert (
+        f"{fiche}:Suivi!M12: Mois (mois) : mois 2026-08 hors des dates du contrat de travail "
+        "(du 02/02/2026 au 31/07/2026)" in resultat.stderr
+    )

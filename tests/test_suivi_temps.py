@@ -152,6 +152,7 @@ def test_complement_correction_et_annulation_sans_perte(contrat: Path, vierge: b
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 45,
             "heures_remplacees": 60,
         },
@@ -161,6 +162,7 @@ def test_complement_correction_et_annulation_sans_perte(contrat: Path, vierge: b
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 0,
             "heures_remplacees": 40,
         },
@@ -169,13 +171,21 @@ def test_complement_correction_et_annulation_sans_perte(contrat: Path, vierge: b
     assert "fiche importée avril-correction.xlsx" in texte and "annulée le" in texte
 
 
-def test_une_fiche_annulee_ne_se_reimporte_pas_telle_quelle(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+def test_une_fiche_annulee_reimportee_compte_de_nouveau(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
     base = tmp_path / "suivi.sqlite"
     premiere = remplir(vierge, AVRIL_1, tmp_path / "avril-1.xlsx")
+    correction = remplir(vierge, CORRECTION, tmp_path / "avril-correction.xlsx")
     assert importer(base, contrat, premiere).exit_code == 0
     assert CliRunner().invoke(main, ["suivi", "annuler", str(premiere), "--base", str(base)]).exit_code == 0
+    assert _lots(base) == [0, 0]
+    assert importer(base, correction).exit_code == 0  # imported while the first one is undone
+    assert _lots(base) == [45, 0]
+    # Undone by mistake: imported again, it counts again, except where the later correction replaced it.
     resultat = importer(base, premiere)
-    assert resultat.exit_code == 1 and "a été annulée le" in resultat.stderr
+    assert resultat.exit_code == 0, resultat.output
+    assert "fiche annulée, reprise : 1 ligne(s) de nouveau en vigueur" in resultat.stdout
+    assert _lots(base) == [100 + 45, 0]
+    assert [o["operation"] for o in _journal(base)["operations"]][-1] == "reprise"
 
 
 def test_annuler_ce_qui_n_est_pas_une_fiche(contrat: Path, tmp_path: Path) -> None:
@@ -232,6 +242,7 @@ def test_une_base_du_schema_2_est_migree_avec_son_journal(contrat: Path, vierge:
             "ajoutees": 1,
             "remplacees": 1,
             "rejetees": 0,
+            "neants": 0,
             "heures_ajoutees": 15,
             "heures_remplacees": 10,
         }

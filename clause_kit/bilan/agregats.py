@@ -28,7 +28,7 @@ __all__ = ["REPARTITIONS", "ajouter", "cle_periode", "conserver", "incomplet"]
 #: The splits whose rows are kept: people, work contracts and hours of each row.
 REPARTITIONS = ("par_public", "par_sexe", "par_tranche_age", "par_residence", "par_modalite", "par_type_contrat")
 #: The splits whose hours come from the register's hours per lot and month: people and work contracts only.
-_REPARTITIONS_SANS_HEURES = ("par_donneur_ordre", "par_article")
+_REPARTITIONS_SANS_HEURES = ("par_donneur_ordre", "par_article", "par_marche")
 
 
 def cle_periode(periode: Periode) -> str | None:
@@ -124,18 +124,19 @@ def _taux(sorties: dict[str, Any]) -> None:
 def ajouter(indicateurs: dict[str, Any], comptes: dict[str, Any], vivants: set[str], diviseur: int) -> None:
     """Add the counts kept by purges to indicators computed on the rows in force (``vivants``: their holders)."""
     for cle in ("personnes", "contrats_travail", "cdi"):
-        indicateurs[cle] += comptes[cle]
-    indicateurs["entreprises"] = max(indicateurs["entreprises"], len(vivants | set(comptes["titulaires"])))
-    for code, nombre in comptes["sorties"].items():
+        indicateurs[cle] += comptes.get(cle, 0)
+    indicateurs["entreprises"] = max(indicateurs["entreprises"], len(vivants | set(comptes.get("titulaires", []))))
+    for code, nombre in comptes.get("sorties", {}).items():
         indicateurs["sorties"][code] = indicateurs["sorties"].get(code, 0) + nombre
     _taux(indicateurs["sorties"])
     for cle in (*REPARTITIONS, *_REPARTITIONS_SANS_HEURES):
         champ = "nom" if cle == "par_donneur_ordre" else "code"
-        if "" in comptes[cle] and all(r[champ] != "" for r in indicateurs[cle]):
+        rangees = comptes.get(cle, {})
+        if "" in rangees and all(r[champ] != "" for r in indicateurs[cle]):
             vide = {"personnes": 0, "contrats_travail": 0, "heures_realisees": 0, "etp": 0.0}
             indicateurs[cle].append({"code": "", "libelle": "Non renseigné", **vide})
         for rangee in indicateurs[cle]:
-            personnes, contrats, centiemes = comptes[cle].get(rangee[champ], (0, 0, 0))
+            personnes, contrats, centiemes = rangees.get(rangee[champ], (0, 0, 0))
             rangee["personnes"] += personnes
             rangee["contrats_travail"] += contrats
             if cle in REPARTITIONS and centiemes:

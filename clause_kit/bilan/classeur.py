@@ -16,7 +16,7 @@ from typing import Any
 
 from clause_kit.bilan.indicateurs import ARTICLES
 from clause_kit.bilan.prevision import heures_entieres
-from clause_kit.bilan.secret import chiffres_publies, explication, masquer_repartition
+from clause_kit.bilan.secret import SECRET, chiffres_publies, explication, marches_secrets, masquer_repartition
 from clause_kit.bilan.xlsx import Feuille, ecrire_classeur
 from clause_kit.commun.codes import codes
 
@@ -108,7 +108,9 @@ def _penalites(bilan: dict[str, Any]) -> list[list[Any]]:
 
 def _marches(bilan: dict[str, Any]) -> list[list[Any]]:
     lignes = []
+    caches = marches_secrets(bilan)
     for m in bilan["detail_marches"]:
+        cache = m["reference"] in caches
         for lot in m["lots"]:
             lignes.append(
                 [
@@ -118,7 +120,7 @@ def _marches(bilan: dict[str, Any]) -> list[list[Any]]:
                     ARTICLES[m["article"]],
                     lot["numero"],
                     lot["heures_dues"],
-                    lot["heures_periode"],
+                    SECRET if cache and lot["heures_periode"] else lot["heures_periode"],
                     lot["heures_realisees"],
                     lot["pourcentage"],
                 ]

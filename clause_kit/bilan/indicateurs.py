@@ -414,6 +414,20 @@ def _par_article(
     return rangees
 
 
+def _par_marche(
+    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
+) -> list[dict[str, Any]]:
+    """People, work contracts and hours of the period per contract.
+
+    The published contract table hides the period's hours of a contract that fewer than 5
+    people worked on (they are theirs).
+    """
+    cumuls = repartir(lignes, lambda x: (x.reference,))
+    for agregee in agregees:
+        cumuls.setdefault(agregee.reference, _Cumul()).heures_c += agregee.heures_c
+    return [_rangee(m["reference"], m["objet"], cumuls.get(m["reference"]), diviseur) for m in marches]
+
+
 def _par_mois(
     lignes: Sequence[Ligne],
     agregees: Sequence[HeuresAgregees],
@@ -466,6 +480,7 @@ def calculer_indicateurs(
         "sorties": _sorties(actives, periode),
         "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
         "par_article": _par_article(groupes, agregees, retenus, diviseur),
+        "par_marche": _par_marche(groupes, agregees, retenus, diviseur),
         "par_public": _repartition_codes(
             groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur, "union"
         ),

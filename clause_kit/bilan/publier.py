@@ -63,7 +63,7 @@ def publier(
 ) -> list[Path]:
     """Write the spreadsheet and the report(s) of ``bilan`` into ``demande.sortie``; return the files written."""
     aujourd_hui = aujourd_hui or aujourdhui()
-    lecture = _lecture(bilan, base)  # read first: the state of the register the report was made from
+    lecture = _lecture(bilan, base, demande)  # read first: the state of the register the report was made from
     modele = dossier_modeles() / MODELE
     qualitatif = _qualitatif(bilan, demande)
     nom = _nom(bilan, bilan["donneur_ordre"])
@@ -91,7 +91,7 @@ def publier(
     return list(contenus)
 
 
-def _lecture(bilan: dict[str, Any], base: Path) -> bytes:
+def _lecture(bilan: dict[str, Any], base: Path, demande: Demande) -> bytes:
     """Which register and journal position the report read, and the command's period: enough to reproduce it.
 
     The report itself does not carry it: the same period gives the same report, byte for byte,
@@ -99,8 +99,14 @@ def _lecture(bilan: dict[str, Any], base: Path) -> bytes:
     """
     with Registre(base, creer=False) as registre:
         position = registre.position_journal()
+    # Given folders, the register is a temporary one, rebuilt from them: the folders say what was read.
+    lu = (
+        f"registre temporaire importé de : {', '.join(str(c.resolve()) for c in demande.chemins)}"
+        if demande.chemins
+        else str(base.resolve())
+    )
     lecture = {
-        "registre": str(base.resolve()),
+        "registre": lu,
         "position_journal": position,
         "periode": {"du": bilan["periode"]["du"], "au": bilan["periode"]["au"]},
         "donneur_ordre": bilan["donneur_ordre"],

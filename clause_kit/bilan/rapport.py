@@ -20,7 +20,7 @@ from clause_kit.bilan.nombres import ecrire_montant
 from clause_kit.bilan.periode import mois_fr
 from clause_kit.bilan.prevision import heures_entieres
 from clause_kit.bilan.qualitatif import Bloc
-from clause_kit.bilan.secret import chiffres_publies, explication, masque, masquer_repartition
+from clause_kit.bilan.secret import SECRET, chiffres_publies, explication, marches_secrets, masque, masquer_repartition
 from clause_kit.commun.codes import codes
 from clause_kit.commun.formats import date_fr
 
@@ -166,22 +166,31 @@ def _sorties(bilan: dict[str, Any], seuil: int) -> list[dict[str, str]]:
 
 
 def _marches(bilan: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per contract, then one per lot when it has several (the hours are due lot by lot)."""
+    """One row per contract, then one per lot when it has several (the hours are due lot by lot).
+
+    The period's hours of a contract fewer than 5 people worked on are theirs: « s ».
+    """
     rangees = []
+    caches = marches_secrets(bilan)
     for m in bilan["detail_marches"]:
-        rangees.append(_rangee_marche(m, m["acheteur"], m["reference"], m["objet"]))
+        cache = m["reference"] in caches
+        rangees.append(_rangee_marche(m, m["acheteur"], m["reference"], m["objet"], cache))
         if len(m["lots"]) > 1:
-            rangees += [_rangee_marche(lot, "", "", f"lot {lot['numero']} « {lot['intitule']} »") for lot in m["lots"]]
+            rangees += [
+                _rangee_marche(lot, "", "", f"lot {lot['numero']} « {lot['intitule']} »", cache) for lot in m["lots"]
+            ]
     return rangees
 
 
-def _rangee_marche(ligne: dict[str, Any], acheteur: str, reference: str, objet: str) -> dict[str, str]:
+def _rangee_marche(
+    ligne: dict[str, Any], acheteur: str, reference: str, objet: str, cache: bool = False
+) -> dict[str, str]:
     return {
         "acheteur": acheteur,
         "reference": reference,
         "objet": objet,
         "heures_dues": _n(ligne["heures_dues"]),
-        "heures_periode": _n(ligne["heures_periode"]),
+        "heures_periode": SECRET if cache and ligne["heures_periode"] else _n(ligne["heures_periode"]),
         "heures_realisees": _n(ligne["heures_realisees"]),
         "pourcentage": f"{_n(ligne['pourcentage'], 1)} %" if ligne["pourcentage"] is not None else "–",
     }
@@ -218,7 +227,7 @@ def contexte_rapport(
     seuil = bilan["seuil_secret"]
     publies = chiffres_publies(bilan, seuil)
     avant = bilan["precedente"]
-    return {
+    contexte: dict[str, Any] = {
         "document": {"date_generation": date_fr(aujourd_hui), "version": version()},
         "bilan": {
             "periode": bilan["periode"]["libelle"],
@@ -253,6 +262,36 @@ def contexte_rapport(
         "qualitatif": [{"genre": b.genre, "texte": b.texte} for b in qualitatif],
         "graphiques": graphiques,
     }
+    contexte["bilan"]["secret"] = _secret(contexte, seuil)
+    return contexte
+
+
+#: The report's bar charts: (context table, column drawn, what the chart shows).
+_BARRES = (
+    ("par_donneur_ordre", "heures", "les heures par donneur d'ordre"),
+    ("par_public", "personnes", "les personnes par catégorie de public"),
+    ("par_sexe", "personnes", "les personnes par sexe"),
+    ("par_tranche_age", "personnes", "les personnes par tranche d'âge"),
+    ("sorties", "contrats", "les situations à la fin des contrats"),
+)
+
+
+def _tout_masque(rangees: list[dict[str, Any]], valeur: str) -> bool:
+    """Whether every non-zero cell of a chart's column is hidden by the secret (a chart of marks only)."""
+    cellules = [r[valeur] for r in rangees if r[valeur] not in ("0", "–")]
+    return bool(cellules) and all(not any(c.isdigit() for c in cellule) for cellule in cellules)
+
+
+def _secret(contexte: dict[str, Any], seuil: int) -> str:
+    """The secret's explanation, and the charts not drawn because the secret hides all their values."""
+    caches = [quoi for cle, valeur, quoi in _BARRES if contexte[cle] and _tout_masque(contexte[cle], valeur)]
+    texte = explication(seuil)
+    if caches:
+        texte += (
+            f" Sur un territoire aussi petit, ne sont pas tracés les graphiques dont toutes les valeurs sont "
+            f"couvertes par le secret : {', '.join(caches)}."
+        )
+    return texte
 
 
 def _nombre_publie(valeur: str) -> float | str:
@@ -276,8 +315,8 @@ def graphiques_du_bilan(contexte: dict[str, Any], bilan: dict[str, Any]) -> dict
 
     def barres(cle: str, titre: str, valeur: str, unite: str) -> Image | str:
         rangees = contexte[cle]
-        if not rangees:
-            return ""
+        if not rangees or _tout_masque(rangees, valeur):
+            return ""  # nothing but marks: no empty chart; bilan.secret says why
         png = g.barres([r["libelle"] for r in rangees], [_nombre_publie(r[valeur]) for r in rangees], titre, unite)
         return image(png, titre)
 

@@ -26,6 +26,7 @@ __all__ = [
     "SECRET",
     "chiffres_publies",
     "explication",
+    "marches_secrets",
     "masque",
     "masquer_repartition",
     "masquer_valeur",
@@ -124,3 +125,8 @@ def chiffres_publies(chiffres: dict[str, Any], seuil: int) -> dict[str, Any]:
         cache = valeur is not None and (peu and valeur != 0 or (cle in comptes and _a_masquer(valeur, seuil)))
         publies[cle] = SECRET if cache else valeur
     return publies
+
+
+def marches_secrets(bilan: dict[str, Any]) -> set[str]:
+    """Contracts whose hours of the period are those of 1 to 4 people: published as « s »."""
+    return {r["code"] for r in bilan.get("par_marche", []) if _a_masquer(r["personnes"], bilan["seuil_secret"])}

@@ -4,7 +4,8 @@ A sheet imported by mistake (the wrong month, another contract's sheet) is undon
 rows stop counting and the rows it had replaced count again, in one transaction. Nothing is
 deleted: the undone sheet, its rows and its copy stay as the history, and the journal says
 when it was undone. A sheet some of whose rows a purge already deleted cannot be undone: the
-anonymous totals hold its hours and no longer say which were its own.
+anonymous totals hold its hours and no longer say which were its own. An undone sheet
+imported again counts again (``reprise``), where no later sheet replaced its rows.
 """
 
 from __future__ import annotations
@@ -154,5 +155,6 @@ def journal_texte(donnees: dict[str, Any]) -> str:
             lignes.append(
                 f"        {lot['reference'] or 'marché illisible'} {nom} : {lot['ajoutees']} ajoutée(s) ({h_aj} h), "
                 f"{lot['remplacees']} remplacée(s) ({h_re} h), {lot['rejetees']} rejetée(s)"
+                + (f", {lot['neants']} mois « néant »" if lot.get("neants") else "")
             )
     return "\n".join(lignes)

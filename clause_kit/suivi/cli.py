@@ -39,6 +39,7 @@ def suivi() -> None:
 _STATUTS = {
     "importe": "importée",
     "deja_importe": "déjà importée, rien ne change",
+    "reprise": "fiche annulée, reprise",
     "marche_enregistre": "marché enregistré",
     "marche_inchange": "marché déjà enregistré, inchangé",
     "vide": "aucune ligne remplie, rien à importer",
@@ -55,6 +56,8 @@ def _detail(compte: Any) -> str:
             detail += f", {compte.remplacees} ligne(s) d'une fiche précédente remplacée(s)"
         if compte.neants:
             detail += f", {compte.neants} mois déclaré(s) « néant » (personne n'a travaillé)"
+    elif compte.statut == "reprise":
+        detail += f" : {compte.lignes} ligne(s) de nouveau en vigueur"
     elif compte.reference:
         detail += f" ({compte.reference})"
     return detail
@@ -75,10 +78,16 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
     for compte in comptes:
         for message in [*compte.messages, *compte.avertissements]:
             click.echo(message, err=True)
+    vierges = [c.fichier for c in comptes if c.statut == "vide"]
     for compte in comptes:
+        if compte.statut == "vide" and len(vierges) > 1:
+            continue  # blank templates of a folder of dossiers: one line for all of them, below
         click.echo(f"{compte.fichier} : {_detail(compte)}")
         for correction in compte.corrections:
             click.echo(f"  {correction}")
+    if len(vierges) > 1:
+        exemples = ", ".join(Path(f).name for f in vierges[:3]) + (" …" if len(vierges) > 3 else "")
+        click.echo(f"{len(vierges)} fiches sans aucune ligne remplie (modèles vierges), ignorées : {exemples}")
     if not comptes:
         click.echo("Aucun fichier de marché ou de suivi trouvé.", err=True)
     if not comptes or any(c.en_echec for c in comptes):

@@ -315,7 +315,8 @@ def _dates(champs: dict[str, Any], marche: MarcheConnu) -> list[Anomalie]:
     if debut and fin and fin < debut:
         anomalies.append(Anomalie("fin_contrat", f"fin du contrat ({fin:%d/%m/%Y}) avant son début ({debut:%d/%m/%Y})"))
     elif mois and debut and (mois < _mois_de(debut) or (fin and mois > _mois_de(fin))):
-        anomalies.append(Anomalie("mois", f"mois {mois} hors des dates du contrat de travail"))
+        dates = f"du {debut:%d/%m/%Y}" + (f" au {fin:%d/%m/%Y}" if fin else ", sans fin")
+        anomalies.append(Anomalie("mois", f"mois {mois} hors des dates du contrat de travail ({dates})"))
     if mois and marche.debut and mois < _mois_de(marche.debut):
         anomalies.append(
             Anomalie("mois", f"mois {mois} avant le début d'exécution du marché ({marche.debut:%d/%m/%Y})")

@@ -60,7 +60,8 @@ class CompteRendu:
     """What happened to one file."""
 
     fichier: str
-    #: importe, deja_importe, marche_enregistre, marche_inchange, vide, refuse
+    #: importe, deja_importe, reprise (an undone sheet imported again), marche_enregistre, marche_inchange, vide,
+    #: refuse
     statut: str
     lignes: int = 0
     rejets: int = 0
@@ -242,12 +243,21 @@ def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
 # --- sheets -----------------------------------------------------------------------------
 
 
+#: The French label of each column, as the company reads it in the sheet.
+_LIBELLES = {c.cle: c.libelle for c in COLONNES}
+
+
+def _colonne(cle: str) -> str:
+    """« Heures travaillées (heures) »: the label the company sees, and the key of a CSV header."""
+    return f"{_LIBELLES[cle]} ({cle})" if cle in _LIBELLES else cle
+
+
 def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
-    """``FICHIER:FEUILLE!CELLULE: `` for a workbook, ``FICHIER:LIGNE: colonne: `` for a CSV."""
+    """``FICHIER:FEUILLE!CELLULE: Libellé (clé) :`` for a workbook, ``FICHIER:LIGNE: Libellé (clé) :`` for a CSV."""
     if feuille.nom is None:
-        return f"{chemin}:{ligne.ligne}: {cle or 'ligne'}:"
+        return f"{chemin}:{ligne.ligne}: {_colonne(cle) if cle else 'ligne'} :"
     cellule = ligne.cellule(cle)
-    return f"{chemin}:{feuille.nom}!{cellule}: {cle} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
+    return f"{chemin}:{feuille.nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
 
 
 def _emplacement(feuille: Feuille, ligne: LigneBrute) -> str:
@@ -449,16 +459,9 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
 def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
     if registre.fichier_importe(sha256):
-        annulee = next((f[4] for f in registre.chercher_fichiers(sha256) if f[4]), None)
+        fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
         if annulee:
-            return CompteRendu(
-                str(chemin),
-                "refuse",
-                messages=[
-                    f"{chemin} : cette fiche a été annulée le {annulee[:10]} (clause-kit suivi annuler) ; "
-                    "pour en reprendre les lignes, importez une copie corrigée ou réenregistrée"
-                ],
-            )
+            return _reprendre(registre, chemin, fichier_id)
         return CompteRendu(str(chemin), "deja_importe")
     feuilles = lire_feuilles(chemin)
     nominatifs = _nominatifs(chemin, feuilles)
@@ -501,6 +504,23 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     return compte
 
 
+def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu:
+    """An undone sheet imported again: its rows count again where no later sheet replaced them."""
+    with registre.transaction():
+        remplacees, reprises = registre.annuler(fichier_id, reprendre=True)
+        registre.noter_operation("reprise", fichier_id)
+    compte = CompteRendu(str(chemin), "reprise", lignes=sum(r.lignes for r in reprises))
+    compte.corrections = [
+        f"{chemin} : {r.reference} lot {r.lot}, mois {r.mois} : {r.lignes} ligne(s) de nouveau en vigueur "
+        f"({_h(r.heures_avant_c)})"
+        for r in reprises
+    ] + [
+        f"{chemin} : {reference} lot {lot}, mois {mois} : {n} ligne(s) d'autres fiches remplacée(s) ({_h(h)})"
+        for reference, lot, mois, n, h in remplacees
+    ]
+    return compte
+
+
 def _enregistrer(
     registre: Registre,
     chemin: Path,
@@ -528,11 +548,11 @@ def _enregistrer(
         compte.lignes = registre.inserer_lignes(fichier_id, examen.valides)
         journal: dict[tuple[str, str], list[int]] = {}
         for _, ligne in examen.valides:
-            cumul = journal.setdefault((ligne.reference, str(ligne.lot)), [0] * 5)
+            cumul = journal.setdefault((ligne.reference, str(ligne.lot)), [0] * 6)
             cumul[0] += 1
             cumul[1] += ligne.heures_c
         for r in remplacements:
-            cumul = journal.setdefault((r.reference, str(r.lot)), [0] * 5)
+            cumul = journal.setdefault((r.reference, str(r.lot)), [0] * 6)
             cumul[2] += r.lignes
             cumul[3] += r.heures_avant_c
         reference = entete.identite.get("reference", "")
@@ -541,7 +561,7 @@ def _enregistrer(
             participant = valeurs.get("participant", "").upper() or None
             registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
             lot = valeurs.get("lot", "").strip()
-            journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 5)[4] += 1
+            journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 6)[4] += 1
         compte.rejets = len(examen.rejets)
         registre.compter_fichier(fichier_id, compte.lignes, compte.rejets)
         declares = {(x.reference, x.lot, x.mois) for _, x in examen.valides}
@@ -554,7 +574,7 @@ def _enregistrer(
         registre.declarer_neants(fichier_id, [(n.reference, n.lot, n.mois) for n in neants])
         compte.neants = len(neants)
         for n in neants:
-            journal.setdefault((n.reference, str(n.lot)), [0] * 5)
+            journal.setdefault((n.reference, str(n.lot)), [0] * 6)[5] += 1
         registre.noter_journal(fichier_id, journal)
         registre.noter_operation("import", fichier_id)
 

@@ -216,13 +216,14 @@ CREATE TABLE journal_lots (
     remplacees INTEGER NOT NULL DEFAULT 0,
     heures_remplacees_c INTEGER NOT NULL DEFAULT 0,
     rejetees INTEGER NOT NULL DEFAULT 0,
+    neants INTEGER NOT NULL DEFAULT 0,    -- months declared « néant » (nobody worked) on the lot
     PRIMARY KEY (fichier_id, reference, lot)
 );
 -- Every change of the register, in order: its id is the journal position a published report records.
 CREATE TABLE operations (
     id INTEGER PRIMARY KEY,
     le TEXT NOT NULL,
-    nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'purge')),
+    nature TEXT NOT NULL CHECK (nature IN ('marche', 'import', 'annulation', 'reprise', 'purge')),
     fichier_id INTEGER REFERENCES fichiers (id)
 );
 -- « néant » rows of a sheet: nobody worked on that lot that month; the month is received, with no hours.
@@ -660,10 +661,10 @@ class Registre:
         return int(self.connexion.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0])
 
     def noter_journal(self, fichier_id: int, lots: dict[tuple[str, str], list[int]]) -> None:
-        """What a sheet did per (reference, lot): [added, hours added, replaced, hours replaced, rejected]."""
+        """What a sheet did per (reference, lot): [added, hours added, replaced, hours replaced, rejected, néant]."""
         self.connexion.executemany(
             "INSERT INTO journal_lots (fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, "
-            "heures_remplacees_c, rejetees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "heures_remplacees_c, rejetees, neants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(fichier_id, reference, lot, *valeurs) for (reference, lot), valeurs in sorted(lots.items())],
         )
 
@@ -686,15 +687,18 @@ class Registre:
         ).fetchone()
         return int(ajoutees) - int(restantes)
 
-    def annuler(self, fichier_id: int) -> tuple[list[tuple[str, int, str, int, int]], list[Remplacement]]:
+    def annuler(
+        self, fichier_id: int, *, reprendre: bool = False
+    ) -> tuple[list[tuple[str, int, str, int, int]], list[Remplacement]]:
         """Take a sheet back out (inside a transaction): its rows stop counting, the rows it replaced count again.
 
-        For each identity the sheet touched, the row in force is the one of the latest file not
-        undone; a row of an undone file is marked replaced by its own file. Returns the rows
-        withdrawn (reference, lot, month, rows, hundredths of hours) and those restored.
+        With ``reprendre``, the other way: an undone sheet imported again counts again. For each
+        identity the sheet touched, the row in force is the one of the latest file not undone; a
+        row of an undone file is marked replaced by its own file. Returns the rows that stopped
+        counting (reference, lot, month, rows, hundredths of hours) and those that count again.
         """
         c = self.connexion
-        c.execute("UPDATE fichiers SET annule_le = ? WHERE id = ?", (_maintenant(), fichier_id))
+        c.execute("UPDATE fichiers SET annule_le = ? WHERE id = ?", (None if reprendre else _maintenant(), fichier_id))
         c.execute(
             "CREATE TEMP TABLE IF NOT EXISTS touchees (lot_id INTEGER, participant TEXT, mois TEXT, "
             "debut_contrat TEXT, PRIMARY KEY (lot_id, participant, mois, debut_contrat))"
@@ -750,9 +754,9 @@ class Registre:
         lots: dict[int, list[dict[str, Any]]] = {}
         for fichier_id, reference, lot, *valeurs in self.connexion.execute(
             "SELECT fichier_id, reference, lot, ajoutees, heures_ajoutees_c, remplacees, heures_remplacees_c, "
-            "rejetees FROM journal_lots ORDER BY fichier_id, reference, lot = '', CAST(lot AS INTEGER)"
+            "rejetees, neants FROM journal_lots ORDER BY fichier_id, reference, lot = '', CAST(lot AS INTEGER)"
         ):
-            cles = ("ajoutees", "heures_ajoutees_c", "remplacees", "heures_remplacees_c", "rejetees")
+            cles = ("ajoutees", "heures_ajoutees_c", "remplacees", "heures_remplacees_c", "rejetees", "neants")
             lots.setdefault(fichier_id, []).append(
                 {
                     "reference": reference,
