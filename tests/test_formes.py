@@ -337,3 +337,19 @@ def test_ccag_moe_maitre_d_oeuvre_et_article_a_verifier(tmp_path: Path) -> None:
     assert "« le titulaire » désigne le maître d'œuvre" in ccap.replace("\u00a0", " ")
     assert "[À VÉRIFIER\u00a0: numéro d'article non confirmé dans le texte du CCAG]" in ccap
     assert "maître d'œuvre" in pieces["reglement-consultation"]
+
+
+def test_criteres_cites_par_l_et_r_2152_7_et_a_du_2_sur_l_insertion_seule() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    for nom in ("avis-publicite", "reglement-consultation"):
+        texte = pieces[nom]
+        assert "critères pondérés suivants (articles L." in texte or "critères pondérés ci-après (articles L." in texte
+        assert "difficulté – a) du 2° de l'article R." in texte, nom
+    notice = pieces["notice-explicative"]
+    assert "cause qui ne vous est pas imputable" in notice and "sans raison valable" not in notice
+
+
+def test_cle_finissant_par_une_parenthese_suggere_des_guillemets(tmp_path: Path) -> None:
+    criteres = "  criteres:\n    - libelle: Prix\n      ponderation: 85\n      Délai (semaines): 10\n"
+    messages = problemes(ecrire(tmp_path, contrat(marche=criteres)))
+    assert any("clé inconnue « Délai (semaines) »" in m and "écrivez-le comme valeur de libelle" in m for m in messages)

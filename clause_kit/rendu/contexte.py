@@ -508,6 +508,8 @@ def _insertion(
                 "ponderation": pourcentage(c.ponderation),
                 "insertion": c.insertion,
                 "nature": c.nature,
+                # « a) du 2° » belongs to the insertion criterion alone, not to the whole list.
+                "reference": REFERENCES[regime].critere_insertion_propre if c.insertion else "",
             }
             for c in chiffres.criteres
         ],
@@ -585,6 +587,7 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
         "code": ref.code,
         "condition_execution": condition,
         "critere_insertion": ref.critere_insertion,
+        "criteres": ref.criteres,
         "ponderation": reference_ponderation(regime, chiffres.procedure),
         "clause_ccag": clause_ccag(chiffres.ccag, regime)
         + _a_verifier(ccag is not None and not ccag.article_insertion),
