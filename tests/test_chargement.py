@@ -21,7 +21,12 @@ CAS = [
     ("montant-negatif.yaml", 6, "marche.montant_ht", "supérieur à 0"),
     ("sous-criteres-somme.yaml", 10, "insertion.article_53.sous_criteres", "doit égaler la pondération"),
     ("lots-numero-double.yaml", 9, "marche.lots[2].numero", "numéro de lot 1 en double"),
-    ("lots-somme.yaml", 6, "marche.montant_ht", "somme des montants des lots (90 € HT)"),
+    (
+        "lots-somme.yaml",
+        6,
+        "marche.montant_ht",
+        "lots (90,00\u00a0€ HT) diffère du montant du marché (100,00\u00a0€ HT)",
+    ),
     ("reference-inutilisable.yaml", 3, "marche.reference", "nom de dossier"),
     ("type-inconnu.yaml", 5, "marche.type", "vouliez-vous dire « travaux »"),
     ("vide.yaml", None, "", "fichier vide"),

@@ -7,14 +7,17 @@ checks read it; each refusal is a located French error.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
 from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.dossier.classeur_suivi import LIGNE_CLES
 from clause_kit.dossier.construction import construire
 from clause_kit.marche.chargement import charger_detail
 from clause_kit.revue.texte import texte as texte_docx
@@ -128,6 +131,7 @@ def test_maximums_de_certains_lots_seulement(tmp_path: Path) -> None:
 # --- what the pieces say -------------------------------------------------------------------
 
 RACINE = Path(__file__).resolve().parent.parent
+JOUR_FIXE = datetime.date(2026, 12, 1)
 MILLE = "1\u202f000\u00a0€\u00a0HT"
 
 
@@ -304,3 +308,49 @@ def test_penalite_qualitative_parametrable(tmp_path: Path) -> None:
     texte = contrat(type_="services", montant=150000, marche=CRITERES_85, insertion=insertion)
     ccap = textes(ecrire(tmp_path, texte))["ccap-clauses-insertion"]
     assert "pénalité de 300,00\u00a0€ par engagement non tenu" in ccap
+
+
+# --- residue of the legal read ---------------------------------------------------------------------
+
+
+def test_classeur_de_suivi_a_la_colonne_attestation() -> None:
+    construit = construire(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml", aujourd_hui=JOUR_FIXE)
+    ((nom, contenu),) = construit.fichiers.items()
+    feuille = openpyxl.load_workbook(io.BytesIO(contenu)).worksheets[0]
+    cles = [c.value for c in feuille[LIGNE_CLES]]
+    assert nom == "fiche-suivi.xlsx" and "attestation" in cles and cles.index("attestation") > cles.index("sortie")
+
+
+def test_avis_d_accord_avec_le_rc_sur_la_signature_et_pieces_a_verifier() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    avis = pieces["avis-publicite"]
+    assert "complété et signé" not in avis
+    assert "il l'est au plus tard par l'attributaire, avant la notification du marché" in avis
+    ccap = pieces["ccap-clauses-insertion"]
+    assert "énumère les pièces contractuelles" in ccap and "son annexe 2" in ccap
+    assert "[À VÉRIFIER\u00a0: fondement à confirmer par le délégué à la protection des données]" in ccap
+
+
+def test_ccag_moe_maitre_d_oeuvre_et_article_a_verifier(tmp_path: Path) -> None:
+    texte = contrat(type_="services", montant=150000, marche="  ccag: moe\n")
+    pieces = textes(ecrire(tmp_path, texte))
+    ccap = pieces["ccap-clauses-insertion"]
+    assert "« le titulaire » désigne le maître d'œuvre" in ccap.replace("\u00a0", " ")
+    assert "[À VÉRIFIER\u00a0: numéro d'article non confirmé dans le texte du CCAG]" in ccap
+    assert "maître d'œuvre" in pieces["reglement-consultation"]
+
+
+def test_criteres_cites_par_l_et_r_2152_7_et_a_du_2_sur_l_insertion_seule() -> None:
+    pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    for nom in ("avis-publicite", "reglement-consultation"):
+        texte = pieces[nom]
+        assert "critères pondérés suivants (articles L." in texte or "critères pondérés ci-après (articles L." in texte
+        assert "difficulté – a) du 2° de l'article R." in texte, nom
+    notice = pieces["notice-explicative"]
+    assert "cause qui ne vous est pas imputable" in notice and "sans raison valable" not in notice
+
+
+def test_cle_finissant_par_une_parenthese_suggere_des_guillemets(tmp_path: Path) -> None:
+    criteres = "  criteres:\n    - libelle: Prix\n      ponderation: 85\n      Délai (semaines): 10\n"
+    messages = problemes(ecrire(tmp_path, contrat(marche=criteres)))
+    assert any("clé inconnue « Délai (semaines) »" in m and "écrivez-le comme valeur de libelle" in m for m in messages)

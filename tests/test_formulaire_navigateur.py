@@ -109,7 +109,8 @@ def test_un_marche_saisi_dans_le_navigateur_genere_les_pieces_de_la_cli(tmp_path
         _etape(page, "marche")
         message = page.locator("#e-c-marche-montant_ht")
         expect(message).to_have_text(
-            "la somme des montants des lots (1300000 € HT) diffère du montant du marché (1350000 € HT)"
+            "la somme des montants des lots (1\u202f300\u202f000,00\u00a0€ HT) diffère du montant du marché "
+            "(1\u202f350\u202f000,00\u00a0€ HT), différence 50\u202f000,00\u00a0€ HT"
         )
         expect(page.locator("#c-marche-montant_ht")).to_have_attribute("aria-invalid", "true")
         # The hours are there all the same, lot by lot (900 000 × 45 % × 7 % ÷ 32 = 885,94 → 886).

@@ -185,7 +185,8 @@ def test_un_fichier_invalide_mais_lisible_s_ouvre_avec_ses_messages_a_cote_des_c
     assert reponse.status_code == 200
     _, textes = lire_page(html.unescape(reponse.text))
     assert textes["e-c-marche-montant_ht"] == (
-        "la somme des montants des lots (100 € HT) diffère du montant du marché (300000 € HT)"
+        "la somme des montants des lots (100,00\u00a0€ HT) diffère du montant du marché (300\u202f000,00\u00a0€ HT), "
+        "différence 299\u202f900,00\u00a0€ HT"
     )
 
 

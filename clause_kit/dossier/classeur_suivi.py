@@ -140,6 +140,14 @@ COLONNES: tuple[Colonne, ...] = (
         11,
     ),
     Colonne("sortie", "Situation à la fin du contrat", "À remplir à la fin du contrat seulement.", 20, "sorties"),
+    # Last, so that the columns of workbooks already sent keep their letters; read, never stored.
+    Colonne(
+        "attestation",
+        "N° d'attestation d'éligibilité",
+        "Numéro de l'attestation écrite d'éligibilité remise par le facilitateur (exigée par le CCAP quand il la "
+        "prévoit).",
+        18,
+    ),
 )
 
 

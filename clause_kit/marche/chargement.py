@@ -409,7 +409,14 @@ def _cle_inconnue(chemin: Chemin) -> str:
     cle = str(chemin[-1])
     valides = _cles_valides(chemin[:-1])
     conseil = suggestion(cle, valides)
-    return f"clé inconnue « {cle} »{conseil or ' ; clés possibles : ' + ', '.join(valides)}"
+    # « Délai (semaines): 10 » typed as a key: a label, which belongs in libelle, quoted if it holds « : ».
+    guillemets = (
+        " ; si c'est un libellé, écrivez-le comme valeur de libelle, entre guillemets s'il contient « : » "
+        "(libelle: 'Délai (semaines : 2 à 4)')"
+        if cle.endswith(")")
+        else ""
+    )
+    return f"clé inconnue « {cle} »{conseil or ' ; clés possibles : ' + ', '.join(valides)}{guillemets}"
 
 
 def _cles_valides(chemin_parent: Chemin) -> list[str]:

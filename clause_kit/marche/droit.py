@@ -162,6 +162,10 @@ class Reference:
     condition_sociale_obligatoire: str
     #: Personal-data law the pieces cite.
     donnees_personnelles: str
+    #: The award criteria as a whole (the list of the RC and the avis).
+    criteres: str = ""
+    #: The insertion criterion's own ground, beside it in the list ("" when the code had none).
+    critere_insertion_propre: str = ""
     #: Renewal of a contract (reconduction) and contracts with tranches.
     reconduction: str = ""
     tranches: str = ""
@@ -184,6 +188,8 @@ REFERENCES: dict[str, Reference] = {
             "de la loi n° 2021-1104 du 22 août 2021"
         ),
         donnees_personnelles="règlement (UE) 2016/679 du 27 avril 2016 (RGPD)",
+        criteres="articles L. 2152-7 et R. 2152-7 du code de la commande publique",
+        critere_insertion_propre="a) du 2° de l'article R. 2152-7",
         reconduction="article R. 2112-4 du code de la commande publique",
         tranches="articles R. 2113-4 à R. 2113-6 du code de la commande publique",
     ),
@@ -197,6 +203,7 @@ REFERENCES: dict[str, Reference] = {
         critere_environnemental="",
         condition_sociale_obligatoire="",
         donnees_personnelles="loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés",
+        criteres="article 53 du code des marchés publics",
         reconduction="article 16 du code des marchés publics",
         tranches="article 72 du code des marchés publics",
     ),

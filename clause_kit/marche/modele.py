@@ -663,8 +663,8 @@ def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
             problemes.append(
                 (
                     ("marche", "montant_ht"),
-                    f"la somme des montants des lots ({nombre_simple(somme)} € HT) diffère du montant du marché "
-                    f"({nombre_simple(marche.montant_ht)} € HT)",
+                    f"la somme des montants des lots ({_euros(somme)}) diffère du montant du marché "
+                    f"({_euros(marche.montant_ht)}), différence {_euros(abs(somme - marche.montant_ht))}",
                 )
             )
     return problemes

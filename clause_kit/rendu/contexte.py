@@ -40,6 +40,7 @@ from clause_kit.commun.parametres import Parametres
 from clause_kit.marche.calcul import Chiffres, HeuresLot, etp
 from clause_kit.marche.droit import (
     AVERTISSEMENT_CMP2006,
+    CCAG_2021,
     CLIMAT_RESILIENCE,
     FORMES,
     REFERENCES,
@@ -59,7 +60,14 @@ from clause_kit.marche.regles import condition_sociale_exigee, contact_facilitat
 __all__ = ["construire_contexte"]
 
 A_COMPLETER_FACILITATEUR = "[À COMPLÉTER\u00a0: nom et coordonnées du facilitateur de la clause d'insertion]"
+A_VERIFIER_ARTICLE = "[À VÉRIFIER\u00a0: numéro d'article non confirmé dans le texte du CCAG]"
+A_VERIFIER_DPO = "[À VÉRIFIER\u00a0: fondement à confirmer par le délégué à la protection des données]"
 A_COMPLETER_DPO = "[À COMPLÉTER\u00a0: coordonnées du délégué à la protection des données]"
+
+
+def _a_verifier(douteux: bool) -> str:
+    """A highlighted « [À VÉRIFIER : …] » after a CCAG reference whose article number no text confirmed."""
+    return " " + surligne(A_VERIFIER_ARTICLE) if douteux else ""
 
 
 def _saisi(texte: str) -> str:
@@ -200,6 +208,7 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         "prestations": "travaux" if m.type == "travaux" else "prestations",
         **_reserve(m.reserve, "reserve"),
         "lots_reserves": any(lot.reserve for lot in m.lots or []),
+        "maitre_oeuvre": chiffres.ccag == "moe",
         "accord_cadre": est_accord_cadre(m.forme),
         "forme_libelle": FORMES[m.forme].libelle,
         "forme_articles": FORMES[m.forme].articles,
@@ -499,6 +508,8 @@ def _insertion(
                 "ponderation": pourcentage(c.ponderation),
                 "insertion": c.insertion,
                 "nature": c.nature,
+                # « a) du 2° » belongs to the insertion criterion alone, not to the whole list.
+                "reference": REFERENCES[regime].critere_insertion_propre if c.insertion else "",
             }
             for c in chiffres.criteres
         ],
@@ -571,16 +582,21 @@ def _droit(consultation: Consultation, chiffres: Chiffres, parametres: Parametre
             # Above the EU threshold the social execution condition is itself mandatory (L. 2112-2-1).
             condition = ref.condition_execution_obligatoire
     sante = parametres.brut["donnees_sante_exception"]
+    ccag = CCAG_2021.get(chiffres.ccag) if regime == "ccp" else None
     return {
         "code": ref.code,
         "condition_execution": condition,
         "critere_insertion": ref.critere_insertion,
+        "criteres": ref.criteres,
         "ponderation": reference_ponderation(regime, chiffres.procedure),
-        "clause_ccag": clause_ccag(chiffres.ccag, regime),
-        "penalites_ccag": penalites_ccag(chiffres.ccag, regime),
+        "clause_ccag": clause_ccag(chiffres.ccag, regime)
+        + _a_verifier(ccag is not None and not ccag.article_insertion),
+        "penalites_ccag": penalites_ccag(chiffres.ccag, regime)
+        + _a_verifier(ccag is not None and not ccag.article_exoneration),
         "donnees_personnelles": ref.donnees_personnelles,
         "donnees_personnelles_court": "RGPD" if regime == "ccp" else "loi Informatique et libertés",
-        "exception_sante": str(sante),
+        # No text settles the GDPR art. 9 basis for insertion clauses: the DPO confirms it (parametres.yaml).
+        "exception_sante": str(sante) + (" " + surligne(A_VERIFIER_DPO) if regime == "ccp" else ""),
         "condition_sociale_obligatoire": ref.condition_sociale_obligatoire,
         "reconduction": ref.reconduction,
         "tranches": ref.tranches,
