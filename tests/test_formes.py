@@ -315,7 +315,7 @@ def test_penalite_qualitative_parametrable(tmp_path: Path) -> None:
 
 def test_classeur_de_suivi_a_la_colonne_attestation() -> None:
     construit = construire(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml", aujourd_hui=JOUR_FIXE)
-    ((nom, contenu),) = construit.fichiers.items()
+    nom, contenu = "fiche-suivi.xlsx", construit.fichiers["fiche-suivi.xlsx"]  # beside the notice sheet
     feuille = openpyxl.load_workbook(io.BytesIO(contenu)).worksheets[0]
     cles = [c.value for c in feuille[LIGNE_CLES]]
     assert nom == "fiche-suivi.xlsx" and "attestation" in cles and cles.index("attestation") > cles.index("sortie")

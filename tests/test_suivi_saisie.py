@@ -10,9 +10,13 @@ import openpyxl
 from click.testing import CliRunner
 
 from clause_kit.cli import main
+from clause_kit.commun.ooxml import lettres_colonne
 from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
 from tests.suivi_commun import compter, etat, importer, ligne
 from tests.tableur import remplir
+
+#: The column a company adds after the sheet's own (its letter moves when the sheet gains a column).
+AJOUTEE = lettres_colonne(len(COLONNES) + 1)
 
 
 def _ajouter_colonne(fiche: Path, titre: str, valeurs: list[str]) -> Path:
@@ -34,8 +38,8 @@ def test_une_colonne_nom_ajoutee_fait_refuser_la_fiche(contrat: Path, vierge: by
     )
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!Q12: colonne ajoutée « Nom » : ressemble à un nom" in resultat.stderr
-    assert f"{fiche}:Suivi!Q13:" in resultat.stderr
+    assert f"{fiche}:Suivi!{AJOUTEE}12: colonne ajoutée « Nom » : ressemble à un nom" in resultat.stderr
+    assert f"{fiche}:Suivi!{AJOUTEE}13:" in resultat.stderr
     assert compter(base, "lignes") == 0 and compter(base, "fichiers", "nature = 'feuille'") == 0
     assert not any((tmp_path / "suivi-preuves").glob("*.xlsx"))
 
@@ -54,7 +58,10 @@ def test_une_colonne_inconnue_est_signalee_et_ignoree(contrat: Path, vierge: byt
     fiche = _ajouter_colonne(remplir(vierge, [ligne("CUG-001")], tmp_path / "fiche.xlsx"), "Commentaire", ["RAS"])
     resultat = importer(base, contrat, fiche)
     assert resultat.exit_code == 0, resultat.output
-    assert f"{fiche}:Suivi : colonne « Commentaire » (Q) inconnue de la fiche de suivi : ignorée" in resultat.stderr
+    assert (
+        f"{fiche}:Suivi : colonne « Commentaire » ({AJOUTEE}) inconnue de la fiche de suivi : ignorée"
+        in resultat.stderr
+    )
     assert compter(base, "lignes") == 1
 
 
