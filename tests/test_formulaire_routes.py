@@ -76,16 +76,37 @@ def test_un_en_tete_host_etranger_est_refuse(client: TestClient) -> None:
     assert client.get("/", headers={"host": f"localhost:{PORT}"}).status_code == 200
 
 
-def test_un_post_sans_jeton_ou_avec_un_faux_jeton_est_refuse(client: TestClient) -> None:
-    paires = _page(client, "roquevaire/2026-tx-031-ecole.yaml")
+def test_une_page_d_une_session_precedente_est_reaffichee_sans_rien_faire(client: TestClient, dossier: Path) -> None:
+    """A stale token (server restarted) or none: the form again, as posted, a fresh token, nothing written."""
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.objet": "Objet tapé avant"})
+    jeton = dict(paires)["_jeton"]
     sans = [(n, v) for n, v in paires if n != "_jeton"]
-    faux = _remplacer(paires, "_jeton", "x" * 43)
-    for route in ("/yaml", "/apercu", "/enregistrer", "/generer", "/commune"):
-        for donnees in (sans, faux):
+    perime = _remplacer(paires, "_jeton", "x" * 43)
+    avant = sorted(p.relative_to(dossier) for p in dossier.rglob("*"))
+    for route in ("/yaml", "/enregistrer", "/generer", "/commune", "/formulaire"):
+        for donnees in (sans, [*perime, ("_confirmer", "1")]):
             reponse = _poster(client, route, donnees)
-            assert reponse.status_code == 403, route
-            assert "jeton" in html.unescape(reponse.text)
+            assert reponse.status_code == 409, route
+            texte = html.unescape(reponse.text)
+            assert "session précédente du formulaire" in texte and "rien n'a été enregistré" in texte
+            assert reponse.headers["content-type"].startswith("text/html")
+            reaffiche, _ = lire_page(texte)
+            assert ("marche.objet", "Objet tapé avant") in reaffiche
+            assert ("_jeton", jeton) in reaffiche  # the fresh token: the next submit goes through
+    assert sorted(p.relative_to(dossier) for p in dossier.rglob("*")) == avant  # no file, no draft
+    apercu = _poster(client, "/apercu", perime)
+    assert apercu.status_code == 409 and apercu.json()["perime"] and apercu.json()["jeton"] == jeton
     assert _poster(client, "/yaml", paires).status_code == 200
+
+
+def test_rouvrir_l_adresse_d_une_action_renvoie_a_l_accueil_en_francais(client: TestClient) -> None:
+    for route in ("/formulaire", "/yaml", "/enregistrer", "/generer", "/apercu", "/nouveau", "/televerser"):
+        reponse = client.get(route)
+        assert reponse.status_code == 200, route
+        assert "ne peut pas être rouverte telle quelle" in html.unescape(reponse.text)
+        assert "Method Not Allowed" not in reponse.text
+    inconnue = client.get("/nulle-part")
+    assert inconnue.status_code == 404 and "page introuvable" in inconnue.text
 
 
 def test_un_post_venu_d_un_autre_site_est_refuse(client: TestClient) -> None:
@@ -215,7 +236,7 @@ def test_chaque_erreur_est_placee_a_cote_de_son_champ_avec_le_message_de_la_cli(
         attendus.setdefault(champ, []).append(message)
     assert attendus["marche.lots[2].montant_ht"] == reponse["erreurs"]["c-marche-lots-1-montant_ht"]
     assert attendus["insertion.article_14.pourcentage"] == reponse["erreurs"]["c-insertion-article_14-pourcentage"]
-    assert sorted((e["champ"], e["message"]) for e in reponse["liste"]) == sorted(
+    assert sorted((e["chemin"], e["message"]) for e in reponse["liste"]) == sorted(
         (c, m) for c, ms in attendus.items() for m in ms
     )
 
@@ -227,7 +248,10 @@ def test_les_heures_sont_calculees_meme_quand_une_regle_n_est_pas_encore_respect
         "les pondérations des critères (critère insertion compris) totalisent 95 au lieu de 100"
     ]
     assert "9\u202f692 h" in reponse["panneau"] and "95" in reponse["panneau"]
-    assert "Provisoires : 1 erreur(s)" in reponse["panneau"]
+    assert "Provisoires : 1 erreur à corriger" in reponse["panneau"]
+    # The error is named in the officer's words, with a link to its field and the step that shows it.
+    assert reponse["liste"][0]["champ"] == "Marché › Autres critères d'attribution"
+    assert '<a href="#c-marche-criteres">' in reponse["panneau"]
 
 
 def test_le_panneau_dit_d_ou_vient_chaque_valeur_de_la_formule(client: TestClient) -> None:
@@ -334,13 +358,24 @@ def test_generer_rend_le_zip_de_la_commande_generer(client: TestClient, tmp_path
             assert texte_docx(zip_.read(piece.name)) == texte_docx(piece), piece.name
 
 
-def test_generer_un_marche_incomplet_donne_les_messages_de_la_commande(client: TestClient) -> None:
+def test_generer_un_marche_incomplet_l_explique_a_cote_des_champs_sans_lancer_la_commande(client: TestClient) -> None:
     texte = contrat(facilitateur="")
     paires, _ = lire_page(_televerser(client, "t-1.yaml", texte.encode()).text)
     reponse = _poster(client, "/generer", paires)
     assert reponse.status_code == 422
-    assert "La génération a échoué" in html.unescape(reponse.text) and "t-1.yaml" in html.unescape(reponse.text)
-    assert "facilitateur" in html.unescape(reponse.text) and "Traceback" not in html.unescape(reponse.text)
+    texte_page = html.unescape(reponse.text)
+    assert "Le dossier n'a pas été généré : 1 point à corriger" in texte_page
+    assert 'data-etape="recapitulatif"' in texte_page  # stays on the summary
+    _, textes = lire_page(texte_page)
+    assert "le facilitateur n'a pas de contact" in textes["e-c-facilitateur"]
+    for brut in ("Traceback", "rapport-generation", "statut", "t-1.yaml"):
+        assert brut not in texte_page
+    # The page's script asks for JSON: the same messages, to show without leaving the page.
+    json_ = client.post(
+        "/generer", content=urllib.parse.urlencode(paires), headers={**FORMULAIRE, "accept": "application/json"}
+    ).json()
+    assert json_["message"].startswith("Le dossier n'a pas été généré")
+    assert [e["champ"] for e in json_["liste"]] == ["Facilitateur"]
 
 
 def test_sans_javascript_on_ajoute_et_retire_une_ligne(client: TestClient) -> None:
