@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import sys
+import time
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -385,3 +386,92 @@ def test_sans_javascript_on_ajoute_et_retire_une_ligne(client: TestClient) -> No
     retrait, _ = lire_page(_poster(client, "/formulaire", [*paires, ("_retirer", "marche.lots.0")]).text)
     assert ("marche.lots.0.intitule", "Revêtements et espaces verts") in retrait
     assert not any(n.startswith("marche.lots.2") for n, _ in retrait)
+
+
+# --- the summary says what generer will say -----------------------------------------------
+
+
+def test_un_formulaire_vide_n_est_pas_annonce_accepte(client: TestClient) -> None:
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    page = html.unescape(_poster(client, "/nouveau", [("_jeton", jeton)]).text)
+    _, textes = lire_page(page)
+    assert "Aucune" not in textes["liste-erreurs"] and "Nom de l'acheteur (Acheteur)" in textes["liste-erreurs"]
+    assert textes.get("e-c-acheteur-nom", "").strip() == ""  # not yet beside the fields: nothing typed
+
+
+def test_un_facilitateur_sans_telephone_ni_courriel_est_refuse_comme_par_generer(client: TestClient) -> None:
+    paires = _modifiee(
+        client, "roquevaire/2026-tx-031-ecole.yaml", {"facilitateur.telephone": "", "facilitateur.courriel": ""}
+    )
+    reponse = _poster(client, "/apercu", paires).json()
+    assert not reponse["valide"]
+    assert any("le facilitateur n'a pas de contact" in m for m in reponse["erreurs"]["c-facilitateur"])
+    # The draft box ticked: generer --brouillon accepts it, so does the summary.
+    brouillon = _poster(client, "/apercu", [*paires, ("_brouillon", "1")]).json()
+    assert "c-facilitateur" not in brouillon["erreurs"]
+
+
+def test_l_apercu_yaml_suit_la_saisie(client: TestClient) -> None:
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"acheteur.nom": "Commune de Roquevaire bis"})
+    reponse = _poster(client, "/apercu", paires).json()
+    assert "nom: Commune de Roquevaire bis" in reponse["yaml"]
+    assert reponse["yaml"] == _poster(client, "/yaml", paires).text
+
+
+def test_un_montant_avec_des_espaces_est_accepte_et_le_message_ne_dit_pas_le_contraire(client: TestClient) -> None:
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.montant_ht": "1 2OO 000"})
+    reponse = _poster(client, "/apercu", paires).json()
+    message = reponse["erreurs"]["c-marche-montant_ht"][0]
+    assert "sans espace" not in message and "1 250 000" in message
+
+
+def test_la_somme_des_lots_est_signalee_sur_l_etape_des_lots(client: TestClient) -> None:
+    paires = _modifiee(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml", {"marche.lots.1.montant_ht": "1"})
+    reponse = _poster(client, "/apercu", paires).json()
+    message = reponse["erreurs"]["c-marche-lots"][0]
+    assert message.startswith("la somme des montants des lots")
+    assert reponse["erreurs"]["c-marche-montant_ht"] == [message]
+    assert [(e["cible"], e["etape"]) for e in reponse["liste"] if e["message"] == message] == [
+        ("c-marche-lots", "Lots")
+    ]
+
+
+def test_les_heures_de_chaque_lot_restent_affichees_quelle_que_soit_l_etape_en_erreur(client: TestClient) -> None:
+    paires = _modifiee(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml", {"acheteur.nom": ""})
+    paires = [*paires, ("acheteur.siret", "123")]
+    reponse = _poster(client, "/apercu", paires).json()
+    assert not reponse["valide"] and "c-acheteur-siret" in reponse["erreurs"]
+    assert "Provisoires" in reponse["panneau"] and reponse["panneau"].count('class="heures"') == 3
+    assert "erreurs à corriger" in reponse["resume"] and "Lot 1 :" in reponse["resume"]
+
+
+# --- bounds ----------------------------------------------------------------------------------
+
+
+def test_un_fichier_de_60_000_cles_inconnues_est_refuse_vite_et_brievement(client: TestClient) -> None:
+    texte = contrat() + "".join(f"k{i}: 1\n" for i in range(60_000))
+    debut = time.monotonic()
+    reponse = _televerser(client, "cles.yaml", texte.encode())
+    assert time.monotonic() - debut < 5
+    assert reponse.status_code == 422 and len(reponse.content) < 300_000
+    page = html.unescape(reponse.text)
+    assert "fichier refusé, 60\u202f000 clés inconnues" in page and "cles.yaml:12: k0 : clé inconnue" in page
+    assert page.count("clé inconnue d'un fichier de marché") == 50 and "… et 59\u202f950 autres." in page
+
+
+def test_60_000_champs_inconnus_postes_ne_bloquent_pas_le_serveur(client: TestClient) -> None:
+    paires = _page(client, "roquevaire/2026-tx-031-ecole.yaml")
+    debut = time.monotonic()
+    reponse = _poster(client, "/apercu", [*paires, *((f"k{i}", "1") for i in range(60_000))])
+    assert time.monotonic() - debut < 5 and reponse.status_code == 400
+    assert "requête refusée : formulaire illisible ou de plus de 20\u202f000 champs" in reponse.text
+    # Below the limit, unknown names are ignored: they are no field of the model.
+    reponse = _poster(client, "/apercu", [*paires, *((f"k{i}", "1") for i in range(15_000))])
+    assert time.monotonic() - debut < 10 and reponse.json()["valide"]
+
+
+def test_une_page_ne_liste_pas_plus_de_50_erreurs(client: TestClient) -> None:
+    texte = contrat(marche="".join(f"  k{i}: 1\n" for i in range(120)))
+    reponse = _televerser(client, "cles.yaml", texte.encode())
+    _, textes = lire_page(html.unescape(reponse.text))
+    assert textes["liste-erreurs"].count("clé inconnue") == 50 and "… et 70 autres." in textes["liste-erreurs"]

@@ -128,10 +128,10 @@ def _mettre_de_cote(donnees: dict[str, Any], err: ValidationError) -> bool:
     change = False
     for erreur in err.errors(include_url=False):
         parent: Any = donnees
-        chemin = list(erreur["loc"])
+        chemin: list[Any] = list(erreur["loc"])
         cle: Any = None
         while chemin:
-            partie = chemin.pop(0)
+            partie: Any = chemin.pop(0)
             if isinstance(parent, dict) and partie in parent or isinstance(parent, list) and isinstance(partie, int):
                 if not chemin:
                     cle = partie

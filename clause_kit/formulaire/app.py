@@ -30,11 +30,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, Probleme
-from clause_kit.commun.formats import slug
+from clause_kit.commun.formats import nombre, slug
 from clause_kit.commun.journal import journal, signaler
 from clause_kit.formulaire import brouillons, depot
 from clause_kit.formulaire.apercu import fichier_isole, verifier_donnees
-from clause_kit.formulaire.champs import arbre, texte_de, valeur_a
+from clause_kit.formulaire.borne import INCONNUES_MAX, MESSAGES_MAX, Inconnues, cles_inconnues
+from clause_kit.formulaire.champs import arbre, genres, texte_de, valeur_a
 from clause_kit.formulaire.dispositif import METIERS, metier_du_cpv, recommander
 from clause_kit.formulaire.etapes import Placement, placer, repartir
 from clause_kit.formulaire.generation import generer_archive, libreoffice_present
@@ -90,6 +91,9 @@ def creer_application(dossier: Path, port: int, *, aujourd_hui: datetime.date | 
     hotes = {f"127.0.0.1:{port}", f"localhost:{port}"}
     return Garde(application, hotes, {f"http://{h}" for h in hotes}, CORPS_MAX)
 
+
+#: Most fields a page may post (a contract of 500 lots has far fewer).
+CHAMPS_MAX = 20_000
 
 #: What a request carrying a token of an earlier run gets: the home page, the form as posted, or JSON.
 _PERIME_ACCUEIL, _PERIME_PAGE, _PERIME_JSON = "accueil", "page", "json"
@@ -174,7 +178,12 @@ async def _inattendue(request: Request, exc: Exception) -> Response:
 
 async def _formulaire(request: Request, etat: _Etat) -> FormData:
     """The posted form, once its CSRF token is checked (``JetonPerime`` if not); its draft kept."""
-    formulaire = await request.form(max_files=1, max_fields=20_000, max_part_size=CORPS_MAX)
+    try:
+        formulaire = await request.form(max_files=1, max_fields=CHAMPS_MAX, max_part_size=CORPS_MAX)
+    except HTTPException as err:  # Starlette's own refusals are in English
+        raise HTTPException(
+            err.status_code, f"requête refusée : formulaire illisible ou de plus de {nombre(CHAMPS_MAX)} champs"
+        ) from err
     if not jeton_valide(formulaire.get("_jeton"), etat.jeton):
         raise JetonPerime(formulaire)
     identifiant = formulaire.get("_brouillon_id")
@@ -329,24 +338,48 @@ async def televerser(request: Request, etat: _Etat) -> Response:
         return await accueil(request, etat, "aucun fichier choisi", 422)
     nom = Path(envoi.filename or "").name or "fichier.yaml"
     contenu = await envoi.read(TAILLE_MAX + 1)  # one byte more: the loader then says it is too big
+    inconnues = cles_inconnues(contenu, set(genres())) if len(contenu) <= TAILLE_MAX else None
+    if inconnues is not None and inconnues.nombre > INCONNUES_MAX:
+        return await accueil(request, etat, _message_inconnues(nom, inconnues), 422)
     with fichier_isole(contenu, "televerse.yaml") as chemin:
         try:
             donnees, _ = lire_yaml(chemin)
         except ErreursValidation as err:
-            message = "\n".join(str(p).replace(str(chemin), nom) for p in err.problemes)
+            message = "\n".join(str(p).replace(str(chemin), nom) for p in err.problemes[:MESSAGES_MAX])
+            if len(err.problemes) > MESSAGES_MAX:
+                message += f"\n… et {len(err.problemes) - MESSAGES_MAX} autres problèmes."
             return await accueil(request, etat, message, 422)
         problemes = _problemes(chemin, nom)
     return _page(request, etat, donnees, problemes=problemes)
+
+
+def _message_inconnues(nom: str, inconnues: Inconnues) -> str:
+    lignes = [f"{nom}:{ligne}: {cle} : clé inconnue d'un fichier de marché" for cle, ligne in inconnues.premieres]
+    reste = inconnues.nombre - len(inconnues.premieres)
+    return "\n".join(
+        [
+            f"{nom} : fichier refusé, {nombre(inconnues.nombre)} clés inconnues (ce n'est pas un fichier de "
+            f"marché, ou il a été abîmé) ; les {len(inconnues.premieres)} premières :",
+            *lignes,
+            *([f"… et {nombre(reste)} autres."] if reste else []),
+        ]
+    )
 
 
 # --- the form --------------------------------------------------------------------------
 
 
 def _erreurs(placement: Placement) -> list[dict[str, str]]:
-    """The messages as the summary and the live panel list them: the field's French name, its step, a link."""
+    """The messages as the summary and the live panel list them: the field's French name, its step, a link.
+
+    At most ``MESSAGES_MAX`` (a file of 60 000 mistakes must not make a page of megabytes);
+    ``placement.liste`` keeps the count.
+    """
     return [
         {"champ": nom, "etape": etape, "message": message, "cible": cible, "chemin": chemin}
-        for (chemin, message, cible), (nom, etape) in zip(placement.liste, placement.noms, strict=True)
+        for (chemin, message, cible), (nom, etape) in zip(
+            placement.liste[:MESSAGES_MAX], placement.noms[:MESSAGES_MAX], strict=True
+        )
     ]
 
 
@@ -384,6 +417,7 @@ def _page(
             "pages": repartir(racine),
             "erreurs": placement.par_champ if montrer_erreurs else {},
             "liste_erreurs": _erreurs(placement),
+            "autres_erreurs": max(0, len(placement.liste) - MESSAGES_MAX),
             "panneau": panneau(verifie, donnees, _valeurs_communes(etat, donnees, ouvert), _erreurs(placement)),
             "communes": depot.communes(etat.dossier),
             "ouvert": ouvert,
@@ -462,6 +496,7 @@ def _verification(etat: _Etat, formulaire: FormData, donnees: dict[str, Any], ve
         "valide": verifie.valide,
         "erreurs": placement.par_champ,
         "liste": liste,
+        "autres": max(0, len(placement.liste) - MESSAGES_MAX),
         "panneau": etat.pages.get_template("_panneau.html").render(panneau=valeurs),
         "resume": etat.pages.get_template("_resume.html").render(panneau=valeurs),
         "yaml": verifie.texte_yaml,

@@ -87,7 +87,10 @@ def libelle_de(racine: Champ, cible: Champ) -> str:
         suivant = next((e for e in courant.enfants if e.chemin[-1] == partie), None)
         if suivant is None:
             break
-        titres.append(f"{suivant.titre} n° {partie + 1}" if isinstance(partie, int) else suivant.titre)
+        if isinstance(partie, int):
+            titres.append(f"{suivant.titre} n° {partie + 1}")
+        elif suivant.titre != partie:  # a block without a French title: its step names it
+            titres.append(suivant.titre)
         courant = suivant
     return " › ".join(titres)
 
@@ -98,11 +101,27 @@ def etape_de(chemin: Chemin) -> Etape | None:
     return next((e for e in ETAPES if e.ancre == ancre), None)
 
 
+#: The loader names the contract's amount when the lots do not add up to it; the officer is typing the
+#: lots: the message goes beside them too, and the summary links to them.
+_SOMME_DES_LOTS = ("la somme des montants des lots", ("marche", "montant_ht"), ("marche", "lots"))
+
+
 def placer(racine: Champ, problemes: list[Probleme]) -> Placement:
     """Put each problem beside its field (its exact message), or among the messages about the whole file."""
     placement = Placement()
+    debut, montant, lots = _SOMME_DES_LOTS
+    champ_lots = trouver_cible(racine, lots)
     for probleme in problemes:
         cible = trouver_cible(racine, chemin_de_champ(probleme.champ)) if probleme.champ else None
+        if (
+            cible is not None
+            and cible.chemin == montant
+            and probleme.message.startswith(debut)
+            and champ_lots is not None
+            and champ_lots.chemin == lots
+        ):
+            placement.par_champ.setdefault(cible.ident, []).append(probleme.message)
+            cible = champ_lots
         if cible is not None:
             placement.par_champ.setdefault(cible.ident, []).append(probleme.message)
             etape = etape_de(cible.chemin)

@@ -202,6 +202,12 @@
     reponse.liste.forEach(function (erreur) {
       listeErreurs.appendChild(ligneErreur(erreur));
     });
+    if (reponse.autres) {
+      const ligne = document.createElement("li");
+      ligne.className = "autres";
+      ligne.textContent = "… et " + reponse.autres + " autres.";
+      listeErreurs.appendChild(ligne);
+    }
     if (!reponse.liste.length) {
       const ligne = document.createElement("li");
       ligne.className = "aucune";
