@@ -162,12 +162,17 @@
   }
 
   // N'annoncer que ce qui a changé : les heures, ou le nombre d'erreurs, pas tout le panneau.
+  let retablie = false;
   function annoncer(ancien, nouveau) {
     const avant = ancien.split(" · ");
     const apres = nouveau.split(" · ");
     const changes = apres.filter(function (partie, i) {
       return partie !== avant[i];
     });
+    if (retablie) {
+      changes.unshift("Vérification en direct rétablie");
+      retablie = false;
+    }
     if (changes.length) {
       annonce.textContent = changes.join(" ; ");
     }
@@ -251,7 +256,7 @@
     }
     if (interrompue) {
       interrompue = false;
-      annonce.textContent = "Vérification en direct rétablie.";
+      retablie = true;
     }
     if (reponse.status === 409 && !essai) {
       const corps = await reponse.json();
