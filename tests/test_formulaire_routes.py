@@ -475,3 +475,53 @@ def test_une_page_ne_liste_pas_plus_de_50_erreurs(client: TestClient) -> None:
     reponse = _televerser(client, "cles.yaml", texte.encode())
     _, textes = lire_page(html.unescape(reponse.text))
     assert textes["liste-erreurs"].count("clé inconnue") == 50 and "… et 70 autres." in textes["liste-erreurs"]
+
+
+# --- the first screen carries over ---------------------------------------------------------
+
+
+def test_le_metier_et_la_reservation_du_premier_ecran_sont_repris(client: TestClient) -> None:
+    accueil = html.unescape(
+        client.get("/", params={"type": "travaux", "montant": "1000000", "metier": "second_oeuvre"}).text
+    )
+    jeton = accueil.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    assert '<input type="hidden" name="metier" value="second_oeuvre">' in accueil
+    assert "Réservé aux structures d'insertion par l'activité économique" in accueil
+    reponse = _poster(
+        client,
+        "/nouveau",
+        [("_jeton", jeton), ("type", "travaux"), ("montant", "1000000"), ("metier", "second_oeuvre")]
+        + [("choix", "les_deux"), ("reserve", "siae")],
+    )
+    paires, _ = lire_page(html.unescape(reponse.text))
+    assert ("marche.reserve", "siae") in paires
+    assert ("insertion.article_14.taux_main_oeuvre", "70") in paires
+    # Two lots typed: each takes the trade's labour share, not the type's default.
+    lots = [
+        ("insertion.article_14.pourcentage", "5"),
+        ("@marche.lots.0", "1"),
+        ("marche.lots.0.numero", "1"),
+        ("marche.lots.0.intitule", "Peinture"),
+        ("marche.lots.0.montant_ht", "700 000"),
+        ("@marche.lots.1", "1"),
+        ("marche.lots.1.numero", "2"),
+        ("marche.lots.1.intitule", "Sols"),
+        ("marche.lots.1.montant_ht", "300 000"),
+    ]
+    reponse = _poster(client, "/apercu", [*paires, *lots]).json()
+    panneau = html.unescape(reponse["panneau"])
+    assert panneau.count('taux de main-d\'œuvre : 70 <span class="provenance">(saisi pour le marché)') == 2
+
+
+def test_accords_cadres_reconductions_et_tranches_se_saisissent_en_francais(client: TestClient) -> None:
+    page = html.unescape(client.get("/ouvrir", params={"fichier": "roquevaire/2026-tx-031-ecole.yaml"}).text)
+    for ident in ("c-marche-forme", "c-marche-montant_maximum_ht", "c-marche-montant_minimum_ht"):
+        assert f'id="{ident}"' in page
+    assert 'id="c-marche-reconductions"' in page and 'id="t-c-marche-tranches"' in page
+    assert ">Accord-cadre exécuté par l'émission de bons de commande</option>" in page
+    assert ">Réservé aux entreprises adaptées et ESAT (article L. 2113-12)</option>" in page
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.forme": "accord_cadre_bons_de_commande"})
+    reponse = _poster(client, "/apercu", paires).json()
+    assert any("accord-cadre sans montant maximum" in m for m in reponse["erreurs"]["c-marche-montant_maximum_ht"])
+    paires = _remplacer(paires, "marche.montant_maximum_ht", "1 500 000")
+    assert _poster(client, "/apercu", paires).json()["valide"]

@@ -108,11 +108,12 @@ def _chiffres_provisoires(apercu: Apercu, chemin: Path, aujourd_hui: datetime.da
         donnees = copy.deepcopy(lire_avec_defauts(chemin).donnees)
     except ClauseKitError:
         return
+    touches: set[tuple[Any, ...]] = set()
     for _ in range(TOURS_MAX):
         try:
             consultation = Consultation.model_validate(donnees)
         except ValidationError as err:
-            if not _mettre_de_cote(donnees, err):
+            if not _mettre_de_cote(donnees, err, touches):
                 return
             continue
         try:
@@ -123,10 +124,19 @@ def _chiffres_provisoires(apercu: Apercu, chemin: Path, aujourd_hui: datetime.da
         return
 
 
-def _mettre_de_cote(donnees: dict[str, Any], err: ValidationError) -> bool:
-    """Remove each wrong value, fill each missing text; False when nothing could be changed."""
+def _mettre_de_cote(donnees: dict[str, Any], err: ValidationError, touches: set[tuple[Any, ...]]) -> bool:
+    """Remove each wrong value, fill each missing text; False when nothing could be changed.
+
+    A value already stood in for that is still wrong (a missing number) takes its block with it
+    (an article 53 without its weight leaves the hours alone); ``touches`` remembers them.
+    """
     change = False
     for erreur in err.errors(include_url=False):
+        loc = tuple(erreur["loc"])
+        if loc in touches and len(loc) >= 2:
+            change |= _retirer(donnees, loc[:-1])
+            continue
+        touches.add(loc)
         parent: Any = donnees
         chemin: list[Any] = list(erreur["loc"])
         cle: Any = None
@@ -149,3 +159,14 @@ def _mettre_de_cote(donnees: dict[str, Any], err: ValidationError) -> bool:
             del parent[cle]
         change = True
     return change
+
+
+def _retirer(donnees: dict[str, Any], chemin: tuple[Any, ...]) -> bool:
+    """Delete the block at ``chemin`` from its mapping; False when it is a list item or not there."""
+    parent: Any = donnees
+    for partie in chemin[:-1]:
+        parent = parent.get(partie) if isinstance(parent, dict) else None
+    if isinstance(parent, dict) and chemin[-1] in parent:
+        del parent[chemin[-1]]
+        return True
+    return False

@@ -35,7 +35,7 @@ from clause_kit.commun.journal import journal, signaler
 from clause_kit.formulaire import brouillons, depot
 from clause_kit.formulaire.apercu import fichier_isole, verifier_donnees
 from clause_kit.formulaire.borne import INCONNUES_MAX, MESSAGES_MAX, Inconnues, cles_inconnues
-from clause_kit.formulaire.champs import arbre, genres, texte_de, valeur_a
+from clause_kit.formulaire.champs import LIBELLES_RESERVE, arbre, genres, texte_de, valeur_a
 from clause_kit.formulaire.dispositif import METIERS, metier_du_cpv, recommander
 from clause_kit.formulaire.etapes import Placement, placer, repartir
 from clause_kit.formulaire.generation import generer_archive, libreoffice_present
@@ -45,6 +45,7 @@ from clause_kit.formulaire.schema import schema_json
 from clause_kit.formulaire.securite import CORPS_MAX, Garde, jeton_valide, nouveau_jeton
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml, fusion_communes
 from clause_kit.marche.chargement import TAILLE_MAX, charger_detail, lire_avec_defauts, lire_yaml
+from clause_kit.marche.droit import RESERVES
 
 __all__ = ["creer_application"]
 
@@ -223,6 +224,7 @@ async def accueil(
             "conseil": conseil,
             "erreur_question": erreur,
             "metiers": [(cle, m.libelle) for cle, m in METIERS.items()],
+            "reserves": list(LIBELLES_RESERVE.items()),
             "fichiers": depot.fichiers(etat.dossier),
             "brouillons": brouillons.lister(etat.dossier),
             "dossier": str(etat.dossier),
@@ -253,17 +255,26 @@ def _conseiller(question: dict[str, str]) -> tuple[Any, str]:
 
 
 async def nouveau(request: Request, etat: _Etat) -> Response:
-    """A new contract, started from the first screen's answers and the tools chosen."""
+    """A new contract, from the first screen's answers: tools, the trade's labour share, reservation."""
     formulaire = await _formulaire(request, etat)
     marche: dict[str, Any] = {}
     for cle, nom in (("type", "type"), ("montant_ht", "montant"), ("cpv", "cpv"), ("duree_mois", "duree")):
         valeur = str(formulaire.get(nom) or "").strip()
         if valeur:
             marche[cle] = valeur
+    reserve = str(formulaire.get("reserve") or "")
+    if reserve in RESERVES:
+        marche["reserve"] = reserve
     choix = str(formulaire.get("choix") or "article_14")
     insertion: dict[str, Any] = {}
     if choix in ("article_14", "les_deux"):
-        insertion["article_14"] = {}
+        # The trade's labour share (painting 70 %...) rather than the type's default: every lot takes it,
+        # unless the officer gives a lot its own.
+        metier = METIERS.get(
+            str(formulaire.get("metier") or "") or metier_du_cpv(str(formulaire.get("cpv") or "")) or "autre"
+        )
+        taux = metier.taux_main_oeuvre if metier is not None else None
+        insertion["article_14"] = {"taux_main_oeuvre": str(taux)} if taux is not None else {}
     if choix in ("article_53", "les_deux"):
         insertion["article_53"] = {}
     donnees = lire_saisie(_aplatir({"marche": marche, "insertion": insertion}))

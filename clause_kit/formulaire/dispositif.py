@@ -210,7 +210,7 @@ def _critere(trade: Metier, niveau_clause: str, duree_mois: int | None) -> Recom
 def _reserve(trade: Metier) -> Recommandation:
     article = "articles L. 2113-12 (EA, ESAT) et L. 2113-13 (SIAE) du code de la commande publique ; R. 2113-7"
     titre = "Marché ou lot réservé aux SIAE, EA ou ESAT"
-    limite = "clause_kit ne produit pas les pièces d'un marché réservé : l'avis doit citer l'article retenu"
+    limite = "à choisir ci-dessous : les pièces citent l'article retenu et la preuve demandée aux candidats"
     if trade.structures:
         raison = (
             "des structures d'insertion ou du travail protégé exercent couramment ce métier : réserver tout ou partie"
