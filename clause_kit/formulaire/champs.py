@@ -72,6 +72,13 @@ class Champ:
         return "c-" + "-".join(str(p) for p in self.chemin)
 
     @property
+    def libelle_defaut(self) -> str:
+        """The default value in the officer's words (« oui », « Marché ordinaire »...), "" when none."""
+        if self.genre == "booleen":
+            return {"true": "oui", "false": "non"}.get(self.defaut, self.defaut)
+        return dict(self.options).get(self.defaut, self.defaut)
+
+    @property
     def element(self) -> bool:
         """Whether this block is an item of a list (or the template of one)."""
         return bool(self.chemin) and (isinstance(self.chemin[-1], int) or self.chemin[-1] == INDICE_MODELE)
@@ -152,7 +159,10 @@ def _libelles_valeurs() -> dict[str, dict[str, str]]:
         "type": dict(TYPES_LIBELLES),
         "ccag": {**{code: c.nom for code, c in CCAG_2021.items()}, "aucun": "aucun CCAG"},
         "publics": {code: str(valeurs["libelle"]) for code, valeurs in publics.items()},
-        "forme": {code: forme.libelle[:1].upper() + forme.libelle[1:] for code, forme in FORMES.items()},
+        "forme": {
+            code: "Marché ordinaire" if code == "ordinaire" else forme.libelle[:1].upper() + forme.libelle[1:]
+            for code, forme in FORMES.items()
+        },
         "reserve": {code: LIBELLES_RESERVE.get(code, code) for code in RESERVES},
     }
 
