@@ -188,6 +188,7 @@ def test_un_redemarrage_du_serveur_ne_perd_rien(chromium: Browser, dossier: Path
         page.click("#bouton-enregistrer")
         expect(page.locator("#message")).to_contain_text("session précédente du formulaire")
         expect(page.locator("#c-marche-objet")).to_have_value("Objet tapé avant le redémarrage")
+        assert violations_graves(page) == []
         page.goto(lance.adresse)
         expect(page.locator(".liste-brouillons")).to_contain_text("Objet tapé avant le redémarrage")
         expect(page.locator(".liste-brouillons")).to_contain_text("Tapé pendant l'arrêt")

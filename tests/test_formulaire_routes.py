@@ -100,6 +100,20 @@ def test_une_page_d_une_session_precedente_est_reaffichee_sans_rien_faire(client
     assert _poster(client, "/yaml", paires).status_code == 200
 
 
+def test_une_action_de_l_accueil_d_une_session_precedente_ne_fait_rien(client: TestClient, dossier: Path) -> None:
+    avant = sorted(p.relative_to(dossier) for p in dossier.rglob("*"))
+    for route, paires in (
+        ("/nouveau", [("_jeton", "x" * 43), ("type", "travaux")]),
+        ("/supprimer-brouillon", [("_jeton", "x" * 43), ("id", "0" * 32)]),
+    ):
+        reponse = _poster(client, route, paires)
+        assert reponse.status_code == 409, route
+        assert "session précédente du formulaire" in html.unescape(reponse.text)
+    envoi = client.post("/televerser", data={"_jeton": "x"}, files={"fichier": ("m.yaml", contrat().encode())})
+    assert envoi.status_code == 409 and "rien n'a été fait" in html.unescape(envoi.text)
+    assert sorted(p.relative_to(dossier) for p in dossier.rglob("*")) == avant
+
+
 def test_rouvrir_l_adresse_d_une_action_renvoie_a_l_accueil_en_francais(client: TestClient) -> None:
     for route in ("/formulaire", "/yaml", "/enregistrer", "/generer", "/apercu", "/nouveau", "/televerser"):
         reponse = client.get(route)

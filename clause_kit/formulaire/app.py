@@ -192,7 +192,7 @@ async def _formulaire(request: Request, etat: _Etat) -> FormData:
         assert isinstance(identifiant, str)
         try:
             brouillons.garder(etat.dossier, identifiant, _paires(formulaire), str(formulaire.get("_fichier") or ""))
-        except ClauseKitError as err:  # the work goes on; the officer is told on the next page
+        except ClauseKitError as err:  # a draft must never stop the work: the journal keeps why
             journal.warning("%s", err)
     return formulaire
 
