@@ -68,6 +68,10 @@ def test_axe_ne_trouve_rien_de_grave_dans_aucun_etat_des_pages(chromium: Browser
             _aucune_violation(page, f"nouveau marché, étape {ancre}", constats)
         page.goto(f"{lance.adresse}/ouvrir?fichier=la-penne-sur-huveaune/2026-tx-020-voirie.yaml")
         page.click('nav.etapes a[href="#etape-lots"]')
+        # A lot's trade fills its own labour share.
+        page.select_option("#m-c-marche-lots-0", "second_oeuvre")
+        expect(page.locator("#c-marche-lots-0-insertion-taux_main_oeuvre")).to_have_value("70")
+        expect(page.locator("#c-marche-lots-0-insertion-taux_main_oeuvre")).to_be_visible()
         page.fill("#c-marche-lots-1-montant_ht", "abc")
         _verifie(page)
         for ancre in ETAPES:
@@ -132,6 +136,10 @@ def test_tout_se_fait_au_clavier(chromium: Browser, dossier: Path) -> None:
         _tabuler_jusqu_a(page, "el.matches('#c-marche-lots-0 button.retirer')")
         page.keyboard.press("Enter")
         expect(page.locator("#k-c-marche-lots > fieldset")).to_have_count(0)
+        # A lot added by the script takes its trade's labour share too (its controls renumbered).
+        page.click("#etape-lots button.ajouter")
+        page.select_option("#m-c-marche-lots-0", "second_oeuvre")
+        expect(page.locator("#c-marche-lots-0-insertion-taux_main_oeuvre")).to_have_value("70")
 
 
 def test_les_chiffres_restent_visibles_en_ecran_etroit_et_le_recapitulatif_s_imprime(
@@ -147,6 +155,10 @@ def test_les_chiffres_restent_visibles_en_ecran_etroit_et_le_recapitulatif_s_imp
         boite = resume.bounding_box()
         assert boite is not None and 0 <= boite["y"] < 100  # stays at the top while the form scrolls
         page.click('nav.etapes a[href="#etape-lots"]')
+        # A lot's trade fills its own labour share.
+        page.select_option("#m-c-marche-lots-0", "second_oeuvre")
+        expect(page.locator("#c-marche-lots-0-insertion-taux_main_oeuvre")).to_have_value("70")
+        expect(page.locator("#c-marche-lots-0-insertion-taux_main_oeuvre")).to_be_visible()
         page.fill("#c-marche-lots-1-montant_ht", "abc")
         _verifie(page)
         expect(resume).to_contain_text("erreur")

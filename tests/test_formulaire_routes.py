@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -539,3 +540,21 @@ def test_accords_cadres_reconductions_et_tranches_se_saisissent_en_francais(clie
     assert any("accord-cadre sans montant maximum" in m for m in reponse["erreurs"]["c-marche-montant_maximum_ht"])
     paires = _remplacer(paires, "marche.montant_maximum_ht", "1 500 000")
     assert _poster(client, "/apercu", paires).json()["valide"]
+
+
+def _texte(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_le_metier_d_un_lot_lui_donne_son_taux_de_main_d_oeuvre(client: TestClient) -> None:
+    paires = _page(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml")
+    assert ("marche.lots.1._metier", "") in paires
+    paires = _remplacer(paires, "marche.lots.1._metier", "second_oeuvre")
+    reponse = _poster(client, "/apercu", paires).json()
+    assert "taux de main-d'œuvre : 70 (saisi pour ce lot)" in _texte(reponse["panneau"])
+    assert "taux_main_oeuvre: 70" in reponse["yaml"]
+    # A rate typed for the lot wins over its trade.
+    paires = [*paires, ("@marche.lots.1.insertion", "1"), ("marche.lots.1.insertion.taux_main_oeuvre", "33")]
+    assert "taux de main-d'œuvre : 33 (saisi pour ce lot)" in _texte(
+        _poster(client, "/apercu", paires).json()["panneau"]
+    )

@@ -36,7 +36,13 @@ from clause_kit.formulaire import brouillons, depot
 from clause_kit.formulaire.apercu import fichier_isole, verifier_donnees
 from clause_kit.formulaire.borne import INCONNUES_MAX, MESSAGES_MAX, Inconnues, cles_inconnues
 from clause_kit.formulaire.champs import LIBELLES_RESERVE, arbre, genres, texte_de, valeur_a
-from clause_kit.formulaire.dispositif import METIERS, metier_du_cpv, recommander
+from clause_kit.formulaire.dispositif import (
+    METIERS,
+    METIERS_AVEC_TAUX,
+    metier_du_cpv,
+    metiers_des_lots,
+    recommander,
+)
 from clause_kit.formulaire.etapes import Placement, placer, repartir
 from clause_kit.formulaire.generation import generer_archive, libreoffice_present
 from clause_kit.formulaire.panneau import panneau
@@ -198,7 +204,7 @@ async def _formulaire(request: Request, etat: _Etat) -> FormData:
 
 
 def _paires(formulaire: FormData) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in formulaire.multi_items() if isinstance(v, str)]
+    return metiers_des_lots([(k, v) for k, v in formulaire.multi_items() if isinstance(v, str)])
 
 
 # --- first screen --------------------------------------------------------------------
@@ -425,6 +431,7 @@ def _page(
             "jeton": etat.jeton,
             "brouillon": brouillon if brouillons.identifiant_valide(brouillon) else brouillons.nouvel_identifiant(),
             "brouillon_coche": not strict,
+            "metiers_lots": [(c, m.libelle, m.taux_main_oeuvre) for c, m in METIERS_AVEC_TAUX.items()],
             "pages": repartir(racine),
             "erreurs": placement.par_champ if montrer_erreurs else {},
             "liste_erreurs": _erreurs(placement),

@@ -80,6 +80,18 @@
     if (evenement.target.matches("input.presence")) {
       appliquerPresence(evenement.target);
     }
+    // Le métier d'un lot remplit le taux de main-d'œuvre du lot (sa clause d'exécution propre).
+    if (evenement.target.matches("select.metier-lot")) {
+      const option = evenement.target.selectedOptions[0];
+      const ident = evenement.target.closest("fieldset.element").id;
+      const presence = document.getElementById("p-" + ident + "-insertion");
+      const taux = document.getElementById(ident + "-insertion-taux_main_oeuvre");
+      if (option && option.getAttribute("data-taux") && presence && taux) {
+        presence.checked = true;
+        appliquerPresence(presence);
+        taux.value = option.getAttribute("data-taux");
+      }
+    }
   });
 
   // --- listes (lots, critères, sous-critères) : ajouter, retirer, renuméroter ---
