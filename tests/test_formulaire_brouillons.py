@@ -59,11 +59,18 @@ def test_la_saisie_est_gardee_listee_reprise_puis_supprimee(client: TestClient, 
 
     accueil = html.unescape(client.get("/").text)
     assert "Réfection de la cour de l'école" in accueil and f"/brouillon?id={identifiant}" in accueil
+    assert "modifié le " in accueil
     fichier = dossier / ".brouillons" / f"{identifiant}.json"
     assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
     # generer and the list of contract files never take a draft for a contract.
     assert not any(".brouillons" in str(p) for p in collecter([dossier])[0])
     assert not any(".brouillons" in f for f in fichiers(dossier))
+
+    # A draft of an opened file says which, and goes back to it.
+    ouvert = html.unescape(client.get("/ouvrir", params={"fichier": "roquevaire/2026-tx-031-ecole.yaml"}).text)
+    paires_ouvert, _ = lire_page(ouvert)
+    _poster(client, "/apercu", _taper(paires_ouvert, "marche.objet", "École, tranche 2"))
+    assert "(modifications de roquevaire/2026-tx-031-ecole.yaml)" in html.unescape(client.get("/").text)
 
     repris, _ = lire_page(html.unescape(client.get("/brouillon", params={"id": identifiant}).text))
     assert ("marche.objet", "Réfection de la cour de l'école") in repris

@@ -233,6 +233,7 @@ async def accueil(
             "reserves": list(LIBELLES_RESERVE.items()),
             "fichiers": depot.fichiers(etat.dossier),
             "brouillons": brouillons.lister(etat.dossier),
+            "brouillons_max": brouillons.NOMBRE_MAX,
             "dossier": str(etat.dossier),
             "message": message,
             "avis": avis,

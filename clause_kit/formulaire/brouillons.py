@@ -61,6 +61,8 @@ class Brouillon:
     identifiant: str
     objet: str
     modifie: datetime.datetime
+    #: The contract file of DOSSIER the draft was opened from ("" for a new contract).
+    fichier: str = ""
 
     @property
     def quand(self) -> str:
@@ -177,10 +179,11 @@ def lister(dossier: Path) -> list[Brouillon]:
     resultat = []
     for horodatage, chemin in _fichiers(racine):
         try:
-            objet = str(_charger(chemin).get("objet") or "")
+            donnees = _charger(chemin)
         except ErreurBrouillon:
             continue
-        resultat.append(Brouillon(chemin.stem, objet, datetime.datetime.fromtimestamp(horodatage)))
+        objet, fichier = str(donnees.get("objet") or ""), str(donnees.get("fichier") or "")
+        resultat.append(Brouillon(chemin.stem, objet, datetime.datetime.fromtimestamp(horodatage), fichier))
     return resultat
 
 
