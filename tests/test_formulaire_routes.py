@@ -18,7 +18,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.formulaire import app as module_app
 from clause_kit.formulaire.app import creer_application
+from clause_kit.formulaire.generation import Archive
 from clause_kit.marche.chargement import charger, charger_detail
 from clause_kit.revue.texte import texte as texte_docx
 from tests.conftest import DOSSIERS, RACINE
@@ -558,3 +560,17 @@ def test_le_metier_d_un_lot_lui_donne_son_taux_de_main_d_oeuvre(client: TestClie
     assert "taux de main-d'œuvre : 33 (saisi pour ce lot)" in _texte(
         _poster(client, "/apercu", paires).json()["panneau"]
     )
+
+
+def test_un_echec_imprevu_de_la_generation_est_dit_en_francais_sans_sortie_brute(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def en_echec(*args: object, **options: object) -> Archive:
+        return Archive("t-1.yaml", None, "commune  référence  statut\nRapport : /tmp/x/rapport-generation.json")
+
+    monkeypatch.setattr(module_app, "generer_archive", en_echec)
+    paires, _ = lire_page(_televerser(client, "t-1.yaml", contrat().encode()).text)
+    reponse = _poster(client, "/generer", paires)
+    texte = html.unescape(reponse.text)
+    assert reponse.status_code == 422 and "la génération s'est interrompue pour une raison technique" in texte
+    assert "rapport-generation" not in texte and "statut" not in texte
