@@ -166,6 +166,13 @@
         etape.textContent = "(" + erreur.etape + ")";
         ligne.append(" ", etape);
       }
+      if (erreur.chemin) {
+        const cle = document.createElement("code");
+        cle.className = "cle";
+        cle.setAttribute("aria-hidden", "true");
+        cle.textContent = erreur.chemin;
+        ligne.append(" ", cle);
+      }
       ligne.append(" : " + erreur.message);
     } else {
       ligne.textContent = erreur.message;
