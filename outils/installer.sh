@@ -5,7 +5,9 @@
 # fonts keep the layout stable; poppler-utils gives pdftotext for reading PDFs by hand. The extra
 # « revue » brings python-redlines and its Docxodus engine for Word redlines (comparer --format docx).
 # Chromium (Debian's) runs the guided form's browser test and takes its screenshots: Playwright
-# drives it, and never downloads a browser of its own.
+# drives it, and never downloads a browser of its own. axe-core (npm, pinned) checks the form's
+# accessibility in those tests: installed into outils/axe, where tests/navigateur.py finds it, so
+# that nothing is fetched when the tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,7 @@ if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-calc-nogui >/dev/nul
 fi
 python3 -m pip --version >/dev/null 2>&1 || paquets+=(python3-pip)
 [ -x /usr/bin/chromium ] || paquets+=(chromium)
+command -v npm >/dev/null 2>&1 || paquets+=(npm)
 if [ ${#paquets[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
@@ -34,3 +37,9 @@ if [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/E
   export PIP_BREAK_SYSTEM_PACKAGES=1
 fi
 python3 -m pip install -q -e '.[test,revue,docs]'
+
+AXE_CORE=4.10.3
+if [ ! -f outils/axe/node_modules/axe-core/axe.min.js ] \
+  || ! grep -q "\"version\": \"$AXE_CORE\"" outils/axe/node_modules/axe-core/package.json; then
+  npm install --prefix outils/axe --no-save --no-audit --no-fund --silent "axe-core@$AXE_CORE"
+fi

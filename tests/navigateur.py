@@ -1,5 +1,8 @@
 """The form served for real and Debian's Chromium driven by Playwright: shared by the browser test and the
-screenshots script (``outils/captures_formulaire.py``). No browser is downloaded: ``/usr/bin/chromium``."""
+screenshots script (``outils/captures_formulaire.py``). No browser is downloaded: ``/usr/bin/chromium``.
+
+axe-core (the accessibility rules engine) comes from npm, installed by ``outils/installer.sh`` into
+``outils/axe``: nothing is fetched when the tests run."""
 
 from __future__ import annotations
 
@@ -13,7 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
+
+RACINE = Path(__file__).resolve().parent.parent
+#: axe-core's script, installed by outils/installer.sh (npm install --prefix outils/axe axe-core).
+AXE = RACINE / "outils" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: The rules checked: WCAG 2.1 A and AA, and axe's best practices.
+REGLES_AXE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 CHROMIUM = "/usr/bin/chromium"
 #: Without the networking flags Chromium's background connections fail on a closed network.
@@ -46,9 +55,9 @@ class Serveur:
 
 
 @contextlib.contextmanager
-def serveur(dossier: Path, dans: Path | None = None) -> Iterator[Serveur]:
+def serveur(dossier: Path, dans: Path | None = None, port: int | None = None) -> Iterator[Serveur]:
     """``clause-kit formulaire DOSSIER`` started as a user starts it (from ``dans``); stopped by Ctrl-C (SIGINT)."""
-    port = port_libre()
+    port = port or port_libre()
     processus = subprocess.Popen(
         [sys.executable, "-m", "clause_kit", "formulaire", str(dossier), "--port", str(port), "--sans-navigateur"],
         stdout=subprocess.PIPE,
@@ -83,3 +92,17 @@ def navigateur() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+def violations_graves(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (one line each)."""
+    assert AXE.is_file(), f"{AXE} manque : lancez outils/installer.sh (npm install --prefix outils/axe axe-core)"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))  # the context bypasses the page's CSP for this only
+    resultats = page.evaluate(
+        "async (regles) => (await axe.run(document, {runOnly: {type: 'tag', values: regles}})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ' (' + v.impact + ') : ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
+        REGLES_AXE,
+    )
+    return [str(r) for r in resultats]

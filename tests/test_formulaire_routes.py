@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -16,7 +18,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from clause_kit.commun.erreurs import ErreursValidation
+from clause_kit.formulaire import app as module_app
 from clause_kit.formulaire.app import creer_application
+from clause_kit.formulaire.generation import Archive
 from clause_kit.marche.chargement import charger, charger_detail
 from clause_kit.revue.texte import texte as texte_docx
 from tests.conftest import DOSSIERS, RACINE
@@ -76,16 +80,51 @@ def test_un_en_tete_host_etranger_est_refuse(client: TestClient) -> None:
     assert client.get("/", headers={"host": f"localhost:{PORT}"}).status_code == 200
 
 
-def test_un_post_sans_jeton_ou_avec_un_faux_jeton_est_refuse(client: TestClient) -> None:
-    paires = _page(client, "roquevaire/2026-tx-031-ecole.yaml")
+def test_une_page_d_une_session_precedente_est_reaffichee_sans_rien_faire(client: TestClient, dossier: Path) -> None:
+    """A stale token (server restarted) or none: the form again, as posted, a fresh token, nothing written."""
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.objet": "Objet tapé avant"})
+    jeton = dict(paires)["_jeton"]
     sans = [(n, v) for n, v in paires if n != "_jeton"]
-    faux = _remplacer(paires, "_jeton", "x" * 43)
-    for route in ("/yaml", "/apercu", "/enregistrer", "/generer", "/commune"):
-        for donnees in (sans, faux):
+    perime = _remplacer(paires, "_jeton", "x" * 43)
+    avant = sorted(p.relative_to(dossier) for p in dossier.rglob("*"))
+    for route in ("/yaml", "/enregistrer", "/generer", "/commune", "/formulaire"):
+        for donnees in (sans, [*perime, ("_confirmer", "1")]):
             reponse = _poster(client, route, donnees)
-            assert reponse.status_code == 403, route
-            assert "jeton" in html.unescape(reponse.text)
+            assert reponse.status_code == 409, route
+            texte = html.unescape(reponse.text)
+            assert "session précédente du formulaire" in texte and "rien n'a été enregistré" in texte
+            assert reponse.headers["content-type"].startswith("text/html")
+            reaffiche, _ = lire_page(texte)
+            assert ("marche.objet", "Objet tapé avant") in reaffiche
+            assert ("_jeton", jeton) in reaffiche  # the fresh token: the next submit goes through
+    assert sorted(p.relative_to(dossier) for p in dossier.rglob("*")) == avant  # no file, no draft
+    apercu = _poster(client, "/apercu", perime)
+    assert apercu.status_code == 409 and apercu.json()["perime"] and apercu.json()["jeton"] == jeton
     assert _poster(client, "/yaml", paires).status_code == 200
+
+
+def test_une_action_de_l_accueil_d_une_session_precedente_ne_fait_rien(client: TestClient, dossier: Path) -> None:
+    avant = sorted(p.relative_to(dossier) for p in dossier.rglob("*"))
+    for route, paires in (
+        ("/nouveau", [("_jeton", "x" * 43), ("type", "travaux")]),
+        ("/supprimer-brouillon", [("_jeton", "x" * 43), ("id", "0" * 32)]),
+    ):
+        reponse = _poster(client, route, paires)
+        assert reponse.status_code == 409, route
+        assert "session précédente du formulaire" in html.unescape(reponse.text)
+    envoi = client.post("/televerser", data={"_jeton": "x"}, files={"fichier": ("m.yaml", contrat().encode())})
+    assert envoi.status_code == 409 and "rien n'a été fait" in html.unescape(envoi.text)
+    assert sorted(p.relative_to(dossier) for p in dossier.rglob("*")) == avant
+
+
+def test_rouvrir_l_adresse_d_une_action_renvoie_a_l_accueil_en_francais(client: TestClient) -> None:
+    for route in ("/formulaire", "/yaml", "/enregistrer", "/generer", "/apercu", "/nouveau", "/televerser"):
+        reponse = client.get(route)
+        assert reponse.status_code == 200, route
+        assert "ne peut pas être rouverte telle quelle" in html.unescape(reponse.text)
+        assert "Method Not Allowed" not in reponse.text
+    inconnue = client.get("/nulle-part")
+    assert inconnue.status_code == 404 and "page introuvable" in inconnue.text
 
 
 def test_un_post_venu_d_un_autre_site_est_refuse(client: TestClient) -> None:
@@ -216,7 +255,7 @@ def test_chaque_erreur_est_placee_a_cote_de_son_champ_avec_le_message_de_la_cli(
         attendus.setdefault(champ, []).append(message)
     assert attendus["marche.lots[2].montant_ht"] == reponse["erreurs"]["c-marche-lots-1-montant_ht"]
     assert attendus["insertion.article_14.pourcentage"] == reponse["erreurs"]["c-insertion-article_14-pourcentage"]
-    assert sorted((e["champ"], e["message"]) for e in reponse["liste"]) == sorted(
+    assert sorted((e["chemin"], e["message"]) for e in reponse["liste"]) == sorted(
         (c, m) for c, ms in attendus.items() for m in ms
     )
 
@@ -228,7 +267,10 @@ def test_les_heures_sont_calculees_meme_quand_une_regle_n_est_pas_encore_respect
         "les pondérations des critères (critère insertion compris) totalisent 95 au lieu de 100"
     ]
     assert "9\u202f692 h" in reponse["panneau"] and "95" in reponse["panneau"]
-    assert "Provisoires : 1 erreur(s)" in reponse["panneau"]
+    assert "Provisoires : 1 erreur à corriger" in reponse["panneau"]
+    # The error is named in the officer's words, with a link to its field and the step that shows it.
+    assert reponse["liste"][0]["champ"] == "Marché › Autres critères d'attribution"
+    assert '<a href="#c-marche-criteres">' in reponse["panneau"]
 
 
 def test_le_panneau_dit_d_ou_vient_chaque_valeur_de_la_formule(client: TestClient) -> None:
@@ -335,13 +377,24 @@ def test_generer_rend_le_zip_de_la_commande_generer(client: TestClient, tmp_path
             assert texte_docx(zip_.read(piece.name)) == texte_docx(piece), piece.name
 
 
-def test_generer_un_marche_incomplet_donne_les_messages_de_la_commande(client: TestClient) -> None:
+def test_generer_un_marche_incomplet_l_explique_a_cote_des_champs_sans_lancer_la_commande(client: TestClient) -> None:
     texte = contrat(facilitateur="")
     paires, _ = lire_page(_televerser(client, "t-1.yaml", texte.encode()).text)
     reponse = _poster(client, "/generer", paires)
     assert reponse.status_code == 422
-    assert "La génération a échoué" in html.unescape(reponse.text) and "t-1.yaml" in html.unescape(reponse.text)
-    assert "facilitateur" in html.unescape(reponse.text) and "Traceback" not in html.unescape(reponse.text)
+    texte_page = html.unescape(reponse.text)
+    assert "Le dossier n'a pas été généré : 1 point à corriger" in texte_page
+    assert 'data-etape="recapitulatif"' in texte_page  # stays on the summary
+    _, textes = lire_page(texte_page)
+    assert "le facilitateur n'a pas de contact" in textes["e-c-facilitateur"]
+    for brut in ("Traceback", "rapport-generation", "statut", "t-1.yaml"):
+        assert brut not in texte_page
+    # The page's script asks for JSON: the same messages, to show without leaving the page.
+    json_ = client.post(
+        "/generer", content=urllib.parse.urlencode(paires), headers={**FORMULAIRE, "accept": "application/json"}
+    ).json()
+    assert json_["message"].startswith("Le dossier n'a pas été généré")
+    assert [e["champ"] for e in json_["liste"]] == ["Facilitateur"]
 
 
 def test_sans_javascript_on_ajoute_et_retire_une_ligne(client: TestClient) -> None:
@@ -351,3 +404,174 @@ def test_sans_javascript_on_ajoute_et_retire_une_ligne(client: TestClient) -> No
     retrait, _ = lire_page(_poster(client, "/formulaire", [*paires, ("_retirer", "marche.lots.0")]).text)
     assert ("marche.lots.0.intitule", "Revêtements et espaces verts") in retrait
     assert not any(n.startswith("marche.lots.2") for n, _ in retrait)
+
+
+# --- the summary says what generer will say -----------------------------------------------
+
+
+def test_un_formulaire_vide_n_est_pas_annonce_accepte(client: TestClient) -> None:
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    page = html.unescape(_poster(client, "/nouveau", [("_jeton", jeton)]).text)
+    _, textes = lire_page(page)
+    assert "Aucune" not in textes["liste-erreurs"] and "Nom de l'acheteur (Acheteur)" in textes["liste-erreurs"]
+    assert textes.get("e-c-acheteur-nom", "").strip() == ""  # not yet beside the fields: nothing typed
+
+
+def test_un_facilitateur_sans_telephone_ni_courriel_est_refuse_comme_par_generer(client: TestClient) -> None:
+    paires = _modifiee(
+        client, "roquevaire/2026-tx-031-ecole.yaml", {"facilitateur.telephone": "", "facilitateur.courriel": ""}
+    )
+    reponse = _poster(client, "/apercu", paires).json()
+    assert not reponse["valide"]
+    assert any("le facilitateur n'a pas de contact" in m for m in reponse["erreurs"]["c-facilitateur"])
+    # The draft box ticked: generer --brouillon accepts it, so does the summary.
+    brouillon = _poster(client, "/apercu", [*paires, ("_brouillon", "1")]).json()
+    assert "c-facilitateur" not in brouillon["erreurs"]
+
+
+def test_l_apercu_yaml_suit_la_saisie(client: TestClient) -> None:
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"acheteur.nom": "Commune de Roquevaire bis"})
+    reponse = _poster(client, "/apercu", paires).json()
+    assert "nom: Commune de Roquevaire bis" in reponse["yaml"]
+    assert reponse["yaml"] == _poster(client, "/yaml", paires).text
+
+
+def test_un_montant_avec_des_espaces_est_accepte_et_le_message_ne_dit_pas_le_contraire(client: TestClient) -> None:
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.montant_ht": "1 2OO 000"})
+    reponse = _poster(client, "/apercu", paires).json()
+    message = reponse["erreurs"]["c-marche-montant_ht"][0]
+    assert "sans espace" not in message and "1 250 000" in message
+
+
+def test_la_somme_des_lots_est_signalee_sur_l_etape_des_lots(client: TestClient) -> None:
+    paires = _modifiee(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml", {"marche.lots.1.montant_ht": "1"})
+    reponse = _poster(client, "/apercu", paires).json()
+    message = reponse["erreurs"]["c-marche-lots"][0]
+    assert message.startswith("la somme des montants des lots")
+    assert reponse["erreurs"]["c-marche-montant_ht"] == [message]
+    assert [(e["cible"], e["etape"]) for e in reponse["liste"] if e["message"] == message] == [
+        ("c-marche-lots", "Lots")
+    ]
+
+
+def test_les_heures_de_chaque_lot_restent_affichees_quelle_que_soit_l_etape_en_erreur(client: TestClient) -> None:
+    paires = _modifiee(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml", {"acheteur.nom": ""})
+    paires = [*paires, ("acheteur.siret", "123")]
+    reponse = _poster(client, "/apercu", paires).json()
+    assert not reponse["valide"] and "c-acheteur-siret" in reponse["erreurs"]
+    assert "Provisoires" in reponse["panneau"] and reponse["panneau"].count('class="heures"') == 3
+    assert "erreurs à corriger" in reponse["resume"] and "Lot 1 :" in reponse["resume"]
+
+
+# --- bounds ----------------------------------------------------------------------------------
+
+
+def test_un_fichier_de_60_000_cles_inconnues_est_refuse_vite_et_brievement(client: TestClient) -> None:
+    texte = contrat() + "".join(f"k{i}: 1\n" for i in range(60_000))
+    debut = time.monotonic()
+    reponse = _televerser(client, "cles.yaml", texte.encode())
+    assert time.monotonic() - debut < 5
+    assert reponse.status_code == 422 and len(reponse.content) < 300_000
+    page = html.unescape(reponse.text)
+    assert "fichier refusé, 60\u202f000 clés inconnues" in page and "cles.yaml:12: k0 : clé inconnue" in page
+    assert page.count("clé inconnue d'un fichier de marché") == 50 and "… et 59\u202f950 autres." in page
+
+
+def test_60_000_champs_inconnus_postes_ne_bloquent_pas_le_serveur(client: TestClient) -> None:
+    paires = _page(client, "roquevaire/2026-tx-031-ecole.yaml")
+    debut = time.monotonic()
+    reponse = _poster(client, "/apercu", [*paires, *((f"k{i}", "1") for i in range(60_000))])
+    assert time.monotonic() - debut < 5 and reponse.status_code == 400
+    assert "requête refusée : formulaire illisible ou de plus de 20\u202f000 champs" in reponse.text
+    # Below the limit, unknown names are ignored: they are no field of the model.
+    reponse = _poster(client, "/apercu", [*paires, *((f"k{i}", "1") for i in range(15_000))])
+    assert time.monotonic() - debut < 10 and reponse.json()["valide"]
+
+
+def test_une_page_ne_liste_pas_plus_de_50_erreurs(client: TestClient) -> None:
+    texte = contrat(marche="".join(f"  k{i}: 1\n" for i in range(120)))
+    reponse = _televerser(client, "cles.yaml", texte.encode())
+    _, textes = lire_page(html.unescape(reponse.text))
+    assert textes["liste-erreurs"].count("clé inconnue") == 50 and "… et 70 autres." in textes["liste-erreurs"]
+
+
+# --- the first screen carries over ---------------------------------------------------------
+
+
+def test_le_metier_et_la_reservation_du_premier_ecran_sont_repris(client: TestClient) -> None:
+    accueil = html.unescape(
+        client.get("/", params={"type": "travaux", "montant": "1000000", "metier": "second_oeuvre"}).text
+    )
+    jeton = accueil.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    assert '<input type="hidden" name="metier" value="second_oeuvre">' in accueil
+    assert "Réservé aux structures d'insertion par l'activité économique" in accueil
+    reponse = _poster(
+        client,
+        "/nouveau",
+        [("_jeton", jeton), ("type", "travaux"), ("montant", "1000000"), ("metier", "second_oeuvre")]
+        + [("choix", "les_deux"), ("reserve", "siae")],
+    )
+    paires, _ = lire_page(html.unescape(reponse.text))
+    assert ("marche.reserve", "siae") in paires
+    assert ("insertion.article_14.taux_main_oeuvre", "70") in paires
+    # Two lots typed: each takes the trade's labour share, not the type's default.
+    lots = [
+        ("insertion.article_14.pourcentage", "5"),
+        ("@marche.lots.0", "1"),
+        ("marche.lots.0.numero", "1"),
+        ("marche.lots.0.intitule", "Peinture"),
+        ("marche.lots.0.montant_ht", "700 000"),
+        ("@marche.lots.1", "1"),
+        ("marche.lots.1.numero", "2"),
+        ("marche.lots.1.intitule", "Sols"),
+        ("marche.lots.1.montant_ht", "300 000"),
+    ]
+    reponse = _poster(client, "/apercu", [*paires, *lots]).json()
+    panneau = html.unescape(reponse["panneau"])
+    assert panneau.count('taux de main-d\'œuvre : 70 <span class="provenance">(saisi pour le marché)') == 2
+
+
+def test_accords_cadres_reconductions_et_tranches_se_saisissent_en_francais(client: TestClient) -> None:
+    page = html.unescape(client.get("/ouvrir", params={"fichier": "roquevaire/2026-tx-031-ecole.yaml"}).text)
+    for ident in ("c-marche-forme", "c-marche-montant_maximum_ht", "c-marche-montant_minimum_ht"):
+        assert f'id="{ident}"' in page
+    assert 'id="c-marche-reconductions"' in page and 'id="t-c-marche-tranches"' in page
+    assert ">Accord-cadre exécuté par l'émission de bons de commande</option>" in page
+    assert ">Réservé aux entreprises adaptées et ESAT (article L. 2113-12)</option>" in page
+    paires = _modifiee(client, "roquevaire/2026-tx-031-ecole.yaml", {"marche.forme": "accord_cadre_bons_de_commande"})
+    reponse = _poster(client, "/apercu", paires).json()
+    assert any("accord-cadre sans montant maximum" in m for m in reponse["erreurs"]["c-marche-montant_maximum_ht"])
+    paires = _remplacer(paires, "marche.montant_maximum_ht", "1 500 000")
+    assert _poster(client, "/apercu", paires).json()["valide"]
+
+
+def _texte(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_le_metier_d_un_lot_lui_donne_son_taux_de_main_d_oeuvre(client: TestClient) -> None:
+    paires = _page(client, "la-penne-sur-huveaune/2026-tx-020-voirie.yaml")
+    assert ("marche.lots.1._metier", "") in paires
+    paires = _remplacer(paires, "marche.lots.1._metier", "second_oeuvre")
+    reponse = _poster(client, "/apercu", paires).json()
+    assert "taux de main-d'œuvre : 70 (saisi pour ce lot)" in _texte(reponse["panneau"])
+    assert "taux_main_oeuvre: 70" in reponse["yaml"]
+    # A rate typed for the lot wins over its trade.
+    paires = [*paires, ("@marche.lots.1.insertion", "1"), ("marche.lots.1.insertion.taux_main_oeuvre", "33")]
+    assert "taux de main-d'œuvre : 33 (saisi pour ce lot)" in _texte(
+        _poster(client, "/apercu", paires).json()["panneau"]
+    )
+
+
+def test_un_echec_imprevu_de_la_generation_est_dit_en_francais_sans_sortie_brute(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def en_echec(*args: object, **options: object) -> Archive:
+        return Archive("t-1.yaml", None, "commune  référence  statut\nRapport : /tmp/x/rapport-generation.json")
+
+    monkeypatch.setattr(module_app, "generer_archive", en_echec)
+    paires, _ = lire_page(_televerser(client, "t-1.yaml", contrat().encode()).text)
+    reponse = _poster(client, "/generer", paires)
+    texte = html.unescape(reponse.text)
+    assert reponse.status_code == 422 and "la génération s'est interrompue pour une raison technique" in texte
+    assert "rapport-generation" not in texte and "statut" not in texte

@@ -84,3 +84,8 @@ def test_le_chemin_d_un_message_mene_a_son_champ() -> None:
     assert trouver_cible(racine, chemin_de_champ("insertion.publics[1]")).ident == "c-insertion-publics"
     assert trouver_cible(racine, chemin_de_champ("marche.lotz")).ident == "c-marche"
     assert trouver_cible(racine, ()) is None
+
+
+def test_une_valeur_par_defaut_est_dite_en_francais() -> None:
+    forme = trouver_cible(arbre({}), ("marche", "forme"))
+    assert forme is not None and forme.libelle_defaut == "Marché ordinaire"

@@ -18,11 +18,12 @@ from typing import Any
 
 from clause_kit.commun.parametres import charger_parametres
 from clause_kit.formulaire.schema import schema_json
-from clause_kit.marche.droit import CCAG_2021, PROCEDURES, TYPES_LIBELLES
+from clause_kit.marche.droit import CCAG_2021, FORMES, PROCEDURES, RESERVES, TYPES_LIBELLES
 from clause_kit.marche.modele import Chemin
 
 __all__ = [
     "INDICE_MODELE",
+    "LIBELLES_RESERVE",
     "Champ",
     "arbre",
     "chemin_de_champ",
@@ -69,6 +70,13 @@ class Champ:
     def ident(self) -> str:
         """HTML id of the control (or of the block's fieldset)."""
         return "c-" + "-".join(str(p) for p in self.chemin)
+
+    @property
+    def libelle_defaut(self) -> str:
+        """The default value in the officer's words (« oui », « Marché ordinaire »...), "" when none."""
+        if self.genre == "booleen":
+            return {"true": "oui", "false": "non"}.get(self.defaut, self.defaut)
+        return dict(self.options).get(self.defaut, self.defaut)
 
     @property
     def element(self) -> bool:
@@ -134,6 +142,14 @@ def _genre(variantes: list[dict[str, Any]]) -> str:
     return "date" if premiere.get("format") == "date" else "texte"
 
 
+#: Reserved contracts and lots in the officer's words (the pieces cite the article and the proof asked).
+LIBELLES_RESERVE = {
+    "ea_esat": "Réservé aux entreprises adaptées et ESAT (article L. 2113-12)",
+    "siae": "Réservé aux structures d'insertion par l'activité économique (article L. 2113-13)",
+    "ess": "Réservé aux entreprises de l'économie sociale et solidaire (article L. 2113-15)",
+}
+
+
 @functools.cache
 def _libelles_valeurs() -> dict[str, dict[str, str]]:
     """French labels of coded values, from the data that defines them (a code without one shows itself)."""
@@ -143,6 +159,11 @@ def _libelles_valeurs() -> dict[str, dict[str, str]]:
         "type": dict(TYPES_LIBELLES),
         "ccag": {**{code: c.nom for code, c in CCAG_2021.items()}, "aucun": "aucun CCAG"},
         "publics": {code: str(valeurs["libelle"]) for code, valeurs in publics.items()},
+        "forme": {
+            code: "Marché ordinaire" if code == "ordinaire" else forme.libelle[:1].upper() + forme.libelle[1:]
+            for code, forme in FORMES.items()
+        },
+        "reserve": {code: LIBELLES_RESERVE.get(code, code) for code in RESERVES},
     }
 
 

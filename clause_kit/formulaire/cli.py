@@ -60,8 +60,13 @@ def formulaire(dossier: Path | None, port: int, sans_navigateur: bool) -> None:
 
 
 def _verifier_port(port: int) -> None:
-    """A clear message when the port is taken, before the server prints its own English one."""
+    """A clear message when the port is taken, before the server prints its own English one.
+
+    The test binds as uvicorn will (``SO_REUSEADDR``): after Ctrl-C the port's old connections
+    linger in TIME_WAIT for about a minute, which uvicorn ignores and a plain bind does not.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as essai:
+        essai.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             essai.bind((ADRESSE, port))
         except OSError as err:

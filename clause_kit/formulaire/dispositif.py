@@ -23,7 +23,16 @@ from clause_kit.marche.droit import CLIMAT_RESILIENCE, REFERENCES, ccag_du_march
 from clause_kit.marche.modele import Acheteur, Consultation, Marche
 from clause_kit.marche.seuils import seuil_europeen
 
-__all__ = ["METIERS", "Conseil", "Metier", "Recommandation", "metier_du_cpv", "recommander"]
+__all__ = [
+    "METIERS",
+    "METIERS_AVEC_TAUX",
+    "Conseil",
+    "Metier",
+    "Recommandation",
+    "metier_du_cpv",
+    "metiers_des_lots",
+    "recommander",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,32 @@ METIERS: dict[str, Metier] = {
     ),
     "autre": Metier("Autre métier"),
 }
+
+#: The trades whose labour share practitioners give: the ones a lot can take its rate from.
+METIERS_AVEC_TAUX = {cle: m for cle, m in METIERS.items() if m.taux_main_oeuvre is not None}
+
+_METIER_DU_LOT = re.compile(r"marche\.lots\.(\d+)\._metier")
+
+
+def metiers_des_lots(paires: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A lot's trade chosen in the form (``marche.lots.N._metier``) → the lot's own labour share.
+
+    Only where the lot has no rate of its own yet: a typed rate always wins. The page's script
+    fills the field as soon as the trade is chosen; this does it for a page without script.
+    """
+    remplis = {n for n, v in paires if v.strip()}
+    ajouts: list[tuple[str, str]] = []
+    for nom, valeur in paires:
+        trouve = _METIER_DU_LOT.fullmatch(nom)
+        metier = METIERS_AVEC_TAUX.get(valeur)
+        if trouve is None or metier is None:
+            continue
+        lot = f"marche.lots.{trouve.group(1)}"
+        taux = f"{lot}.insertion.taux_main_oeuvre"
+        if taux not in remplis:
+            ajouts += [(f"@{lot}.insertion", "1"), (taux, str(metier.taux_main_oeuvre))]
+    return paires + ajouts
+
 
 #: Estimate of hours at this insertion percentage, the low end of common practice (5 to 10 %).
 POURCENTAGE_ESTIMATION = Decimal(5)
@@ -210,7 +245,7 @@ def _critere(trade: Metier, niveau_clause: str, duree_mois: int | None) -> Recom
 def _reserve(trade: Metier) -> Recommandation:
     article = "articles L. 2113-12 (EA, ESAT) et L. 2113-13 (SIAE) du code de la commande publique ; R. 2113-7"
     titre = "Marché ou lot réservé aux SIAE, EA ou ESAT"
-    limite = "clause_kit ne produit pas les pièces d'un marché réservé : l'avis doit citer l'article retenu"
+    limite = "à choisir ci-dessous : les pièces citent l'article retenu et la preuve demandée aux candidats"
     if trade.structures:
         raison = (
             "des structures d'insertion ou du travail protégé exercent couramment ce métier : réserver tout ou partie"

@@ -14,7 +14,7 @@ from clause_kit.commun.erreurs import Probleme
 from clause_kit.formulaire.champs import Champ, chemin_de_champ, trouver_cible
 from clause_kit.marche.modele import Chemin
 
-__all__ = ["ETAPES", "Etape", "Placement", "placer", "repartir"]
+__all__ = ["ETAPES", "Etape", "Placement", "etape_de", "libelle_de", "placer", "repartir"]
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,58 @@ class Placement:
     par_champ: dict[str, list[str]] = field(default_factory=dict)
     #: (field path as the loader writes it, message, id of the field or "") in the loader's order.
     liste: list[tuple[str, str, str]] = field(default_factory=list)
+    #: For each message of ``liste``: the field's name in the officer's words (« Lots › Lot n° 2 ›
+    #: Montant HT »), and the title of the step that shows it ("" for the whole file).
+    noms: list[tuple[str, str]] = field(default_factory=list)
+
+
+def libelle_de(racine: Champ, cible: Champ) -> str:
+    """The French name of a field: its blocks' titles then its own, never a YAML key."""
+    titres, courant = [], racine
+    for partie in cible.chemin:
+        suivant = next((e for e in courant.enfants if e.chemin[-1] == partie), None)
+        if suivant is None:
+            break
+        if isinstance(partie, int):
+            titres.append(f"{suivant.titre} n° {partie + 1}")
+        elif suivant.titre != partie:  # a block without a French title: its step names it
+            titres.append(suivant.titre)
+        courant = suivant
+    return " › ".join(titres)
+
+
+def etape_de(chemin: Chemin) -> Etape | None:
+    """The step that shows the field at ``chemin``."""
+    ancre = _etape_de(chemin)
+    return next((e for e in ETAPES if e.ancre == ancre), None)
+
+
+#: The loader names the contract's amount when the lots do not add up to it; the officer is typing the
+#: lots: the message goes beside them too, and the summary links to them.
+_SOMME_DES_LOTS = ("la somme des montants des lots", ("marche", "montant_ht"), ("marche", "lots"))
 
 
 def placer(racine: Champ, problemes: list[Probleme]) -> Placement:
     """Put each problem beside its field (its exact message), or among the messages about the whole file."""
     placement = Placement()
+    debut, montant, lots = _SOMME_DES_LOTS
+    champ_lots = trouver_cible(racine, lots)
     for probleme in problemes:
         cible = trouver_cible(racine, chemin_de_champ(probleme.champ)) if probleme.champ else None
+        if (
+            cible is not None
+            and cible.chemin == montant
+            and probleme.message.startswith(debut)
+            and champ_lots is not None
+            and champ_lots.chemin == lots
+        ):
+            placement.par_champ.setdefault(cible.ident, []).append(probleme.message)
+            cible = champ_lots
         if cible is not None:
             placement.par_champ.setdefault(cible.ident, []).append(probleme.message)
+            etape = etape_de(cible.chemin)
+            placement.noms.append((libelle_de(racine, cible), etape.titre if etape is not None else ""))
+        else:
+            placement.noms.append(("", ""))
         placement.liste.append((probleme.champ, probleme.message, cible.ident if cible is not None else ""))
     return placement

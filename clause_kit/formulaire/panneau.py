@@ -31,11 +31,21 @@ _PARAMETRES = (
 )
 
 
-def panneau(apercu: Apercu, donnees: dict[str, Any], communes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the live panel shows; ``communes``: the commune's defaults, to say which values come from them."""
+def panneau(
+    apercu: Apercu,
+    donnees: dict[str, Any],
+    communes: dict[str, Any] | None = None,
+    erreurs: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """What the live panel shows.
+
+    ``communes``: the commune's defaults, to say which values come from them; ``erreurs``: the
+    messages, each with the French name of its field and its id (to link to it).
+    """
     chiffres, consultation = apercu.chiffres, apercu.consultation
+    liste = erreurs or []
     if chiffres is None or consultation is None:
-        return {"disponible": False, "erreurs": len(apercu.problemes)}
+        return {"disponible": False, "erreurs": len(apercu.problemes), "liste": liste}
     type_marche = consultation.marche.type
     # The computation in the words of the pieces themselves (the CCAP's « calcul » of each lot).
     try:
@@ -59,6 +69,7 @@ def panneau(apercu: Apercu, donnees: dict[str, Any], communes: dict[str, Any] | 
     return {
         "disponible": True,
         "erreurs": len(apercu.problemes),
+        "liste": liste,
         "article_14": chiffres.heures_total > 0,
         "lots": lots,
         "heures_total": nombre(chiffres.heures_total),

@@ -42,11 +42,14 @@
       history.replaceState(null, "", "#etape-" + bouton.getAttribute("data-aller"));
     }
   });
-  montrer(location.hash.startsWith("#etape-") ? location.hash.slice(7) : "", false);
+  montrer(
+    location.hash.startsWith("#etape-") ? location.hash.slice(7) : formulaire.getAttribute("data-etape") || "",
+    false
+  );
 
-  // Aller au champ d'une erreur : afficher son étape, puis lui donner le focus.
+  // Aller au champ d'une erreur (récapitulatif ou panneau) : afficher son étape, puis lui donner le focus.
   document.addEventListener("click", function (evenement) {
-    const lien = evenement.target.closest("#liste-erreurs a");
+    const lien = evenement.target.closest("#liste-erreurs a, #panneau a[href^='#c-']");
     if (!lien) {
       return;
     }
@@ -76,6 +79,18 @@
   formulaire.addEventListener("change", function (evenement) {
     if (evenement.target.matches("input.presence")) {
       appliquerPresence(evenement.target);
+    }
+    // Le métier d'un lot remplit le taux de main-d'œuvre du lot (sa clause d'exécution propre).
+    if (evenement.target.matches("select.metier-lot")) {
+      const option = evenement.target.selectedOptions[0];
+      const ident = evenement.target.closest("fieldset.element").id;
+      const presence = document.getElementById("p-" + ident + "-insertion");
+      const taux = document.getElementById(ident + "-insertion-taux_main_oeuvre");
+      if (option && option.getAttribute("data-taux") && presence && taux) {
+        presence.checked = true;
+        appliquerPresence(presence);
+        taux.value = option.getAttribute("data-taux");
+      }
     }
   });
 
@@ -129,11 +144,58 @@
     }
   });
 
-  // --- vérification en direct : les messages de clause-kit verifier, à côté de leurs champs ---
+  // --- vérification en direct : les messages de clause-kit generer, à côté de leurs champs ---
   const panneau = document.getElementById("panneau");
   const listeErreurs = document.getElementById("liste-erreurs");
+  const resume = document.getElementById("resume");
+  const annonce = document.getElementById("annonce");
+  const texteYaml = document.getElementById("texte-yaml");
   let minuterie = null;
   let numero = 0;
+
+  function ligneErreur(erreur) {
+    const ligne = document.createElement("li");
+    if (erreur.cible) {
+      const lien = document.createElement("a");
+      lien.href = "#" + erreur.cible;
+      lien.textContent = erreur.champ;
+      ligne.append(lien);
+      if (erreur.etape) {
+        const etape = document.createElement("span");
+        etape.className = "etape-nom";
+        etape.textContent = "(" + erreur.etape + ")";
+        ligne.append(" ", etape);
+      }
+      if (erreur.chemin) {
+        const cle = document.createElement("code");
+        cle.className = "cle";
+        cle.setAttribute("aria-hidden", "true");
+        cle.textContent = erreur.chemin;
+        ligne.append(" ", cle);
+      }
+      ligne.append(" : " + erreur.message);
+    } else {
+      ligne.textContent = erreur.message;
+    }
+    return ligne;
+  }
+
+  // N'annoncer que ce qui a changé : les heures, ou le nombre d'erreurs, pas tout le panneau.
+  let retablie = false;
+  function annoncer(ancien, nouveau) {
+    const avant = ancien.split(" · ");
+    const apres = nouveau.split(" · ");
+    const changes = apres.filter(function (partie, i) {
+      return partie !== avant[i];
+    });
+    if (retablie) {
+      changes.unshift("Vérification en direct rétablie");
+      retablie = false;
+    }
+    if (changes.length) {
+      annonce.textContent = changes.join(" ; ");
+    }
+  }
 
   function afficher(reponse) {
     formulaire.querySelectorAll("p.erreur").forEach(function (p) {
@@ -162,31 +224,69 @@
     });
     listeErreurs.replaceChildren();
     reponse.liste.forEach(function (erreur) {
-      const ligne = document.createElement("li");
-      if (erreur.cible) {
-        const lien = document.createElement("a");
-        lien.href = "#" + erreur.cible;
-        lien.textContent = erreur.champ;
-        ligne.append(lien, " : " + erreur.message);
-      } else {
-        ligne.textContent = (erreur.champ ? erreur.champ + " : " : "") + erreur.message;
-      }
-      listeErreurs.appendChild(ligne);
+      listeErreurs.appendChild(ligneErreur(erreur));
     });
+    if (reponse.autres) {
+      const ligne = document.createElement("li");
+      ligne.className = "autres";
+      ligne.textContent = "… et " + reponse.autres + " autres.";
+      listeErreurs.appendChild(ligne);
+    }
     if (!reponse.liste.length) {
       const ligne = document.createElement("li");
       ligne.className = "aucune";
-      ligne.textContent = "Aucune : clause-kit verifier accepte ce fichier.";
+      ligne.textContent = "Aucune : le dossier peut être généré.";
       listeErreurs.appendChild(ligne);
     }
     panneau.innerHTML = reponse.panneau; // rendu et échappé par le serveur
+    texteYaml.textContent = reponse.yaml;
+    const ancien = resume.textContent.trim();
+    resume.textContent = reponse.resume.trim();
+    annoncer(ancien, resume.textContent);
     formulaire.setAttribute("data-verifie", String(numero));
   }
 
-  async function verifier() {
+  // Après un redémarrage du serveur, la page porte un jeton périmé : le serveur donne le nouveau.
+  function nouveauJeton(jeton) {
+    document.querySelectorAll("input[name=_jeton]").forEach(function (champ) {
+      champ.value = jeton;
+    });
+  }
+
+  let interrompue = false;
+  async function verifier(essai) {
     numero += 1;
     const mien = numero;
-    const reponse = await fetch("/apercu", { method: "POST", body: new FormData(formulaire) });
+    let reponse;
+    try {
+      reponse = await fetch("/apercu", { method: "POST", body: new FormData(formulaire) });
+    } catch (erreur) {
+      // Serveur arrêté : le dire une fois, puis réessayer jusqu'à ce qu'il revienne.
+      if (!interrompue) {
+        interrompue = true;
+        annonce.textContent =
+          "Vérification en direct interrompue : le serveur du formulaire ne répond plus. Votre saisie reste dans la page.";
+        resume.textContent = "Serveur du formulaire arrêté : relancez clause-kit formulaire";
+      }
+      if (mien === numero) {
+        minuterie = setTimeout(verifier, 3000);
+      }
+      return;
+    }
+    if (interrompue) {
+      interrompue = false;
+      retablie = true;
+    }
+    if (reponse.status === 409 && !essai) {
+      const corps = await reponse.json();
+      if (corps.perime) {
+        nouveauJeton(corps.jeton);
+        if (mien === numero) {
+          verifier(true);
+        }
+      }
+      return;
+    }
     if (reponse.ok && mien === numero) {
       afficher(await reponse.json());
     }
@@ -197,10 +297,72 @@
     formulaire.removeAttribute("data-verifie");
     minuterie = setTimeout(verifier, 300);
   }
+
+  // --- générer : une indication de progression, le ZIP téléchargé, ou les messages sur le récapitulatif ---
+  const etatGeneration = document.getElementById("generation-etat");
+  const boutonGenerer = document.getElementById("bouton-generer");
+
+  function progression(texte, enCours) {
+    etatGeneration.replaceChildren();
+    if (enCours) {
+      const barre = document.createElement("progress");
+      barre.setAttribute("aria-label", "Génération en cours");
+      etatGeneration.append(barre, " ");
+    }
+    etatGeneration.append(texte);
+    boutonGenerer.disabled = enCours;
+    boutonGenerer.setAttribute("aria-busy", String(enCours));
+  }
+
+  async function generer() {
+    const donnees = new FormData(formulaire);
+    progression("Génération en cours : les pièces Word, puis le PDF si LibreOffice est installé (jusqu'à une minute ou deux)…", true);
+    let reponse;
+    try {
+      reponse = await fetch("/generer", { method: "POST", body: donnees, headers: { accept: "application/json" } });
+    } catch (erreur) {
+      progression("Le serveur du formulaire ne répond plus : relancez clause-kit formulaire, puis générez à nouveau.", false);
+      return;
+    }
+    const type = reponse.headers.get("content-type") || "";
+    if (reponse.ok && type.startsWith("application/zip")) {
+      const nom = (/filename="([^"]+)"/.exec(reponse.headers.get("content-disposition") || "") || [])[1] || "dossier.zip";
+      const adresse = URL.createObjectURL(await reponse.blob());
+      const lien = document.createElement("a");
+      lien.href = adresse;
+      lien.download = nom;
+      document.body.appendChild(lien);
+      lien.click();
+      lien.remove();
+      setTimeout(function () {
+        URL.revokeObjectURL(adresse);
+      }, 60000);
+      progression("Dossier généré : " + nom + " est téléchargé.", false);
+      return;
+    }
+    if (type.startsWith("application/json")) {
+      const corps = await reponse.json();
+      if (corps.perime) {
+        nouveauJeton(corps.jeton);
+        progression(corps.message, false);
+        return;
+      }
+      afficher(corps);
+      progression(corps.message, false);
+      const premier = listeErreurs.querySelector("a");
+      (premier || document.getElementById("t-recapitulatif")).focus();
+      return;
+    }
+    progression("Le dossier n'a pas été généré : le serveur a refusé la demande (code " + reponse.status + ").", false);
+  }
+
   formulaire.addEventListener("submit", function (evenement) {
     if (evenement.submitter && evenement.submitter.classList.contains("defaut")) {
       evenement.preventDefault(); // Enter in a field: the live check already shows the messages
       planifier();
+    } else if (evenement.submitter && evenement.submitter.id === "bouton-generer" && window.fetch) {
+      evenement.preventDefault();
+      generer();
     }
   });
   formulaire.addEventListener("input", planifier);
