@@ -14,8 +14,10 @@ the stretches between them are matched again the same way. A long stretch with n
 (the same paragraph repeated thousands of times) gets difflib only while it is small enough,
 and is shown as replaced otherwise: a coarser diff, never a hung command.
 
-Measured (``python3 outils/mesurer_diff.py 50000``: two texts of 50 000 distinct paragraphs,
-every other one changed): 177 s with ``difflib.unified_diff``, 0.6 s here.
+Measured (``time python3 outils/mesurer_diff.py 50000``: two texts of 50 000 distinct
+paragraphs, every other one changed, same output both ways): ``difflib.unified_diff`` 173 s of
+CPU (426 s on a shared, loaded two-core machine; 177 s in the issue), here 0.6 s. The whole
+``clause-kit comparer`` of two .docx of 50 000 paragraphs: 4 s in text, 6 s in html.
 """
 
 from __future__ import annotations

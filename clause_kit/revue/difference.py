@@ -101,7 +101,7 @@ def diff_unifie(paire: Paire, contexte: int = 3) -> list[str]:
     """The unified diff of the two texts (``---``/``+++`` headers, ``@@`` hunks, ``-``/``+`` lines).
 
     As ``difflib.unified_diff`` writes it, over ``Appariement``: near-linear on long texts (50 000
-    paragraphs, every other one changed: 177 s with difflib's own matcher, under a second here).
+    paragraphs, every other one changed: 173 s of CPU with difflib's own matcher, 0.6 s here).
     """
     a, b = paire.lignes_ancien, paire.lignes_nouveau
     sortie: list[str] = []
