@@ -148,3 +148,10 @@ def test_entrees_echangees_recompilees(cache: Path, tmp_path: Path) -> None:
     seconde.write_bytes(contenu)
     assert "CCTP 2026-TX-031" in recompiler(cctp) and "Notice" not in recompiler(cctp)
     assert "Notice 2026-TX-031" in recompiler(notice)
+
+
+def test_faux_marqueur_ne_rend_pas_le_dossier_au_cache(cache: Path, tmp_path: Path) -> None:
+    cache.mkdir(mode=0o700)
+    (cache / cache_modeles.MARQUE).write_text("notes de l'utilisateur", encoding="utf-8")
+    assert "Un 2026-TX-031" in recompiler(modele(tmp_path, "Un {{ marche.reference }}"))
+    assert entrees(cache) == [] and sorted(p.name for p in cache.iterdir()) == [cache_modeles.MARQUE]

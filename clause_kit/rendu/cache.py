@@ -57,6 +57,8 @@ _MAGIQUE = _FAMILLE + b"2\n"
 #: The marker file of a cache folder: clause_kit deletes files only in a folder that has it.
 MARQUE = "CACHE-clause_kit.txt"
 _TEXTE_MARQUE = (
+    # Starts like an entry: the temporary file it is written to is recognised as ours if left behind.
+    _FAMILLE + b"cache\n"
     b"Dossier de cache de clause_kit : modeles Word compiles, recrees au besoin.\n"
     b"clause_kit n'y efface que ses propres entrees ; ce dossier peut etre supprime sans risque.\n"
 )
@@ -186,23 +188,38 @@ def _dossier_sur(*, creer: bool) -> Path | None:
 
 def _a_nous(dossier: Path, *, marquer: bool) -> bool:
     """Whether the folder is the cache's own: marked, or holding only entries of ours (then marked if asked)."""
-    try:
-        with open(dossier / MARQUE, "rb", opener=_sans_lien) as marque:
-            return os.fstat(marque.fileno()).st_uid == os.getuid() and marque.read(1024) == _TEXTE_MARQUE
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return False
+    marque = _marque(dossier)
+    if marque is not None:
+        return marque
     try:
         if not all(_est_a_nous(entree) for entree in os.scandir(dossier)):
             return False  # a folder of the user's: never written in, never cleaned
         if marquer:
-            fd = os.open(dossier / MARQUE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-            with os.fdopen(fd, "wb") as marque:
-                marque.write(_TEXTE_MARQUE)
+            # Written whole then linked into place: a marker is complete or absent, never replaced.
+            fd, temporaire = tempfile.mkstemp(prefix=".ecriture-", dir=dossier)
+            try:
+                with os.fdopen(fd, "wb") as fichier:
+                    fichier.write(_TEXTE_MARQUE)
+                os.link(temporaire, dossier / MARQUE)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporaire)
+    except FileExistsError:  # another run marked it at the same moment
+        return _marque(dossier) is True
     except OSError:
         return False
     return True
+
+
+def _marque(dossier: Path) -> bool | None:
+    """Whether the folder's marker is the cache's (None: no marker at all)."""
+    try:
+        with open(dossier / MARQUE, "rb", opener=_sans_lien) as marque:
+            return os.fstat(marque.fileno()).st_uid == os.getuid() and marque.read(1024) == _TEXTE_MARQUE
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
 
 
 def _sans_lien(chemin: str, drapeaux: int) -> int:
