@@ -258,6 +258,13 @@ def test_tout_montant_tape_au_premier_ecran_a_une_reponse_en_francais(client: Te
     assert "montant HT attendu en euros, au plus deux décimales" in html.unescape(reponse.text)
 
 
+def test_nouveau_marche_avec_des_nombres_demesures(client: TestClient) -> None:
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    paires = [("_jeton", jeton), ("type", "travaux"), ("montant", "9" * 5000), ("duree", "9" * 5000)]
+    reponse = _poster(client, "/nouveau", paires)
+    assert reponse.status_code == 200, reponse.text[:500]  # type: ignore[attr-defined]
+
+
 def test_un_montant_a_deux_decimales_est_conseille(client: TestClient) -> None:
     reponse = client.get("/", params={"type": "travaux", "montant": "1 250 000,55", "duree": "12"})
     assert reponse.status_code == 200 and "montant HT attendu" not in reponse.text and "L. 2112-2" in reponse.text

@@ -93,3 +93,8 @@ def test_noms_trop_imbriques_ignores_sans_recursion() -> None:
 )
 def test_montant_saisi(texte: str, attendu: str | None) -> None:
     assert montant_saisi(texte) == (Decimal(attendu) if attendu else None)
+
+
+def test_un_nombre_de_5000_chiffres_reste_du_texte_pour_le_chargeur() -> None:
+    donnees = lire_saisie([("marche.duree_mois", "9" * 5000), ("marche.montant_ht", "1" * 41)])
+    assert donnees["marche"] == {"duree_mois": "9" * 5000, "montant_ht": "1" * 41}

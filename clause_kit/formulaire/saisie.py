@@ -26,6 +26,8 @@ __all__ = ["PROFONDEUR_MAX", "lire_saisie", "montant_saisi"]
 PROFONDEUR_MAX = 12
 #: The model's bounds of an amount (``Montant``): positive, at most two decimals, under a thousand billion.
 _MONTANT_MAX = Decimal("999999999999.99")
+#: Characters of a number at most: more is kept as text, for the loader to refuse in French.
+_CHIFFRES_MAX = 40
 
 _ENTIER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+\.\d*|\.\d+)")
@@ -42,6 +44,8 @@ def _cle(chemin: Chemin) -> tuple[str, ...]:
 
 def _nombre(texte: str) -> Any:
     compact = re.sub(r"[\s\u00a0\u202f]", "", texte).replace(",", ".")
+    if len(compact) > _CHIFFRES_MAX:  # past any bound of the model; and int() refuses 4 300 digits
+        return texte
     if _ENTIER.fullmatch(compact):
         return int(compact)
     if _DECIMAL.fullmatch(compact):
@@ -51,8 +55,6 @@ def _nombre(texte: str) -> Any:
 
 def montant_saisi(texte: str) -> Decimal | None:
     """An amount in euros typed the French way (« 1 250 000,50 »), or None when it is not one the model accepts."""
-    if len(texte) > 40:
-        return None
     valeur = _nombre(texte.strip())
     if isinstance(valeur, int):
         valeur = Decimal(valeur)
