@@ -395,6 +395,7 @@ _MESSAGES = {
     "int_type": "nombre entier attendu",
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (pas de décimales)",
+    "int_parsing_size": "nombre démesuré (des milliers de chiffres)",
     "decimal_type": "nombre attendu",
     "decimal_parsing": MESSAGE_NOMBRE,
     "decimal_max_places": "au plus {decimal_places} décimales",
