@@ -61,6 +61,8 @@ CAS = [
     ("reserve-inconnue.yaml", 7, "marche.reserve", "vouliez-vous dire « siae »"),
     ("lot-reserve-sans-clause-ailleurs.yaml", 10, "insertion", "tous les lots sont réservés"),
     ("accord-cadre-lots-maximums.yaml", 8, "marche.montant_maximum_ht", "somme des maximums des lots"),
+    ("nombre-demesure.yaml", 7, "marche.duree_mois", "nombre démesuré"),
+    ("demi-paire-unicode.yaml", 5, "marche.objet", "le caractère 8 (U+DC80, après « Voirie  ») n'existe pas"),
 ]
 
 

@@ -289,6 +289,38 @@ def test_quel_dispositif_recommande_avec_ses_articles(client: TestClient) -> Non
     assert "montant HT attendu" in mauvais.text
 
 
+@pytest.mark.parametrize(
+    "montant",
+    ["1 250 000,555", "0,001", "1e-30", "1E+5", "9" * 5000, "1 250 000 000 000", "-5", "0", "NaN", "∞", "١٢٣,٥٥٥"],
+)
+def test_tout_montant_tape_au_premier_ecran_a_une_reponse_en_francais(client: TestClient, montant: str) -> None:
+    reponse = client.get(
+        "/", params={"type": "travaux", "montant": montant, "duree": "²" if len(montant) > 9 else "9" * 5000}
+    )
+    assert reponse.status_code == 200, reponse.text
+    assert "montant HT attendu en euros, au plus deux décimales" in html.unescape(reponse.text)
+
+
+def test_nouveau_marche_avec_des_nombres_demesures(client: TestClient) -> None:
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    paires = [("_jeton", jeton), ("type", "travaux"), ("montant", "9" * 5000), ("duree", "9" * 5000)]
+    reponse = _poster(client, "/nouveau", paires)
+    assert reponse.status_code == 200, reponse.text[:500]  # type: ignore[attr-defined]
+
+
+def test_un_montant_a_deux_decimales_est_conseille(client: TestClient) -> None:
+    reponse = client.get("/", params={"type": "travaux", "montant": "1 250 000,55", "duree": "12"})
+    assert reponse.status_code == 200 and "montant HT attendu" not in reponse.text and "L. 2112-2" in reponse.text
+
+
+def test_noms_de_champs_imbriques_a_l_infini_refuses(client: TestClient) -> None:
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    profond = "marche" + ".x" * 60_000
+    paires = [("_jeton", jeton), (f"@{profond}", "1"), (profond + ".montant_ht", "5"), ("marche.objet", "Voirie")]
+    reponse = _poster(client, "/formulaire", paires)
+    assert reponse.status_code == 200, reponse.text[:500]  # type: ignore[attr-defined]
+
+
 def test_nouveau_marche_a_partir_de_la_recommandation(client: TestClient) -> None:
     jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
     reponse = _poster(

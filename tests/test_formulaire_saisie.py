@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from clause_kit.formulaire.saisie import lire_saisie
+import pytest
+
+from clause_kit.formulaire.champs import genres
+from clause_kit.formulaire.saisie import PROFONDEUR_MAX, lire_saisie, montant_saisi
 
 
 def test_les_nombres_se_tapent_a_la_francaise_et_le_reste_passe_tel_quel_au_chargeur() -> None:
@@ -74,3 +77,24 @@ def test_un_nom_inconnu_du_modele_est_ignore() -> None:
         "acheteur": {},
         "insertion": {},
     }
+
+
+def test_noms_trop_imbriques_ignores_sans_recursion() -> None:
+    assert max(len(c.chemin) for c in genres().values()) < PROFONDEUR_MAX  # every real field stays readable
+    profond = "marche" + ".x" * 60_000
+    donnees = lire_saisie([(f"@{profond}", "1"), (f"{profond}.objet", "x"), ("marche.objet", "Voirie")])
+    assert donnees["marche"] == {"objet": "Voirie"}
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [("1 250 000,50", "1250000.50"), ("1250000", "1250000"), ("1\u202f250,5", "1250.5")]
+    + [("1 250 000,555", None), ("0", None), ("-3", None), ("1e5", None), ("9" * 13, None), ("", None)],
+)
+def test_montant_saisi(texte: str, attendu: str | None) -> None:
+    assert montant_saisi(texte) == (Decimal(attendu) if attendu else None)
+
+
+def test_un_nombre_de_5000_chiffres_reste_du_texte_pour_le_chargeur() -> None:
+    donnees = lire_saisie([("marche.duree_mois", "9" * 5000), ("marche.montant_ht", "1" * 41)])
+    assert donnees["marche"] == {"duree_mois": "9" * 5000, "montant_ht": "1" * 41}

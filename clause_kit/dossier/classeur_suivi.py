@@ -16,6 +16,9 @@ Layout of the sheet « Suivi », kept stable because imports depend on it:
   date and number validations and French input help. A visible sheet « Codes » explains
   every code.
 
+Every text is written as a string cell (``clause_kit.commun.tableur``): a reference or a commune
+typed ``=…`` stays text, in the identity row as in the header, and the sheet still imports.
+
 The sheet is protected without a password: it guards against slips, not against the company.
 openpyxl is imported inside ``construire_classeur`` so that commands which never build a
 dossier (``verifier``, ``--help``) do not pay for it, and without numpy (``importer_openpyxl``).
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from clause_kit.commun.codes import codes
 from clause_kit.commun.formats import nombre
 from clause_kit.commun.ooxml import lettres_colonne
+from clause_kit.commun.tableur import ecrire_cellule
 
 if TYPE_CHECKING:  # the import reads the layout below without loading the contract model
     from clause_kit.marche.calcul import Chiffres, HeuresLot
@@ -322,7 +326,7 @@ def _identite(feuille: Any, consultation: Consultation, lots: list[HeuresLot], e
         empreinte,
     ]
     for colonne, valeur in enumerate(valeurs, start=1):
-        feuille.cell(1, colonne, valeur)
+        ecrire_cellule(feuille, 1, colonne, valeur)
     feuille.row_dimensions[1].hidden = True
 
 
@@ -347,19 +351,22 @@ def _en_tete(
         (f"Contact du facilitateur : {facilitateur}", None),
     ]
     for rang, (texte, police) in enumerate(lignes, start=2):
-        cellule = feuille.cell(rang, 1, texte)
+        cellule = ecrire_cellule(feuille, rang, 1, texte)
         if police is not None:
             cellule.font = police
     rang_titulaire = CELLULE_TITULAIRE[0]
-    feuille.cell(rang_titulaire, 1, "Titulaire (raison sociale) :").font = Font(bold=True)
-    feuille.cell(rang_titulaire, CELLULE_SIRET_TITULAIRE[1] - 2, "SIRET du titulaire :").font = Font(bold=True)
+    ecrire_cellule(feuille, rang_titulaire, 1, "Titulaire (raison sociale) :").font = Font(bold=True)
+    ecrire_cellule(feuille, rang_titulaire, CELLULE_SIRET_TITULAIRE[1] - 2, "SIRET du titulaire :").font = Font(
+        bold=True
+    )
     saisie = PatternFill("solid", fgColor="FFF2CC")
     for rang, colonne in (CELLULE_TITULAIRE, CELLULE_SIRET_TITULAIRE):
         cellule = feuille.cell(rang, colonne)
         cellule.protection = Protection(locked=False)
         cellule.fill = saisie
         cellule.number_format = "@"
-    feuille.cell(
+    ecrire_cellule(
+        feuille,
         8,
         1,
         (
@@ -389,8 +396,8 @@ def _colonnes(feuille: Any) -> None:
     saisie = PatternFill("solid", fgColor="FFF2CC")
     for numero, colonne in enumerate(COLONNES, start=1):
         lettre = lettres_colonne(numero)
-        feuille.cell(LIGNE_CLES, numero, colonne.cle)
-        libelle = feuille.cell(LIGNE_LIBELLES, numero, colonne.libelle)
+        ecrire_cellule(feuille, LIGNE_CLES, numero, colonne.cle)
+        libelle = ecrire_cellule(feuille, LIGNE_LIBELLES, numero, colonne.libelle)
         libelle.font = Font(bold=True)
         libelle.fill = entete
         libelle.alignment = Alignment(wrap_text=True, vertical="center")
@@ -432,10 +439,10 @@ def _listes(classeur: Any) -> dict[str, str]:
     listes = [c.liste for c in COLONNES if c.liste is not None]
     for numero, liste in enumerate(listes, start=1):
         lettre = lettres_colonne(numero)
-        feuille.cell(1, numero, liste)
+        ecrire_cellule(feuille, 1, numero, liste)
         valeurs = codes(liste)
         for rang, code in enumerate(valeurs, start=2):
-            feuille.cell(rang, numero, code.libelle)
+            ecrire_cellule(feuille, rang, numero, code.libelle)
         nom = f"liste_{liste}"
         classeur.defined_names[nom] = DefinedName(
             nom, attr_text=f"{FEUILLE_LISTES}!${lettre}$2:${lettre}${len(valeurs) + 1}"
@@ -537,14 +544,17 @@ def _aide_codes(classeur: Any) -> None:
     from openpyxl.styles import Alignment, Font
 
     feuille = classeur.create_sheet(FEUILLE_CODES)
-    feuille.append(["Colonne", "Libellé (liste déroulante)", "Code (fichiers CSV)", "Définition"])
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
+    entetes = ["Colonne", "Libellé (liste déroulante)", "Code (fichiers CSV)", "Définition"]
+    for numero, entete in enumerate(entetes, start=1):
+        ecrire_cellule(feuille, 1, numero, entete).font = Font(bold=True)
+    rang = 1
     for colonne in COLONNES:
         if colonne.liste is None:
             continue
         for code in codes(colonne.liste):
-            feuille.append([colonne.libelle, code.libelle, code.cle, code.description])
+            rang += 1
+            for numero, valeur in enumerate((colonne.libelle, code.libelle, code.cle, code.description), start=1):
+                ecrire_cellule(feuille, rang, numero, valeur)
     for lettre, largeur in zip("ABCD", (24, 48, 24, 90), strict=True):
         feuille.column_dimensions[lettre].width = largeur
     for ligne in feuille.iter_rows(min_row=2):

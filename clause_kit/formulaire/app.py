@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from clause_kit.formulaire.dispositif import (
 from clause_kit.formulaire.etapes import Placement, placer, repartir
 from clause_kit.formulaire.generation import generer_archive, libreoffice_present
 from clause_kit.formulaire.panneau import panneau
-from clause_kit.formulaire.saisie import lire_saisie
+from clause_kit.formulaire.saisie import lire_saisie, montant_saisi
 from clause_kit.formulaire.schema import schema_json
 from clause_kit.formulaire.securite import CORPS_MAX, Garde, jeton_valide, nouveau_jeton
 from clause_kit.formulaire.yaml_sortie import ecrire_yaml, fusion_communes
@@ -244,21 +243,13 @@ async def accueil(
 
 
 def _conseiller(question: dict[str, str]) -> tuple[Any, str]:
-    texte = question.get("montant", "").replace(" ", "").replace("\u202f", "").replace("\xa0", "").replace(",", ".")
-    try:
-        montant_ht = Decimal(texte)
-    except ArithmeticError:
-        return None, "montant HT attendu en euros (ex. 1250000)"
-    if not montant_ht.is_finite() or montant_ht <= 0:
-        return None, "montant HT attendu en euros (ex. 1250000)"
+    montant_ht = montant_saisi(question.get("montant", ""))
+    if montant_ht is None:
+        return None, "montant HT attendu en euros, au plus deux décimales (ex. 1 250 000,50)"
     metier = question.get("metier") or metier_du_cpv(question.get("cpv", "")) or "autre"
-    duree = question.get("duree", "")
-    return (
-        recommander(
-            question["type"], montant_ht, metier, duree_mois=int(duree) if duree.isdigit() and int(duree) > 0 else None
-        ),
-        "",
-    )
+    duree = question.get("duree", "").strip()
+    mois = int(duree) if duree.isascii() and duree.isdigit() and 0 < len(duree) <= 3 and int(duree) > 0 else None
+    return recommander(question["type"], montant_ht, metier, duree_mois=mois), ""
 
 
 async def nouveau(request: Request, etat: _Etat) -> Response:

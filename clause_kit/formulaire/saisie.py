@@ -19,7 +19,15 @@ from typing import Any
 from clause_kit.formulaire.champs import Champ, genres
 from clause_kit.marche.modele import Chemin
 
-__all__ = ["lire_saisie"]
+__all__ = ["PROFONDEUR_MAX", "lire_saisie", "montant_saisi"]
+
+#: Parts of a control's name at most (the deepest field, ``marche.lots.0.insertion.pourcentage``, has 5):
+#: a name nested thousands of times names no field, and is dropped before it is looked at.
+PROFONDEUR_MAX = 12
+#: The model's bounds of an amount (``Montant``): positive, at most two decimals, under a thousand billion.
+_MONTANT_MAX = Decimal("999999999999.99")
+#: Characters of a number at most: more is kept as text, for the loader to refuse in French.
+_CHIFFRES_MAX = 40
 
 _ENTIER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+\.\d*|\.\d+)")
@@ -36,11 +44,23 @@ def _cle(chemin: Chemin) -> tuple[str, ...]:
 
 def _nombre(texte: str) -> Any:
     compact = re.sub(r"[\s\u00a0\u202f]", "", texte).replace(",", ".")
+    if len(compact) > _CHIFFRES_MAX:  # past any bound of the model; and int() refuses 4 300 digits
+        return texte
     if _ENTIER.fullmatch(compact):
         return int(compact)
     if _DECIMAL.fullmatch(compact):
         return Decimal(compact)
     return texte
+
+
+def montant_saisi(texte: str) -> Decimal | None:
+    """An amount in euros typed the French way (« 1 250 000,50 »), or None when it is not one the model accepts."""
+    valeur = _nombre(texte.strip())
+    if isinstance(valeur, int):
+        valeur = Decimal(valeur)
+    if not isinstance(valeur, Decimal) or not 0 < valeur <= _MONTANT_MAX or valeur != valeur.quantize(Decimal("0.01")):
+        return None
+    return valeur
 
 
 def _date(texte: str) -> Any:
@@ -65,7 +85,7 @@ def _convertir(champ: Champ, texte: str) -> Any:
 def lire_saisie(paires: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """The contract's data from the posted (name, value) pairs, in the order the page gives them."""
     plan = genres()
-    paires = list(paires)
+    paires = [(nom, texte) for nom, texte in paires if nom.count(".") < PROFONDEUR_MAX]
     presents = {_chemin(nom[1:]) for nom, _ in paires if nom.startswith("@")}
     brut: dict[Any, Any] = {}
     for chemin in sorted(presents, key=len):

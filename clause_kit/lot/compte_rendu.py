@@ -12,6 +12,7 @@ from pathlib import Path
 from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
 from clause_kit.commun.fichiers import ecrire_ensemble, reserver
 from clause_kit.commun.formats import nombre
+from clause_kit.commun.tableur import champ_csv
 
 __all__ = [
     "A_JOUR",
@@ -133,7 +134,14 @@ def ecrire_rapport(
     """
     preparer_sortie(sortie)
     lignes = [asdict(r) | {"duree_s": round(r.duree_s, 3)} for r in resultats]
-    lignes_csv = [ligne | {"avertissements": " | ".join(ligne["avertissements"])} for ligne in lignes]
+    # A reference or a commune typed « =… » must not be a formula when the CSV is opened in a spreadsheet.
+    lignes_csv = [
+        {
+            cle: champ_csv(valeur)
+            for cle, valeur in (ligne | {"avertissements": " | ".join(ligne["avertissements"])}).items()
+        }
+        for ligne in lignes
+    ]
     json_, csv_ = chemins_du_rapport(sortie)
     resume = {
         "generes": sum(r.statut == "généré" for r in resultats),

@@ -355,10 +355,28 @@ def _message_fr(erreur: Any, chemin: Chemin) -> str:
         if not isinstance(erreur.get("input"), str):
             return "texte attendu : " + ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         return _valeur_inconnue(erreur.get("input"), str(ctx.get("expected", "")))
+    if genre == "string_unicode":
+        return _texte_non_unicode(erreur.get("input"))
     modele = _MESSAGES.get(genre)
-    if modele is None:
-        return erreur["msg"]
+    if modele is None:  # a check pydantic adds one day: still French, with its code for the support
+        return f"valeur refusée (contrôle « {genre} »)"
     return modele.format(**{k: _fr(v) for k, v in ctx.items()})
+
+
+def _texte_non_unicode(valeur: Any) -> str:
+    """The message for a text holding a lone surrogate (U+DC80 alone: what a damaged copy-paste or encoding leaves)."""
+    texte = valeur if isinstance(valeur, str) else ""
+    position = next((i for i, c in enumerate(texte) if "\ud800" <= c <= "\udfff"), None)
+    caractere = "un caractère"
+    if position is not None:
+        avant = texte[max(0, position - 20) : position].encode("utf-8", "replace").decode("utf-8")
+        caractere = f"le caractère {position + 1} (U+{ord(texte[position]):04X}" + (
+            f", après « {avant} »)" if avant else ")"
+        )
+    return (
+        f"texte invalide : {caractere} n'existe pas en Unicode (reste d'un copier-coller ou d'un encodage "
+        "abîmé) ; retapez ce texte"
+    )
 
 
 def _fr(valeur: Any) -> str:
@@ -377,6 +395,7 @@ _MESSAGES = {
     "int_type": "nombre entier attendu",
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (pas de décimales)",
+    "int_parsing_size": "nombre démesuré (des milliers de chiffres)",
     "decimal_type": "nombre attendu",
     "decimal_parsing": MESSAGE_NOMBRE,
     "decimal_max_places": "au plus {decimal_places} décimales",

@@ -16,9 +16,17 @@ The cache holds code that will run, so it lives in a folder of the user's own
 (``$CLAUSE_KIT_CACHE``, else ``$XDG_CACHE_HOME/clause_kit``, else ``~/.cache/clause_kit``),
 created private, and is not used at all when that folder belongs to another user or others
 may write in it. Each file carries the SHA-256 of its content, checked before it is read: a
-truncated or damaged entry is compiled again. Reading or writing the cache never fails a
-command (read-only home, full disk): it only costs the compilation. ``CLAUSE_KIT_CACHE=aucun``
-turns it off.
+truncated or damaged entry is compiled again. Each entry also names the template it compiles
+(its SHA-256) and the code that compiled it: an entry renamed or copied over another (two
+swapped files) is refused and compiled again, never rendered in place of another template.
+Reading or writing the cache never fails a command (read-only home, full disk): it only costs
+the compilation. ``CLAUSE_KIT_CACHE=aucun`` turns it off.
+
+The folder is the cache's own, never a folder of the user's that ``CLAUSE_KIT_CACHE`` happens to
+name: a marker file (``MARQUE``) says so. A folder without it is adopted only when empty or when
+it holds nothing but entries of ours (the caches of earlier versions); otherwise the cache is
+not used there at all. And in its own folder it deletes only what it wrote: names of its
+pattern (``<64 hex>.bin``, ``.ecriture-…``) whose content starts with its magic line.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -37,13 +46,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
 
-__all__ = ["ENV_CACHE", "Compilation", "dossier_cache", "lire", "ecrire"]
+__all__ = ["ENV_CACHE", "MARQUE", "Compilation", "dossier_cache", "lire", "ecrire"]
 
 #: Environment variable giving the cache folder, or ``aucun`` to go without.
 ENV_CACHE = "CLAUSE_KIT_CACHE"
 _SANS_CACHE = "aucun"
 # Files of an entry: a magic line, the SHA-256 of the payload, then the payload.
-_MAGIQUE = b"clause_kit-modele-compile-1\n"
+_FAMILLE = b"clause_kit-modele-compile-"
+_MAGIQUE = _FAMILLE + b"2\n"
+#: The marker file of a cache folder: clause_kit deletes files only in a folder that has it.
+MARQUE = "CACHE-clause_kit.txt"
+_TEXTE_MARQUE = (
+    # Starts like an entry: the temporary file it is written to is recognised as ours if left behind.
+    _FAMILLE + b"cache\n"
+    b"Dossier de cache de clause_kit : modeles Word compiles, recrees au besoin.\n"
+    b"clause_kit n'y efface que ses propres entrees ; ce dossier peut etre supprime sans risque.\n"
+)
+#: Names of what the cache writes: entries, and the temporary files they are written to.
+_ENTREE = re.compile(r"[0-9a-f]{64}\.bin")
+_ECRITURE = re.compile(r"\.ecriture-[A-Za-z0-9_]+")
 _LONGUEUR_EMPREINTE = 32
 #: Entries kept at most: every saved version of every template of every commune adds one.
 ENTREES_MAX = 200
@@ -90,9 +111,11 @@ def lire(sha256_modele: str) -> Compilation | None:
     if hashlib.sha256(contenu[debut:]).digest() != contenu[len(_MAGIQUE) : debut]:
         return None  # truncated or damaged: compile again
     try:
-        codes, conseils, date_generation = marshal.loads(contenu[debut:])
+        modele, signature, codes, conseils, date_generation = marshal.loads(contenu[debut:])
     except (EOFError, ValueError, TypeError):
         return None
+    if modele != sha256_modele or signature != _empreinte_signature():
+        return None  # an entry of another template (or another code) under this name: compile again
     return Compilation(codes, conseils, date_generation)
 
 
@@ -101,7 +124,9 @@ def ecrire(sha256_modele: str, compilation: Compilation) -> None:
     dossier = _dossier_sur(creer=True)
     if dossier is None:
         return
-    charge = marshal.dumps((compilation.codes, compilation.conseils, compilation.date_generation))
+    charge = marshal.dumps(
+        (sha256_modele, _empreinte_signature(), compilation.codes, compilation.conseils, compilation.date_generation)
+    )
     contenu = _MAGIQUE + hashlib.sha256(charge).digest() + charge
     try:
         # Written beside its name and renamed: a reader sees a whole entry or none.
@@ -121,6 +146,11 @@ def ecrire(sha256_modele: str, compilation: Compilation) -> None:
 
 def _nom(sha256_modele: str) -> str:
     return hashlib.sha256(f"{_signature()}\n{sha256_modele}".encode()).hexdigest() + ".bin"
+
+
+@functools.cache
+def _empreinte_signature() -> str:
+    return hashlib.sha256(_signature().encode()).hexdigest()
 
 
 @functools.cache
@@ -153,24 +183,82 @@ def _dossier_sur(*, creer: bool) -> Path | None:
         return None
     if not stat.S_ISDIR(etat.st_mode) or etat.st_uid != os.getuid() or etat.st_mode & 0o022:
         return None
-    return dossier
+    return dossier if _a_nous(dossier, marquer=creer) else None
+
+
+def _a_nous(dossier: Path, *, marquer: bool) -> bool:
+    """Whether the folder is the cache's own: marked, or holding only entries of ours (then marked if asked)."""
+    marque = _marque(dossier)
+    if marque is not None:
+        return marque
+    try:
+        if not all(_est_a_nous(entree) for entree in os.scandir(dossier)):
+            return False  # a folder of the user's: never written in, never cleaned
+        if marquer:
+            # Written whole then linked into place: a marker is complete or absent, never replaced.
+            fd, temporaire = tempfile.mkstemp(prefix=".ecriture-", dir=dossier)
+            try:
+                with os.fdopen(fd, "wb") as fichier:
+                    fichier.write(_TEXTE_MARQUE)
+                os.link(temporaire, dossier / MARQUE)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporaire)
+    except FileExistsError:  # another run marked it at the same moment
+        return _marque(dossier) is True
+    except OSError:
+        return False
+    return True
+
+
+def _marque(dossier: Path) -> bool | None:
+    """Whether the folder's marker is the cache's (None: no marker at all)."""
+    try:
+        with open(dossier / MARQUE, "rb", opener=_sans_lien) as marque:
+            return os.fstat(marque.fileno()).st_uid == os.getuid() and marque.read(1024) == _TEXTE_MARQUE
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+
+
+def _sans_lien(chemin: str, drapeaux: int) -> int:
+    return os.open(chemin, drapeaux | os.O_NOFOLLOW | os.O_CLOEXEC)
+
+
+def _est_a_nous(entree: os.DirEntry[str]) -> bool:
+    """A file the cache wrote: a name of its pattern, a regular file, content starting with its magic line."""
+    if not (_ENTREE.fullmatch(entree.name) or _ECRITURE.fullmatch(entree.name)):
+        return False
+    try:
+        if not entree.is_file(follow_symlinks=False):
+            return False
+        with open(entree.path, "rb", opener=_sans_lien) as fichier:
+            debut = fichier.read(len(_FAMILLE))
+    except OSError:
+        return False
+    # A temporary file may be empty or cut short: its name and owner then suffice.
+    return debut == _FAMILLE or (bool(_ECRITURE.fullmatch(entree.name)) and _FAMILLE.startswith(debut))
 
 
 def _elaguer(dossier: Path) -> None:
     """Past ``ENTREES_MAX`` entries, remove the oldest written (a template in use is compiled again once).
 
     Also removes what a process killed while writing left behind (an hour later: it is not writing any more).
+    Only files the cache wrote are ever removed (``_est_a_nous``), in a folder that is its own.
     """
     entrees, limite = [], time.time() - 3600
     for entree in os.scandir(dossier):
-        if entree.name.endswith(".bin"):
+        if not _est_a_nous(entree):
+            continue
+        if _ENTREE.fullmatch(entree.name):
             entrees.append(entree)
-        elif entree.name.startswith(".ecriture-") and entree.stat().st_mtime < limite:
+        elif entree.stat(follow_symlinks=False).st_mtime < limite:
             with contextlib.suppress(OSError):
                 os.unlink(entree.path)
     if len(entrees) <= ENTREES_MAX:
         return
-    entrees.sort(key=lambda e: e.stat().st_mtime)
+    entrees.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime)
     for entree in entrees[: len(entrees) - ENTREES_MAX]:
         with contextlib.suppress(OSError):
             os.unlink(entree.path)

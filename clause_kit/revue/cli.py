@@ -17,6 +17,8 @@ import click
 
 from clause_kit.commun.cli_fr import Choix, CommandeFr, GroupeFr, code_en_erreur
 from clause_kit.commun.erreurs import ErreurSortie, Probleme, raison_systeme
+from clause_kit.commun.signaux import arrets_comme_ctrl_c
+from clause_kit.revue.redline import DELAI  # the standard library only: the Word engine loads on use
 
 if TYPE_CHECKING:
     from clause_kit.rendu.couches import Couches
@@ -39,16 +41,21 @@ def _relatif(chemin: Path | str) -> str:
         return str(chemin)
 
 
-def _ecrire(chemin: Path, contenu: bytes) -> None:
-    """Write a file whole or not at all (temporary file beside it, then renamed)."""
-    temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
+def _ecrire(contenus: dict[Path, bytes]) -> None:
+    """Write the outputs whole, all or none, as ``generer`` does.
+
+    Each goes to an exclusive temporary file beside it (a random name, created with ``O_EXCL``:
+    a link planted at a predictable name is never followed), then all are renamed.
+    """
+    from clause_kit.commun.fichiers import ecrire_ensemble
+
     try:
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        temporaire.write_bytes(contenu)
-        os.replace(temporaire, chemin)
+        for chemin in contenus:
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+        ecrire_ensemble(contenus)
     except OSError as err:
-        temporaire.unlink(missing_ok=True)
-        raise ErreurSortie(f"impossible d'écrire {chemin} ({raison_systeme(err)})") from err
+        noms = ", ".join(str(c) for c in contenus)
+        raise ErreurSortie(f"impossible d'écrire {noms} ({raison_systeme(err)})") from err
 
 
 @click.command(cls=CommandeFr)
@@ -81,6 +88,14 @@ _OPTIONS_SORTIE = [
         help="Fichier (ou dossier, pour comparer deux dossiers en docx) où écrire ; obligatoire en docx.",
     ),
     click.option("--auteur", default="clause_kit", metavar="NOM", help="Auteur des modifications suivies (docx)."),
+    click.option(
+        "--delai",
+        type=click.FloatRange(min=1, max=86_400),
+        default=DELAI,
+        show_default=False,
+        metavar="SECONDES",
+        help=f"Temps accordé au moteur de comparaison Word pour chaque document (docx ; par défaut : {DELAI:g} s).",
+    ),
 ]
 
 
@@ -94,7 +109,7 @@ def _options_sortie(fonction):  # type: ignore[no-untyped-def]
 @click.argument("ancien", type=click.Path(path_type=Path), metavar="ANCIEN")
 @click.argument("nouveau", type=click.Path(path_type=Path), metavar="NOUVEAU")
 @_options_sortie
-def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, auteur: str) -> None:
+def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, auteur: str, delai: float) -> None:
     """Compare deux documents Word, ou deux dossiers de modèles (appariés par nom).
 
     Code de sortie : 0 identiques, 1 différents, 2 erreur.
@@ -103,16 +118,21 @@ def comparer(ancien: Path, nouveau: Path, format_: str, sortie: Path | None, aut
     from clause_kit.revue.difference import comparer as comparer_documents
 
     paires = comparer_documents(ancien, nouveau)
-    _produire([("", paires)], format_, sortie, auteur, f"Comparaison de {ancien} et {nouveau}")
+    _produire([("", paires)], format_, sortie, (auteur, delai), f"Comparaison de {ancien} et {nouveau}")
     sys.exit(0 if all(p.identique for p in paires) else 1)
 
 
 def _produire(
-    sections: list[tuple[str, list[Paire]]], format_: str, sortie: Path | None, auteur: str, titre: str
+    sections: list[tuple[str, list[Paire]]],
+    format_: str,
+    sortie: Path | None,
+    redline: tuple[str, float],
+    titre: str,
 ) -> None:
-    """Print or write a comparison in the chosen format."""
+    """Print or write a comparison in the chosen format (``redline``: the author and time limit of docx)."""
     if format_ == "docx":
-        _redlines([p for _, paires in sections for p in paires], sortie, auteur)
+        with arrets_comme_ctrl_c():  # SIGTERM too stops the engine and removes its files
+            _redlines([p for _, paires in sections for p in paires], sortie, *redline)
         return
     if format_ == "html":
         from clause_kit.revue.html import page_html
@@ -121,7 +141,7 @@ def _produire(
         if sortie is None:
             click.echo(page, nl=False)
         else:
-            _ecrire(sortie, page.encode("utf-8"))
+            _ecrire({sortie: page.encode("utf-8")})
             click.echo(f"Page de comparaison écrite : {sortie}")
         return
     couleur = sortie is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -135,10 +155,10 @@ def _produire(
     if sortie is None:
         click.echo("".join(morceaux), nl=False)
     else:
-        _ecrire(sortie, "".join(morceaux).encode("utf-8"))
+        _ecrire({sortie: "".join(morceaux).encode("utf-8")})
 
 
-def _redlines(paires: list[Paire], sortie: Path | None, auteur: str) -> None:
+def _redlines(paires: list[Paire], sortie: Path | None, auteur: str, delai: float) -> None:
     """One redline per document present on both sides: SORTIE is the file, or the folder when there are several."""
     from clause_kit.revue.redline import redline
 
@@ -149,14 +169,21 @@ def _redlines(paires: list[Paire], sortie: Path | None, auteur: str) -> None:
     for paire in paires:
         if paire.ancien is None or paire.nouveau is None:
             click.echo(f"{paire.nom} : {'ajouté' if paire.ancien is None else 'retiré'}, pas de comparaison Word")
+    contenus: dict[Path, bytes] = {}
     for paire in communes:
         if plusieurs and paire.identique:
             continue
         assert paire.ancien is not None and paire.nouveau is not None
         cible = sortie / paire.nouveau.name if plusieurs else sortie
-        contenu = redline(paire.ancien, paire.nouveau, auteur=auteur)
-        _ecrire(cible, contenu)
-        click.echo(f"{paire.nom} : modifications suivies écrites dans {cible}")
+        contenus[cible] = redline(paire.ancien, paire.nouveau, auteur=auteur, delai=delai)
+    _ecrire(contenus)  # every redline, or (when one failed or the run was stopped) none
+    for paire in communes:
+        if plusieurs and paire.identique:
+            continue
+        assert paire.nouveau is not None
+        click.echo(
+            f"{paire.nom} : modifications suivies écrites dans {sortie / paire.nouveau.name if plusieurs else sortie}"
+        )
         for libelle, noms in (("retirées", paire.variables_retirees), ("ajoutées", paire.variables_ajoutees)):
             if noms:
                 click.echo(f"  variables {libelle} : {', '.join(noms)}")
@@ -302,7 +329,7 @@ def liste(commune: str | None, choisi: Path | None, racine: Path) -> None:
 @_OPTION_MODELES
 @_OPTION_DOSSIERS
 def comparer_commune(
-    commune: str, format_: str, sortie: Path | None, auteur: str, choisi: Path | None, racine: Path
+    commune: str, format_: str, sortie: Path | None, auteur: str, delai: float, choisi: Path | None, racine: Path
 ) -> None:
     """Ce que la commune a changé dans ses modèles, et ce qui a changé dans le standard depuis ses copies.
 
@@ -314,7 +341,7 @@ def comparer_commune(
     revue = revue_commune(trouver_commune(commune, racine), choisi=choisi)
     sections = [("Ce que la commune a changé par rapport au standard", revue.changements_commune)]
     sections.append(("Ce qui a changé dans le standard depuis la copie de la commune", revue.mises_a_jour))
-    _produire(sections, format_, sortie, auteur, f"Modèles de la commune {commune}")
+    _produire(sections, format_, sortie, (auteur, delai), f"Modèles de la commune {commune}")
     for nom in revue.sans_origine:
         click.echo(
             f"{nom} : origine inconnue, les mises à jour du standard ne peuvent pas être suivies "

@@ -9,9 +9,9 @@ of context; inside a changed line, the words removed and added are marked with `
 from __future__ import annotations
 
 import datetime
-import difflib
 from html import escape
 
+from clause_kit.revue.appariement import Appariement
 from clause_kit.revue.difference import Paire, ajouts_et_retraits, mots_modifies
 
 __all__ = ["page_html"]
@@ -57,7 +57,7 @@ def _section(paire: Paire, contexte: int) -> list[str]:
     nouveau = escape(str(paire.nouveau)) if paire.nouveau else "(absent)"
     sortie.append(f"<table>\n<tr><th></th><th>{ancien}</th><th></th><th>{nouveau}</th></tr>")
     a, b = paire.lignes_ancien, paire.lignes_nouveau
-    for groupe in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(contexte):
+    for groupe in Appariement(None, a, b, autojunk=False).get_grouped_opcodes(contexte):
         premier = groupe[0]
         if premier[1] > 0 or premier[3] > 0:
             sortie.append(f'<tr class="pli"><td colspan="4">… lignes {premier[1] + 1} et {premier[3] + 1} …</td></tr>')

@@ -1,0 +1,46 @@
+"""Text typed by a user, written into a spreadsheet that leaves clause_kit: it stays text, never a formula.
+
+Excel and LibreOffice Calc take a cell or a CSV field that starts with « = », « + », « - » or
+« @ » (a tab or a carriage return too, which some of them skip before looking) for a formula:
+a contract whose reference is ``=HYPERLINK(…)`` would otherwise become a live link in the
+follow-up workbook a company opens, or a computed value in a CSV report (« CSV injection »).
+The one rule, for every workbook and CSV file written (``fiche-suivi.xlsx``,
+``rapport-generation.csv``, the register's exports and the report's workbooks):
+
+* in a workbook, a text value is written as a string cell, never as a formula, with Excel's
+  « quote prefix » style when it looks like one, so that editing the cell keeps it text;
+* in a CSV file, a field that looks like a formula is prefixed by an apostrophe, as OWASP
+  recommends and as Calc itself shows a text that would otherwise be read as a formula.
+
+Numbers and dates are written as they are: only text is typed by a user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["DEBUTS_FORMULE", "champ_csv", "ecrire_cellule", "ressemble_a_une_formule"]
+
+#: First characters that make a spreadsheet read a text as a formula.
+DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ressemble_a_une_formule(valeur: object) -> bool:
+    """Whether a spreadsheet would read this value as a formula (a text starting with ``DEBUTS_FORMULE``)."""
+    return isinstance(valeur, str) and valeur.startswith(DEBUTS_FORMULE)
+
+
+def champ_csv(valeur: Any) -> Any:
+    """A CSV field that no spreadsheet computes: text looking like a formula gets a leading apostrophe."""
+    return f"'{valeur}" if ressemble_a_une_formule(valeur) else valeur
+
+
+def ecrire_cellule(feuille: Any, rang: int, colonne: int, valeur: Any) -> Any:
+    """Set a cell of an openpyxl sheet; text is a string cell, never a formula. Returns the cell."""
+    cellule = feuille.cell(rang, colonne, valeur)
+    if isinstance(valeur, str):
+        # openpyxl turns any text starting with « = » into a formula: the type is set back to text.
+        cellule.data_type = "s"
+        if ressemble_a_une_formule(valeur):
+            cellule.quotePrefix = True
+    return cellule
