@@ -282,9 +282,9 @@ def test_exception_motivee_imprimee_par_le_rc(tmp_path: Path) -> None:
     assert resultat.exit_code == 0, resultat.output
     (rc,) = (tmp_path / "sortie").glob("*/*/02-reglement-consultation.docx")
     texte_rc = texte_docx(rc)
-    assert "Par exception à l'obligation de prévoir une condition d'exécution relative au domaine social" in texte_rc
-    assert "pour le motif suivant\u00a0: prestation intellectuelle de quelques jours, sans main-d'œuvre." in texte_rc
-    assert "au moins 200 heures d'insertion, exigence minimale que toute offre doit respecter" in texte_rc
+    assert "Par exception à l’obligation de prévoir une condition d’exécution relative au domaine social" in texte_rc
+    assert "pour le motif suivant\u00a0: prestation intellectuelle de quelques jours, sans main-d’œuvre." in texte_rc
+    assert "au moins 200 heures d’insertion, exigence minimale que toute offre doit respecter" in texte_rc
 
 
 def test_exception_sans_effet_avertie(tmp_path: Path) -> None:
