@@ -361,3 +361,8 @@ def test_typographie_francaise_dans_chaque_piece() -> None:
             assert "'" not in texte, (fichier, nom)
             assert "L. 2" not in texte and "R. 2" not in texte and "€ HT" not in texte, (fichier, nom)
         assert "L.\u00a02112-2" in textes(RACINE / "dossiers" / fichier)["ccap-clauses-insertion"]
+
+
+def test_etp_arrondi_le_dit() -> None:
+    ccap = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")["ccap-clauses-insertion"]
+    assert "l’équivalent d’environ 0,89\u00a0emploi" in ccap or "l’équivalent d’environ 0,89 emploi" in ccap
