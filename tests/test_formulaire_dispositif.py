@@ -76,4 +76,4 @@ def test_chaque_metier_a_un_libelle_et_le_marche_reserve_cite_ses_articles() -> 
         assert metier.libelle, cle
         reserve = recommander("services", Decimal(100_000), cle, date_lancement=AVANT_LA_LOI).recommandations[2]
         assert reserve.niveau == ("possible" if metier.structures else "déconseillé")
-        assert "L. 2113-12" in reserve.article and "ne produit pas" in reserve.raisons[-1]
+        assert "L. 2113-12" in reserve.article and "marche.reserve" in reserve.raisons[-1]

@@ -210,7 +210,11 @@ def _critere(trade: Metier, niveau_clause: str, duree_mois: int | None) -> Recom
 def _reserve(trade: Metier) -> Recommandation:
     article = "articles L. 2113-12 (EA, ESAT) et L. 2113-13 (SIAE) du code de la commande publique ; R. 2113-7"
     titre = "Marché ou lot réservé aux SIAE, EA ou ESAT"
-    limite = "clause_kit ne produit pas les pièces d'un marché réservé : l'avis doit citer l'article retenu"
+    limite = (
+        "à indiquer au marché (marche.reserve : ea_esat ou siae) ou à un lot (lots[].reserve) : l'avis et le "
+        "règlement de la consultation disent alors qui peut soumissionner, la preuve demandée et l'article ; "
+        "une clause d'insertion y devient facultative"
+    )
     if trade.structures:
         raison = (
             "des structures d'insertion ou du travail protégé exercent couramment ce métier : réserver tout ou partie"
