@@ -81,6 +81,10 @@ def contrats(draw: st.DrawFn) -> dict[str, Any]:
         }
         if not avec_14:  # alone, the hours offered need a floor (or a sub-criterion scoring them)
             insertion["article_53"]["heures_minimum"] = draw(st.integers(1, 5000))
+            # Above the EU threshold from 22 August 2026 (L. 2112-2-1), alone it needs a recorded
+            # exception (harmless, and only warned about, where the rule does not apply).
+            if insertion["regime"] == "ccp":
+                insertion["exception_condition_sociale"] = draw(textes)
         marche["criteres"] = [
             {"libelle": draw(textes), "ponderation": 80 - ponderation, "nature": "prix"},
             {"libelle": draw(textes), "ponderation": 20, "nature": "environnement"},
