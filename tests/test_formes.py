@@ -366,3 +366,14 @@ def test_typographie_francaise_dans_chaque_piece() -> None:
 def test_etp_arrondi_le_dit() -> None:
     ccap = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")["ccap-clauses-insertion"]
     assert "l’équivalent d’environ 0,89\u00a0emploi" in ccap or "l’équivalent d’environ 0,89 emploi" in ccap
+
+
+def test_lot_d_accord_cadre_sans_maximum_propre(tmp_path: Path) -> None:
+    lots = (
+        ACCORD_CADRE + "  montant_maximum_ht: 500000\n  lots:\n"
+        "    - {numero: 1, intitule: A, montant_ht: 200000}\n"
+        "    - {numero: 2, intitule: B, montant_ht: 100000}\n"
+    )
+    donnees = verifier_json(ecrire(tmp_path, contrat(montant=300000, marche=lots)))
+    assert donnees["montant_seuil_ht"] == 500000
+    assert [lot["montant_seuil_ht"] for lot in donnees["lots"]] == [None, None]  # type: ignore[union-attr]
