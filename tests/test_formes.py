@@ -207,7 +207,8 @@ def test_tranches_heures_par_tranche(tmp_path: Path) -> None:
 
 def test_tranches_et_lots_refuses(tmp_path: Path) -> None:
     marche = (
-        "  tranches:\n    - {libelle: A, nature: ferme, montant_ht: 300000}\n"
+        "  tranches:\n    - {libelle: A, nature: ferme, montant_ht: 200000}\n"
+        "    - {libelle: B, nature: optionnelle, montant_ht: 100000}\n"
         "  lots:\n    - {numero: 1, intitule: A, montant_ht: 300000}\n"
     )
     (message,) = problemes(ecrire(tmp_path, contrat(marche=marche)))
@@ -377,3 +378,9 @@ def test_lot_d_accord_cadre_sans_maximum_propre(tmp_path: Path) -> None:
     donnees = verifier_json(ecrire(tmp_path, contrat(montant=300000, marche=lots)))
     assert donnees["montant_seuil_ht"] == 500000
     assert [lot["montant_seuil_ht"] for lot in donnees["lots"]] == [None, None]  # type: ignore[union-attr]
+
+
+def test_tranche_ferme_seule_refusee(tmp_path: Path) -> None:
+    tranches = "  tranches:\n    - {libelle: Classes, nature: ferme, montant_ht: 300000}\n"
+    (message,) = problemes(ecrire(tmp_path, contrat(marche=tranches)))
+    assert "marche.tranches: une tranche ferme sans tranche optionnelle : un marché à tranches comporte" in message
