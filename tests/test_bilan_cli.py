@@ -293,8 +293,8 @@ def test_un_rapport_par_donneur_d_ordre_avec_la_partie_qualitative(tmp_path: Pat
     ]
     ville = docx.Document(str(sortie / "bilan-2007-2008-ville-d-aubagne.docx"))
     texte = "\n".join(p.text for p in ville.paragraphs)
-    assert "Ville d'Aubagne" in texte and "Une méthode fondée sur le partenariat" in texte
-    assert "Communauté d'agglomération" not in "".join(c.text for t in ville.tables for r in t.rows for c in r.cells)
+    assert "Ville d’Aubagne" in texte and "Une méthode fondée sur le partenariat" in texte
+    assert "Communauté d’agglomération" not in "".join(c.text for t in ville.tables for r in t.rows for c in r.cells)
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def test_sans_valeurs_communes_le_dossier_du_marche_est_celui_de_la_commune(tmp_
     fichier.write_text(propre + CONTRAT.replace("Cassis", "Auriol"), encoding="utf-8")
     construit = construire(fichier)
     cctp = next(p for p in construit.pieces if p.piece.code == "cctp_clauses")
-    assert cctp.couche_modele == COMMUNE and "CCTP d'Auriol." in texte(cctp.contenu)
+    assert cctp.couche_modele == COMMUNE and "CCTP d’Auriol." in texte(cctp.contenu)
 
 
 def test_jeu_choisi_partiel_complete_par_le_standard_et_domine_par_la_commune(cassis: Path, tmp_path: Path) -> None:

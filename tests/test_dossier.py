@@ -42,7 +42,8 @@ def test_chaque_exemple_a_au_moins_sept_pieces_lisibles(dossiers_exemples: dict)
         for piece in construit.pieces:
             texte = texte_docx(piece.contenu)
             assert not RESTES.search(texte), (nom, piece.nom_fichier, RESTES.search(texte))
-            objet = sans_point_final(construit.consultation.marche.objet)
+            # As typed, but for the French typography of the pieces (’ for ').
+            objet = sans_point_final(construit.consultation.marche.objet).replace("'", "\u2019")
             assert objet in texte.replace("\u00a0", " "), (nom, piece.nom_fichier)
 
 
@@ -91,10 +92,10 @@ def test_acte_d_engagement_montant_indicatif_et_heures_en_lettres(dossiers_exemp
     ae = next(p for p in construit.pieces if p.piece.code == "acte_engagement_insertion")
     texte = texte_docx(ae.contenu)
     assert "montant estimatif retenu pour le calcul des heures (indicatif)" in texte.lower()
-    assert "1\u202f250\u202f000,00\u00a0€ HT" in texte
+    assert "1\u202f250\u202f000,00\u00a0€\u00a0HT" in texte
     assert "euros hors taxes" not in texte
     assert "mille quatre cent vingt-neuf" in texte
-    assert "signé au plus tard par l'attributaire" in texte
+    assert "signé au plus tard par l’attributaire" in texte
     assert "ou, pour un candidat établi hors de France, identifiant équivalent" in texte
 
 
@@ -106,10 +107,10 @@ def test_heures_en_lettres_accordees_au_feminin(tmp_path: Path) -> None:
 
 def test_references_juridiques_selon_le_regime(dossiers_exemples: dict) -> None:
     ccp = "\n".join(texte_docx(p.contenu) for p in dossiers_exemples["hauts-de-quai"].pieces)
-    assert "L. 2112-2" in ccp and "R. 2152-7" in ccp and "code des marchés publics" not in ccp
+    assert "L.\u00a02112-2" in ccp and "R.\u00a02152-7" in ccp and "code des marchés publics" not in ccp
     ancien = "\n".join(texte_docx(p.contenu) for p in dossiers_exemples["centre-appel"].pieces)
     assert "article 14 du code des marchés publics" in ancien
-    assert "L. 2112-2" not in ancien and "code de la commande publique" not in ancien
+    assert "L.\u00a02112-2" not in ancien and "code de la commande publique" not in ancien
 
 
 def test_sections_sans_objet_disparaissent(tmp_path: Path) -> None:
@@ -145,8 +146,9 @@ def test_objet_avec_caracteres_speciaux_reproduit_a_l_identique(tmp_path: Path) 
         ),
     )
     construit = construire(fichier, aujourd_hui=JOUR)
-    for piece in construit.pieces:  # as typed, but for the French no-break spaces before « : ; » and in « »
-        assert objet in texte_docx(piece.contenu).replace("\u00a0", " "), piece.nom_fichier
+    # As typed, but for the French typography: no-break spaces before « : ; » and in « », ’ for '.
+    for piece in construit.pieces:
+        assert objet.replace("'", "\u2019") in texte_docx(piece.contenu).replace("\u00a0", " "), piece.nom_fichier
 
 
 def test_ecriture_manifeste_et_refus_sans_force(tmp_path: Path) -> None:
@@ -235,11 +237,11 @@ def test_chaque_dossier_cite_les_deux_fondements_du_regime(tmp_path: Path, regim
     fichier = ecrire_contrat(tmp_path, texte)
     tout = "\n".join(texte_docx(p.contenu) for p in construire(fichier, aujourd_hui=JOUR).pieces)
     if regime == "ccp":
-        assert "L. 2112-2" in tout and "R. 2152-7" in tout
+        assert "L.\u00a02112-2" in tout and "R.\u00a02152-7" in tout
         assert "code des marchés publics" not in tout
     else:
         assert "article 14 du code des marchés publics" in tout and "article 53 du code des marchés publics" in tout
-        assert "code de la commande publique" not in tout and "L. 2112-2" not in tout
+        assert "code de la commande publique" not in tout and "L.\u00a02112-2" not in tout
 
 
 def test_le_dossier_suit_le_umask(tmp_path: Path) -> None:

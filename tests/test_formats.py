@@ -594,3 +594,13 @@ def test_nombre_simple_et_decimales_utiles() -> None:
     ]
     assert nombre_simple(1607) == "1607"  # no grouping: used inside sentences and messages
     assert [decimales_utiles(Decimal(x)) for x in ("12.50", "10", "100", "0.125")] == [1, 0, 0, 3]
+
+
+def test_typographie_des_pieces() -> None:
+    from clause_kit.commun.formats import typographie
+
+    assert typographie("l&#39;article L. 2112-2, R. 2152-7 et art. 9 ; 10,00 € HT") == (
+        "l\u2019article L.\u00a02112-2, R.\u00a02152-7 et art.\u00a09 ; 10,00 €\u00a0HT"
+    )
+    assert typographie("l'école n° 3 ; Lot n° 2") == "l\u2019école n°\u00a03 ; Lot n°\u00a02"
+    assert typographie("M. Dupont, p. 12") == "M. Dupont, p. 12"  # only the legal abbreviations

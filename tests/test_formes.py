@@ -147,12 +147,12 @@ def test_pieces_d_un_accord_cadre_sans_minimum() -> None:
         assert taux in pieces[nom], nom
         assert "montant maximum" in pieces[nom].lower(), nom
     ccap = pieces["ccap-clauses-insertion"]
-    assert "accord-cadre exécuté par l'émission de bons de commande" in ccap and "sans montant minimum" in ccap
+    assert "accord-cadre exécuté par l’émission de bons de commande" in ccap and "sans montant minimum" in ccap
     assert "Bilan annuel" in ccap and "calculée chaque année" in ccap
     assert "des bons de commande exécutés, les pénalités pour fiche de suivi manquante comprises" in ccap
-    assert "tel qu'il résulte de l'offre retenue" not in ccap
+    assert "tel qu’il résulte de l’offre retenue" not in ccap
     assert "garanti" not in ccap  # no minimum, no guaranteed hours
-    assert "Nombre minimal d'heures d'insertion" not in pieces["acte-engagement-insertion"]
+    assert "Nombre minimal d’heures d’insertion" not in pieces["acte-engagement-insertion"]
     assert taux in pieces["fiche-suivi-public"] and "1,125 heure" in pieces["notice-explicative"]
 
 
@@ -161,8 +161,8 @@ def test_pieces_d_un_accord_cadre_alloti_avec_minimum() -> None:
     ccap = pieces["ccap-clauses-insertion"]
     assert "Lot n°\u00a01 – Nettoyage des bâtiments\u00a0: 2,154\u00a0heures" not in ccap  # the unit follows the number
     assert "Lot n°\u00a01 – Nettoyage des bâtiments\u00a0: 2,154 heures de travail" in ccap
-    assert "soit 258 heures garanties" in ccap and "correspond à 381 heures d'insertion" in ccap
-    assert "montant minimum de 160\u202f000,00\u00a0€ HT" in pieces["reglement-consultation"]
+    assert "soit 258 heures garanties" in ccap and "correspond à 381 heures d’insertion" in ccap
+    assert "montant minimum de 160\u202f000,00\u00a0€\u00a0HT" in pieces["reglement-consultation"]
     assert "au titre du lot concerné" in ccap
 
 
@@ -207,7 +207,8 @@ def test_tranches_heures_par_tranche(tmp_path: Path) -> None:
 
 def test_tranches_et_lots_refuses(tmp_path: Path) -> None:
     marche = (
-        "  tranches:\n    - {libelle: A, nature: ferme, montant_ht: 300000}\n"
+        "  tranches:\n    - {libelle: A, nature: ferme, montant_ht: 200000}\n"
+        "    - {libelle: B, nature: optionnelle, montant_ht: 100000}\n"
         "  lots:\n    - {numero: 1, intitule: A, montant_ht: 300000}\n"
     )
     (message,) = problemes(ecrire(tmp_path, contrat(marche=marche)))
@@ -228,11 +229,11 @@ def test_pieces_d_un_marche_reconductible() -> None:
 def test_pieces_d_un_marche_a_tranches() -> None:
     pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-060-groupe-scolaire.yaml")
     optionnelle = (
-        "tranche optionnelle «\u00a0Préau et cour couverte\u00a0» (200\u202f000,00\u00a0€ HT)\u00a0: 233 heures"
+        "tranche optionnelle «\u00a0Préau et cour couverte\u00a0» (200\u202f000,00\u00a0€\u00a0HT)\u00a0: 233 heures"
     )
     for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "ccap-clauses-insertion"):
         assert optionnelle + ", dues seulement si la tranche est affermie" in pieces[nom], nom
-    assert "décision d'affermir cette tranche" in pieces["ccap-clauses-insertion"]
+    assert "décision d’affermir cette tranche" in pieces["ccap-clauses-insertion"]
 
 
 # --- reserved contracts and lots -----------------------------------------------------------------
@@ -249,9 +250,9 @@ def test_marche_reserve_sans_clause_avis_et_rc_seulement(tmp_path: Path) -> None
     assert "fiche-publicite.html" in construit.fichiers  # the notice still says the contract is reserved
     for piece in construit.pieces:
         texte = texte_docx(piece.contenu)
-        assert "Marché réservé (article L. 2113-12 du code de la commande publique)" in texte
+        assert "Marché réservé (article L.\u00a02113-12 du code de la commande publique)" in texte
         assert "50\u00a0% de travailleurs handicapés" in texte and "la preuve de sa qualité" in texte
-        assert "heures d'insertion" not in texte
+        assert "heures d’insertion" not in texte
 
 
 def test_lot_reserve_dans_l_avis_le_rc_et_l_ae() -> None:
@@ -298,7 +299,7 @@ def test_formule_de_notation_des_heures_et_penalite_qualitative() -> None:
     rc, ccap = pieces["reglement-consultation"], pieces["ccap-clauses-insertion"]
     assert "note sur 10 = 10 × H ÷ Hmax" in rc and "au-delà du minimum de 300 heures" in rc
     # 180 000 € × 70 % ÷ 25 € = 5 040 labour hours; 20 % of them = 1 008 hours scored at most.
-    assert "dans la limite de 1\u202f008 heures (20\u00a0% des 5\u202f040 heures de main-d'œuvre" in rc
+    assert "dans la limite de 1\u202f008 heures (20\u00a0% des 5\u202f040 heures de main-d’œuvre" in rc
     assert "regardé comme irréaliste et obtient la note de 0" in rc
     assert "pénalité de 150,00\u00a0€ par engagement non tenu et par mois de manquement" in ccap
 
@@ -325,7 +326,7 @@ def test_avis_d_accord_avec_le_rc_sur_la_signature_et_pieces_a_verifier() -> Non
     pieces = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
     avis = pieces["avis-publicite"]
     assert "complété et signé" not in avis
-    assert "il l'est au plus tard par l'attributaire, avant la notification du marché" in avis
+    assert "il l’est au plus tard par l’attributaire, avant la notification du marché" in avis
     ccap = pieces["ccap-clauses-insertion"]
     assert "énumère les pièces contractuelles" in ccap and "son annexe 2" in ccap
     assert "[À VÉRIFIER\u00a0: fondement à confirmer par le délégué à la protection des données]" in ccap
@@ -335,9 +336,9 @@ def test_ccag_moe_maitre_d_oeuvre_et_article_a_verifier(tmp_path: Path) -> None:
     texte = contrat(type_="services", montant=150000, marche="  ccag: moe\n")
     pieces = textes(ecrire(tmp_path, texte))
     ccap = pieces["ccap-clauses-insertion"]
-    assert "« le titulaire » désigne le maître d'œuvre" in ccap.replace("\u00a0", " ")
-    assert "[À VÉRIFIER\u00a0: numéro d'article non confirmé dans le texte du CCAG]" in ccap
-    assert "maître d'œuvre" in pieces["reglement-consultation"]
+    assert "« le titulaire » désigne le maître d’œuvre" in ccap.replace("\u00a0", " ")
+    assert "[À VÉRIFIER\u00a0: numéro d’article non confirmé dans le texte du CCAG]" in ccap
+    assert "maître d’œuvre" in pieces["reglement-consultation"]
 
 
 def test_criteres_cites_par_l_et_r_2152_7_et_a_du_2_sur_l_insertion_seule() -> None:
@@ -345,7 +346,7 @@ def test_criteres_cites_par_l_et_r_2152_7_et_a_du_2_sur_l_insertion_seule() -> N
     for nom in ("avis-publicite", "reglement-consultation"):
         texte = pieces[nom]
         assert "critères pondérés suivants (articles L." in texte or "critères pondérés ci-après (articles L." in texte
-        assert "difficulté – a) du 2° de l'article R." in texte, nom
+        assert "difficulté – a) du 2° de l’article R." in texte, nom
     notice = pieces["notice-explicative"]
     assert "cause qui ne vous est pas imputable" in notice and "sans raison valable" not in notice
 
@@ -354,3 +355,33 @@ def test_cle_finissant_par_une_parenthese_suggere_des_guillemets(tmp_path: Path)
     criteres = "  criteres:\n    - libelle: Prix\n      ponderation: 85\n      Délai (semaines): 10\n"
     messages = problemes(ecrire(tmp_path, contrat(marche=criteres)))
     assert any("clé inconnue « Délai (semaines) »" in m and "écrivez-le comme valeur de libelle" in m for m in messages)
+
+
+def test_typographie_francaise_dans_chaque_piece() -> None:
+    for fichier in ("roquevaire/2026-tx-031-ecole.yaml", "la-penne-sur-huveaune/2026-ac-041-proprete.yaml"):
+        for nom, texte in textes(RACINE / "dossiers" / fichier).items():
+            assert "'" not in texte, (fichier, nom)
+            assert "L. 2" not in texte and "R. 2" not in texte and "€ HT" not in texte, (fichier, nom)
+        assert "L.\u00a02112-2" in textes(RACINE / "dossiers" / fichier)["ccap-clauses-insertion"]
+
+
+def test_etp_arrondi_le_dit() -> None:
+    ccap = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")["ccap-clauses-insertion"]
+    assert "l’équivalent d’environ 0,89\u00a0emploi" in ccap or "l’équivalent d’environ 0,89 emploi" in ccap
+
+
+def test_lot_d_accord_cadre_sans_maximum_propre(tmp_path: Path) -> None:
+    lots = (
+        ACCORD_CADRE + "  montant_maximum_ht: 500000\n  lots:\n"
+        "    - {numero: 1, intitule: A, montant_ht: 200000}\n"
+        "    - {numero: 2, intitule: B, montant_ht: 100000}\n"
+    )
+    donnees = verifier_json(ecrire(tmp_path, contrat(montant=300000, marche=lots)))
+    assert donnees["montant_seuil_ht"] == 500000
+    assert [lot["montant_seuil_ht"] for lot in donnees["lots"]] == [None, None]  # type: ignore[union-attr]
+
+
+def test_tranche_ferme_seule_refusee(tmp_path: Path) -> None:
+    tranches = "  tranches:\n    - {libelle: Classes, nature: ferme, montant_ht: 300000}\n"
+    (message,) = problemes(ecrire(tmp_path, contrat(marche=tranches)))
+    assert "marche.tranches: une tranche ferme sans tranche optionnelle : un marché à tranches comporte" in message

@@ -79,7 +79,7 @@ def test_modele_a_la_maniere_de_libreoffice(tmp_path: Path) -> None:
     rendu = rendre(compiler(chemin), CONTEXTE)
     texte = texte_docx(rendu)
     assert "Réf. R-7" in texte and "Objet\u00a0: Voirie" in texte and "travaux de voirie" in texte
-    assert "Commune d'Auriol – R-7" in texte
+    assert "Commune d’Auriol – R-7" in texte  # the pieces' typography: ’
     assert docx.Document(io.BytesIO(rendu)).core_properties.title == "R-7 : Voirie"
 
 

@@ -39,13 +39,13 @@ def test_paragraphe_rgpd(tmp_path: Path) -> None:
     assert "Responsable du traitement : la Commune de Cassis." in ccap
     assert "article 6, paragraphe 1, point e, du RGPD" in ccap and "ne sont pas parties au marché" in ccap
     assert "données concernant la santé (article 9 du RGPD)" in ccap
-    assert "sous-traitant de l'acheteur (article 28 du RGPD)" in ccap
-    assert "jusqu'au plus tardif des deux termes suivants : 2 ans après la fin du dernier contrat de travail" in ccap
+    assert "sous-traitant de l’acheteur (article 28 du RGPD)" in ccap
+    assert "jusqu’au plus tardif des deux termes suivants : 2 ans après la fin du dernier contrat de travail" in ccap
     assert "le règlement définitif du solde du marché" in ccap
-    assert "point b) du paragraphe 2 de l'article 9 du RGPD" in ccap and "pension d'invalidité" in ccap
+    assert "point b) du paragraphe 2 de l’article 9 du RGPD" in ccap and "pension d’invalidité" in ccap
     assert "responsable conjoint du traitement (article 26)" in ccap
     assert "Délégué à la protection des données : [À COMPLÉTER" in ccap
-    assert "nécessaire à l'exécution du marché" not in ccap and "délai de garantie" not in ccap
+    assert "nécessaire à l’exécution du marché" not in ccap and "délai de garantie" not in ccap
 
 
 def test_article_du_responsable_du_traitement(tmp_path: Path) -> None:
@@ -54,9 +54,9 @@ def test_article_du_responsable_du_traitement(tmp_path: Path) -> None:
         dossier(tmp_path, texte), "ccap_clauses"
     )
     texte = contrat().replace("nom: Commune de Cassis,", "nom: 13 Habitat,")
-    assert "Responsable du traitement : l'acheteur, 13 Habitat." in piece(dossier(tmp_path, texte), "ccap_clauses")
+    assert "Responsable du traitement : l’acheteur, 13 Habitat." in piece(dossier(tmp_path, texte), "ccap_clauses")
     texte = contrat().replace("nom: Commune de Cassis,", "nom: Habitat Marseille Provence, article: l',")
-    assert "Responsable du traitement : l'Habitat Marseille Provence." in piece(
+    assert "Responsable du traitement : l’Habitat Marseille Provence." in piece(
         dossier(tmp_path, texte), "ccap_clauses"
     )
 
@@ -96,7 +96,7 @@ def test_procedure_de_carence(tmp_path: Path) -> None:
 
 def test_options_de_la_clause(tmp_path: Path) -> None:
     defaut = piece(dossier(tmp_path, contrat()), "ccap_clauses")
-    assert "Globalisation des heures" not in defaut and "attestation écrite d'éligibilité" in defaut
+    assert "Globalisation des heures" not in defaut and "attestation écrite d’éligibilité" in defaut
     assert "ne sont pas comptabilisées" in defaut
     texte = contrat(
         insertion="  globalisation: true\n  attestation_eligibilite: false\n  heures_formation: true\n"
@@ -106,7 +106,7 @@ def test_options_de_la_clause(tmp_path: Path) -> None:
     assert "Globalisation des heures" in ccap and "convention conclue avec le facilitateur" in ccap
     assert "attestation écrite" not in ccap
     assert (
-        "contrat d'apprentissage ou de professionnalisation conclu pour l'exécution du marché sont comptabilisées"
+        "contrat d’apprentissage ou de professionnalisation conclu pour l’exécution du marché sont comptabilisées"
         in ccap
     )
 
@@ -121,7 +121,7 @@ def test_mise_a_disposition_contrat_de_mise_a_disposition_et_structures_du_ccag(
 def test_etp_sur_un_an_pluriel_et_par_an(tmp_path: Path) -> None:
     texte = contrat(insertion="  article_14: {heures: 4821}\n", marche="  duree_mois: 36\n")
     avis = piece(dossier(tmp_path, texte), "avis_publicite")
-    assert "soit l'équivalent de 3,00 emplois à temps plein sur un an (1 ETP = 1 607 heures)" in avis
+    assert "soit l’équivalent de 3,00 emplois à temps plein sur un an (1 ETP = 1 607 heures)" in avis
     assert "soit environ 1,00 ETP par an sur la durée du marché (36 mois)" in avis
     un = piece(dossier(tmp_path, contrat(insertion="  article_14: {heures: 1429}\n")), "avis_publicite")
     assert "0,89 emploi à temps plein sur un an" in un and "emplois" not in un
@@ -136,15 +136,15 @@ def test_lot_sans_clause(tmp_path: Path) -> None:
     )
     construit = dossier(tmp_path, contrat(marche=lots))
     rc = piece(construit, "reglement_consultation")
-    assert "la clause d'insertion s'applique aux lots n° 1 et 2" in rc
-    assert "soumissionne à un lot comportant une clause d'insertion (lots n° 1 et 2)" in rc
-    assert "aucun acte d'engagement spécifique n'est demandé pour un lot sans clause d'insertion" in rc
+    assert "la clause d’insertion s’applique aux lots n° 1 et 2" in rc
+    assert "soumissionne à un lot comportant une clause d’insertion (lots n° 1 et 2)" in rc
+    assert "aucun acte d’engagement spécifique n’est demandé pour un lot sans clause d’insertion" in rc
     assert "Total (pour information)" in rc and "le titulaire de chaque lot doit les heures de son lot" in rc
-    assert "s'applique aux lots n° 1 et 2 seulement" in piece(construit, "avis_publicite")
+    assert "s’applique aux lots n° 1 et 2 seulement" in piece(construit, "avis_publicite")
     fiche = piece(construit, "fiche_suivi_public")
     assert "Lot n° 1 – Gros œuvre" in fiche and "Ascenseur" not in fiche
     ae = piece(construit, "acte_engagement_insertion")
-    assert "Lot n° 3" not in ae and "les autres lots ne comportent pas de clause d'insertion" in ae
+    assert "Lot n° 3" not in ae and "les autres lots ne comportent pas de clause d’insertion" in ae
 
 
 def test_article_53_seul_le_ccap_ne_pretend_pas_fixer_les_heures(tmp_path: Path) -> None:
@@ -156,15 +156,15 @@ def test_article_53_seul_le_ccap_ne_pretend_pas_fixer_les_heures(tmp_path: Path)
     note = contrat(marche=CRITERES_85, insertion="  article_53:\n    ponderation: 15\n" + sous)
     construit = dossier(tmp_path, note)
     ccap = piece(construit, "ccap_clauses")
-    assert "Nombre d'heures d'insertion dues" not in ccap
-    assert "le volume horaire d'insertion à la charge du titulaire est celui de sa fiche technique" in ccap
-    assert "le nombre d'heures proposé est apprécié au titre du sous-critère n° 1 « Heures proposées »" in (
+    assert "Nombre d’heures d’insertion dues" not in ccap
+    assert "le volume horaire d’insertion à la charge du titulaire est celui de sa fiche technique" in ccap
+    assert "le nombre d’heures proposé est apprécié au titre du sous-critère n° 1 « Heures proposées »" in (
         piece(construit, "reglement_consultation")
     )
-    assert "calculer le nombre d'heures" not in piece(construit, "acte_engagement_insertion")
+    assert "calculer le nombre d’heures" not in piece(construit, "acte_engagement_insertion")
     plancher = contrat(marche=CRITERES_85, insertion=A53_SEUL.replace("200", "250"))
     construit = dossier(tmp_path, plancher)
-    assert "ne peut être inférieur à 250 heures : une offre qui s'engage sur un nombre inférieur est irrégulière" in (
+    assert "ne peut être inférieur à 250 heures : une offre qui s’engage sur un nombre inférieur est irrégulière" in (
         piece(construit, "reglement_consultation")
     )
     assert "qui ne peut être inférieur à 250 heures" in piece(construit, "ccap_clauses")
@@ -214,7 +214,7 @@ def test_regime_cmp2006_chaque_piece_dit_qu_elle_reproduit_un_ancien_dossier(tmp
     )
     construit = dossier(tmp_path, ancien)
     for p in construit.pieces:
-        assert "Reproduction d'un dossier antérieur au 1er avril 2016" in texte_docx(p.contenu), p.nom_fichier
+        assert "Reproduction d’un dossier antérieur au 1er avril 2016" in texte_docx(p.contenu), p.nom_fichier
     assert "loi n° 78-17 du 6 janvier 1978" in piece(construit, "ccap_clauses")
     assert "RGPD" not in piece(construit, "ccap_clauses")
 
@@ -239,8 +239,8 @@ def test_brouillon_surligne_les_valeurs_par_defaut(tmp_path: Path) -> None:
     cible = tmp_path / "s" / "cassis" / "t-1"
     assert json.loads((cible / "manifest.json").read_text(encoding="utf-8"))["brouillon"] is True
     surlignes = _surlignes(cible / "04-ccap-clauses-insertion.docx")
-    assert "par heure d'insertion non réalisée" in " ".join(surlignes)  # the default penalty
-    assert any("Demandeurs d'emploi de longue durée" in s for s in surlignes)  # the default publics
+    assert "par heure d’insertion non réalisée" in " ".join(surlignes)  # the default penalty
+    assert any("Demandeurs d’emploi de longue durée" in s for s in surlignes)  # the default publics
     assert "procédure adaptée" in _surlignes(cible / "01-avis-publicite.docx")
     propre = construire(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml", aujourd_hui=JOUR)
     # Outside a draft, only what a lawyer must still check is highlighted: « [À VÉRIFIER : …] ».
@@ -273,12 +273,12 @@ def test_etp_sur_un_marche_court_et_base_de_l_acheteur(tmp_path: Path) -> None:
     assert "ETP par an" not in avis
     base = contrat(insertion="  heures_par_etp: 1820\n  article_14: {heures: 1820}\n")
     rc = piece(dossier(tmp_path, base), "reglement_consultation")
-    assert "1 820 heures (base retenue par l'acheteur ; la durée légale annuelle d'un emploi à temps plein" in rc
+    assert "1 820 heures (base retenue par l’acheteur ; la durée légale annuelle d’un emploi à temps plein" in rc
 
 
 def test_globalisation_reprise_dans_le_rc_et_la_fiche_de_suivi(tmp_path: Path) -> None:
     construit = dossier(tmp_path, contrat(insertion="  globalisation: true\n  article_14: {pourcentage: 7}\n"))
-    assert "sous réserve de l'article « Globalisation des heures » du CCAP" in piece(
+    assert "sous réserve de l’article « Globalisation des heures » du CCAP" in piece(
         construit, "reglement_consultation"
     )
     assert "sous réserve de la convention de globalisation" in piece(construit, "fiche_suivi_public")
@@ -289,8 +289,8 @@ def test_derogation_au_ccag_moe_grammaticale_et_signalee(tmp_path: Path) -> None
     fichier.write_text(contrat(type_="services", montant=150000, marche="  ccag: moe\n"), encoding="utf-8")
     ccap = piece(construire(fichier, aujourd_hui=JOUR), "ccap_clauses")
     assert (
-        "prévus par l'article 16.2.2 du CCAG-MOE 2021 (plafond) et les stipulations de ce CCAG relatives à "
-        "l'exonération des pénalités de retard"
+        "prévus par l’article 16.2.2 du CCAG-MOE 2021 (plafond) et les stipulations de ce CCAG relatives à "
+        "l’exonération des pénalités de retard"
     ) in ccap
     assert "les article " not in ccap
     donnees = json.loads(CliRunner().invoke(main, ["verifier", str(fichier), "--format", "json"]).output)

@@ -82,6 +82,10 @@ def contrats(draw: st.DrawFn) -> dict[str, Any]:
         }
         if not avec_14:  # alone, the hours offered need a floor (or a sub-criterion scoring them)
             insertion["article_53"]["heures_minimum"] = draw(st.integers(1, 5000))
+            # Above the EU threshold from 22 August 2026 (L. 2112-2-1), alone it needs a recorded
+            # exception (harmless, and only warned about, where the rule does not apply).
+            if insertion["regime"] == "ccp":
+                insertion["exception_condition_sociale"] = draw(textes)
         marche["criteres"] = [
             {"libelle": draw(textes), "ponderation": 80 - ponderation, "nature": "prix"},
             {"libelle": draw(textes), "ponderation": 20, "nature": "environnement"},
@@ -107,8 +111,10 @@ def test_tout_contrat_valide_donne_un_dossier_lisible(tmp_path_factory: Any, con
     textes_pieces = [texte_docx(p.contenu) for p in construit.pieces]
     for texte in textes_pieces:
         assert not RESTES.search(texte)
-        # as typed, but for its closing period and the French spaces before « ; : ! ? » and inside « »
-        assert _sans_espaces(sans_point_final(contrat["marche"]["objet"].strip())) in _sans_espaces(texte)
+        # as typed, but for its closing period and the French typography (spaces before « ; : ! ? »,
+        # inside « », ’ for ')
+        objet = sans_point_final(contrat["marche"]["objet"].strip()).replace("'", "\u2019")
+        assert _sans_espaces(objet) in _sans_espaces(texte)
     if construit.chiffres.heures_total:
         assert sum(f"{total} heures" in t for t in textes_pieces) >= 3
 

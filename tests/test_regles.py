@@ -282,9 +282,9 @@ def test_exception_motivee_imprimee_par_le_rc(tmp_path: Path) -> None:
     assert resultat.exit_code == 0, resultat.output
     (rc,) = (tmp_path / "sortie").glob("*/*/02-reglement-consultation.docx")
     texte_rc = texte_docx(rc)
-    assert "Par exception à l'obligation de prévoir une condition d'exécution relative au domaine social" in texte_rc
-    assert "pour le motif suivant\u00a0: prestation intellectuelle de quelques jours, sans main-d'œuvre." in texte_rc
-    assert "au moins 200 heures d'insertion, exigence minimale que toute offre doit respecter" in texte_rc
+    assert "Par exception à l’obligation de prévoir une condition d’exécution relative au domaine social" in texte_rc
+    assert "pour le motif suivant\u00a0: prestation intellectuelle de quelques jours, sans main-d’œuvre." in texte_rc
+    assert "au moins 200 heures d’insertion, exigence minimale que toute offre doit respecter" in texte_rc
 
 
 def test_exception_sans_effet_avertie(tmp_path: Path) -> None:
@@ -311,3 +311,15 @@ def test_services_sociaux_seulement_pour_des_services(tmp_path: Path) -> None:
 def test_regime_cmp2006_averti(tmp_path: Path) -> None:
     texte = contrat(insertion="  regime: cmp2006\n  article_14: {pourcentage: 5}\n").replace("2026-10-01", "2010-01-04")
     assert any("abrogé" in a for a in charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements)
+
+
+def test_cles_sans_effet_averties(tmp_path: Path) -> None:
+    insertion = "  article_14: {pourcentage: 7}\n" + A53_SEUL.replace("ponderation: 15\n", "ponderation: 15\n", 1)
+    texte = contrat(marche=CRITERES_85 + "  motif_procedure_adaptee: montant\n", insertion=insertion)
+    texte = texte.replace("procedure: adaptee", "procedure: appel_offres_ouvert")
+    avertissements = charger_detail(ecrire(tmp_path, texte)).chiffres.avertissements
+    assert any("heures_minimum sans effet" in a for a in avertissements)
+    assert any("motif_procedure_adaptee sans effet" in a for a in avertissements)
+    seul14 = contrat(insertion="  article_14: {pourcentage: 7}\n  penalite: {par_engagement_qualitatif: 200}\n")
+    avertissements = charger_detail(ecrire(tmp_path, seul14)).chiffres.avertissements
+    assert any("par_engagement_qualitatif sans effet" in a for a in avertissements)

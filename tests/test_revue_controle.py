@@ -84,8 +84,8 @@ def test_modele_fait_dans_word_accepte_et_rendu(tmp_path: Path) -> None:
     genere = CliRunner().invoke(main, ["generer", str(contrat), "-o", str(sortie), "--modeles", str(jeu)])
     assert genere.exit_code == 0, genere.output
     ccap = texte(next((sortie / "roquevaire" / "2026-tx-031").glob("*ccap*.docx"))).splitlines()
-    assert "Marché n° 2026-TX-031 – Rénovation de l'école" in ccap
-    assert "| Rénovation de l'école | 1\u202f429 h |" in ccap
+    assert "Marché n°\u00a02026-TX-031 – Rénovation de l’école" in ccap
+    assert "| Rénovation de l’école | 1\u202f429 h |" in ccap
     assert "[pied de page] CCAP – 2026-TX-031" in ccap
     assert not any("{" in ligne for ligne in ccap)
 

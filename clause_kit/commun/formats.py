@@ -29,6 +29,7 @@ __all__ = [
     "designation_avec_article",
     "enumeration",
     "espaces_insecables",
+    "typographie",
     "fois_en_lettres",
     "premiere_minuscule",
     "puce",
@@ -479,6 +480,23 @@ def espaces_insecables(texte: str, *, ajouter: bool = False) -> str:
     if ajouter:
         texte = _COLLE_AVANT.sub(ESPACE_INSECABLE + r"\1", texte)
     return _APRES_GUILLEMET.sub("«" + ESPACE_INSECABLE, texte)
+
+
+_APOSTROPHES = re.compile(r"&#39;|&apos;|'")
+#: « L. 2112-2 », « R. 2152-7 », « art. 9 », « n° 364950 », « € HT »: the space after them never breaks.
+_ABREVIATIONS = re.compile(r"\b(L\.|R\.|D\.|art\.|n°) (?=[0-9])|(€) (HT|TTC)\b")
+
+
+def typographie(texte_xml: str) -> str:
+    """The text of a ``w:t`` of a rendered piece in French typography: ’ for ', no-break spaces.
+
+    The no-break spaces go after « L. », « R. », « art. », « n° » before a number and inside « € HT ».
+
+    Applied once to every piece at rendering (templates and values alike); works on escaped XML
+    text (docxtpl writes an apostrophe of a value as ``&#39;``).
+    """
+    texte = _APOSTROPHES.sub("\u2019", texte_xml)
+    return _ABREVIATIONS.sub(lambda m: (m[1] or m[2]) + ESPACE_INSECABLE + (m[3] or ""), texte)
 
 
 def premiere_minuscule(texte: str) -> str:

@@ -182,7 +182,8 @@ def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, A
         "heures_dues": chiffres.heures_total,
         "heures_par_etp": chiffres.heures_par_etp,
         "penalite_par_heure": str(penalite_par_heure(consultation, chiffres)),
-        "duree_mois": marche.duree_mois,
+        # The whole duration, renewals included: months of a renewal are not stray months.
+        "duree_mois": chiffres.duree_totale_mois,
         # As the contract states it (None when it does not): the report's forward view of a past
         # period leaves out the contracts launched after it.
         "date_lancement": marche.date_lancement.isoformat() if marche.date_lancement else None,

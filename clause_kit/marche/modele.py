@@ -751,8 +751,12 @@ def _coherence_periodes(marche: Marche) -> list[tuple[Chemin, str]]:
     if not tranches:
         return problemes
     fermes = [t for t in tranches if t.nature == "ferme"]
-    nombre_fermes = f"{len(fermes)} tranches fermes" if fermes else "aucune tranche ferme"
-    if len(fermes) != 1:
+    nombre_fermes = (
+        f"{len(fermes)} tranches fermes"
+        if len(fermes) > 1
+        else ("aucune tranche ferme" if not fermes else "une tranche ferme sans tranche optionnelle")
+    )
+    if len(fermes) != 1 or len(tranches) == len(fermes):
         problemes.append(
             (
                 ("marche", "tranches"),

@@ -51,6 +51,7 @@ def appliquer_regles(consultation: Consultation, chiffres: Chiffres, p: dict[str
                 "alors « [À COMPLÉTER] »)",
             )
         )
+    chiffres.avertissements += _cles_sans_effet(consultation, chiffres)
     chiffres.avertissements += _a_completer(consultation, chiffres)
     chiffres.avertissements += _vraisemblance(consultation, chiffres, p)
     return erreurs
@@ -136,6 +137,29 @@ def _regles_reserve(consultation: Consultation, chiffres: Chiffres) -> list[tupl
                 )
             )
     return erreurs
+
+
+def _cles_sans_effet(consultation: Consultation, chiffres: Chiffres) -> list[str]:
+    """Keys given in the file that no piece and no figure uses: the buyer may believe they act."""
+    insertion, marche = consultation.insertion, consultation.marche
+    avertissements = []
+    a53 = insertion.article_53
+    if a53 is not None and a53.heures_minimum and chiffres.heures_total > 0:
+        avertissements.append(
+            "insertion.article_53.heures_minimum sans effet : avec article_14, le minimum d'heures est celui de la "
+            "condition d'exécution ; retirez heures_minimum"
+        )
+    if insertion.penalite is not None and insertion.penalite.par_engagement_qualitatif is not None and a53 is None:
+        avertissements.append(
+            "insertion.penalite.par_engagement_qualitatif sans effet : sans article_53, il n'y a pas d'engagement "
+            "qualitatif (fiche technique) à sanctionner"
+        )
+    if marche.motif_procedure_adaptee is not None and chiffres.procedure != "adaptee":
+        avertissements.append(
+            f"marche.motif_procedure_adaptee sans effet : la procédure est {chiffres.procedure}, pas une procédure "
+            "adaptée"
+        )
+    return avertissements
 
 
 def _a_completer(consultation: Consultation, chiffres: Chiffres) -> list[str]:

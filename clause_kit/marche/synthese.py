@@ -110,8 +110,11 @@ def synthese(
                 "reserve": _reserve_du_lot(consultation, lot.numero),
                 "montant_minimum_ht": _ou_rien(lot.montant_minimum_ht),
                 "montant_maximum_ht": _ou_rien(lot.montant_maximum_ht),
-                "montant_seuil_ht": _nombre(
-                    lot.montant_maximum_ht if lot.montant_maximum_ht is not None else lot.montant_ht
+                # An accord-cadre's lot without its own maximum has no amount of its own to judge.
+                "montant_seuil_ht": _ou_rien(
+                    lot.montant_maximum_ht
+                    if lot.montant_maximum_ht is not None
+                    else (None if chiffres.forme != "ordinaire" else lot.montant_ht)
                 ),
                 "heures_par_1000_euros": _ou_rien(lot.heures_par_1000),
                 "heures_garanties": lot.heures_garanties,

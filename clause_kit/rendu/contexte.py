@@ -263,7 +263,7 @@ def _lot(lot: HeuresLot, consultation: Consultation, chiffres: Chiffres, marque:
         "heures": marque(nombre(lot.heures), "taux_main_oeuvre", "cout_horaire"),
         "heures_lettres": nombre_en_lettres(lot.heures, feminin=True),
         "etp": nombre(lot_etp, 2),
-        "etp_phrase": "soit " + _equivalent_etp(lot_etp, chiffres.heures_par_etp),
+        "etp_phrase": "soit " + _equivalent_etp(lot_etp, chiffres.heures_par_etp, lot.heures),
         "pourcentage": pourcentage(lot.pourcentage)
         if lot.pourcentage is not None and lot.heures_formule is not None
         else "",
@@ -375,14 +375,16 @@ def _taux_phrase(lot: HeuresLot, consultation: Consultation, marque: _Marqueur) 
     return f"Lot n°\u00a0{lot.numero} – {_saisi(lot.intitule)}\u00a0: {taux}"
 
 
-def _equivalent_etp(valeur: Decimal, heures_par_etp: int) -> str:
-    """``l'équivalent de 0,89 emploi à temps plein sur un an (1 ETP = 1 607 heures)``.
+def _equivalent_etp(valeur: Decimal, heures_par_etp: int, heures: int | None = None) -> str:
+    """``l'équivalent d'environ 0,89 emploi à temps plein sur un an (1 ETP = 1 607 heures)``.
 
-    Hours ÷ 1 607 are full-time jobs over one year, not simultaneous jobs; plural from 2.
+    Hours ÷ 1 607 are full-time jobs over one year, not simultaneous jobs; plural from 2. A figure
+    rounded to two decimals says so (« environ »); an exact one (4 821 h = 3,00 ETP) does not.
     """
     emplois = "emploi" if valeur < 2 else "emplois"
+    arrondi = heures is not None and Decimal(heures) != valeur * heures_par_etp
     return (
-        f"l'équivalent de {nombre(valeur, 2)} {emplois} à temps plein sur un an "
+        f"l'équivalent {'d’environ' if arrondi else 'de'} {nombre(valeur, 2)} {emplois} à temps plein sur un an "
         f"(1 ETP = {nombre(heures_par_etp)} heures)"
     )
 
@@ -463,8 +465,8 @@ def _insertion(
         "periodes": _periodes(chiffres, marque),
         "tranches": _tranches(chiffres, marque),
         "etp_total": nombre(chiffres.etp_total, 2),
-        "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
-        "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp),
+        "etp_equivalent": _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp, chiffres.heures_total),
+        "etp_phrase": "soit " + _equivalent_etp(chiffres.etp_total, chiffres.heures_par_etp, chiffres.heures_total),
         "etp_par_an_phrase": _phrase_duree(chiffres, chiffres.duree_totale_mois),
         "heures_par_etp": marque(nombre(chiffres.heures_par_etp), "heures_par_etp"),
         "base_etp": marque(_base_etp(chiffres.heures_par_etp), "heures_par_etp"),

@@ -33,7 +33,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from clause_kit.commun.erreurs import ErreurModele
-from clause_kit.commun.formats import espaces_insecables, puce
+from clause_kit.commun.formats import espaces_insecables, puce, typographie
 from clause_kit.commun.ooxml import analyser_xml
 from clause_kit.rendu import cache as cache_modeles
 from clause_kit.rendu.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
@@ -260,7 +260,7 @@ def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template,
         xml = _docxtpl.resolve_listing(xml)
         # One typography for every value and every template: « Prix : 60 % » gets its no-break space
         # whether the colon came from the template, a value or a formula.
-        xml = _TEXTE_W.sub(lambda m: m.group(1) + espaces_insecables(m.group(2)) + m.group(3), xml)
+        xml = _TEXTE_W.sub(lambda m: m.group(1) + typographie(espaces_insecables(m.group(2))) + m.group(3), xml)
         xml = appliquer_surlignage(xml)
     else:
         xml = retirer_marques(xml)
