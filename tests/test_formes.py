@@ -385,3 +385,28 @@ def test_tranche_ferme_seule_refusee(tmp_path: Path) -> None:
     tranches = "  tranches:\n    - {libelle: Classes, nature: ferme, montant_ht: 300000}\n"
     (message,) = problemes(ecrire(tmp_path, contrat(marche=tranches)))
     assert "marche.tranches: une tranche ferme sans tranche optionnelle : un marché à tranches comporte" in message
+
+
+def test_le_classeur_dit_les_heures_dues_comme_le_ccap() -> None:
+    # An accord-cadre owes hours per 1 000 € ordered, a renewal's hours only if it is executed, an optional
+    # tranche's once it is affermie: the workbook's header said a fixed total (legal read, December 2026).
+    attendus = {
+        "2026-ac-050-entretien-batiments.yaml": "1,125 heure par tranche de 1 000 € HT de commandes exécutées",
+        "2026-sv-052-restauration.yaml": "période 4 : 112 heures, chacune due si elle est exécutée",
+        "2026-tx-060-groupe-scolaire.yaml": "233 heures si la tranche « Préau et cour couverte » est affermie",
+    }
+    for nom, attendu in attendus.items():
+        construit = construire(RACINE / "dossiers" / "roquevaire" / nom, aujourd_hui=JOUR_FIXE)
+        feuille = openpyxl.load_workbook(io.BytesIO(construit.fichiers["fiche-suivi.xlsx"])).worksheets[0]
+        entete = str(feuille["A5"].value).replace("\u202f", " ").replace("\u00a0", " ")
+        assert attendu in entete, (nom, entete)
+        assert "675 heures" not in entete
+
+
+def test_notice_d_accord_cadre_et_rc_reserve_sans_phrase_suspendue() -> None:
+    accord = textes(RACINE / "dossiers" / "roquevaire" / "2026-ac-050-entretien-batiments.yaml")
+    assert "Pour ce marché" not in accord["notice-explicative"]
+    ordinaire = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    assert "Pour ce marché" in ordinaire["notice-explicative"]
+    reserve = textes(RACINE / "dossiers" / "roquevaire" / "2026-sv-061-blanchisserie.yaml")
+    assert "éloignées de l’emploi" not in reserve["reglement-consultation"]

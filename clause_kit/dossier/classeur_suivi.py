@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from clause_kit.commun.codes import codes
-from clause_kit.commun.formats import nombre
+from clause_kit.commun.formats import nombre, nombre_simple
 from clause_kit.commun.ooxml import lettres_colonne
 from clause_kit.commun.tableur import ecrire_cellule
 
@@ -331,6 +331,35 @@ def _identite(feuille: Any, consultation: Consultation, lots: list[HeuresLot], e
     feuille.row_dimensions[1].hidden = True
 
 
+def _heures_dues(lot: HeuresLot, chiffres: Chiffres) -> str:
+    """What the holder owes, as the CCAP says it: never a fixed total where the contract has none.
+
+    An accord-cadre owes hours per 1 000 € ordered (the estimate's total is no debt); a renewable
+    contract owes each period's hours only if it is executed; an optional tranche's hours are due
+    once it is affermie.
+    """
+    if lot.heures_par_1000 is not None:
+        taux = lot.heures_par_1000
+        # French plural from 2: « 1,125 heure », « 2,154 heures ».
+        texte = (
+            f"{nombre_simple(taux)} heure{'s' if taux >= 2 else ''} par tranche de 1 000 € HT de commandes exécutées"
+        )
+        if lot.heures_garanties:
+            texte += f", dont {nombre(lot.heures_garanties)} heures au titre du minimum de commandes"
+        return texte + " ; heures dues de l'année calculées au bilan annuel"
+    periodes = [p for p in chiffres.periodes if p.heures]
+    if len(periodes) > 1:
+        par_periode = " ; ".join(f"période {p.numero} : {nombre(p.heures or 0)} heures" for p in periodes)
+        return f"{nombre(lot.heures)} heures ({par_periode}, chacune due si elle est exécutée)"
+    if chiffres.tranches:
+        return " ; ".join(
+            f"{nombre(t.heures)} heures"
+            + (" (tranche ferme)" if t.nature == "ferme" else f" si la tranche « {t.libelle} » est affermie")
+            for t in chiffres.tranches
+        )
+    return f"{nombre(lot.heures)} heures"
+
+
 def _en_tete(
     feuille: Any, consultation: Consultation, chiffres: Chiffres, lots: list[HeuresLot], facilitateur: str
 ) -> None:
@@ -339,7 +368,7 @@ def _en_tete(
     marche = consultation.marche
     if chiffres.heures_total:
         detail = " ; ".join(
-            (f"lot {numero_lot(lot)} « {lot.intitule} » : " if marche.lots else "") + f"{nombre(lot.heures)} heures"
+            (f"lot {numero_lot(lot)} « {lot.intitule} » : " if marche.lots else "") + _heures_dues(lot, chiffres)
             for lot in lots
         )
     else:
