@@ -410,3 +410,17 @@ def test_notice_d_accord_cadre_et_rc_reserve_sans_phrase_suspendue() -> None:
     assert "Pour ce marché" in ordinaire["notice-explicative"]
     reserve = textes(RACINE / "dossiers" / "roquevaire" / "2026-sv-061-blanchisserie.yaml")
     assert "éloignées de l’emploi" not in reserve["reglement-consultation"]
+
+
+def test_reconductions_et_fiche_technique_citees_seulement_quand_elles_existent() -> None:
+    sans_reconduction = textes(RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-ac-041-proprete.yaml")
+    assert not any("reconductions comprises" in texte for texte in sans_reconduction.values())
+    avec = textes(RACINE / "dossiers" / "roquevaire" / "2026-ac-050-entretien-batiments.yaml")
+    assert (
+        "reconductions comprises" in avec["reglement-consultation"]
+        and "reconductions comprises" in avec["avis-publicite"]
+    )
+    # The AE points to the technical sheet (annex 2) only when there is one, with article 53.
+    assert "discordance avec la fiche technique" not in avec["acte-engagement-insertion"]
+    ecole = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    assert "discordance avec la fiche technique" in ecole["acte-engagement-insertion"]
