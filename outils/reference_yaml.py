@@ -11,8 +11,8 @@ par objet : clé, type, obligatoire, valeurs possibles ou bornes, défaut, descr
 
 from __future__ import annotations
 
-import re
 import sys
+import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,11 +22,11 @@ RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
 from clause_kit.formulaire.schema import schema_json  # noqa: E402
+from clause_kit.marche import modele as marche_modele  # noqa: E402
 
 PAGE = RACINE / "docs" / "reference-yaml.md"
 COMMANDE = "python3 outils/reference_yaml.py"
 _ESPACE = "\u202f"  # the French thousands separator (narrow no-break space)
-_DECIMALES = re.compile(r"\\d\{0,(\d+)\}")
 
 ENTETE = f"""\
 *Page générée par `{COMMANDE}` à partir du schéma JSON du modèle (celui qu'affiche
@@ -55,10 +55,10 @@ def generer() -> str:
     definitions: dict[str, dict[str, Any]] = schema["$defs"]
     blocs = _blocs(schema, definitions)
     titres = {nom: bloc.titre for nom, bloc in blocs.items()}
-    parties = [ENTETE, _section("Le fichier", "fichier", "le fichier entier", schema, titres)]
+    parties = [ENTETE, _section("Le fichier", "fichier", "le fichier entier", schema, titres, "Consultation")]
     for nom, bloc in blocs.items():
         ou = ", ".join(f"`{c}`" for c in bloc.chemins)
-        parties.append(_section(bloc.titre, _ancre(nom), ou, definitions[nom], titres))
+        parties.append(_section(bloc.titre, _ancre(nom), ou, definitions[nom], titres, nom))
     return "\n".join(parties)
 
 
@@ -108,7 +108,7 @@ def _ancre(nom: str) -> str:
     return nom.lower()
 
 
-def _section(titre: str, ancre: str, ou: str, objet: dict[str, Any], titres: dict[str, str]) -> str:
+def _section(titre: str, ancre: str, ou: str, objet: dict[str, Any], titres: dict[str, str], classe: str) -> str:
     lignes = [
         f"## {titre} {{#{ancre}}}",
         "",
@@ -121,7 +121,7 @@ def _section(titre: str, ancre: str, ou: str, objet: dict[str, Any], titres: dic
     for cle, propriete in objet.get("properties", {}).items():
         cellules = [
             f"`{cle}`",
-            _type(propriete, titres),
+            _type(propriete, titres, _decimales(classe, cle)),
             "oui" if cle in requis else "non",
             _valeurs(propriete),
             _defaut(propriete),
@@ -137,13 +137,31 @@ def _variantes(propriete: dict[str, Any]) -> list[dict[str, Any]]:
     return [v for v in variantes if v.get("type") != "null"]
 
 
-def _type(propriete: dict[str, Any], titres: dict[str, str]) -> str:
+def _type(propriete: dict[str, Any], titres: dict[str, str], decimales: int | None) -> str:
     variantes = _variantes(propriete)
     types = {v.get("type") for v in variantes}
-    if "number" in types:  # a Decimal: pydantic also accepts its text, whose pattern bounds the decimals
-        decimales = [int(m.group(1)) for v in variantes if (m := _DECIMALES.search(v.get("pattern", "")))]
-        return f"nombre ({decimales[0]} décimales au plus)" if decimales else "nombre"
+    if "number" in types:
+        return f"nombre ({decimales} décimales au plus)" if decimales is not None else "nombre"
     return " ou ".join(_type_simple(v, titres) for v in variantes)
+
+
+def _decimales(classe: str, cle: str) -> int | None:
+    """The decimals a model field allows, read from the model itself.
+
+    The JSON Schema used to carry them as a pattern on the number's text, but pydantic 2.14 no
+    longer writes it: read from the schema, the page would change with the pydantic installed.
+    """
+    modele = getattr(marche_modele, classe, None)
+    champ = getattr(modele, "model_fields", {}).get(cle)
+    pile: list[Any] = [champ, champ.annotation] if champ is not None else []
+    while pile:
+        objet = pile.pop()
+        for meta in [*(getattr(objet, "metadata", None) or []), *(getattr(objet, "__metadata__", ()) or ())]:
+            if getattr(meta, "decimal_places", None) is not None:
+                return int(meta.decimal_places)
+            pile.append(meta)
+        pile.extend(typing.get_args(objet))
+    return None
 
 
 def _type_simple(variante: dict[str, Any], titres: dict[str, str]) -> str:
