@@ -424,3 +424,13 @@ def test_reconductions_et_fiche_technique_citees_seulement_quand_elles_existent(
     assert "discordance avec la fiche technique" not in avec["acte-engagement-insertion"]
     ecole = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
     assert "discordance avec la fiche technique" in ecole["acte-engagement-insertion"]
+
+
+def test_plafond_des_penalites_sur_ce_qui_est_execute() -> None:
+    # A cap on the whole amount would count periods never renewed and tranches never affermies.
+    reconductible = textes(RACINE / "dossiers" / "roquevaire" / "2026-sv-052-restauration.yaml")
+    assert "correspondant aux périodes exécutées" in reconductible["ccap-clauses-insertion"]
+    tranches = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-060-groupe-scolaire.yaml")
+    assert "correspondant aux tranches exécutées (ferme et affermies)" in tranches["ccap-clauses-insertion"]
+    ordinaire = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
+    assert "correspondant aux" not in ordinaire["ccap-clauses-insertion"]

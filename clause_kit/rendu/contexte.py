@@ -556,10 +556,19 @@ def _penalites(chiffres: Chiffres, marque: _Marqueur, allotissement: bool, comma
     assiette = "du lot concerné" if allotissement else "du marché"
     plafond = marque(pourcentage(p.plafond_pourcentage), "penalite.plafond_pourcentage")
     # An accord-cadre has no amount « resulting from the offer »: the cap is on what was ordered.
+    # Periods not renewed and tranches not affermies are never executed: the cap is on what was.
+    executees = (
+        " correspondant aux périodes exécutées"
+        if len(chiffres.periodes) > 1
+        else " correspondant aux tranches exécutées (ferme et affermies)"
+        if chiffres.tranches
+        else ""
+    )
     base = (
         f"du montant total hors taxes des {commandes} exécutés{' au titre du lot concerné' if allotissement else ''}"
         if commandes
-        else f"du montant total hors taxes {assiette}, tel qu'il résulte de l'offre retenue et de ses modifications"
+        else f"du montant total hors taxes {assiette}{executees}, tel qu'il résulte de l'offre retenue et de ses "
+        "modifications"
     )
     return {
         "penalite": regle,
