@@ -159,6 +159,8 @@ def _preparer_un(fichier: Path, options: Options) -> tuple[Resultat, DossierEnCo
     except OSError as err:
         resultat.message = f"{fichier} : erreur système ({raison_systeme(err)})"
         return resultat, None
+    except Interruption:
+        raise  # a stop request, not a bug of this contract
     except Exception as err:  # noqa: BLE001 - a bug on one contract must not sink the whole batch
         resultat.message = signaler(err, str(fichier))
         return resultat, None
@@ -283,10 +285,12 @@ def _sur_arret(numero: int, _cadre: object) -> None:
     """SIGTERM or SIGHUP in a worker: stop after the current step; at once if the main process is gone."""
     global _ARRET_LOCAL
     _ARRET_LOCAL = True
-    if os.getppid() != _PARENT:
-        if not _EN_TACHE:
-            os._exit(128 + numero)
-        raise Interruption("processus principal disparu")
+    if os.getppid() != _PARENT and not _EN_TACHE:
+        os._exit(128 + numero)
+    # In a packet, the flag is enough: the packet checks it between steps and every quarter of a
+    # second while LibreOffice runs. An exception raised from here could fall between two bytecodes
+    # anywhere, for instance just after a dossier's temporary folder was made and before the packet
+    # knew of it: that folder would outlive the worker (the test of a killed main process saw it).
 
 
 def _traiter_ailleurs(fichiers: list[Path], options: Options) -> list[Resultat]:
