@@ -434,3 +434,14 @@ def test_plafond_des_penalites_sur_ce_qui_est_execute() -> None:
     assert "correspondant aux tranches exécutées (ferme et affermies)" in tranches["ccap-clauses-insertion"]
     ordinaire = textes(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
     assert "correspondant aux" not in ordinaire["ccap-clauses-insertion"]
+
+
+def test_chaque_lot_d_un_accord_cadre_a_ses_bornes_dans_les_pieces() -> None:
+    # Each lot is an accord-cadre of its own (R. 2162-4): its maximum must be in the pieces, not only in
+    # the notice sheet (legal read, December 2026).
+    pieces = textes(RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-ac-041-proprete.yaml")
+    for nom in ("avis-publicite", "reglement-consultation", "acte-engagement-insertion", "ccap-clauses-insertion"):
+        texte = pieces[nom].replace("\u202f", " ").replace("\u00a0", " ")
+        assert "(lot 1 : 660 000,00 € HT ; lot 2 : 240 000,00 € HT)" in texte, nom
+    avis = pieces["avis-publicite"].replace("\u202f", " ").replace("\u00a0", " ")
+    assert "(lot 1 : 120 000,00 € HT ; lot 2 : 40 000,00 € HT)" in avis

@@ -213,9 +213,27 @@ def _marche(consultation: Consultation, chiffres: Chiffres, marque: _Marqueur) -
         "forme_libelle": FORMES[m.forme].libelle,
         "forme_articles": FORMES[m.forme].articles,
         "commandes": FORMES[m.forme].commandes,
-        "montant_minimum_ht": montant(m.montant_minimum_ht) if m.montant_minimum_ht is not None else "",
-        "montant_maximum_ht": montant(m.montant_maximum_ht) if m.montant_maximum_ht is not None else "",
+        "montant_minimum_ht": _borne(
+            m.montant_minimum_ht, [(lot.numero, lot.montant_minimum_ht) for lot in m.lots or []]
+        ),
+        "montant_maximum_ht": _borne(
+            m.montant_maximum_ht, [(lot.numero, lot.montant_maximum_ht) for lot in m.lots or []]
+        ),
     }
+
+
+def _borne(total: Decimal | None, par_lot: list[tuple[int, Decimal | None]]) -> str:
+    """An accord-cadre's minimum or maximum, each lot's own after it: each lot is an accord-cadre (R. 2162-4).
+
+    « 900 000,00 € HT (lot 1 : 660 000,00 € HT ; lot 2 : 240 000,00 € HT) »: printed wherever the
+    pieces state the bound, so that the avis, the RC, the AE and the CCAP agree with the notice.
+    """
+    if total is None:
+        return ""
+    lots = [(numero, borne) for numero, borne in par_lot if borne is not None]
+    if not lots:
+        return montant(total)
+    return f"{montant(total)} ({' ; '.join(f'lot {numero} : {montant(borne)}' for numero, borne in lots)})"
 
 
 def _reserve_du_lot(consultation: Consultation, numero: int | None) -> str | None:
