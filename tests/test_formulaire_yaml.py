@@ -43,6 +43,7 @@ def test_nombres_dates_et_textes_s_ecrivent_comme_a_la_main() -> None:
     )
 
 
+@pytest.mark.lent  # every bundled example through the form: more than 5 s
 def test_chaque_exemple_fait_l_aller_retour_par_le_formulaire(exemples: list[Path], tmp_path: Path) -> None:
     """Opened in the form, posted back as it is: the downloaded YAML is the same contract, and stable."""
     copie = tmp_path / "dossiers"  # the form keeps drafts in its DOSSIER: never in the project's
