@@ -18,6 +18,7 @@ import ctypes.util
 import functools
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ __all__ = [
     "ignorer_arrets",
     "mourir_avec_le_parent",
     "preexec_mourir_avec_le_parent",
+    "tuer_groupe",
 ]
 
 _PR_SET_PDEATHSIG = 1
@@ -129,3 +131,21 @@ def code_de_sortie() -> int | None:
 
 def _dans_le_fil_principal() -> bool:
     return threading.current_thread() is threading.main_thread()
+
+
+def tuer_groupe(processus: subprocess.Popen[bytes]) -> None:
+    """Kill the whole process group a child was started in (``start_new_session``) and reap it.
+
+    LibreOffice and the Word redline engine both start children of their own: killing the child
+    alone would leave them running. ``communicate()`` again collects the pipes, which a grandchild
+    may still hold, hence the limit.
+    """
+    try:
+        os.killpg(processus.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        processus.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        processus.kill()
+        processus.wait()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from clause_kit.commun.erreurs import ErreurPdf, ErreurSortie, Interruption, raison_systeme
 from clause_kit.commun.fichiers import PREFIXE_LOT, PREFIXE_PROFIL, ecrire_ensemble
-from clause_kit.commun.signaux import preexec_mourir_avec_le_parent
+from clause_kit.commun.signaux import preexec_mourir_avec_le_parent, tuer_groupe
 
 __all__ = [
     "ENV_SOFFICE",
@@ -326,10 +325,10 @@ def _executer(
     try:
         return processus, _attendre(processus, max(limite - time.monotonic(), 0.0), arret)
     except (KeyboardInterrupt, Interruption):
-        _tuer(processus)
+        tuer_groupe(processus)
         raise
     except subprocess.TimeoutExpired as err:
-        _tuer(processus)
+        tuer_groupe(processus)
         noms = ", ".join(p.name for p in originaux[:5]) + (" ..." if len(originaux) > 5 else "")
         raise ErreurPdf(
             f"LibreOffice ne répond plus après {delai:g} s en convertissant {len(originaux)} "
@@ -351,20 +350,6 @@ def _attendre(processus: subprocess.Popen[bytes], delai: float, arret: Arret | N
                 raise Interruption("conversion PDF interrompue") from None
             if time.monotonic() >= limite:
                 raise
-
-
-def _tuer(processus: subprocess.Popen[bytes]) -> None:
-    """Kill the whole process group of a hung LibreOffice and reap it."""
-    try:
-        os.killpg(processus.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    # communicate() again collects the pipes; soffice.bin may hold them, hence the limit.
-    try:
-        processus.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        processus.kill()
-        processus.wait()
 
 
 def _messages_utiles(journal: str) -> str:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import signal
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
 from clause_kit.commun.erreurs import ErreurDocument, raison_systeme
-from clause_kit.commun.signaux import preexec_mourir_avec_le_parent
+from clause_kit.commun.signaux import preexec_mourir_avec_le_parent, tuer_groupe
 
 __all__ = ["DELAI", "INSTALLATION", "PREFIXE_TEMPORAIRE", "redline"]
 
@@ -98,28 +97,15 @@ def _executer(commande: list[str], dossier: str, delai: float, noms: str) -> tup
     try:
         _, erreurs = processus.communicate(timeout=delai)
     except subprocess.TimeoutExpired as err:
-        _tuer(processus)
+        tuer_groupe(processus)
         raise ErreurDocument(
             f"comparaison Word de {noms} arrêtée après {delai:g} s (--delai) : document trop lourd pour le "
             "moteur ; comparez en texte ou en html, ou accordez plus de temps"
         ) from err
     except BaseException:  # Ctrl-C, SIGTERM: the engine stops with us, its folder is removed by the caller
-        _tuer(processus)
+        tuer_groupe(processus)
         raise
     return processus.returncode, erreurs.decode("utf-8", errors="replace")
-
-
-def _tuer(processus: subprocess.Popen[bytes]) -> None:
-    """Kill the engine's whole process group and reap it."""
-    try:
-        os.killpg(processus.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        processus.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        processus.kill()
-        processus.wait()
 
 
 def _verifier(contenu: bytes, nom: str) -> None:
