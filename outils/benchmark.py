@@ -14,8 +14,14 @@ Measures, on this machine:
    the PDF cost per piece with -j 2 against one lone LibreOffice on the same pieces (at most 0.55),
    ``--mettre-a-jour`` after one contract of 100 changed, with PDF (under 10 % of the full run,
    exactly one dossier rebuilt); see ``outils/benchmark_vitesse.py``.
+8. against its floors (issue 22): the whole ``generer -j 1`` per piece against python-docx
+   opening and saving the same templates (at most 0.60), ``-j 2`` against the machine's own
+   two-process capacity (at least 0.92), the follow-up workbook alone (at most 5 ms), PDF against
+   a lone LibreOffice (at most 0.55), every term measured in the same run; see
+   ``outils/benchmark_plancher.py``.
 Timings are medians of repeated runs; the machine is shared, so expect some noise.
-``--suivi-seulement`` runs part 5 only, ``--vitesse-seulement`` part 6 only.
+``--suivi-seulement`` runs part 5 only, ``--vitesse-seulement`` part 6 only, ``--plancher-seulement``
+part 8 only (``--entrees`` chooses its contracts).
 ``--ecrire docs/performance.md`` replaces the results section of that file.
 """
 
@@ -49,7 +55,7 @@ from clause_kit.marche.calcul import calculer  # noqa: E402
 from clause_kit.marche.chargement import charger  # noqa: E402
 from clause_kit.rendu.contexte import construire_contexte  # noqa: E402
 from clause_kit.rendu.moteur import _IndefinieNommee, compiler, rendre, variables  # noqa: E402
-from outils import benchmark_suivi, benchmark_vitesse  # noqa: E402
+from outils import benchmark_plancher, benchmark_suivi, benchmark_vitesse  # noqa: E402
 
 EXEMPLE = RACINE / "dossiers" / "la-penne-sur-huveaune" / "2026-tx-012-gymnase.yaml"
 
@@ -202,7 +208,14 @@ def main() -> None:
     analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
     analyseur.add_argument("--suivi-seulement", action="store_true", help="ne mesurer que le registre de suivi")
     analyseur.add_argument("--vitesse-seulement", action="store_true", help="ne mesurer que la partie 6 (vitesse)")
+    analyseur.add_argument("--plancher-seulement", action="store_true", help="ne mesurer que la partie 8 (planchers)")
+    analyseur.add_argument(
+        "--entrees", type=Path, default=benchmark_plancher.EXEMPLES, help="marchés de la partie 8 (les exemples)"
+    )
     options = analyseur.parse_args()
+    if options.plancher_seulement:
+        plancher(options.entrees.resolve(), options.ecrire)
+        return
     if options.suivi_seulement:
         suivi(options.ecrire)
         return
@@ -286,6 +299,20 @@ def main() -> None:
         _remplacer_section(options.ecrire, "\n".join(lignes_md))
     suivi(options.ecrire)
     vitesse(options.ecrire)
+    plancher(options.entrees.resolve(), options.ecrire)
+
+
+def plancher(entrees: Path, ecrire: Path | None) -> None:
+    """Part 8 (issue 22): the whole command against python-docx, the machine and a lone LibreOffice."""
+    travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-plancher-"))
+    lignes_md, dire = journal(f"python outils/benchmark.py --plancher-seulement --entrees {entrees.name}")
+    try:
+        benchmark_plancher.mesurer(entrees, travail, 2, dire)
+        benchmark_plancher.pdf(entrees, travail, 2, dire)
+    finally:
+        shutil.rmtree(travail, ignore_errors=True)
+    if ecrire:
+        _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-plancher")
 
 
 def suivi(ecrire: Path | None) -> None:

@@ -103,7 +103,7 @@ def test_conversion_homonymes_dans_des_dossiers_differents(conversion: Conversio
 
 @pytest.mark.lent
 def test_conversion_en_plusieurs_lots_garde_l_ordre(conversion: Conversion, tmp_path: Path) -> None:
-    # Batches of 2: [annexe (lot 1), rc] then [annexe (lot 2)]; the stems still get distinct names.
+    # At most 2 per batch, of equal sizes: [annexe (lot 1)] then [rc, annexe (lot 2)]; distinct names still.
     annexe1, annexe2 = conversion.entrees[3], conversion.entrees[4]
     rc = conversion.entrees[1]
     pdfs = convertir_en_pdf([annexe1, rc, annexe2], tmp_path, taille_lot=2)

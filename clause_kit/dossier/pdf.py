@@ -21,6 +21,7 @@ with French messages naming the file concerned; it never prints nor exits.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -113,7 +114,7 @@ def convertir_en_pdf(
     docx: Sequence[Path],
     dossier_sortie: Path,
     *,
-    taille_lot: int = 100,
+    taille_lot: int = _TAILLE_LOT_MAX,
     delai: float = 300.0,
     arret: Arret | None = None,
 ) -> list[Path]:
@@ -124,10 +125,12 @@ def convertir_en_pdf(
     ``stem-2.pdf``, ``stem-3.pdf``... so every returned path is distinct. An existing file
     at a returned path is replaced.
 
-    Files are converted by batches of at most ``taille_lot`` per LibreOffice process, each
-    with its own throw-away user profile. ``delai`` is the time limit, in seconds, of one
-    process (a whole batch). Raise ``ErreurPdf`` naming the input when a file is not a Word
-    document or LibreOffice does not convert it (after one retry), or when LibreOffice hangs.
+    Files are converted by batches of at most ``taille_lot`` per LibreOffice process (of equal
+    sizes), each with its own throw-away user profile: every process started costs close to a
+    second before its first page, so a batch of a worker's packet goes through one process.
+    ``delai`` is the time limit, in seconds, of one process (a whole batch). Raise ``ErreurPdf``
+    naming the input when a file is not a Word document or LibreOffice does not convert it
+    (after one retry), or when LibreOffice hangs.
     ``arret``, polled while LibreOffice works, stops it and raises ``Interruption`` when true.
     """
     if not 1 <= taille_lot <= _TAILLE_LOT_MAX:
@@ -144,8 +147,9 @@ def convertir_en_pdf(
         raise ErreurSortie(f"Impossible de créer le dossier {dossier_sortie} : {raison_systeme(err)}") from err
 
     sorties = _noms_de_sortie(entrees, dossier_sortie)
-    for debut in range(0, len(entrees), taille_lot):
-        fin = debut + taille_lot
+    lots = -(-len(entrees) // taille_lot)
+    bornes = [len(entrees) * i // lots for i in range(lots + 1)]
+    for debut, fin in itertools.pairwise(bornes):
         _convertir_lot(soffice, entrees[debut:fin], sorties[debut:fin], delai, arret)
     return sorties
 
