@@ -47,7 +47,7 @@ from clause_kit.suivi.controle import (
 )
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
-from clause_kit.suivi.registre import Registre, Remplacement
+from clause_kit.suivi.registre import Registre, Remplacement, raison_sqlite
 
 __all__ = ["CompteRendu", "importer", "trouver_fichiers"]
 
@@ -126,7 +126,7 @@ def _proteger(chemin: Path, action: Any) -> CompteRendu:
     except ClauseKitError as err:
         return CompteRendu(str(chemin), "refuse", messages=[str(err)])
     except sqlite3.Error as err:  # disk full, base locked too long...: the transaction was rolled back
-        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : écriture dans la base impossible ({err})"])
+        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : {raison_sqlite(err)}"])
     except Exception as err:  # noqa: BLE001 - a bug on one file must not lose the report of the others
         return CompteRendu(str(chemin), "refuse", messages=[signaler(err, str(chemin))])
 
@@ -456,13 +456,21 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
     return avertissements
 
 
+def _deja_importee(registre: Registre, chemin: Path, sha256: str) -> CompteRendu | None:
+    """The report of a file the register already has (an undone one is taken back), None for a new one."""
+    if not registre.fichier_importe(sha256):
+        return None
+    fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
+    if annulee:
+        return _reprendre(registre, chemin, fichier_id)
+    return CompteRendu(str(chemin), "deja_importe")
+
+
 def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
-    if registre.fichier_importe(sha256):
-        fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
-        if annulee:
-            return _reprendre(registre, chemin, fichier_id)
-        return CompteRendu(str(chemin), "deja_importe")
+    deja = _deja_importee(registre, chemin, sha256)
+    if deja is not None:
+        return deja
     feuilles = lire_feuilles(chemin)
     nominatifs = _nominatifs(chemin, feuilles)
     if nominatifs:
@@ -470,6 +478,26 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
     examen = _examiner(chemin, feuilles, marches)
+    # From the last check to the last row, under one write lock (BEGIN IMMEDIATE): another import
+    # running at once waits, so the same file is not kept twice and two overlapping work contracts
+    # of one person, read each before the other was written, are never both kept.
+    with registre.transaction():
+        return _ecrire_feuille(registre, chemin, contenu, sha256, feuilles, examen, strict)
+
+
+def _ecrire_feuille(
+    registre: Registre,
+    chemin: Path,
+    contenu: bytes,
+    sha256: str,
+    feuilles: list[Feuille],
+    examen: _Examen,
+    strict: bool,
+) -> CompteRendu:
+    """Check a sheet against the register and write it, inside the import's transaction."""
+    deja = _deja_importee(registre, chemin, sha256)  # imported by another command since the first look
+    if deja is not None:
+        return deja
     _confronter(chemin, registre, examen)
     # In the order of the sheet (the rows refused for a repetition or an overlap come with the others).
     rangs = {id(f): i for i, f in enumerate(feuilles)}
