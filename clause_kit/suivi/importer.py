@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
 from clause_kit.commun.formats import nombre_simple
@@ -37,6 +38,7 @@ from clause_kit.suivi.controle import (
     MarcheConnu,
     Neant,
     code_nominatif,
+    code_normalise,
     controler_ensemble,
     controler_ligne,
     controler_neant,
@@ -256,8 +258,8 @@ def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
     """``FICHIER:FEUILLE!CELLULE: Libellé (clé) :`` for a workbook, ``FICHIER:LIGNE: Libellé (clé) :`` for a CSV."""
     if feuille.nom is None:
         return f"{chemin}:{ligne.ligne}: {_colonne(cle) if cle else 'ligne'} :"
-    cellule = ligne.cellule(cle)
-    return f"{chemin}:{feuille.nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
+    cellule, nom = ligne.cellule(cle), affichable(feuille.nom)  # a sheet's name is typed by the company
+    return f"{chemin}:{nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{nom}!{cellule}:"
 
 
 def _emplacement(feuille: Feuille, ligne: LigneBrute) -> str:
@@ -398,18 +400,22 @@ def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
             for entete, valeur in ligne.autres.items():
                 if _nom_ajoute(entete, valeur):
                     where = next((k for k, t in feuille.inconnues.items() if t == entete), "")
-                    lieu = f"{chemin}:{feuille.nom}!{where}{ligne.ligne}" if feuille.nom else f"{chemin}:{ligne.ligne}"
+                    lieu = (
+                        f"{chemin}:{affichable(feuille.nom)}!{where}{ligne.ligne}"
+                        if feuille.nom
+                        else f"{chemin}:{ligne.ligne}"
+                    )
                     messages.append(
-                        f"{lieu}: colonne ajoutée « {entete} » : ressemble à un nom ; aucun nom dans aucune colonne ; "
-                        "fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
+                        f"{lieu}: colonne ajoutée « {affichable(entete)} » : ressemble à un nom ; aucun nom dans "
+                        "aucune colonne ; fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
                     )
     return messages
 
 
 def _colonnes_inconnues(chemin: Path, feuilles: list[Feuille]) -> list[str]:
     return [
-        f"{chemin}{f':{feuille.nom}' if feuille.nom else ''} : colonne « {texte} » ({ou}) inconnue de la fiche de "
-        "suivi : ignorée"
+        f"{chemin}{f':{affichable(feuille.nom)}' if feuille.nom else ''} : colonne « {affichable(texte)} » ({ou}) "
+        "inconnue de la fiche de suivi : ignorée"
         for feuille in feuilles
         for ou, texte in feuille.inconnues.items()
     ]
@@ -450,8 +456,8 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
         source = registre.empreinte_marche(reference) if reference else None
         if empreinte and source and empreinte != source:
             avertissements.append(
-                f"{chemin} : fiche produite à partir d'une autre version du fichier du marché {reference} "
-                "que celle du registre ; vérifiez les lots et les heures dues"
+                f"{chemin} : fiche produite à partir d'une autre version du fichier du marché "
+                f"{affichable(str(reference))} que celle du registre ; vérifiez les lots et les heures dues"
             )
     return avertissements
 
@@ -510,7 +516,8 @@ def _ecrire_feuille(
         and examen.inconnus
         and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
     ):
-        refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
+        inconnus = ", ".join(affichable(r) for r in sorted(examen.inconnus))
+        refus = f"{chemin} : marché {inconnus} inconnu du registre ; fiche refusée"
         return CompteRendu(str(chemin), "refuse", messages=[refus])
     if strict and examen.rejets:
         return CompteRendu(
@@ -586,7 +593,7 @@ def _enregistrer(
         reference = entete.identite.get("reference", "")
         for emplacement, messages, brute in examen.rejets:
             valeurs = {cle: texte_cellule(v)[:200] for cle, v in brute.valeurs.items()}
-            participant = valeurs.get("participant", "").upper() or None
+            participant = code_normalise(valeurs.get("participant", "")) or None
             registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
             lot = valeurs.get("lot", "").strip()
             journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 6)[4] += 1
