@@ -134,7 +134,10 @@ def journal(base: Path, format_: str) -> None:
     from clause_kit.suivi.annulation import journal_texte
 
     donnees = lire_journal(base)
-    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else journal_texte(donnees))
+    if format_ == "json":
+        click.echo(json.dumps(donnees, ensure_ascii=False, indent=2))
+    else:  # file names come from the companies: none may drive the terminal
+        click.echo("\n".join(affichable(ligne, None) for ligne in journal_texte(donnees).split("\n")))
 
 
 @suivi.command()
