@@ -364,3 +364,26 @@ def test_une_base_occupee_attend_puis_se_dit_en_francais(
     finally:
         verrou.execute("ROLLBACK")
         verrou.close()
+
+
+def test_un_disque_plein_pendant_l_import_se_dit_en_francais(
+    tmp_path: Path, contrat: Path, vierge: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat).exit_code == 0
+    inserer = Registre.inserer_lignes
+
+    def sur_un_disque_plein(registre: Registre, *arguments: Any) -> int:
+        # The base may not grow by a single page: SQLite answers SQLITE_FULL, as on a full disk.
+        (pages,) = registre.connexion.execute("PRAGMA page_count").fetchone()
+        registre.connexion.execute(f"PRAGMA max_page_count = {pages}")
+        return inserer(registre, *arguments)
+
+    monkeypatch.setattr(Registre, "inserer_lignes", sur_un_disque_plein)
+    lignes = [ligne(f"CUG-{n:03d}", publics="rsa;jeune;senior", heures=10) for n in range(1, 60)]
+    resultat = importer(base, remplir(vierge, lignes, tmp_path / "fiche.xlsx"))
+    _sans_trace(resultat)
+    assert resultat.exit_code == 1
+    assert f"{base} : disque plein" in resultat.stderr, resultat.stderr
+    assert "full" not in resultat.stderr
+    assert compter(base, "lignes") == 0 and compter(base, "fichiers", "nature = 'feuille'") == 0

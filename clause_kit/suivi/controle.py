@@ -328,7 +328,7 @@ def _marche(brute: LigneBrute, reference_defaut: str | None, marches: Mapping[st
     # A workbook belongs to the contract of its hidden identity: a row typed for another contract is a
     # mistake (a copied row, a wrong template), not a declaration for that other contract.
     if reference_defaut and reference.lower() != reference_defaut.lower():
-        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({reference_defaut})")
+        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({_court(reference_defaut)})")
     marche = marches.get(reference) or next((m for r, m in marches.items() if r.lower() == reference.lower()), None)
     if marche is None:
         raise _Refus(

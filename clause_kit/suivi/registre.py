@@ -571,7 +571,7 @@ class Registre:
                 self.connexion.execute(f"PRAGMA user_version = {numero + 1}")
             self.connexion.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except BaseException:
-            self.connexion.execute("ROLLBACK")
+            self._annuler()
             raise
         self.connexion.execute("COMMIT")
 
@@ -603,17 +603,25 @@ class Registre:
             raise self._erreur(err) from err
         try:
             yield self.connexion
+        except sqlite3.Error as err:  # disk full, I/O error...: said in French, naming the base
+            self._annuler()
+            raise self._erreur(err) from err
         except BaseException:
-            self.connexion.execute("ROLLBACK")
+            self._annuler()
             raise
         self.valider()
+
+    def _annuler(self) -> None:
+        # SQLite has already rolled back after some errors (disk full): a second ROLLBACK would raise.
+        if self.connexion.in_transaction:
+            self.connexion.execute("ROLLBACK")
 
     def valider(self) -> None:
         """Commit the current transaction."""
         try:
             self.connexion.execute("COMMIT")
         except sqlite3.OperationalError as err:
-            self.connexion.execute("ROLLBACK")
+            self._annuler()
             raise self._erreur(err) from err
 
     # --- files ------------------------------------------------------------------------
