@@ -14,6 +14,7 @@ import pytest
 
 from clause_kit.dossier.classeur_suivi import NOM_FICHIER
 from clause_kit.dossier.construction import construire, ecrire
+from clause_kit.suivi.registre import APPLICATION_ID
 from tests.suivi_commun import BONNES, CONTRAT, compter, etat, importer, ligne
 from tests.tableur import CSV_DEFAUT, CSV_FRANCAIS, convertir, remplir
 
@@ -304,6 +305,8 @@ def test_chemin_absent_refuse_et_les_autres_importes(contrat: Path, tmp_path: Pa
 def test_base_d_une_version_plus_recente_refusee(tmp_path: Path, contrat: Path) -> None:
     base = tmp_path / "suivi.sqlite"
     with sqlite3.connect(base) as connexion:
+        # A newer clause_kit stamps its registers as this one does: the stamp, then a schema it does not know.
+        connexion.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connexion.execute("PRAGMA user_version = 99")
     resultat = importer(base, contrat)
     assert resultat.exit_code == 1 and "version plus récente de clause_kit" in resultat.stderr

@@ -226,9 +226,9 @@ def test_une_base_du_schema_2_est_migree_avec_son_journal(contrat: Path, vierge:
                INSERT INTO purges (le, avant, conservation_annees, personnes, lignes, rejets, preuves)
                    VALUES ('2026-05-01T00:00:00', '2026-05-01', 2, 0, 0, 0, 0);"""
         )
-    donnees = _journal(base)  # opened: migrated
+    donnees = _journal(base)  # read through a migrated copy: the file itself is not changed by a read
     with sqlite3.connect(base) as connexion:
-        assert connexion.execute("PRAGMA user_version").fetchone()[0] == registre.VERSION == 3
+        assert connexion.execute("PRAGMA user_version").fetchone()[0] == 2
     assert [(o["operation"], o.get("fichier")) for o in donnees["operations"]] == [
         ("marche", "marche.yaml"),
         ("import", "mars.xlsx"),
@@ -255,6 +255,9 @@ def test_une_base_du_schema_2_est_migree_avec_son_journal(contrat: Path, vierge:
     assert CliRunner().invoke(main, ["suivi", "annuler", "cccccccc", "--base", str(base)]).exit_code == 0
     with sqlite3.connect(base) as connexion:
         assert connexion.execute("SELECT SUM(heures_c) FROM lignes WHERE remplacee_par IS NULL").fetchone() == (3000,)
+        # A command that writes migrated it for good, and stamped it as a register of clause_kit.
+        assert connexion.execute("PRAGMA user_version").fetchone()[0] == registre.VERSION == 3
+        assert connexion.execute("PRAGMA application_id").fetchone()[0] == registre.APPLICATION_ID
 
 
 #: Four people: two whose contracts ended in March (purged with --avant 2028-05-01), two still at work.

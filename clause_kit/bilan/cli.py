@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from clause_kit.commun.affichage import affichable
 from clause_kit.commun.cli_fr import CommandeFr, DateIso, option_format
 from clause_kit.commun.erreurs import ClauseKitError
 
@@ -52,7 +53,7 @@ def _registre(chemins: tuple[Path, ...], base: Path | None) -> Iterator[tuple[Pa
         comptes = importer(list(chemins), temporaire)
         for compte in comptes:
             for message in [*compte.messages, *compte.avertissements]:
-                click.echo(message, err=True)
+                click.echo(affichable(message, None), err=True)  # they quote cells of the sheets
         if not any(c.statut == "marche_enregistre" for c in comptes):
             lieux = ", ".join(map(str, chemins))
             if any(c.en_echec for c in comptes):

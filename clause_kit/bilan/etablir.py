@@ -132,7 +132,7 @@ class _Purges(NamedTuple):
 
 def _lignes(base: Path, periode: Periode) -> list[Ligne]:
     """The period's rows, on a connection of their own (the query runs while the caller reads the rest)."""
-    with Registre(base, creer=False) as registre:
+    with Registre(base, lecture=True) as registre:
         return [Ligne._make(r) for r in registre.lignes_bilan(periode.premier, periode.dernier)]
 
 
@@ -143,7 +143,7 @@ def etablir_bilan(
     diviseur = diviseur or diviseur_etp()
     # The rows' query is the longest read (SQLite sums 100 000 months in about a second, without
     # the GIL): it runs on a second connection while this one reads months, contracts and state.
-    with Registre(base, creer=False) as registre, ThreadPoolExecutor(max_workers=1) as fond:
+    with Registre(base, lecture=True) as registre, ThreadPoolExecutor(max_workers=1) as fond:
         a_lire = fond.submit(_lignes, base, periode) if periode is not None else None
         # Every month at once: the same scan of the index gives the register's bounds, the
         # period's months and whether a previous period has hours.

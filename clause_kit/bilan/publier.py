@@ -97,7 +97,7 @@ def _lecture(bilan: dict[str, Any], base: Path, demande: Demande) -> bytes:
     The report itself does not carry it: the same period gives the same report, byte for byte,
     whatever was imported since about later months.
     """
-    with Registre(base, creer=False) as registre:
+    with Registre(base, lecture=True) as registre:
         position = registre.position_journal()
     # Given folders, the register is a temporary one, rebuilt from them: the folders say what was read.
     lu = (

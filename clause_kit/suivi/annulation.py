@@ -113,7 +113,7 @@ def annulation_texte(annulation: Annulation) -> list[str]:
 
 def journal(base: Path) -> dict[str, Any]:
     """Every change of the register in order (contracts, sheets with their rows per lot, undos, purges)."""
-    with Registre(base, creer=False) as registre:
+    with Registre(base, lecture=True) as registre:
         entrees = registre.journal()
         position = registre.position_journal()
     for entree in entrees:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from clause_kit.commun.affichage import affichable
 from clause_kit.commun.cli_fr import DateIso, GroupeFr, option_format
 from clause_kit.commun.horloge import aujourdhui
 
@@ -77,14 +78,15 @@ def importer(chemins: tuple[Path, ...], base: Path, strict: bool) -> None:
     comptes = importer_fichiers(list(chemins), base, strict=strict)
     for compte in comptes:
         for message in [*compte.messages, *compte.avertissements]:
-            click.echo(message, err=True)
+            # Last guard: a message quotes cells, sheet and file names, none may drive the terminal.
+            click.echo(affichable(message, None), err=True)
     vierges = [c.fichier for c in comptes if c.statut == "vide"]
     for compte in comptes:
         if compte.statut == "vide" and len(vierges) > 1:
             continue  # blank templates of a folder of dossiers: one line for all of them, below
-        click.echo(f"{compte.fichier} : {_detail(compte)}")
+        click.echo(affichable(f"{compte.fichier} : {_detail(compte)}", None))
         for correction in compte.corrections:
-            click.echo(f"  {correction}")
+            click.echo(f"  {affichable(correction, None)}")
     if len(vierges) > 1:
         exemples = ", ".join(Path(f).name for f in vierges[:3]) + (" …" if len(vierges) > 3 else "")
         click.echo(f"{len(vierges)} fiches sans aucune ligne remplie (modèles vierges), ignorées : {exemples}")
@@ -132,7 +134,10 @@ def journal(base: Path, format_: str) -> None:
     from clause_kit.suivi.annulation import journal_texte
 
     donnees = lire_journal(base)
-    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2) if format_ == "json" else journal_texte(donnees))
+    if format_ == "json":
+        click.echo(json.dumps(donnees, ensure_ascii=False, indent=2))
+    else:  # file names come from the companies: none may drive the terminal
+        click.echo("\n".join(affichable(ligne, None) for ligne in journal_texte(donnees).split("\n")))
 
 
 @suivi.command()

@@ -6,9 +6,12 @@ need several rows (the same person twice on overlapping dates) are in ``controle
 
 Participant codes: 2 to 20 characters, letters, digits, ``-`` or ``_``, at least one letter
 and one digit (``AUB-0042``), stored in capitals. A value that looks like a name (letters
-only, or two words) or a social-security number (13 digits or more) is not an error of the
-row but a breach of the rule « no name anywhere »: ``code_nominatif`` lets the import refuse
-the whole file, so that neither a row nor a copy of it is kept.
+only, two words, or two name-like segments joined by ``-``, ``_`` or ``.`` as in
+``DUPONT-JEAN-1``) or a social-security number (13 digits or more) is not an error of the row
+but a breach of the rule « no name anywhere »: ``code_nominatif`` lets the import refuse the
+whole file, so that neither a row nor a copy of it is kept. Codes are compared in their NFKC
+form, in capitals; a code that NFKC would change (``ſ``, full-width letters, ligatures) is
+refused rather than silently read as another one.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import codes, resoudre
 from clause_kit.commun.formats import siret_valide
 from clause_kit.suivi.lecture import LigneBrute
@@ -31,9 +36,11 @@ __all__ = [
     "HEURES_MAX",
     "Anomalie",
     "LigneSuivi",
+    "PREFIXES_CODE",
     "MarcheConnu",
     "Neant",
     "code_nominatif",
+    "code_normalise",
     "nom_probable",
     "controler_ensemble",
     "controler_neant",
@@ -56,6 +63,14 @@ _MOIS_FR = re.compile(r"(\d{1,2})/(\d{4})")
 _NIR = re.compile(r"\d{13,15}|[12]\d{4}(2A|2B)\d{6,8}", flags=re.IGNORECASE)
 _SEPARATEURS = re.compile(r"[\s.\-]")
 _LOT = re.compile(r"(?:lot\s*(?:n°|no)?\s*)?(\d{1,3})", flags=re.IGNORECASE)
+#: A run of letters in a code: « DUPONT », « JEAN » and « 1 » make ``DUPONT-JEAN-1``.
+_SEGMENT = re.compile(r"[^\W\d_]+")
+#: Acronyms of the insertion world a facilitator may put in a code beside a local prefix
+#: (``PLIE-AUB-0042``): never read as a name.
+PREFIXES_CODE = frozenset(
+    {"ACI", "AFPA", "APEC", "CAP", "CCAS", "CIAS", "CODE", "DEMO", "EPIDE", "ESAT", "ETTI", "GEIQ", "IAE", "LOT"}
+    | {"MDE", "MDPH", "PERS", "PLIE", "QPV", "REF", "RSA", "SIAE", "TEST", "ZRR"}
+)
 
 
 @dataclass(frozen=True)
@@ -118,13 +133,36 @@ def texte_cellule(valeur: Any) -> str:
     return str(valeur).strip() if valeur is not None else ""
 
 
+def code_normalise(texte: str) -> str:
+    """A person code as codes are compared and stored: its NFKC form, in capitals."""
+    return unicodedata.normalize("NFKC", texte).upper()
+
+
+def _segment_nominatif(segment: str) -> bool:
+    """Whether a run of letters of a code could be a surname or a first name (« DUPONT », « LÉA »).
+
+    Three letters or more with a vowel: a local prefix (« AUB ») passes this test too, so one such
+    segment is allowed; consonant-only acronyms (« BTP ») and known prefixes (« PLIE ») are not names.
+    """
+    sans_accents = unicodedata.normalize("NFKD", segment).encode("ascii", "ignore").decode("ascii")
+    return len(segment) >= 3 and segment not in PREFIXES_CODE and any(v in sans_accents for v in "AEIOUY")
+
+
 def code_nominatif(valeur: Any) -> bool:
-    """Whether a participant value looks like a name or a social-security number."""
-    texte = texte_cellule(valeur)
+    """Whether a participant value looks like a name or a social-security number.
+
+    Beside two words or letters alone, two name-like runs of letters joined by anything
+    (``DUPONT-JEAN-1``, ``MARTIN_SOPHIE_75``), one of four letters or more: codes a facilitator
+    gives have one run of letters, a prefix (``AUB-0042``, ``P-2026-0042``).
+    """
+    texte = code_normalise(texte_cellule(valeur))  # a name typed in full-width letters is still a name
     if _NIR.fullmatch(_SEPARATEURS.sub("", texte)):
         return True
     lettres = sum(c.isalpha() for c in texte)
-    return (lettres >= 2 and not any(c.isdigit() for c in texte)) or bool(_MOTS.search(texte))
+    if (lettres >= 2 and not any(c.isdigit() for c in texte)) or _MOTS.search(texte):
+        return True
+    segments = [s for s in _SEGMENT.findall(texte) if _segment_nominatif(s)]
+    return len(segments) >= 2 and any(len(s) >= 4 for s in segments)
 
 
 def nom_probable(valeur: Any, *, numero_securite_sociale: bool = True) -> bool:
@@ -140,8 +178,8 @@ def nom_probable(valeur: Any, *, numero_securite_sociale: bool = True) -> bool:
 
 
 def _court(texte: str) -> str:
-    """A typed value as quoted in a message: a whole paragraph pasted in a cell is cut."""
-    return texte if len(texte) <= 60 else texte[:57] + "…"
+    """A typed value as quoted in a message: a pasted paragraph is cut, terminal controls are escaped."""
+    return affichable(texte)
 
 
 def _proche(valeur: str, possibles: list[str]) -> str:
@@ -220,7 +258,14 @@ def _centiemes(valeur: Any) -> int:
 
 
 def _participant(valeur: Any) -> str:
-    code = texte_cellule(valeur).upper()
+    texte = texte_cellule(valeur)
+    if unicodedata.normalize("NFKC", texte) != texte:
+        # « ſ » or a full-width « Ａ » would otherwise become another person's plain code once normalised.
+        raise _Refus(
+            f"code de personne « {_court(texte)} » : caractère de forme spéciale (lettre pleine chasse, ligature, "
+            "« ſ », espace insécable…) ; retapez le code en lettres et chiffres simples (ex. AUB-0042)"
+        )
+    code = code_normalise(texte)
     if not _CODE.fullmatch(code):
         raise _Refus(
             "code de personne non conforme : 2 à 20 caractères, lettres, chiffres, « - » ou « _ », "
@@ -283,10 +328,12 @@ def _marche(brute: LigneBrute, reference_defaut: str | None, marches: Mapping[st
     # A workbook belongs to the contract of its hidden identity: a row typed for another contract is a
     # mistake (a copied row, a wrong template), not a declaration for that other contract.
     if reference_defaut and reference.lower() != reference_defaut.lower():
-        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({reference_defaut})")
+        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({_court(reference_defaut)})")
     marche = marches.get(reference) or next((m for r, m in marches.items() if r.lower() == reference.lower()), None)
     if marche is None:
-        raise _Refus(f"marché {reference} inconnu du registre : importez d'abord son fichier YAML ou son manifest.json")
+        raise _Refus(
+            f"marché {_court(reference)} inconnu du registre : importez d'abord son fichier YAML ou son manifest.json"
+        )
     return marche
 
 

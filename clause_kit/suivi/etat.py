@@ -143,7 +143,7 @@ def calculer_etat(base: Path, au: datetime.date, jusqu_a: str | None = None) -> 
     months: hours, percentages, penalties, last month and the contracts ending.
     """
     limite = jusqu_a or _mois(au)
-    with Registre(base, creer=False) as registre:
+    with Registre(base, lecture=True) as registre:
         lots = [lot for lot in registre.lots_etat(limite) if lot.clause]
         recus = registre.mois_recus()
         fins = registre.fins_de_contrat(au, au + datetime.timedelta(days=JOURS_FINS_DE_CONTRAT), limite)

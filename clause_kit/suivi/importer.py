@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
 from clause_kit.commun.formats import nombre_simple
@@ -37,6 +38,7 @@ from clause_kit.suivi.controle import (
     MarcheConnu,
     Neant,
     code_nominatif,
+    code_normalise,
     controler_ensemble,
     controler_ligne,
     controler_neant,
@@ -47,7 +49,7 @@ from clause_kit.suivi.controle import (
 )
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
-from clause_kit.suivi.registre import Registre, Remplacement
+from clause_kit.suivi.registre import Registre, Remplacement, raison_sqlite
 
 __all__ = ["CompteRendu", "importer", "trouver_fichiers"]
 
@@ -126,7 +128,7 @@ def _proteger(chemin: Path, action: Any) -> CompteRendu:
     except ClauseKitError as err:
         return CompteRendu(str(chemin), "refuse", messages=[str(err)])
     except sqlite3.Error as err:  # disk full, base locked too long...: the transaction was rolled back
-        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : écriture dans la base impossible ({err})"])
+        return CompteRendu(str(chemin), "refuse", messages=[f"{chemin} : {raison_sqlite(err)}"])
     except Exception as err:  # noqa: BLE001 - a bug on one file must not lose the report of the others
         return CompteRendu(str(chemin), "refuse", messages=[signaler(err, str(chemin))])
 
@@ -256,8 +258,8 @@ def _lieu(chemin: Path, feuille: Feuille, ligne: LigneBrute, cle: str) -> str:
     """``FICHIER:FEUILLE!CELLULE: Libellé (clé) :`` for a workbook, ``FICHIER:LIGNE: Libellé (clé) :`` for a CSV."""
     if feuille.nom is None:
         return f"{chemin}:{ligne.ligne}: {_colonne(cle) if cle else 'ligne'} :"
-    cellule = ligne.cellule(cle)
-    return f"{chemin}:{feuille.nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{feuille.nom}!{cellule}:"
+    cellule, nom = ligne.cellule(cle), affichable(feuille.nom)  # a sheet's name is typed by the company
+    return f"{chemin}:{nom}!{cellule}: {_colonne(cle)} :" if cle else f"{chemin}:{nom}!{cellule}:"
 
 
 def _emplacement(feuille: Feuille, ligne: LigneBrute) -> str:
@@ -398,18 +400,22 @@ def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
             for entete, valeur in ligne.autres.items():
                 if _nom_ajoute(entete, valeur):
                     where = next((k for k, t in feuille.inconnues.items() if t == entete), "")
-                    lieu = f"{chemin}:{feuille.nom}!{where}{ligne.ligne}" if feuille.nom else f"{chemin}:{ligne.ligne}"
+                    lieu = (
+                        f"{chemin}:{affichable(feuille.nom)}!{where}{ligne.ligne}"
+                        if feuille.nom
+                        else f"{chemin}:{ligne.ligne}"
+                    )
                     messages.append(
-                        f"{lieu}: colonne ajoutée « {entete} » : ressemble à un nom ; aucun nom dans aucune colonne ; "
-                        "fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
+                        f"{lieu}: colonne ajoutée « {affichable(entete)} » : ressemble à un nom ; aucun nom dans "
+                        "aucune colonne ; fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
                     )
     return messages
 
 
 def _colonnes_inconnues(chemin: Path, feuilles: list[Feuille]) -> list[str]:
     return [
-        f"{chemin}{f':{feuille.nom}' if feuille.nom else ''} : colonne « {texte} » ({ou}) inconnue de la fiche de "
-        "suivi : ignorée"
+        f"{chemin}{f':{affichable(feuille.nom)}' if feuille.nom else ''} : colonne « {affichable(texte)} » ({ou}) "
+        "inconnue de la fiche de suivi : ignorée"
         for feuille in feuilles
         for ou, texte in feuille.inconnues.items()
     ]
@@ -450,19 +456,27 @@ def _avertissements(registre: Registre, chemin: Path, feuilles: list[Feuille]) -
         source = registre.empreinte_marche(reference) if reference else None
         if empreinte and source and empreinte != source:
             avertissements.append(
-                f"{chemin} : fiche produite à partir d'une autre version du fichier du marché {reference} "
-                "que celle du registre ; vérifiez les lots et les heures dues"
+                f"{chemin} : fiche produite à partir d'une autre version du fichier du marché "
+                f"{affichable(str(reference))} que celle du registre ; vérifiez les lots et les heures dues"
             )
     return avertissements
 
 
+def _deja_importee(registre: Registre, chemin: Path, sha256: str) -> CompteRendu | None:
+    """The report of a file the register already has (an undone one is taken back), None for a new one."""
+    if not registre.fichier_importe(sha256):
+        return None
+    fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
+    if annulee:
+        return _reprendre(registre, chemin, fichier_id)
+    return CompteRendu(str(chemin), "deja_importe")
+
+
 def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, MarcheConnu], strict: bool) -> CompteRendu:
     contenu, sha256 = _lire(chemin)
-    if registre.fichier_importe(sha256):
-        fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
-        if annulee:
-            return _reprendre(registre, chemin, fichier_id)
-        return CompteRendu(str(chemin), "deja_importe")
+    deja = _deja_importee(registre, chemin, sha256)
+    if deja is not None:
+        return deja
     feuilles = lire_feuilles(chemin)
     nominatifs = _nominatifs(chemin, feuilles)
     if nominatifs:
@@ -470,6 +484,26 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
     examen = _examiner(chemin, feuilles, marches)
+    # From the last check to the last row, under one write lock (BEGIN IMMEDIATE): another import
+    # running at once waits, so the same file is not kept twice and two overlapping work contracts
+    # of one person, read each before the other was written, are never both kept.
+    with registre.transaction():
+        return _ecrire_feuille(registre, chemin, contenu, sha256, feuilles, examen, strict)
+
+
+def _ecrire_feuille(
+    registre: Registre,
+    chemin: Path,
+    contenu: bytes,
+    sha256: str,
+    feuilles: list[Feuille],
+    examen: _Examen,
+    strict: bool,
+) -> CompteRendu:
+    """Check a sheet against the register and write it, inside the import's transaction."""
+    deja = _deja_importee(registre, chemin, sha256)  # imported by another command since the first look
+    if deja is not None:
+        return deja
     _confronter(chemin, registre, examen)
     # In the order of the sheet (the rows refused for a repetition or an overlap come with the others).
     rangs = {id(f): i for i, f in enumerate(feuilles)}
@@ -482,7 +516,8 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
         and examen.inconnus
         and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
     ):
-        refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
+        inconnus = ", ".join(affichable(r) for r in sorted(examen.inconnus))
+        refus = f"{chemin} : marché {inconnus} inconnu du registre ; fiche refusée"
         return CompteRendu(str(chemin), "refuse", messages=[refus])
     if strict and examen.rejets:
         return CompteRendu(
@@ -558,7 +593,7 @@ def _enregistrer(
         reference = entete.identite.get("reference", "")
         for emplacement, messages, brute in examen.rejets:
             valeurs = {cle: texte_cellule(v)[:200] for cle, v in brute.valeurs.items()}
-            participant = valeurs.get("participant", "").upper() or None
+            participant = code_normalise(valeurs.get("participant", "")) or None
             registre.inserer_rejet(fichier_id, emplacement, messages, valeurs, participant)
             lot = valeurs.get("lot", "").strip()
             journal.setdefault((valeurs.get("reference") or reference, lot if lot.isdigit() else ""), [0] * 6)[4] += 1

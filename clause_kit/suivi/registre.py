@@ -5,8 +5,14 @@ copy, and fast enough by far (``docs/performance.md``). A shared PostgreSQL for 
 replace this module only: the rest of the capability calls its methods, never SQL.
 
 * The schema is versioned with ``PRAGMA user_version`` and migrated forward by plain
-  functions (``MIGRATIONS``), each in its own transaction; a base made by a newer
-  clause_kit is refused rather than misread.
+  functions (``MIGRATIONS``), all in one transaction; a base made by a newer clause_kit is
+  refused rather than misread.
+* A register says it is one: ``PRAGMA application_id`` is ``APPLICATION_ID`` (b"CLKT"). A
+  SQLite file of another application is refused, never adopted: it is examined through a
+  read-only connection first, and nothing is written to a file not recognised as ours
+  (a register made before the stamp is recognised by its tables, then stamped). Read
+  commands never create or change anything (``mode=ro``, ``immutable=1`` on read-only media).
+  A base on a network file system is refused: SQLite's locks and WAL are unsafe there.
 * Foreign keys are enforced, the journal is WAL (readers never wait for an import), and a
   sheet is imported in one ``BEGIN IMMEDIATE`` transaction: a process killed midway leaves
   the base as it was before that sheet.
@@ -26,16 +32,18 @@ import dataclasses
 import datetime
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from clause_kit.commun.erreurs import raison_systeme
+from clause_kit.commun.montages import reseau
 from clause_kit.suivi.controle import LigneSuivi, MarcheConnu
 from clause_kit.suivi.erreurs import ErreurRegistre
 
-__all__ = ["MIGRATIONS", "VERSION", "LotEtat", "Registre", "Remplacement"]
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "VERSION", "LotEtat", "Registre", "Remplacement", "raison_sqlite"]
 
 _SCHEMA_1 = """
 CREATE TABLE acheteurs (
@@ -287,6 +295,47 @@ def _migration_3(connexion: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 VERSION = len(MIGRATIONS)
 
+#: ``PRAGMA application_id`` of a clause_kit register (b"CLKT"): how a register says it is one.
+APPLICATION_ID = int.from_bytes(b"CLKT", "big")
+_ENTETE_SQLITE = b"SQLite format 3\x00"
+_TABLES_1 = {"acheteurs", "fichiers", "marches", "lots", "lignes", "lignes_publics", "rejets", "agregats", "purges"}
+#: The tables of a register at each schema version: how one made before ``APPLICATION_ID`` is recognised.
+_TABLES = {1: _TABLES_1, 2: _TABLES_1, 3: _TABLES_1 | {"journal_lots", "operations", "neants", "agregats_bilan"}}
+#: Seconds a writer waits for another one (an import of a large sheet) before saying the base is busy.
+_ATTENTE = 60
+#: SQLite's result codes, in French: its own text is English.
+_RAISONS_SQLITE = {
+    "SQLITE_BUSY": "base occupée par une autre commande (un import en cours ?) : réessayez dans un moment",
+    "SQLITE_LOCKED": "base occupée par une autre commande : réessayez dans un moment",
+    "SQLITE_READONLY": "base en lecture seule (support, droits ou dossier non accessible en écriture)",
+    "SQLITE_FULL": "disque plein",
+    "SQLITE_IOERR": "erreur de lecture ou d'écriture sur le disque",
+    "SQLITE_CORRUPT": "base endommagée (fichier corrompu ou tronqué)",
+    "SQLITE_NOTADB": "ce fichier n'est pas une base SQLite",
+    "SQLITE_CANTOPEN": "fichier impossible à ouvrir (dossier absent, droits ou support en lecture seule)",
+    "SQLITE_PERM": "permission refusée",
+    "SQLITE_AUTH": "permission refusée",
+    "SQLITE_NOMEM": "mémoire insuffisante",
+    "SQLITE_CONSTRAINT": "contrainte d'intégrité du registre non respectée",
+    "SQLITE_PROTOCOL": "verrouillage impossible (partage réseau ?)",
+    "SQLITE_NOLFS": "fichier trop grand pour ce système",
+    "SQLITE_TOOBIG": "valeur trop grande",
+}
+
+
+def raison_sqlite(err: sqlite3.Error) -> str:
+    """What went wrong, in French, from SQLite's result code (never its English text)."""
+    nom = getattr(err, "sqlite_errorname", "") or ""
+    for prefixe, raison in _RAISONS_SQLITE.items():
+        if nom == prefixe or nom.startswith(prefixe + "_"):  # SQLITE_IOERR_WRITE is an SQLITE_IOERR
+            return raison
+    return f"erreur de la base SQLite ({nom or type(err).__name__})"
+
+
+def _uri(chemin: Path, parametres: str) -> str:
+    """A ``file:`` URI: a path with « ? », « # » or « % » is quoted, never read as parameters."""
+    return f"file:{urllib.parse.quote(str(chemin.absolute()))}?{parametres}"
+
 
 @dataclass(frozen=True)
 class LotEtat:
@@ -328,44 +377,203 @@ def _maintenant() -> str:
 class Registre:
     """An open register: a SQLite file and the folder of evidence copies beside it."""
 
-    def __init__(self, chemin: Path, *, creer: bool = True) -> None:
+    def __init__(self, chemin: Path, *, creer: bool = True, lecture: bool = False) -> None:
+        """Open the register ``chemin``.
+
+        ``lecture``: for commands that only read; nothing is created or changed, the base is
+        opened read-only (``immutable`` on read-only media). Otherwise a missing base is created
+        when ``creer``, an existing one of ours is migrated and stamped, and the base must be
+        writable. A file that is not a register of ours is refused before anything is written.
+        """
         self.chemin = chemin
+        self.lecture = lecture
         #: (reference, lot number) → lot id, kept between sheets; dropped when a contract is registered.
         self._lots: dict[tuple[str, int], int] | None = None
         self.preuves = chemin.with_name(f"{chemin.stem}-preuves")
-        if not creer and not chemin.exists():
-            raise ErreurRegistre(f"{chemin} : base de suivi introuvable ; importez d'abord des marchés et des fiches")
+        marque = self._examiner_fichier(creer=creer and not lecture)
+        existe = marque is not None
+        systeme = reseau(chemin if chemin.exists() else chemin.parent)
+        if systeme:
+            raise ErreurRegistre(
+                f"{chemin} : base de suivi sur un partage réseau ({systeme}) : SQLite n'y garantit ni ses verrous ni "
+                "son journal (WAL), et deux imports à la fois pourraient corrompre le registre ; gardez la base sur "
+                "un disque local de l'ordinateur qui importe, et partagez plutôt le bilan publié ou un export "
+                "(suivi etat --format json)"
+            )
+        if marque == 0:
+            # Not stamped: a register of ours made before the stamp, or another application's base. It is
+            # examined as an immutable file: no journal or index file is made beside a base not ours.
+            try:
+                self._connexion_lecture("immutable=1")[0].close()
+            except sqlite3.Error as err:
+                raise self._erreur(err) from err
+        if lecture:
+            self.connexion = self._ouvrir_lecture()
+            return
         try:
-            if chemin.is_dir():
-                raise ErreurRegistre(f"{chemin} est un dossier, pas une base de suivi")
-            chemin.parent.mkdir(parents=True, exist_ok=True)
-            # Transactions are ours (BEGIN IMMEDIATE ... COMMIT), not the module's implicit ones.
-            self.connexion = sqlite3.connect(chemin, isolation_level=None, timeout=30)
+            if not existe:
+                chemin.parent.mkdir(parents=True, exist_ok=True)
+            # Transactions are ours (BEGIN IMMEDIATE ... COMMIT), not the module's implicit ones; the timeout is
+            # SQLite's busy_timeout: a second import waits for the first one's transaction.
+            self.connexion = sqlite3.connect(
+                _uri(chemin, "mode=rwc" if creer else "mode=rw"), uri=True, isolation_level=None, timeout=_ATTENTE
+            )
         except (OSError, sqlite3.Error) as err:
             raise ErreurRegistre(f"{chemin} : impossible d'ouvrir la base ({_raison(err)})") from err
         try:
-            self._configurer()
+            self.connexion.execute("PRAGMA foreign_keys = ON")
             self._migrer()
-        except sqlite3.DatabaseError as err:
+            self.connexion.execute("PRAGMA journal_mode = WAL")
+            self.connexion.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+        except ErreurRegistre:
             self.connexion.close()
-            raise ErreurRegistre(f"{chemin} : ce fichier n'est pas une base de suivi lisible ({_raison(err)})") from err
+            raise
+        except sqlite3.Error as err:
+            self.connexion.close()
+            raise self._erreur(err) from err
 
-    def _configurer(self) -> None:
-        self.connexion.execute("PRAGMA foreign_keys = ON")
-        self.connexion.execute("PRAGMA journal_mode = WAL")
-        self.connexion.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+    def _examiner_fichier(self, *, creer: bool) -> int | None:
+        """The ``application_id`` in the header of the base, None when it is missing or empty.
+
+        What cannot be a register is refused without opening it with SQLite.
+
+        Only the first 100 bytes of a regular file are read: a device or a pipe is never read,
+        and another application's stamp (``application_id`` in the header) is enough to refuse.
+        """
+        chemin = self.chemin
+        try:
+            if not chemin.exists():
+                if not creer:
+                    raise ErreurRegistre(
+                        f"{chemin} : base de suivi introuvable ; importez d'abord des marchés et des fiches "
+                        "(suivi importer)"
+                    )
+                return None
+            if chemin.is_dir():
+                raise ErreurRegistre(f"{chemin} est un dossier, pas une base de suivi")
+            if not chemin.is_file():
+                raise ErreurRegistre(
+                    f"{chemin} n'est pas un fichier ordinaire (périphérique, tube…) : pas une base de suivi"
+                )
+            with chemin.open("rb") as flux:
+                entete = flux.read(100)
+        except OSError as err:
+            raise ErreurRegistre(f"{chemin} : impossible de lire la base ({_raison(err)})") from err
+        if not entete:
+            return None
+        if not entete.startswith(_ENTETE_SQLITE) or len(entete) < 100:
+            raise ErreurRegistre(
+                f"{chemin} : ce fichier n'est pas une base de suivi clause_kit (ni même une base SQLite) ; "
+                "donnez la base créée par « suivi importer » (suivi.sqlite par défaut) : rien n'a été modifié"
+            )
+        application = int.from_bytes(entete[68:72], "big")
+        if application not in (0, APPLICATION_ID):
+            raise ErreurRegistre(self._etrangere(application))
+        return application
+
+    def _etrangere(self, application: int) -> str:
+        marque = f" (application_id {application:#010x})" if application else ""
+        return (
+            f"{self.chemin} : base SQLite d'une autre application{marque}, pas un registre de suivi clause_kit : "
+            "elle est refusée et laissée telle quelle ; donnez la base créée par « suivi importer » "
+            "(suivi.sqlite par défaut) ou un nouveau nom de fichier"
+        )
+
+    def _identite(self, connexion: sqlite3.Connection) -> tuple[int, int]:
+        """(application_id, schema version) of a base of ours, empty or not; refuse any other SQLite base."""
+        application = int(connexion.execute("PRAGMA application_id").fetchone()[0])
+        version = int(connexion.execute("PRAGMA user_version").fetchone()[0])
+        if application == APPLICATION_ID:
+            if version > VERSION:
+                raise ErreurRegistre(
+                    f"{self.chemin} : base créée par une version plus récente de clause_kit (schéma {version}, "
+                    f"cette version connaît le schéma {VERSION}) : mettez clause_kit à jour"
+                )
+            return application, version
+        tables = {n for (n,) in connexion.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if application == 0 and ((version == 0 and not tables) or _TABLES.get(version, {""}) <= tables):
+            return application, version  # empty, or a register of ours made before the stamp
+        raise ErreurRegistre(self._etrangere(application))
+
+    def _ouvrir_lecture(self) -> sqlite3.Connection:
+        """A read-only connection to a base of ours; ``immutable`` when the media cannot even hold its WAL index."""
+        try:
+            connexion, version = self._connexion_lecture("mode=ro")
+        except sqlite3.OperationalError as err:
+            # A WAL base on read-only media: no « -shm » can be made beside it, but it can be read as it is.
+            if getattr(err, "sqlite_errorname", "") not in ("SQLITE_CANTOPEN", "SQLITE_READONLY"):
+                raise self._erreur(err) from err
+            try:
+                connexion, version = self._connexion_lecture("immutable=1")
+            except sqlite3.Error as immuable:
+                raise self._erreur(immuable) from immuable
+        except sqlite3.Error as err:
+            raise self._erreur(err) from err
+        if self.lecture and version == 0:
+            connexion.close()
+            raise ErreurRegistre(
+                f"{self.chemin} : base de suivi vide ; importez d'abord des marchés et des fiches (suivi importer)"
+            )
+        if self.lecture and version < VERSION:
+            # A register of an older schema is read through a migrated copy in memory: reading never
+            # changes the file; the next import migrates it for good.
+            memoire = sqlite3.connect(":memory:", isolation_level=None)
+            with contextlib.closing(connexion):
+                connexion.backup(memoire)
+            memoire.execute("BEGIN")
+            for numero in range(version, VERSION):
+                MIGRATIONS[numero](memoire)
+            memoire.execute("COMMIT")
+            return memoire
+        return connexion
+
+    def _connexion_lecture(self, parametres: str) -> tuple[sqlite3.Connection, int]:
+        connexion = sqlite3.connect(_uri(self.chemin, parametres), uri=True, isolation_level=None, timeout=_ATTENTE)
+        try:
+            _, version = self._identite(connexion)
+        except BaseException:
+            connexion.close()
+            raise
+        return connexion, version
+
+    def _erreur(self, err: sqlite3.Error) -> ErreurRegistre:
+        """A SQLite error as the register's error: French, naming the file."""
+        if getattr(err, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            return ErreurRegistre(
+                f"{self.chemin} : ce fichier n'est pas une base de suivi lisible ({raison_sqlite(err)}) : "
+                "rien n'a été modifié"
+            )
+        if getattr(err, "sqlite_errorname", "") in ("SQLITE_READONLY", "SQLITE_CANTOPEN") and not self.lecture:
+            return ErreurRegistre(
+                f"{self.chemin} : base en lecture seule (support, partage ou droits) : « suivi importer », "
+                "« suivi annuler » et « suivi purger » ne peuvent pas la modifier ; « suivi etat », « suivi journal » "
+                "et « bilan » la lisent telle quelle. Copiez-la sur un disque accessible en écriture pour la modifier"
+            )
+        return ErreurRegistre(f"{self.chemin} : {raison_sqlite(err)}")
 
     def _migrer(self) -> None:
-        version = self.connexion.execute("PRAGMA user_version").fetchone()[0]
-        if version > VERSION:
-            raise ErreurRegistre(
-                f"{self.chemin} : base créée par une version plus récente de clause_kit (schéma {version}, "
-                f"cette version connaît le schéma {VERSION}) : mettez clause_kit à jour"
-            )
-        for numero in range(version, VERSION):
-            with self.transaction():
+        """Create, migrate and stamp the base in one transaction, or prove it writable and change nothing.
+
+        Version and stamp are read again under the write lock: two imports creating one base at
+        once migrate it once.
+        """
+        self.connexion.execute("BEGIN IMMEDIATE")
+        try:
+            application, version = self._identite(self.connexion)
+            if application == APPLICATION_ID and version == VERSION:
+                # Nothing to change: writing the same version proves the base writable (read-only media
+                # are told now, before any evidence is copied), and the rollback keeps nothing.
+                self.connexion.execute(f"PRAGMA user_version = {VERSION}")
+                self.connexion.execute("ROLLBACK")
+                return
+            for numero in range(version, VERSION):
                 MIGRATIONS[numero](self.connexion)
                 self.connexion.execute(f"PRAGMA user_version = {numero + 1}")
+            self.connexion.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except BaseException:
+            self._annuler()
+            raise
+        self.connexion.execute("COMMIT")
 
     def fermer(self) -> None:
         """Close the base (the WAL is checkpointed by SQLite)."""
@@ -374,30 +582,47 @@ class Registre:
     def __enter__(self) -> Registre:
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, _type: object, erreur: BaseException | None, _trace: object) -> None:
         self.fermer()
+        if isinstance(erreur, sqlite3.Error):  # a query of any caller: French, naming the file, never SQLite's text
+            raise self._erreur(erreur) from erreur
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: committed at the end of the block, rolled back on any exception."""
+        """All or nothing: committed at the end of the block, rolled back on any exception.
+
+        Inside another transaction of the register, the block is part of it: an import checks
+        and writes a sheet under one write lock, and what it calls may open a transaction too.
+        """
+        if self.connexion.in_transaction:
+            yield self.connexion
+            return
         try:
             self.connexion.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
-            raise ErreurRegistre(f"{self.chemin} : base occupée ou en lecture seule ({_raison(err)})") from err
+            raise self._erreur(err) from err
         try:
             yield self.connexion
+        except sqlite3.Error as err:  # disk full, I/O error...: said in French, naming the base
+            self._annuler()
+            raise self._erreur(err) from err
         except BaseException:
-            self.connexion.execute("ROLLBACK")
+            self._annuler()
             raise
         self.valider()
+
+    def _annuler(self) -> None:
+        # SQLite has already rolled back after some errors (disk full): a second ROLLBACK would raise.
+        if self.connexion.in_transaction:
+            self.connexion.execute("ROLLBACK")
 
     def valider(self) -> None:
         """Commit the current transaction."""
         try:
             self.connexion.execute("COMMIT")
         except sqlite3.OperationalError as err:
-            self.connexion.execute("ROLLBACK")
-            raise ErreurRegistre(f"{self.chemin} : écriture impossible ({_raison(err)})") from err
+            self._annuler()
+            raise self._erreur(err) from err
 
     # --- files ------------------------------------------------------------------------
 
@@ -1142,4 +1367,6 @@ def _date(texte: str | None) -> datetime.date | None:
 
 
 def _raison(err: BaseException) -> str:
+    if isinstance(err, sqlite3.Error):
+        return raison_sqlite(err)
     return raison_systeme(err) if isinstance(err, OSError) else str(err)
