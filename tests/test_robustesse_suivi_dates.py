@@ -132,6 +132,7 @@ def test_un_marche_aux_dates_hors_plage_est_refuse_a_sa_ligne(tmp_path: Path, co
     assert resultat.exit_code == 1 and f"{fichier}:18: execution.fin: 9999-12-31 : {PLAGE}" in resultat.output
     resultat = importer(tmp_path / "suivi.sqlite", fichier)
     assert resultat.exit_code == 1 and "execution.fin" in resultat.stderr
+    assert not (tmp_path / "suivi.sqlite").exists()
 
 
 # --- purges -----------------------------------------------------------------------------

@@ -69,6 +69,7 @@ def _sans_caractere_interdit(valeur: str) -> str:
 
 
 Texte = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_sans_caractere_interdit)]
+Reference = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)]
 #: A date of the contract, within the range of every date clause_kit accepts (``commun.dates``).
 Jour = Annotated[datetime.date, AfterValidator(borner_date)]
 Pourcentage = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
@@ -450,9 +451,7 @@ class LieuExecution(_Strict):
 class Marche(_Strict):
     """The contract itself."""
 
-    reference: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)] = Field(
-        title="Référence", description="2026-TX-031 ; donne le nom du dossier."
-    )
+    reference: Reference = Field(title="Référence", description="2026-TX-031 ; donne le nom du dossier.")
     objet: Texte = Field(title="Objet du marché")
     type: TypeMarche = Field(title="Type de marché")
     montant_ht: Montant = Field(
