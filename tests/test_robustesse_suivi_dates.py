@@ -78,6 +78,16 @@ def test_la_date_de_publication_des_decp_est_bornee(contrat: Path, tmp_path: Pat
     assert resultat.exit_code == 2 and PLAGE in resultat.stderr
 
 
+@pytest.mark.parametrize("arguments", [("suivi", "etat"), ("suivi", "purger", "--essai")])
+def test_un_aujourd_hui_fixe_hors_plage_est_refuse(
+    base: Path, monkeypatch: pytest.MonkeyPatch, arguments: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv(VARIABLE, "9999-12-31")
+    resultat = _lancer(*arguments, "--base", str(base))
+    _sans_trace(resultat)
+    assert resultat.exit_code == 1 and f"{VARIABLE} : 9999-12-31 : {PLAGE}" in resultat.stderr, resultat.output
+
+
 @pytest.mark.parametrize("au", ["1990-01-01", "2100-12-31"])
 def test_les_bornes_de_la_plage_sont_admises(base: Path, au: str) -> None:
     assert etat(base, au)["heures_dues"] == 1067
