@@ -184,6 +184,8 @@ def _texte_altere(dossier: Path, avant: str, apres: str) -> str:
         ("infini", ('"penalite_par_heure": "18.03"', '"penalite_par_heure": Infinity'), "suivi.penalite_par_heure"),
         ("moins_infini", ('"heures_dues": 1067', '"heures_dues": -Infinity'), "suivi.heures_dues"),
         ("virgule", ('"heures_dues": 1067,', '"heures_dues": 1067,,'), "manifeste illisible : JSON mal formé"),
+        ("echappement", ('"objet":', '"o\\qbjet":'), "JSON mal formé (séquence d'échappement invalide"),
+        ("surrogat", ('"type": "travaux"', '"type": "\\udc80"'), "suivi.type: texte invalide"),
         ("chiffres", ('"heures_dues": 1067', '"heures_dues": ' + "9" * 5000), "manifeste illisible"),
         ("tableau", ("{", "[" * 100_000 + "]" * 100_000 + "\n{"), "manifeste illisible"),
     ],
@@ -215,6 +217,14 @@ def test_un_manifeste_sans_bloc_suivi_utilisable_est_refuse(tmp_path: Path, cont
     resultat = importer(tmp_path / "suivi.sqlite", chemin)
     assert resultat.exit_code == 1 and mots in resultat.stderr, resultat.output
     assert "erreur inattendue" not in resultat.output and "Traceback" not in resultat.output
+
+
+def test_un_manifeste_avec_marque_d_ordre_des_octets_s_importe(dossier: Path, tmp_path: Path) -> None:
+    chemin = tmp_path / "bom" / "manifest.json"
+    chemin.parent.mkdir()
+    chemin.write_bytes(b"\xef\xbb\xbf" + (dossier / "manifest.json").read_bytes())
+    resultat = importer(tmp_path / "suivi.sqlite", chemin)
+    assert resultat.exit_code == 0 and "marché enregistré (2026-TX-090)" in resultat.stdout, resultat.output
 
 
 def test_un_manifeste_altere_laisse_le_registre_tel_quel(dossier: Path, tmp_path: Path) -> None:

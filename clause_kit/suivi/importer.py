@@ -196,13 +196,14 @@ def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str
 def _lire_manifeste(chemin: Path, contenu: bytes) -> dict[str, Any]:
     """The manifest's JSON object; floats exact (``Decimal``), ``NaN`` and ``Infinity`` left as text to refuse."""
     try:
-        manifeste = json.loads(contenu.decode("utf-8"), parse_float=Decimal, parse_constant=str)
+        # utf-8-sig: a text editor may have put a byte-order mark in front of it.
+        manifeste = json.loads(contenu.decode("utf-8-sig"), parse_float=Decimal, parse_constant=str)
     except UnicodeDecodeError as err:
         raise ErreurFichier(f"{chemin} : manifeste illisible (pas du texte UTF-8, octet {err.start + 1})") from err
     except json.JSONDecodeError as err:
         raise ErreurFichier(
-            f"{chemin}:{err.lineno}: manifeste illisible : JSON mal formé ({_JSON_FR.get(err.msg, err.msg)}, "
-            f"colonne {err.colno})"
+            f"{chemin}:{err.lineno}: manifeste illisible : JSON mal formé "
+            f"({_JSON_FR.get(err.msg, 'syntaxe invalide')}, colonne {err.colno})"
         ) from err
     except (ValueError, RecursionError) as err:  # an integer of thousands of digits, lists nested thousands deep
         raise ErreurFichier(f"{chemin} : manifeste illisible : nombre démesuré ou imbrication trop profonde") from err
