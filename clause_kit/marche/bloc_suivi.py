@@ -10,20 +10,24 @@ list whose hours are the contract's. Every problem is returned at once, located 
 path of the field (``suivi.lots[1].heures_dues``) and worded in French; nothing is stored
 unless the whole block passes.
 
-The model reads values as it reads a contract file's (whose numbers come as text): ``"933"``
-is 933 hours. What the register keeps is the model's reading, never the raw value: each
-figure has its type whatever the file wrote, so ``suivi etat`` and ``bilan`` never meet a text
-where they add numbers. The manifest must be parsed with floats as ``Decimal`` (exact, and
-``1e999`` stays a number to refuse rather than an infinity) and ``NaN`` or ``Infinity`` as text.
+Each value must also have the JSON type ``generer`` gives it (``_types_json``, read from the
+model's annotations): the model, made for a contract file whose values come as text, would
+take ``"933"`` for 933 hours. What the register keeps is the model's reading of the block;
+for a manifest ``generer`` wrote, the block itself. The manifest must be parsed with floats as
+``Decimal`` (exact, and ``1e999`` stays a number to refuse rather than an infinity) and
+``NaN`` or ``Infinity`` as text.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+import types
+import typing
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from clause_kit.commun.erreurs import ErreursValidation, Probleme
 from clause_kit.commun.formats import siret_valide
@@ -123,6 +127,70 @@ def _coherence(bloc: BlocSuivi) -> list[tuple[Chemin, str]]:
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+def _types_json(valeur: Any, annotation: Any, chemin: Chemin) -> list[tuple[Chemin, str]]:
+    """Values of another JSON type than the one ``generer`` writes, read from the model's annotations.
+
+    The model reads a contract file's values, which come as text: it would take ``"933"`` for
+    933 hours or ``12`` for a reference. A manifest is JSON, written by ``generer`` with a type for
+    each value: another type is a file altered by hand, refused at the field rather than guessed.
+    """
+    origine, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origine is Annotated:
+        return _types_json(valeur, arguments[0], chemin)
+    if origine in (typing.Union, types.UnionType):
+        if valeur is None and type(None) in arguments:
+            return []
+        (utile,) = [a for a in arguments if a is not type(None)]
+        return _types_json(valeur, utile, chemin)
+    attendu, message = _TYPES_JSON.get(annotation, (None, ""))
+    if origine is Literal:
+        attendu, message = str, _MESSAGES_JSON["string_type"]
+    elif origine is list:
+        if not isinstance(valeur, list):
+            return [(chemin, _MESSAGES_JSON["list_type"])]
+        return [p for i, element in enumerate(valeur) for p in _types_json(element, arguments[0], (*chemin, i))]
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(valeur, dict):
+            return [(chemin, _MESSAGES_JSON["model_type"])]
+        champs = annotation.model_fields
+        return [
+            p
+            for cle, v in valeur.items()
+            if cle in champs
+            for p in _types_json(v, champs[cle].annotation, (*chemin, cle))
+        ]
+    if attendu is None or (isinstance(valeur, attendu) and not (isinstance(valeur, bool) and attendu is not bool)):
+        return []
+    return [(chemin, message)]
+
+
+#: JSON type(s) of a value of each Python type of the model (a figure in euros: text, as generated, or a number).
+_TYPES_JSON: dict[Any, tuple[Any, str]] = {
+    str: (str, _MESSAGES_JSON["string_type"]),
+    int: (int, _MESSAGES_JSON["int_type"]),
+    bool: (bool, _MESSAGES_JSON["bool_type"]),
+    Decimal: ((str, int, Decimal), _MESSAGES_JSON["decimal_type"]),
+    datetime.date: (str, _MESSAGES_JSON["date_type"]),
+}
+
+
+def _lire_bloc(bloc: Any) -> tuple[BlocSuivi | None, list[tuple[Chemin, str]]]:
+    """The block as the model reads it (``None`` if it cannot) and its problems, one message per field."""
+    problemes = _types_json(bloc, BlocSuivi, ())
+    try:
+        valide = BlocSuivi.model_validate(bloc)
+    except ValidationError as err:
+        mal_types = [chemin for chemin, _ in problemes]
+        for erreur in err.errors(include_url=False):
+            chemin: Chemin = tuple(erreur["loc"])
+            if not any(chemin[: len(c)] == c for c in mal_types):  # already said: the wrong JSON type
+                problemes.append((chemin, message_fr(erreur, chemin, BlocSuivi, _MESSAGES_JSON)))
+        return None, problemes
+    if problemes:
+        return None, problemes
+    return valide, _coherence(valide)
+
+
 def valider_bloc_suivi(manifeste: dict[str, Any], fichier: str) -> tuple[dict[str, Any], str]:
     """The checked ``suivi`` block of a parsed manifest, as JSON data, and the SHA-256 of its contract file.
 
@@ -130,25 +198,8 @@ def valider_bloc_suivi(manifeste: dict[str, Any], fichier: str) -> tuple[dict[st
     The data returned is the block as the model reads it (texts trimmed, a SIRET without spaces):
     for a manifest ``generer`` wrote, the block itself.
     """
-    bloc = manifeste["suivi"]
-    problemes: list[Probleme] = []
-
-    def signaler(chemin: Chemin, message: str) -> None:
-        problemes.append(Probleme(fichier, None, chemin_texte(("suivi", *chemin)), message))
-
-    valide = None
-    if not isinstance(bloc, dict):  # pydantic would name the model's class, not the key
-        signaler((), _MESSAGES_JSON["dict_type"])
-        raise ErreursValidation(problemes)
-    try:
-        valide = BlocSuivi.model_validate(bloc)
-    except ValidationError as err:
-        for erreur in err.errors(include_url=False):
-            chemin: Chemin = tuple(erreur["loc"])
-            signaler(chemin, message_fr(erreur, chemin, BlocSuivi, _MESSAGES_JSON))
-    if valide is not None:
-        for chemin, message in _coherence(valide):
-            signaler(chemin, message)
+    valide, problemes_bloc = _lire_bloc(manifeste["suivi"])
+    problemes = [Probleme(fichier, None, chemin_texte(("suivi", *c)), m) for c, m in problemes_bloc]
     source = manifeste.get("source")
     empreinte = source.get("sha256", "") if isinstance(source, dict) else ""
     if not isinstance(empreinte, str) or (empreinte and not _SHA256.fullmatch(empreinte)):
