@@ -1,7 +1,8 @@
 """Importing contracts and filled sheets into the register: orchestration, evidence, reports.
 
-Contracts first (their YAML, or the ``manifest.json`` of a generated dossier), then sheets,
-whatever the order on the command line. Each file is one transaction; the evidence copy is
+Contracts first (their YAML, or the ``manifest.json`` of a generated dossier, whose ``suivi``
+block is checked like a contract file: ``marche.bloc_suivi``), then sheets, whatever the order
+on the command line. Each file is one transaction; the evidence copy is
 written (atomically, named by its SHA-256) before the transaction that names it, so the
 register never points to a missing copy. A file already imported (same SHA-256) changes
 nothing. Rows that break a rule are reported by cell, kept raw in ``rejets`` and left out
