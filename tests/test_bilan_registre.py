@@ -18,6 +18,7 @@ import docx
 import openpyxl
 import pytest
 
+from clause_kit.commun.horloge import VARIABLE
 from tests.suivi_commun import CONTRAT, bilan, bilan_json, importer, ligne
 from tests.tableur import remplir
 
@@ -385,7 +386,9 @@ def test_un_contrat_sur_deux_fiches_et_des_heures_de_formation(tmp_path: Path, f
     assert resultat["sorties"]["emploi_durable"] == 1 and resultat["sorties"]["total"] == 1
 
 
-def test_un_registre_purge_garde_ses_heures_et_ses_bornes(base: Path, tmp_path: Path) -> None:
+def test_un_registre_purge_garde_ses_heures_et_ses_bornes(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Everyone purged: the period is still found from the aggregates the purge kept, with the same hours."""
     from clause_kit.bilan.etablir import etablir_bilan
     from clause_kit.suivi.purge import purger
@@ -393,7 +396,9 @@ def test_un_registre_purge_garde_ses_heures_et_ses_bornes(base: Path, tmp_path: 
     copie = tmp_path / "suivi.sqlite"
     shutil.copy(base, copie)
     avant = etablir_bilan(copie)
-    purger(copie, datetime.date(2030, 1, 1))
+    with monkeypatch.context() as jour:  # a purge deletes what is over on a day already come
+        jour.setenv(VARIABLE, "2030-01-01")
+        purger(copie, datetime.date(2030, 1, 1))
     apres = etablir_bilan(copie)
     assert apres["periode"] == avant["periode"]
     assert (apres["periode"]["du"], apres["periode"]["au"]) == ("2026-03-01", "2026-04-30")

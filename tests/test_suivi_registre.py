@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
+from clause_kit.commun.horloge import VARIABLE
 from clause_kit.suivi.controle import code_nominatif
 from clause_kit.suivi.etat import mois_attendus, penalite_au_rythme
 from tests.suivi_commun import BONNES, CONTRAT, compter, etat, importer, ligne
@@ -129,18 +130,19 @@ def purger(base: Path, *options: str) -> str:
     return resultat.stdout
 
 
-def test_purge_supprime_les_personnes_et_garde_les_totaux(base_remplie: Path) -> None:
+def test_purge_supprime_les_personnes_et_garde_les_totaux(base_remplie: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE, "2028-09-01")  # a purge deletes what is over on a day already come
     avant = etat(base_remplie, "2026-06-15")
     preuves = base_remplie.with_name("suivi-preuves")
     assert "Seraient supprimées : 1 ligne(s)" in purger(base_remplie, "--avant", "2028-06-01", "--essai")
     assert compter(base_remplie, "lignes") == 3
     # CUG-003 has no contract end; its last month is April 2026: past 2 years on 1 June 2028.
-    sortie = purger(base_remplie, "--avant", "2028-06-01")
+    sortie = purger(base_remplie, "--avant", "2028-06-01", "--oui")
     assert "avant le 2026-06-01 (conservation : 2 ans) : 1. Supprimées : 1 ligne(s)" in sortie
     assert compter(base_remplie, "lignes", "participant = 'CUG-003'") == 0 and compter(base_remplie, "lignes") == 2
     assert etat(base_remplie, "2026-06-15") == avant
     assert len(list(preuves.glob("*.xlsx"))) == 1  # other people's rows still stand on it
-    purger(base_remplie, "--avant", "2028-09-01")
+    purger(base_remplie, "--avant", "2028-09-01", "--oui")
     assert compter(base_remplie, "lignes") == 0 and compter(base_remplie, "lignes_publics") == 0
     assert etat(base_remplie, "2026-06-15") == avant  # hours, months received and penalties, from the aggregates
     assert not list(preuves.glob("*.xlsx"))

@@ -12,9 +12,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
+from clause_kit.commun.horloge import VARIABLE
 from tests.suivi_commun import bilan, etat, importer, ligne
 from tests.tableur import remplir
 
@@ -313,7 +315,9 @@ def _sans_parcours(texte: str) -> dict[str, Any]:
     return donnees  # type: ignore[no-any-return]
 
 
-def test_une_purge_garde_les_chiffres_publies(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+def test_une_purge_garde_les_chiffres_publies(
+    contrat: Path, vierge: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path / "suivi.sqlite"
     assert importer(base, contrat, remplir(vierge, PURGEABLES, tmp_path / "fiche.xlsx")).exit_code == 0
     periodes = [
@@ -330,7 +334,9 @@ def test_une_purge_garde_les_chiffres_publies(contrat: Path, vierge: bytes, tmp_
     q1 = json.loads(avant[Q1])
     assert (q1["personnes"], q1["contrats_travail"], q1["heures_realisees"]) == (4, 4, 70 + 75 + 32.5 + 90 + 20)
     hors_norme = ("--du", "2025-12-01", "--au", "2026-04-30")
-    resultat = CliRunner().invoke(main, ["suivi", "purger", "--base", str(base), "--avant", "2028-05-01"])
+    with monkeypatch.context() as jour:  # the purge on the day it is run, the figures before and after as of today
+        jour.setenv(VARIABLE, "2028-05-01")
+        resultat = CliRunner().invoke(main, ["suivi", "purger", "--base", str(base), "--avant", "2028-05-01", "--oui"])
     assert (
         resultat.exit_code == 0 and "Personnes dont le dernier contrat" in resultat.stdout and ": 2." in resultat.stdout
     )

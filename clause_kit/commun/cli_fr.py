@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from clause_kit.commun.dates import borner_date, lire_date_iso
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation
 from clause_kit.commun.journal import signaler
 
@@ -30,9 +31,11 @@ __all__ = [
     "DateIso",
     "GroupeFr",
     "code_en_erreur",
+    "confirmer",
     "erreurs_json",
     "message_erreur",
     "option_format",
+    "terminal",
     "traduire_usage",
 ]
 
@@ -210,15 +213,33 @@ option_format = click.option(
 
 
 class DateIso(click.ParamType):
-    """A date written AAAA-MM-JJ, refused in French otherwise."""
+    """A date written AAAA-MM-JJ within the accepted range (``commun.dates``), refused in French otherwise."""
 
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
-        """Parse the date or fail with a French message."""
-        if isinstance(value, datetime.date):
-            return value
+        """Parse the date or fail with a French usage message (exit code 2)."""
         try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"« {value} » n'est pas une date AAAA-MM-JJ", param, ctx)
+            if isinstance(value, datetime.date):
+                return borner_date(value)  # type: ignore[no-any-return]
+            return lire_date_iso(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+def terminal() -> bool:
+    """Whether a person can answer a question: standard input is a terminal (not a pipe, a file, a cron job)."""
+    return sys.stdin.isatty()
+
+
+_OUI, _NON = ("o", "oui"), ("n", "non", "")
+
+
+def confirmer(question: str) -> bool:
+    """Ask ``question [oui/non]`` until answered; no by default (click.confirm only knows « y » and « n »)."""
+    while True:
+        reponse = click.prompt(question, default="", show_default=False, prompt_suffix=" [oui/non] ")
+        reponse = str(reponse).strip().lower()
+        if reponse in _OUI or reponse in _NON:
+            return reponse in _OUI
+        click.echo("Répondez « oui » ou « non ».", err=True)

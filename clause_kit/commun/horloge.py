@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 
+from clause_kit.commun.dates import lire_date_iso
 from clause_kit.commun.erreurs import ClauseKitError
 
 __all__ = ["VARIABLE", "aujourdhui"]
@@ -21,11 +22,11 @@ VARIABLE = "CLAUSE_KIT_AUJOURDHUI"
 
 
 def aujourdhui() -> datetime.date:
-    """``CLAUSE_KIT_AUJOURDHUI`` when set (AAAA-MM-JJ), else the real date (``ClauseKitError`` if malformed)."""
+    """``CLAUSE_KIT_AUJOURDHUI`` when set (AAAA-MM-JJ, in range), else the real date (``ClauseKitError`` if not)."""
     fixe = os.environ.get(VARIABLE, "").strip()
     if fixe:
-        try:
-            return datetime.date.fromisoformat(fixe)
-        except ValueError as err:  # never silently the real day when another was asked for
-            raise ClauseKitError(f"{VARIABLE} : « {fixe} » n'est pas une date AAAA-MM-JJ") from err
+        try:  # never silently the real day when another was asked for
+            return lire_date_iso(fixe)
+        except ValueError as err:  # out of range too: « today » in 9999 would overflow every date computed from it
+            raise ClauseKitError(f"{VARIABLE} : {err}") from err
     return datetime.date.today()

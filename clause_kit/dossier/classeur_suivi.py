@@ -167,7 +167,11 @@ def numero_lot(lot: HeuresLot) -> int:
 
 
 def donnees_suivi(consultation: Consultation, chiffres: Chiffres) -> dict[str, Any]:
-    """What the follow-up register needs to know of a contract, as JSON data (also written in the manifest)."""
+    """What the follow-up register needs to know of a contract, as JSON data (also written in the manifest).
+
+    The import checks a manifest's block with ``marche.bloc_suivi.BlocSuivi`` (unknown keys refused):
+    a key added here is added there too (``tests/test_manifeste_suivi.py`` imports every example's).
+    """
     marche, insertion = consultation.marche, consultation.insertion
     avec_clause = {numero_lot(lot) for lot in lots_avec_clause(chiffres)}
     return {

@@ -41,6 +41,7 @@ __all__ = [
     "chemin_texte",
     "lire_avec_defauts",
     "lire_yaml",
+    "message_fr",
 ]
 
 #: A contract description is a few kilobytes; anything near this is not one.
@@ -341,14 +342,20 @@ def _probleme(origines: Origines, chemin: Chemin, message: str) -> Probleme:
 
 def _probleme_pydantic(origines: Origines, erreur: Any) -> Probleme:
     chemin: Chemin = tuple(erreur["loc"])
-    return _probleme(origines, chemin, _message_fr(erreur, chemin))
+    return _probleme(origines, chemin, message_fr(erreur, chemin))
 
 
-def _message_fr(erreur: Any, chemin: Chemin) -> str:
-    """French message for one pydantic error (pydantic's own messages are English)."""
+def message_fr(
+    erreur: Any, chemin: Chemin, racine: type[BaseModel] = Consultation, messages: dict[str, str] | None = None
+) -> str:
+    """French message for one pydantic error (pydantic's own messages are English).
+
+    ``chemin`` is the field's path from the model ``racine`` (which names the valid keys of an
+    unknown one); ``messages`` replaces some of the YAML-worded messages (a JSON file has no « - »).
+    """
     genre, ctx = erreur["type"], erreur.get("ctx", {})
     if genre == "extra_forbidden":
-        return _cle_inconnue(chemin)
+        return _cle_inconnue(chemin, racine)
     if genre in ("value_error", "assertion_error"):
         return str(ctx.get("error", erreur["msg"]))
     if genre == "literal_error":
@@ -357,7 +364,7 @@ def _message_fr(erreur: Any, chemin: Chemin) -> str:
         return _valeur_inconnue(erreur.get("input"), str(ctx.get("expected", "")))
     if genre == "string_unicode":
         return _texte_non_unicode(erreur.get("input"))
-    modele = _MESSAGES.get(genre)
+    modele = (messages or {}).get(genre) or _MESSAGES.get(genre)
     if modele is None:  # a check pydantic adds one day: still French, with its code for the support
         return f"valeur refusée (contrôle « {genre} »)"
     return modele.format(**{k: _fr(v) for k, v in ctx.items()})
@@ -424,9 +431,9 @@ def _valeur_inconnue(valeur: Any, attendues: str) -> str:
     return f"valeur non reconnue « {valeur} »{conseil} (valeurs possibles : {', '.join(possibles)})"
 
 
-def _cle_inconnue(chemin: Chemin) -> str:
+def _cle_inconnue(chemin: Chemin, racine: type[BaseModel] = Consultation) -> str:
     cle = str(chemin[-1])
-    valides = _cles_valides(chemin[:-1])
+    valides = _cles_valides(chemin[:-1], racine)
     conseil = suggestion(cle, valides)
     # « Délai (semaines): 10 » typed as a key: a label, which belongs in libelle, quoted if it holds « : ».
     guillemets = (
@@ -438,9 +445,9 @@ def _cle_inconnue(chemin: Chemin) -> str:
     return f"clé inconnue « {cle} »{conseil or ' ; clés possibles : ' + ', '.join(valides)}{guillemets}"
 
 
-def _cles_valides(chemin_parent: Chemin) -> list[str]:
-    """Field names of the model found at this path, walking the model classes."""
-    modele: type[BaseModel] = Consultation
+def _cles_valides(chemin_parent: Chemin, racine: type[BaseModel] = Consultation) -> list[str]:
+    """Field names of the model found at this path, walking the model classes from ``racine``."""
+    modele: type[BaseModel] = racine
     for partie in chemin_parent:
         if isinstance(partie, int):
             continue

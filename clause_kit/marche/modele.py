@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from clause_kit.commun.dates import borner_date
 from clause_kit.commun.formats import montant, nombre_simple, normaliser_cpv, siret_valide, slug
 from clause_kit.marche.droit import (
     PROCEDURES,
@@ -68,6 +69,9 @@ def _sans_caractere_interdit(valeur: str) -> str:
 
 
 Texte = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_sans_caractere_interdit)]
+Reference = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)]
+#: A date of the contract, within the range of every date clause_kit accepts (``commun.dates``).
+Jour = Annotated[datetime.date, AfterValidator(borner_date)]
 Pourcentage = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
 Montant = Annotated[Decimal, Field(gt=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Ponderation = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
@@ -447,9 +451,7 @@ class LieuExecution(_Strict):
 class Marche(_Strict):
     """The contract itself."""
 
-    reference: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)] = Field(
-        title="Référence", description="2026-TX-031 ; donne le nom du dossier."
-    )
+    reference: Reference = Field(title="Référence", description="2026-TX-031 ; donne le nom du dossier.")
     objet: Texte = Field(title="Objet du marché")
     type: TypeMarche = Field(title="Type de marché")
     montant_ht: Montant = Field(
@@ -519,12 +521,12 @@ class Marche(_Strict):
         description="Une tranche ferme et des tranches optionnelles ; montants totalisant celui du marché.",
     )
     #: Launch of the consultation: decides which rules and thresholds apply (default: today).
-    date_lancement: datetime.date | None = Field(
+    date_lancement: Jour | None = Field(
         default=None,
         title="Date de lancement",
         description="Décide des seuils, du SMIC et des règles appliqués ; défaut : le jour de la génération.",
     )
-    date_limite_offres: datetime.date | None = Field(default=None, title="Date limite des offres")
+    date_limite_offres: Jour | None = Field(default=None, title="Date limite des offres")
     criteres: list[Critere] | None = Field(
         default=None,
         title="Autres critères d'attribution",
@@ -913,9 +915,9 @@ class Execution(_Strict):
     received, price form and types, advance, declared subcontracting, joint bidding.
     """
 
-    debut: datetime.date | None = Field(default=None, title="Début d'exécution")
-    fin: datetime.date | None = Field(default=None, title="Fin d'exécution", description="Sinon : début + durée.")
-    notification: datetime.date | None = Field(
+    debut: Jour | None = Field(default=None, title="Début d'exécution")
+    fin: Jour | None = Field(default=None, title="Fin d'exécution", description="Sinon : début + durée.")
+    notification: Jour | None = Field(
         default=None, title="Date de notification", description="Le SMIC de la pénalité est celui en vigueur ce jour."
     )
     titulaires: Annotated[list[Titulaire], Field(max_length=500)] | None = Field(

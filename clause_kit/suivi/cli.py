@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from clause_kit.commun.affichage import affichable
-from clause_kit.commun.cli_fr import DateIso, GroupeFr, option_format
+from clause_kit.commun.cli_fr import DateIso, GroupeFr, confirmer, option_format, terminal
 from clause_kit.commun.horloge import aujourdhui
 
 __all__ = ["CONSERVATION", "suivi"]
@@ -147,18 +147,48 @@ def journal(base: Path, format_: str) -> None:
     type=DateIso(),
     default=None,
     metavar="DATE",
-    help="Date à laquelle la durée de conservation est appréciée, AAAA-MM-JJ (par défaut : aujourd'hui).",
+    help="Date à laquelle la durée de conservation est appréciée, AAAA-MM-JJ, au plus aujourd'hui sauf avec --essai "
+    "(par défaut : aujourd'hui).",
 )
 @click.option("--essai", is_flag=True, help="Dire ce qui serait supprimé, sans rien supprimer.")
-def purger(base: Path, avant: datetime.date | None, essai: bool) -> None:
-    """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes."""
-    from clause_kit.suivi.purge import purger as purger_registre
+@click.option(
+    "--oui",
+    is_flag=True,
+    help="Supprimer sans demander de confirmation (obligatoire sans terminal, ex. tâche planifiée).",
+)
+def purger(base: Path, avant: datetime.date | None, essai: bool, oui: bool) -> None:
+    """Supprime les lignes des personnes dont la durée de conservation est dépassée, en gardant les totaux anonymes.
 
+    Sur un terminal, la purge dit ce qu'elle va supprimer et demande confirmation ; sinon, --oui.
+    """
+    from clause_kit.suivi.purge import purger as purger_registre
+    from clause_kit.suivi.purge import verifier_avant
+
+    jour = avant or aujourdhui()
+    verifier_avant(jour, essai=essai)  # before anything is read: a refused date touches nothing
     # The main command group gives what the annual report keeps of the people purged (a layer above this one).
     conserver = click.get_current_context().find_root().meta.get(CONSERVATION)
-    bilan = purger_registre(base, avant or aujourdhui(), essai=essai, conserver=conserver)
-    verbe = "seraient supprimées" if essai else "supprimées"
-    click.echo(
+    if not essai and not oui:
+        # Deleting is final: a person sees what will go before it goes; a script says so with --oui.
+        if not terminal():
+            raise click.UsageError(
+                "purge sans confirmation : pas de terminal pour la demander ; ajoutez --oui pour supprimer "
+                "(ou --essai pour voir ce qui serait supprimé) ; rien n'est supprimé"
+            )
+        apercu = purger_registre(base, jour, essai=True, conserver=conserver)
+        if apercu.personnes or apercu.preuves:
+            click.echo(_resume(apercu))
+            if not confirmer("Supprimer définitivement ces données ?"):
+                click.echo("Purge abandonnée : rien n'est supprimé.", err=True)
+                sys.exit(1)
+    bilan = purger_registre(base, jour, essai=essai, conserver=conserver)
+    click.echo(_resume(bilan))
+
+
+def _resume(bilan: Any) -> str:
+    """What a purge deleted, or would delete for a trial run, in one French sentence."""
+    verbe = "seraient supprimées" if bilan.essai else "supprimées"
+    return (
         f"Personnes dont le dernier contrat a pris fin avant le {bilan.limite.isoformat()} "
         f"(conservation : {bilan.annees} ans) : {bilan.personnes}. {verbe.capitalize()} : {bilan.lignes} ligne(s), "
         f"{bilan.rejets} ligne(s) rejetée(s), {bilan.preuves} copie(s) de fiche ; totaux anonymes conservés."

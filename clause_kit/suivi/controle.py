@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import codes, resoudre
+from clause_kit.commun.dates import DATE_MAX, DATE_MIN, MESSAGE_PLAGE, date_hors_plage
 from clause_kit.commun.formats import siret_valide
 from clause_kit.suivi.lecture import LigneBrute
 
@@ -56,6 +57,8 @@ _CODE = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
 #: Two words (« Jean Dupont »), or a word of four letters or more beside a space (« Dupont 2 »).
 _MOTS = re.compile(r"[^\W\d_]{2,}[\s.]+[^\W\d_]{2,}|[^\W\d_]{4,}\s|\s[^\W\d_]{4,}")
 _EPOQUE_TABLEUR = datetime.date(1899, 12, 30)
+#: The spreadsheet serial numbers of the accepted dates: another number in a date column is no date.
+_SERIE_MIN, _SERIE_MAX = ((jour - _EPOQUE_TABLEUR).days for jour in (DATE_MIN, DATE_MAX))
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _MOIS_ISO = re.compile(r"(\d{4})-(\d{1,2})")
@@ -207,11 +210,20 @@ def _publics(valeur: Any) -> tuple[str, ...]:
 
 
 def _date(valeur: Any) -> datetime.date:
+    """A work contract's date, within the range every date of clause_kit keeps to (``commun.dates``)."""
+    jour = _jour(valeur)
+    if date_hors_plage(jour):
+        # A 9999 end would keep the person's rows past any purge; 1900 is a spreadsheet's day zero.
+        raise _Refus(f"date {jour.day:02d}/{jour.month:02d}/{jour.year:04d} hors de la plage admise : {MESSAGE_PLAGE}")
+    return jour
+
+
+def _jour(valeur: Any) -> datetime.date:
     if isinstance(valeur, datetime.datetime):
         return valeur.date()
     if isinstance(valeur, datetime.date):
         return valeur
-    if isinstance(valeur, int | float) and 36526 <= valeur <= 73051:  # a spreadsheet serial date, 2000-2099
+    if isinstance(valeur, int | float) and _SERIE_MIN <= valeur <= _SERIE_MAX:  # a spreadsheet serial date
         return _EPOQUE_TABLEUR + datetime.timedelta(days=int(valeur))
     texte = texte_cellule(valeur)
     try:
@@ -233,7 +245,7 @@ def _mois(valeur: Any) -> str:
             raise _Refus(f"mois impossible « {_court(texte)} »")
         return f"{annee:04d}-{mois:02d}"
     try:
-        jour = _date(valeur)
+        jour = _jour(valeur)
     except _Refus as err:
         raise _Refus(f"mois illisible « {_court(texte)} » (attendu MM/AAAA ou AAAA-MM)") from err
     if not 2000 <= jour.year <= 2099:

@@ -1,7 +1,8 @@
 """Importing contracts and filled sheets into the register: orchestration, evidence, reports.
 
-Contracts first (their YAML, or the ``manifest.json`` of a generated dossier), then sheets,
-whatever the order on the command line. Each file is one transaction; the evidence copy is
+Contracts first (their YAML, or the ``manifest.json`` of a generated dossier, whose ``suivi``
+block is checked like a contract file: ``marche.bloc_suivi``), then sheets, whatever the order
+on the command line. Each file is one transaction; the evidence copy is
 written (atomically, named by its SHA-256) before the transaction that names it, so the
 register never points to a missing copy. A file already imported (same SHA-256) changes
 nothing. Rows that break a rule are reported by cell, kept raw in ``rejets`` and left out
@@ -109,10 +110,18 @@ def trouver_fichiers(chemins: list[Path], base: Path) -> tuple[list[Path], list[
 def importer(chemins: list[Path], base: Path, *, strict: bool = False) -> list[CompteRendu]:
     """Import contracts then sheets into the register ``base``; one report per file, never raises for a bad file."""
     marches, feuilles = trouver_fichiers(chemins, base)
+    # Contracts are read and checked before the register is opened: when every one is refused and no
+    # sheet comes, the register is left as it was, not even created.
+    lus = [(chemin, _proteger(chemin, _lire_marche)) for chemin in marches]
+    if not feuilles and all(isinstance(lu, CompteRendu) for _, lu in lus):
+        return [lu for _, lu in lus]
     comptes = []
     with Registre(base) as registre:
-        for chemin in marches:
-            comptes.append(_proteger(chemin, lambda c: _importer_marche(registre, c)))
+        for chemin, lu in lus:
+            if isinstance(lu, CompteRendu):
+                comptes.append(lu)
+            else:
+                comptes.append(_proteger(chemin, lambda c, m=lu: _importer_marche(registre, c, m)))
         connus = registre.marches_connus() if feuilles else {}  # contracts do not change while sheets come in
         for chemin in feuilles:
             comptes.append(_proteger(chemin, lambda c: _importer_feuille(registre, c, connus, strict)))
@@ -175,18 +184,48 @@ def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str
 
         detail = charger_detail(chemin)
         return donnees_suivi(detail.consultation, detail.chiffres), sha256
-    try:
-        manifeste = json.loads(contenu.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ErreurFichier(f"{chemin} : manifeste illisible ({err})") from err
-    donnees = manifeste.get("suivi") if isinstance(manifeste, dict) else None
-    if not isinstance(donnees, dict) or not {"reference", "lots", "heures_dues"} <= set(donnees):
+    manifeste = _lire_manifeste(chemin, contenu)
+    if "suivi" not in manifeste:
         raise ErreurFichier(
             f"{chemin} : ce manifeste n'a pas de bloc « suivi » (dossier généré par une version antérieure) : "
             "régénérez le dossier ou importez le fichier YAML du marché"
         )
-    source = manifeste.get("source")
-    return donnees, str(source.get("sha256", "")) if isinstance(source, dict) else ""
+    # Anyone can edit a manifest: its block is checked like a contract file before anything is stored.
+    from clause_kit.marche.bloc_suivi import valider_bloc_suivi
+
+    return valider_bloc_suivi(manifeste, str(chemin))
+
+
+def _lire_manifeste(chemin: Path, contenu: bytes) -> dict[str, Any]:
+    """The manifest's JSON object; floats exact (``Decimal``), ``NaN`` and ``Infinity`` left as text to refuse."""
+    try:
+        # utf-8-sig: a text editor may have put a byte-order mark in front of it.
+        manifeste = json.loads(contenu.decode("utf-8-sig"), parse_float=Decimal, parse_constant=str)
+    except UnicodeDecodeError as err:
+        raise ErreurFichier(f"{chemin} : manifeste illisible (pas du texte UTF-8, octet {err.start + 1})") from err
+    except json.JSONDecodeError as err:
+        raise ErreurFichier(
+            f"{chemin}:{err.lineno}: manifeste illisible : JSON mal formé "
+            f"({_JSON_FR.get(err.msg, 'syntaxe invalide')}, colonne {err.colno})"
+        ) from err
+    except (ValueError, RecursionError) as err:  # an integer of thousands of digits, lists nested thousands deep
+        raise ErreurFichier(f"{chemin} : manifeste illisible : nombre démesuré ou imbrication trop profonde") from err
+    if not isinstance(manifeste, dict):
+        raise ErreurFichier(f"{chemin} : manifeste illisible : objet JSON attendu ({{ … }})")
+    return manifeste
+
+
+#: The JSON parser's messages, in French.
+_JSON_FR = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": "nom de clé entre guillemets doubles attendu",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendus",
+    "Extra data": "texte après la fin de l'objet",
+    "Unterminated string starting at": "texte sans guillemet fermant",
+    "Invalid control character at": "caractère de contrôle dans un texte",
+    "Invalid \\escape": "séquence d'échappement invalide",
+}
 
 
 def _ajouter_mois(jour: datetime.date, nombre: int) -> datetime.date:
@@ -209,10 +248,26 @@ def dates_execution(donnees: dict[str, Any]) -> tuple[str | None, str | None]:
     return debut.isoformat(), None
 
 
-def _importer_marche(registre: Registre, chemin: Path) -> CompteRendu:
+@dataclass(frozen=True)
+class _MarcheLu:
+    """A contract file read and checked, not stored yet."""
+
+    contenu: bytes
+    sha256: str
+    #: The register's data of the contract, in the JSON form it is stored in.
+    donnees: dict[str, Any]
+    #: SHA-256 of its contract file (what workbooks carry).
+    empreinte: str
+
+
+def _lire_marche(chemin: Path) -> _MarcheLu:
     contenu, sha256 = _lire(chemin)
     brutes, empreinte = _donnees_marche(chemin, contenu, sha256)
-    donnees = json.loads(json.dumps(brutes))  # the JSON form, as stored
+    return _MarcheLu(contenu, sha256, json.loads(json.dumps(brutes)), empreinte)
+
+
+def _importer_marche(registre: Registre, chemin: Path, lu: _MarcheLu) -> CompteRendu:
+    contenu, sha256, donnees, empreinte = lu.contenu, lu.sha256, lu.donnees, lu.empreinte
     reference = donnees["reference"]
     existant = registre.donnees_marche(reference)
     if existant == donnees:

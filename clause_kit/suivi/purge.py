@@ -6,6 +6,10 @@ given). Then their rows and rejected rows are deleted, after their hours and hea
 added to the anonymous aggregates the reports need (per lot and month, and per lot and year,
 by sex, age band, residence, modality, contract type, public and exit). The evidence copy of
 a sheet goes when none of its rows remains. Every purge is recorded in the register.
+
+The retention period is judged on a day already come (``verifier_avant``): a later date is
+refused, except for a trial run, which deletes nothing. Asking the user before deleting is the
+command's part (``suivi.cli``): this module never talks to a terminal.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from clause_kit.commun.dates import MESSAGE_PLAGE, date_hors_plage
+from clause_kit.commun.erreurs import ClauseKitError
+from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.parametres import charger_parametres
 from clause_kit.suivi.registre import Registre
 
-__all__ = ["BilanPurge", "Conservation", "conservation_annees", "purger"]
+__all__ = ["BilanPurge", "Conservation", "conservation_annees", "purger", "verifier_avant"]
 
 
 @dataclass(frozen=True)
@@ -57,14 +64,34 @@ def _annees_avant(jour: datetime.date, annees: int) -> datetime.date:
 Conservation = Callable[[Registre], None]
 
 
+def verifier_avant(avant: datetime.date, *, essai: bool) -> None:
+    """Refuse (``ClauseKitError``) a date out of range, or after today for a purge that deletes.
+
+    A retention period is over on a day already come: a later date would delete what the law
+    still asks to keep (a purge « au 9999-12-31 » deletes every person and every evidence copy).
+    A trial run deletes nothing: it may look ahead.
+    """
+    if date_hors_plage(avant):
+        raise ClauseKitError(f"purge au {avant.isoformat()} refusée : {MESSAGE_PLAGE} ; rien n'est supprimé")
+    jour = aujourdhui()
+    if avant > jour and not essai:
+        raise ClauseKitError(
+            f"purge au {avant.isoformat()} refusée : cette date est après aujourd'hui ({jour.isoformat()}) ; "
+            "une purge ne supprime que ce dont la durée de conservation est déjà dépassée ; rien n'est supprimé "
+            "(--essai pour voir ce qui serait supprimé à cette date)"
+        )
+
+
 def purger(
     base: Path, avant: datetime.date, *, essai: bool = False, conserver: Conservation | None = None
 ) -> BilanPurge:
     """Delete person-level data whose retention period was over on ``avant``; with ``essai``, only count.
 
-    ``conserver`` keeps, before the rows go, what the reports need of them; the command passes
-    the annual report's (``clause_kit.bilan.agregats.conserver``), which this layer cannot import.
+    ``avant`` must not be after today unless ``essai`` (``verifier_avant``). ``conserver`` keeps,
+    before the rows go, what the reports need of them; the command passes the annual report's
+    (``clause_kit.bilan.agregats.conserver``), which this layer cannot import.
     """
+    verifier_avant(avant, essai=essai)
     annees = conservation_annees()
     limite = _annees_avant(avant, annees)
     copies: list[str] = []
