@@ -28,6 +28,7 @@ from typing import Any
 
 from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 from clause_kit.commun.formats import nombre_simple
 from clause_kit.commun.journal import signaler
 from clause_kit.dossier.classeur_suivi import COLONNES
@@ -46,10 +47,13 @@ from clause_kit.suivi.controle import (
     texte_cellule,
 )
 from clause_kit.suivi.erreurs import ErreurFichier
-from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
+from clause_kit.suivi.lecture import EXTENSIONS, TAILLE_MAX, Feuille, LigneBrute, lire_feuilles
 from clause_kit.suivi.registre import Registre, Remplacement
 
-__all__ = ["CompteRendu", "importer", "trouver_fichiers"]
+__all__ = ["REJETS_MAX", "CompteRendu", "importer", "trouver_fichiers"]
+
+#: Rejected rows after which a sheet is refused whole (« trop d'erreurs »).
+REJETS_MAX = 200
 
 #: Files a folder of generated dossiers holds that are not follow-up sheets.
 _IGNORES = {"rapport-generation.csv", "rapport-generation.json"}
@@ -85,11 +89,16 @@ def _est_marche(chemin: Path) -> bool:
 
 
 def _parcourir(dossier: Path, exclus: set[Path]) -> Iterator[Path]:
+    """The files of a folder that look like contracts or sheets by their name.
+
+    Whatever their type: a pipe, a device or a broken link named like a sheet is yielded too, so
+    that its import says why it is not read (``_lire``) instead of leaving it out unsaid.
+    """
     for chemin in sorted(dossier.rglob("*")):
         relatif = chemin.relative_to(dossier).parts
         if any(p.startswith((".", "_")) or p.endswith("-preuves") for p in relatif) or chemin.resolve() in exclus:
             continue
-        if chemin.is_file() and chemin.name not in _IGNORES:
+        if not chemin.is_dir() and chemin.name not in _IGNORES:
             if _est_marche(chemin) or chemin.suffix.lower() in EXTENSIONS:
                 yield chemin
 
@@ -132,12 +141,17 @@ def _proteger(chemin: Path, action: Any) -> CompteRendu:
 
 
 def _lire(chemin: Path) -> tuple[bytes, str]:
+    """The bytes of a regular file, read once (what is hashed is what is parsed), and their SHA-256.
+
+    ``/dev/zero`` would be read until memory runs out and a FIFO would block for ever: only a
+    regular file is read, opened without blocking, and never past the size limit.
+    """
     try:
-        contenu = chemin.read_bytes()
-    except FileNotFoundError as err:
-        raise ErreurFichier(f"{chemin} : fichier introuvable") from err
-    except OSError as err:
-        raise ErreurFichier(f"{chemin} : lecture impossible ({raison_systeme(err)})") from err
+        contenu = lire_borne(
+            chemin, TAILLE_MAX, trop_gros=f"fichier trop volumineux (plus de {TAILLE_MAX // 1_000_000} Mo)"
+        )
+    except LectureImpossible as err:
+        raise ErreurFichier(f"{chemin} : {err} ; ignoré") from err
     return contenu, hashlib.sha256(contenu).hexdigest()
 
 
@@ -275,6 +289,8 @@ class _Examen:
     inconnus: set[str] = field(default_factory=set)
     #: « néant » declarations: nobody worked on that lot that month.
     neants: list[Neant] = field(default_factory=list)
+    #: More than ``REJETS_MAX`` rows rejected: the examination stopped there.
+    trop: bool = False
 
 
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
@@ -302,6 +318,10 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
                     examen.inconnus.add(
                         texte_cellule(brute.valeurs.get("reference")) or feuille.identite.get("reference", "")
                     )
+            if len(examen.rejets) > REJETS_MAX:
+                # A sheet this wrong is refused whole: checking its other rows would only cost time.
+                examen.trop = True
+                return examen
 
     # The sheets of one workbook are checked together: a tab copied for the next month with a row
     # left in it would otherwise count the same person's hours twice.
@@ -463,19 +483,34 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
         if annulee:
             return _reprendre(registre, chemin, fichier_id)
         return CompteRendu(str(chemin), "deja_importe")
-    feuilles = lire_feuilles(chemin)
+    feuilles = lire_feuilles(chemin, contenu)
     nominatifs = _nominatifs(chemin, feuilles)
     if nominatifs:
+        if len(nominatifs) > REJETS_MAX:  # the first ones say it; a message per cell of a huge sheet would not
+            nominatifs[REJETS_MAX:] = [f"{chemin} : trop d'erreurs (plus de {REJETS_MAX}) : fichier refusé"]
         return CompteRendu(str(chemin), "refuse", messages=nominatifs)
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
     examen = _examiner(chemin, feuilles, marches)
-    _confronter(chemin, registre, examen)
+    if not examen.trop:
+        _confronter(chemin, registre, examen)
     # In the order of the sheet (the rows refused for a repetition or an overlap come with the others).
     rangs = {id(f): i for i, f in enumerate(feuilles)}
     lignes_de = {id(b): rangs[id(f)] for f in feuilles for b in f.lignes}
     examen.rejets.sort(key=lambda r: (lignes_de.get(id(r[2]), 0), r[2].ligne))
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
+    if examen.trop or len(examen.rejets) > REJETS_MAX:
+        # Never store hundreds of thousands of rejects (a row repeated to the bottom of the sheet): the
+        # first ones say what is wrong, the file is refused and the next files are imported.
+        return CompteRendu(
+            str(chemin),
+            "refuse",
+            messages=[
+                *[m for _, lignes, _ in examen.rejets[:REJETS_MAX] for m in lignes],
+                f"{chemin} : trop d'erreurs (plus de {REJETS_MAX} lignes rejetées) : fichier refusé, rien n'en est "
+                "conservé ; corrigez la fiche et importez-la de nouveau",
+            ],
+        )
     if (
         not examen.valides
         and not examen.neants
