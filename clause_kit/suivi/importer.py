@@ -293,19 +293,24 @@ class _Examen:
     trop: bool = False
 
 
+def _examiner_neant(
+    chemin: Path, feuille: Feuille, brute: LigneBrute, marches: dict[str, MarcheConnu], examen: _Examen
+) -> None:
+    """A « néant » row: kept as a declaration, or rejected."""
+    neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
+    if neant is not None:
+        examen.neants.append(neant)
+    else:
+        examen.rejets.append((_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute))
+
+
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
     examen = _Examen()
     candidates: list[tuple[Feuille, LigneBrute, LigneSuivi]] = []
     for feuille in feuilles:
         for brute in feuille.lignes:
             if est_neant(brute):
-                neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
-                if neant is not None:
-                    examen.neants.append(neant)
-                else:
-                    examen.rejets.append(
-                        (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
-                    )
+                _examiner_neant(chemin, feuille, brute, marches, examen)
                 continue
             ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
             if ligne is not None:

@@ -34,7 +34,7 @@ from clause_kit.dossier.classeur_suivi import (
 )
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.etendue import cellule_la_plus_lointaine
-from clause_kit.suivi.paquet import ClasseurRefuse, verifier_paquet
+from clause_kit.suivi.pesee import ClasseurRefuse, verifier_paquet
 
 __all__ = ["EXTENSIONS", "TAILLE_MAX", "Feuille", "LigneBrute", "lire_feuilles"]
 

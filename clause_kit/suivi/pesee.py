@@ -1,4 +1,4 @@
-"""A workbook's zip package checked before calamine opens it: sizes, repeated rows, what its values will weigh.
+"""A workbook weighed before calamine opens it: sizes of its parts, repeated rows, what its values will hold.
 
 calamine (Rust) decompresses the parts of an .xlsx or .ods and builds every sheet as a dense grid
 of values; when an allocation fails, Rust aborts the process, which no ``except`` can catch. A
@@ -20,6 +20,7 @@ being kept:
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
@@ -27,7 +28,15 @@ from lxml import etree
 from clause_kit.commun.ooxml import ArchiveBornee, PaquetIllisible, lettres_colonne
 from clause_kit.suivi.etendue import CELLULES_MAX
 
-__all__ = ["DECOMPRESSE_MAX", "LIGNES_REPETEES_MAX", "PARTIE_MAX", "TEXTE_MAX", "VALEUR_MAX", "ClasseurRefuse", "verifier_paquet"]
+__all__ = [
+    "DECOMPRESSE_MAX",
+    "LIGNES_REPETEES_MAX",
+    "PARTIE_MAX",
+    "TEXTE_MAX",
+    "VALEUR_MAX",
+    "ClasseurRefuse",
+    "verifier_paquet",
+]
 
 #: A year of a large contract (100 000 rows) is some tens of megabytes of XML; a month, some kilobytes.
 DECOMPRESSE_MAX = 200_000_000
@@ -78,19 +87,7 @@ def verifier_paquet(contenu: bytes, *, ods: bool) -> None:
     except PaquetIllisible:
         return
     infos = archive.infos()
-    # What the zip declares first: an honest bomb is refused without decompressing a byte.
-    for info in infos:
-        if info.file_size > PARTIE_MAX:
-            raise ClasseurRefuse(
-                f"partie {info.filename} : {_nombre(info.file_size // 1_000_000)} Mo une fois décompressée "
-                f"(plus de {PARTIE_MAX // 1_000_000} Mo) ; ce n'est pas une fiche de suivi ordinaire "
-                "(archive piégée ?) ; fichier refusé avant lecture"
-            )
-    if sum(info.file_size for info in infos) > DECOMPRESSE_MAX:
-        raise ClasseurRefuse(
-            f"plus de {DECOMPRESSE_MAX // 1_000_000} Mo une fois décompressé ; ce n'est pas une fiche de suivi "
-            "ordinaire (archive piégée ?) ; fichier refusé avant lecture"
-        )
+    _verifier_tailles_declarees(infos)
     try:
         # Then the bytes actually produced, the shared texts before the sheets that point at them.
         infos.sort(key=lambda info: not info.filename.lower().endswith("sharedstrings.xml"))
@@ -103,7 +100,7 @@ def verifier_paquet(contenu: bytes, *, ods: bool) -> None:
                 _verifier_contenu_ods(morceaux)
             elif nom.endswith("sharedstrings.xml"):
                 partages = _longueurs_partagees(morceaux, info.filename)
-            elif nom.startswith("xl/worksheets/") and nom.endswith(".xml"):
+            elif nom.startswith("xl/worksheets/") and nom.endswith(".xml") and _copies_possibles(partages):
                 texte += _texte_partage(morceaux, info.filename, partages)
                 if texte > TEXTE_MAX:
                     raise ClasseurRefuse(_message_texte())
@@ -112,6 +109,27 @@ def verifier_paquet(contenu: bytes, *, ods: bool) -> None:
                     pass
     except PaquetIllisible as err:
         raise ClasseurRefuse(f"{err} ; fichier refusé avant lecture") from err
+
+
+def _verifier_tailles_declarees(infos: list[zipfile.ZipInfo]) -> None:
+    """What the zip declares, first: an honest bomb is refused without decompressing a byte."""
+    for info in infos:
+        if info.file_size > PARTIE_MAX:
+            raise ClasseurRefuse(
+                f"partie {info.filename} : {_nombre(info.file_size // 1_000_000)} Mo une fois décompressée "
+                f"(plus de {PARTIE_MAX // 1_000_000} Mo) ; ce n'est pas une fiche de suivi ordinaire "
+                "(archive piégée ?) ; fichier refusé avant lecture"
+            )
+    if sum(info.file_size for info in infos) > DECOMPRESSE_MAX:
+        raise ClasseurRefuse(
+            f"plus de {DECOMPRESSE_MAX // 1_000_000} Mo une fois décompressé ; ce n'est pas une fiche de suivi "
+            "ordinaire (archive piégée ?) ; fichier refusé avant lecture"
+        )
+
+
+def _copies_possibles(partages: list[int]) -> bool:
+    """Whether copies of the shared texts could pass ``TEXTE_MAX`` (the extent is bounded by ``suivi.etendue``)."""
+    return bool(partages) and max(partages) * CELLULES_MAX > TEXTE_MAX
 
 
 def _message_texte() -> str:
@@ -246,6 +264,18 @@ def _ligne_ods(table: _Table, ligne: etree._Element) -> None:
     table.lignes = min(table.lignes + repetitions, LIGNES_FEUILLE)
 
 
+def _ligne_lue(table: _Table, ligne: etree._Element, cellules: int, texte: int) -> None:
+    """Count a row of ``content.xml``, free it and those before it, refuse past the limits."""
+    _ligne_ods(table, ligne)
+    ligne.clear()
+    while ligne.getprevious() is not None:  # the rows already read, emptied, go too
+        del ligne.getparent()[0]
+    if cellules + table.cellules() > CELLULES_MAX:
+        raise ClasseurRefuse(_message_etendue(table))
+    if texte + table.texte > TEXTE_MAX:
+        raise ClasseurRefuse(_message_texte())
+
+
 def _verifier_contenu_ods(morceaux: Iterable[bytes]) -> None:
     """Follow ``content.xml`` row by row (rows freed as they go) and refuse what calamine could not hold."""
     analyseur = etree.XMLPullParser(
@@ -270,17 +300,8 @@ def _verifier_contenu_ods(morceaux: Iterable[bytes]) -> None:
                         texte += tables[-1].texte
                         element.clear()
                     continue
-                if evenement != "end" or not tables:
-                    continue
-                table = tables[-1]
-                _ligne_ods(table, element)
-                element.clear()
-                while element.getprevious() is not None:  # the rows already read, emptied, go too
-                    del element.getparent()[0]
-                if cellules + table.cellules() > CELLULES_MAX:
-                    raise ClasseurRefuse(_message_etendue(table))
-                if texte + table.texte > TEXTE_MAX:
-                    raise ClasseurRefuse(_message_texte())
+                if evenement == "end" and tables:
+                    _ligne_lue(tables[-1], element, cellules, texte)
         analyseur.close()
     except etree.XMLSyntaxError as err:
         if "huge" in str(err).lower():
