@@ -319,3 +319,22 @@ def test_champ_csv_demesure_message_situe_en_francais(contrat: Path, tmp_path: P
     (message,) = [m for m in resultat.stderr.splitlines() if m.startswith(f"{fiche}:")]
     assert message.startswith(f"{fiche}:3: champ de plus de 131\u202f072 caractères (un guillemet ouvert")
     assert "field" not in message and "yyyyyyyyyyy…" in message and len(message) < 300
+
+
+def test_valeurs_demesurees_citees_en_abrege_avec_leur_cellule(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
+    # Far beyond a cell's 32 767 characters (openpyxl writes them; calamine reads them): every
+    # message names its cell and quotes at most a short excerpt.
+    lignes = [
+        {**BONNES[0], "participant": "CUG-050", "heures": "-" + "1" * 100_000},
+        {**BONNES[0], "participant": "CUG-051", "heures": "2" * 100_000},
+        {**BONNES[0], "participant": "CUG-052", "reference": "R" * 100_000},
+        {**BONNES[0], "participant": "CUG-053", "lot": "7" * 100_000},
+    ]
+    fiche = remplir(vierge, lignes, tmp_path / "longue.xlsx")
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, fiche)
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    messages = [m for m in resultat.stderr.splitlines() if m.startswith(f"{fiche}:")]
+    assert [m.split(": ", 1)[0] for m in messages] == [f"{fiche}:Suivi!{c}" for c in ("N12", "N13", "A14", "B15")]
+    for message in messages:
+        assert len(message) < 400 and "1" * 61 not in message and "2" * 61 not in message, message
+        assert "R" * 61 not in message and "7" * 61 not in message, message

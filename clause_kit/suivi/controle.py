@@ -34,6 +34,7 @@ __all__ = [
     "MarcheConnu",
     "Neant",
     "code_nominatif",
+    "court",
     "nom_probable",
     "controler_ensemble",
     "controler_neant",
@@ -144,6 +145,10 @@ def _court(texte: str) -> str:
     return texte if len(texte) <= 60 else texte[:57] + "…"
 
 
+#: The same cut for the import's own messages (headers of added columns, references).
+court = _court
+
+
 def _proche(valeur: str, possibles: list[str]) -> str:
     from clause_kit.marche.modele import suggestion  # only on an error: the contract model is slow to load
 
@@ -213,9 +218,9 @@ def _centiemes(valeur: Any) -> int:
     if not nombre.is_finite():
         raise _Refus(f"nombre d'heures illisible « {_court(texte_cellule(valeur))} »")
     if nombre < 0:
-        raise _Refus(f"nombre d'heures négatif ({texte})")
+        raise _Refus(f"nombre d'heures négatif ({_court(texte)})")
     if nombre > HEURES_MAX:
-        raise _Refus(f"{texte} heures dans un mois : plus que le maximum de {HEURES_MAX} heures")
+        raise _Refus(f"{_court(texte)} heures dans un mois : plus que le maximum de {HEURES_MAX} heures")
     return int((nombre * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -283,10 +288,12 @@ def _marche(brute: LigneBrute, reference_defaut: str | None, marches: Mapping[st
     # A workbook belongs to the contract of its hidden identity: a row typed for another contract is a
     # mistake (a copied row, a wrong template), not a declaration for that other contract.
     if reference_defaut and reference.lower() != reference_defaut.lower():
-        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({reference_defaut})")
+        raise _Refus(f"référence {_court(reference)} différente de celle de la fiche ({_court(reference_defaut)})")
     marche = marches.get(reference) or next((m for r, m in marches.items() if r.lower() == reference.lower()), None)
     if marche is None:
-        raise _Refus(f"marché {reference} inconnu du registre : importez d'abord son fichier YAML ou son manifest.json")
+        raise _Refus(
+            f"marché {_court(reference)} inconnu du registre : importez d'abord son fichier YAML ou son manifest.json"
+        )
     return marche
 
 

@@ -42,6 +42,7 @@ from clause_kit.suivi.controle import (
     controler_ligne,
     controler_neant,
     controler_registre,
+    court,
     est_neant,
     nom_probable,
     texte_cellule,
@@ -425,16 +426,16 @@ def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
                     where = next((k for k, t in feuille.inconnues.items() if t == entete), "")
                     lieu = f"{chemin}:{feuille.nom}!{where}{ligne.ligne}" if feuille.nom else f"{chemin}:{ligne.ligne}"
                     messages.append(
-                        f"{lieu}: colonne ajoutée « {entete} » : ressemble à un nom ; aucun nom dans aucune colonne ; "
-                        "fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
+                        f"{lieu}: colonne ajoutée « {court(entete)} » : ressemble à un nom ; aucun nom dans aucune "
+                        "colonne ; fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
                     )
     return messages
 
 
 def _colonnes_inconnues(chemin: Path, feuilles: list[Feuille]) -> list[str]:
     return [
-        f"{chemin}{f':{feuille.nom}' if feuille.nom else ''} : colonne « {texte} » ({ou}) inconnue de la fiche de "
-        "suivi : ignorée"
+        f"{chemin}{f':{feuille.nom}' if feuille.nom else ''} : colonne « {court(texte)} » ({ou}) inconnue de la "
+        "fiche de suivi : ignorée"
         for feuille in feuilles
         for ou, texte in feuille.inconnues.items()
     ]
@@ -522,7 +523,7 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
         and examen.inconnus
         and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
     ):
-        refus = f"{chemin} : marché {', '.join(sorted(examen.inconnus))} inconnu du registre ; fiche refusée"
+        refus = f"{chemin} : marché {court(', '.join(sorted(examen.inconnus)))} inconnu du registre ; fiche refusée"
         return CompteRendu(str(chemin), "refuse", messages=[refus])
     if strict and examen.rejets:
         return CompteRendu(
