@@ -338,3 +338,16 @@ def test_valeurs_demesurees_citees_en_abrege_avec_leur_cellule(contrat: Path, vi
     for message in messages:
         assert len(message) < 400 and "1" * 61 not in message and "2" * 61 not in message, message
         assert "R" * 61 not in message and "7" * 61 not in message, message
+
+
+def test_classeur_de_trop_d_elements_refuse_avant_lecture(contrat: Path, valide: Path, tmp_path: Path) -> None:
+    foule = tmp_path / "foule.xlsx"
+    with zipfile.ZipFile(valide) as source, zipfile.ZipFile(foule, "w") as zip_:
+        for info in source.infolist():
+            zip_.writestr(info, source.read(info))
+        for rang in range(6000):
+            zip_.writestr(f"xl/media/vide{rang}.bin", b"")
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, foule, valide)
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert f"{foule} : plus de 5000 éléments dans le paquet" in resultat.stderr
+    assert f"{valide} : 3 ligne(s) importée(s)" in resultat.stdout

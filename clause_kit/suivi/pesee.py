@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from array import array
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
@@ -83,15 +84,17 @@ def verifier_paquet(contenu: bytes, *, ods: bool) -> None:
     A file that is not a zip at all passes: calamine says in its own words that it cannot read it.
     """
     try:
-        archive = ArchiveBornee(contenu, decompresse_max=DECOMPRESSE_MAX, illisible="pas un paquet zip")
-    except PaquetIllisible:
+        archive = ArchiveBornee(contenu, decompresse_max=DECOMPRESSE_MAX, illisible="")
+    except PaquetIllisible as err:
+        if str(err):  # a zip, but of too many entries
+            raise ClasseurRefuse(f"{err} ; fichier refusé avant lecture") from err
         return
     infos = archive.infos()
     _verifier_tailles_declarees(infos)
     try:
         # Then the bytes actually produced, the shared texts before the sheets that point at them.
         infos.sort(key=lambda info: not info.filename.lower().endswith("sharedstrings.xml"))
-        partages: list[int] = []
+        partages = array("Q")
         texte = 0
         for info in infos:
             nom = info.filename.lower()
@@ -127,7 +130,7 @@ def _verifier_tailles_declarees(infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _copies_possibles(partages: list[int]) -> bool:
+def _copies_possibles(partages: array[int]) -> bool:
     """Whether copies of the shared texts could pass ``TEXTE_MAX`` (the extent is bounded by ``suivi.etendue``)."""
     return bool(partages) and max(partages) * CELLULES_MAX > TEXTE_MAX
 
@@ -169,9 +172,12 @@ def _jetons(morceaux: Iterable[bytes], partie: str) -> Iterator[tuple[int, re.Ma
         yield base + trouve.start(), trouve
 
 
-def _longueurs_partagees(morceaux: Iterable[bytes], partie: str) -> list[int]:
-    """The size in bytes (an upper bound of its characters) of each shared text, in order."""
-    longueurs: list[int] = []
+def _longueurs_partagees(morceaux: Iterable[bytes], partie: str) -> array[int]:
+    """The size in bytes (an upper bound of its characters) of each shared text, in order.
+
+    An array of machine integers: a part of 100 MB may hold millions of short texts.
+    """
+    longueurs = array("Q")
     debut = None
     for position, jeton in _jetons(morceaux, partie):
         if jeton[2] != b"si":
@@ -187,7 +193,7 @@ def _longueurs_partagees(morceaux: Iterable[bytes], partie: str) -> list[int]:
     return longueurs
 
 
-def _texte_partage(morceaux: Iterable[bytes], partie: str, partages: list[int]) -> int:
+def _texte_partage(morceaux: Iterable[bytes], partie: str, partages: array[int]) -> int:
     """Characters a sheet's cells would hold by copying shared texts (calamine copies one per cell)."""
     total = 0
     partagee = False
