@@ -140,13 +140,13 @@ def _ligne_ods(valeurs: list[str], repetee: int = 1) -> str:
     return f"<table:table-row{repetition}>{cellules}</table:table-row>"
 
 
-def _ods(sortie: Path, corps: str | None = None, *, cellule_geante: int = 0) -> Path:
+def _ods(sortie: Path, corps: str | None = None, *, cellule_geante: int = 0, nom: str = "Suivi") -> Path:
     """An .ods with the key row and ``corps``; or with one cell of ``cellule_geante`` bytes, streamed."""
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zip_:
         zip_.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
         zip_.writestr("META-INF/manifest.xml", _MANIFESTE_ODS)
         with zip_.open("content.xml", "w", force_zip64=True) as flux:
-            flux.write((_DEBUT_ODS + _ligne_ods(CLES)).encode())
+            flux.write((_DEBUT_ODS.replace('"Suivi"', f'"{nom}"') + _ligne_ods(CLES)).encode())
             if corps is not None:
                 flux.write(corps.encode())
             else:
@@ -350,4 +350,22 @@ def test_classeur_de_trop_d_elements_refuse_avant_lecture(contrat: Path, valide:
     resultat = importer(tmp_path / "suivi.sqlite", contrat, foule, valide)
     assert resultat.exit_code == 1 and "Traceback" not in resultat.output
     assert f"{foule} : plus de 5000 éléments dans le paquet" in resultat.stderr
+    assert f"{valide} : 3 ligne(s) importée(s)" in resultat.stdout
+
+
+def test_nom_de_partie_et_de_feuille_sans_caractere_de_controle(contrat: Path, valide: Path, tmp_path: Path) -> None:
+    # The package chooses the names a refusal shows: an escape sequence must not reach the terminal.
+    piegee = tmp_path / "piegee.xlsx"
+    with zipfile.ZipFile(valide) as source, zipfile.ZipFile(piegee, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zip_:
+        for info in source.infolist():
+            zip_.writestr(info, source.read(info))
+        with zip_.open("xl/\x1b[2Jeffacer.xml", "w", force_zip64=True) as flux:
+            for _ in range(30):
+                flux.write(b" " * (1 << 22))
+    repetee = _ods(tmp_path / "repetee.ods", _ligne_ods(VALEURS, 5000), nom="\x9b2Jtitre\x85")  # C1 controls: valid XML
+    resultat = importer(tmp_path / "suivi.sqlite", contrat, piegee, repetee, valide)
+    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert not {"\x1b", "\x9b", "\x85"} & set(resultat.stderr)
+    assert f"{piegee} : partie xl/?[2Jeffacer.xml : 125 Mo une fois décompressée" in resultat.stderr
+    assert f"{repetee} : classeur trop étendu : la ligne 2 de la feuille « ?2Jtitre? » est répétée" in resultat.stderr
     assert f"{valide} : 3 ligne(s) importée(s)" in resultat.stdout

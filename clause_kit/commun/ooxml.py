@@ -38,6 +38,7 @@ __all__ = [
     "W",
     "analyser_xml",
     "lettres_colonne",
+    "nom_partie",
     "numero_colonne",
     "qn",
 ]
@@ -71,6 +72,12 @@ _ANALYSEUR = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=F
 
 class PaquetIllisible(Exception):
     """Raised when a package cannot be read within the limits; the message does not name the file."""
+
+
+def nom_partie(info: zipfile.ZipInfo) -> str:
+    """An entry's name as a message may show it: the package chose it, so no control character, 80 at most."""
+    nom = "".join(c if c.isprintable() else "?" for c in info.filename[:80])
+    return nom if len(info.filename) <= 80 else nom + "…"
 
 
 def _mo(octets: int) -> str:
@@ -165,17 +172,17 @@ class ArchiveBornee:
                     produits += len(morceau)
                     if partie_max is not None and produits > partie_max:
                         raise PaquetIllisible(
-                            f"partie {info.filename} : plus de {_mo(partie_max)} une fois décompressée ; "
+                            f"partie {nom_partie(info)} : plus de {_mo(partie_max)} une fois décompressée ; "
                             "ce n'est pas un document ordinaire (archive piégée ?)"
                         )
                     if self.decompresse > self.decompresse_max:
                         raise PaquetIllisible(
-                            f"partie {info.filename} : plus de {_mo(self.decompresse_max)} une fois décompressé ; "
+                            f"partie {nom_partie(info)} : plus de {_mo(self.decompresse_max)} une fois décompressé ; "
                             "ce n'est pas un document ordinaire (archive piégée ?)"
                         )
                     yield morceau
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as err:
-            raise PaquetIllisible(f"partie {info.filename} illisible (archive abîmée)") from err
+            raise PaquetIllisible(f"partie {nom_partie(info)} illisible (archive abîmée)") from err
 
     def tout_lire(self) -> list[tuple[zipfile.ZipInfo, bytes]]:
         """Every entry with its bytes, in the order of the package."""

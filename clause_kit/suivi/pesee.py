@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from clause_kit.commun.ooxml import ArchiveBornee, PaquetIllisible, lettres_colonne
+from clause_kit.commun.ooxml import ArchiveBornee, PaquetIllisible, lettres_colonne, nom_partie
 from clause_kit.suivi.etendue import CELLULES_MAX
 
 __all__ = [
@@ -64,7 +64,9 @@ class ClasseurRefuse(Exception):  # noqa: N818 - a French refusal, wrapped by th
 
 
 def _court(texte: str) -> str:
-    return texte if len(texte) <= 40 else texte[:39] + "…"
+    """A value or a sheet name as quoted: forty characters at most, no control character for the terminal."""
+    court = "".join(c if c.isprintable() else "?" for c in texte[:40])
+    return court if len(texte) <= 40 else court[:39] + "…"
 
 
 def _trop_long(ou: str, extrait: str) -> ClasseurRefuse:
@@ -102,9 +104,9 @@ def verifier_paquet(contenu: bytes, *, ods: bool) -> None:
             if ods and nom == "content.xml":
                 _verifier_contenu_ods(morceaux)
             elif nom.endswith("sharedstrings.xml"):
-                partages = _longueurs_partagees(morceaux, info.filename)
+                partages = _longueurs_partagees(morceaux, nom_partie(info))
             elif nom.startswith("xl/worksheets/") and nom.endswith(".xml") and _copies_possibles(partages):
-                texte += _texte_partage(morceaux, info.filename, partages)
+                texte += _texte_partage(morceaux, nom_partie(info), partages)
                 if texte > TEXTE_MAX:
                     raise ClasseurRefuse(_message_texte())
             else:
@@ -119,7 +121,7 @@ def _verifier_tailles_declarees(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         if info.file_size > PARTIE_MAX:
             raise ClasseurRefuse(
-                f"partie {info.filename} : {_nombre(info.file_size // 1_000_000)} Mo une fois décompressée "
+                f"partie {nom_partie(info)} : {_nombre(info.file_size // 1_000_000)} Mo une fois décompressée "
                 f"(plus de {PARTIE_MAX // 1_000_000} Mo) ; ce n'est pas une fiche de suivi ordinaire "
                 "(archive piégée ?) ; fichier refusé avant lecture"
             )
