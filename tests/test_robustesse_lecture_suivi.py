@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+from array import array
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,27 @@ def test_nom_de_partie_et_de_feuille_sans_caractere_de_controle(contrat: Path, v
     assert f"{piegee} : partie xl/?[2Jeffacer.xml : 125 Mo une fois décompressée" in resultat.stderr
     assert f"{repetee} : classeur trop étendu : la ligne 2 de la feuille « ?2Jtitre? » est répétée" in resultat.stderr
     assert f"{valide} : 3 ligne(s) importée(s)" in resultat.stdout
+
+
+@pytest.mark.parametrize("taille", [1, 7, 64, 1 << 20])
+def test_copies_comptees_quel_que_soit_le_decoupage(taille: int) -> None:
+    from clause_kit.suivi.pesee import _longueurs_partagees, _texte_partage
+
+    partages = (
+        b'<sst xmlns="m"><si><t>abc</t></si><si/><x:si><x:t>' + b"d" * 50 + b"</x:t></x:si><si><t>e</t></si></sst>"
+    )
+    feuille = (
+        b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3" t="s"><v>2</v></c>'
+        b'<c r="C1"><v>2</v></c><c r="D1" t="inlineStr"><is><t>2</t></is></c><x:c r="E1" t=\'s\'><x:v>3</x:v></x:c>'
+        b'<c r="F1" t="s"/><c r="G1" t="n"><v>0</v></c><c r="H1" t="s"><v>99</v></c></row></sheetData>'
+    )
+
+    def morceaux(donnees: bytes) -> list[bytes]:
+        return [donnees[i : i + taille] for i in range(0, len(donnees), taille)]
+
+    longueurs = list(_longueurs_partagees(morceaux(partages), "sharedStrings.xml"))
+    assert len(longueurs) == 4 and longueurs[1] == 0 and longueurs[2] > 50
+    # A1 → 0, B1 → 2, E1 → 3; C1 and G1 are numbers, D1 inline, F1 empty, H1 out of range.
+    assert _texte_partage(morceaux(feuille), "sheet1.xml", array("Q", longueurs)) == sum(
+        longueurs[i] for i in (0, 2, 3)
+    )
