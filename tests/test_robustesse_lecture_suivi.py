@@ -394,3 +394,13 @@ def test_copies_comptees_quel_que_soit_le_decoupage(taille: int) -> None:
     assert _texte_partage(morceaux(feuille), "sheet1.xml", array("Q", longueurs)) == sum(
         longueurs[i] for i in (0, 2, 3)
     )
+
+
+def test_grande_fiche_d_un_marche_inconnu_refusee_en_une_ligne(tmp_path: Path) -> None:
+    # Stopping after 200 rejects must not turn « marché inconnu » into 200 messages.
+    lignes = "\n".join(";".join([*VALEURS[:2], f"CUG-{i:04d}", *VALEURS[3:]]) for i in range(1000))
+    fiche = tmp_path / "inconnu.csv"
+    fiche.write_text(f"{';'.join(CLES)}\n{lignes}\n", encoding="utf-8")
+    resultat = importer(tmp_path / "suivi.sqlite", fiche)
+    assert resultat.exit_code == 1
+    assert resultat.stderr.splitlines() == [f"{fiche} : marché 2026-TX-077 inconnu du registre ; fiche refusée"]

@@ -290,6 +290,8 @@ class _Examen:
     inconnus: set[str] = field(default_factory=set)
     #: « néant » declarations: nobody worked on that lot that month.
     neants: list[Neant] = field(default_factory=list)
+    #: Rows rejected because their contract is not in the register.
+    rejets_inconnus: int = 0
     #: More than ``REJETS_MAX`` rows rejected: the examination stopped there.
     trop: bool = False
 
@@ -321,6 +323,7 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
                     (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
                 )
                 if any("inconnu du registre" in a.message for a in anomalies):
+                    examen.rejets_inconnus += 1
                     examen.inconnus.add(
                         texte_cellule(brute.valeurs.get("reference")) or feuille.identite.get("reference", "")
                     )
@@ -505,26 +508,9 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     lignes_de = {id(b): rangs[id(f)] for f in feuilles for b in f.lignes}
     examen.rejets.sort(key=lambda r: (lignes_de.get(id(r[2]), 0), r[2].ligne))
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
-    if examen.trop or len(examen.rejets) > REJETS_MAX:
-        # Never store hundreds of thousands of rejects (a row repeated to the bottom of the sheet): the
-        # first ones say what is wrong, the file is refused and the next files are imported.
-        return CompteRendu(
-            str(chemin),
-            "refuse",
-            messages=[
-                *[m for _, lignes, _ in examen.rejets[:REJETS_MAX] for m in lignes],
-                f"{chemin} : trop d'erreurs (plus de {REJETS_MAX} lignes rejetées) : fichier refusé, rien n'en est "
-                "conservé ; corrigez la fiche et importez-la de nouveau",
-            ],
-        )
-    if (
-        not examen.valides
-        and not examen.neants
-        and examen.inconnus
-        and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
-    ):
-        refus = f"{chemin} : marché {court(', '.join(sorted(examen.inconnus)))} inconnu du registre ; fiche refusée"
-        return CompteRendu(str(chemin), "refuse", messages=[refus])
+    refus = _refus_entier(chemin, feuilles, examen)
+    if refus is not None:
+        return refus
     if strict and examen.rejets:
         return CompteRendu(
             str(chemin),
@@ -543,6 +529,30 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     compte = CompteRendu(str(chemin), "importe", messages=messages, avertissements=avertissements)
     _enregistrer(registre, chemin, contenu, sha256, feuilles, examen, compte)
     return compte
+
+
+def _refus_entier(chemin: Path, feuilles: list[Feuille], examen: _Examen) -> CompteRendu | None:
+    """A sheet refused whole: of a contract the register does not know, or with too many errors."""
+    # Every row rejected; or, when the examination stopped early, every row so far for its contract.
+    toutes = len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
+    arretee = examen.trop and examen.rejets_inconnus == len(examen.rejets)
+    if not examen.valides and not examen.neants and examen.inconnus and (toutes or arretee):
+        # One line, not one per row: the rows are fine, the contract is missing.
+        refus = f"{chemin} : marché {court(', '.join(sorted(examen.inconnus)))} inconnu du registre ; fiche refusée"
+        return CompteRendu(str(chemin), "refuse", messages=[refus])
+    if examen.trop or len(examen.rejets) > REJETS_MAX:
+        # Never store hundreds of thousands of rejects (a row repeated to the bottom of the sheet): the
+        # first ones say what is wrong, the file is refused and the next files are imported.
+        return CompteRendu(
+            str(chemin),
+            "refuse",
+            messages=[
+                *[m for _, lignes, _ in examen.rejets[:REJETS_MAX] for m in lignes],
+                f"{chemin} : trop d'erreurs (plus de {REJETS_MAX} lignes rejetées) : fichier refusé, rien n'en est "
+                "conservé ; corrigez la fiche et importez-la de nouveau",
+            ],
+        )
+    return None
 
 
 def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu:
