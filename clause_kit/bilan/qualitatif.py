@@ -38,7 +38,8 @@ def trouver_qualitatif(chemins: tuple[Path, ...], libelle: str) -> Path | None:
     """The file ``bilan/<libellé>.md`` of the first folder given that has one."""
     for chemin in chemins:
         candidat = chemin / "bilan" / f"{libelle}.md"
-        if chemin.is_dir() and candidat.is_file():
+        # Not only a regular file: a pipe or a device found there is named by ``lire_qualitatif``, not skipped.
+        if chemin.is_dir() and (candidat.is_symlink() or candidat.exists()) and not candidat.is_dir():
             return candidat
     return None
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -37,6 +38,7 @@ __all__ = [
     "W",
     "analyser_xml",
     "lettres_colonne",
+    "nom_partie",
     "numero_colonne",
     "qn",
 ]
@@ -72,6 +74,16 @@ class PaquetIllisible(Exception):
     """Raised when a package cannot be read within the limits; the message does not name the file."""
 
 
+def nom_partie(info: zipfile.ZipInfo) -> str:
+    """An entry's name as a message may show it: the package chose it, so no control character, 80 at most."""
+    nom = "".join(c if c.isprintable() else "?" for c in info.filename[:80])
+    return nom if len(info.filename) <= 80 else nom + "…"
+
+
+def _mo(octets: int) -> str:
+    return f"{octets // 1_000_000} Mo"
+
+
 def qn(nom: str) -> str:
     """``w:p`` → ``{namespace}p`` for the WordprocessingML (``w``) and relationships (``r``) prefixes."""
     prefixe, local = nom.split(":")
@@ -103,17 +115,25 @@ def numero_colonne(lettres: str | bytes) -> int:
 class ArchiveBornee:
     """The entries of a zip package, decompressed on demand within one total for the whole package."""
 
-    def __init__(self, donnees: bytes) -> None:
+    def __init__(
+        self,
+        donnees: bytes,
+        *,
+        decompresse_max: int | None = None,
+        illisible: str = "ce n'est pas un document Word (.docx) lisible",
+    ) -> None:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(donnees))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as err:
-            raise PaquetIllisible("ce n'est pas un document Word (.docx) lisible") from err
+            raise PaquetIllisible(illisible) from err
         if len(infos) > ENTREES_MAX:
             raise PaquetIllisible(f"plus de {ENTREES_MAX} éléments dans le paquet, ce n'est pas un document ordinaire")
         self._infos = {info.filename: info for info in infos}
         self.brut = donnees
         self.decompresse = 0
+        # Read at each opening, not bound at definition: the module's limit stays the one to change.
+        self.decompresse_max = DECOMPRESSE_MAX if decompresse_max is None else decompresse_max
 
     @classmethod
     def ouvrir(cls, source: Path | bytes) -> ArchiveBornee:
@@ -135,21 +155,34 @@ class ArchiveBornee:
 
     def lire(self, partie: str | zipfile.ZipInfo) -> bytes:
         """One entry's bytes; refused as soon as the package's total decompressed size passes the limit."""
+        return b"".join(self.morceaux(partie))
+
+    def morceaux(self, partie: str | zipfile.ZipInfo, *, partie_max: int | None = None) -> Iterator[bytes]:
+        """One entry's bytes in chunks of at most 1 MiB, counted as they are produced, never kept here.
+
+        For a caller that only scans a part (a sheet's size, extent or values) without holding it.
+        Refused past the package's total or past ``partie_max`` bytes for this entry.
+        """
         info = partie if isinstance(partie, zipfile.ZipInfo) else self._infos[partie]
-        morceaux = []
+        produits = 0
         try:
             with self._zip.open(info) as flux:
                 while morceau := flux.read(1 << 20):
                     self.decompresse += len(morceau)
-                    if self.decompresse > DECOMPRESSE_MAX:
+                    produits += len(morceau)
+                    if partie_max is not None and produits > partie_max:
                         raise PaquetIllisible(
-                            f"partie {info.filename} : plus de {DECOMPRESSE_MAX // 1_000_000} Mo une fois "
-                            "décompressé ; ce n'est pas un document ordinaire (archive piégée ?)"
+                            f"partie {nom_partie(info)} : plus de {_mo(partie_max)} une fois décompressée ; "
+                            "ce n'est pas un document ordinaire (archive piégée ?)"
                         )
-                    morceaux.append(morceau)
+                    if self.decompresse > self.decompresse_max:
+                        raise PaquetIllisible(
+                            f"partie {nom_partie(info)} : plus de {_mo(self.decompresse_max)} une fois décompressé ; "
+                            "ce n'est pas un document ordinaire (archive piégée ?)"
+                        )
+                    yield morceau
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as err:
-            raise PaquetIllisible(f"partie {info.filename} illisible (archive abîmée)") from err
-        return b"".join(morceaux)
+            raise PaquetIllisible(f"partie {nom_partie(info)} illisible (archive abîmée)") from err
 
     def tout_lire(self) -> list[tuple[zipfile.ZipInfo, bytes]]:
         """Every entry with its bytes, in the order of the package."""

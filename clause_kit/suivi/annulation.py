@@ -17,8 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 from clause_kit.commun.formats import nombre_simple
 from clause_kit.suivi.erreurs import ErreurFichier, ErreurRegistre
+from clause_kit.suivi.lecture import TAILLE_MAX
 from clause_kit.suivi.registre import Registre, Remplacement
 
 __all__ = ["Annulation", "annulation_texte", "annuler", "journal", "journal_texte"]
@@ -45,9 +47,10 @@ def _sha256(designation: str) -> str:
     chemin = Path(designation)
     if chemin.is_file():
         try:
-            return hashlib.sha256(chemin.read_bytes()).hexdigest()
-        except OSError as err:
-            raise ErreurFichier(f"{chemin} : lecture impossible ({err.strerror})") from err
+            # Bounded and never blocking: the path may have become a FIFO since it was looked at.
+            return hashlib.sha256(lire_borne(chemin, TAILLE_MAX)).hexdigest()
+        except LectureImpossible as err:
+            raise ErreurFichier(f"{chemin} : {err}") from err
     if _SHA.fullmatch(designation):
         return designation.lower()
     raise ErreurFichier(

@@ -42,6 +42,7 @@ __all__ = [
     "Neant",
     "code_nominatif",
     "code_normalise",
+    "court",
     "nom_probable",
     "controler_ensemble",
     "controler_neant",
@@ -185,6 +186,10 @@ def _court(texte: str) -> str:
     return affichable(texte)
 
 
+#: The same cut for the import's own messages (headers of added columns, references).
+court = _court
+
+
 def _proche(valeur: str, possibles: list[str]) -> str:
     from clause_kit.marche.modele import suggestion  # only on an error: the contract model is slow to load
 
@@ -263,9 +268,9 @@ def _centiemes(valeur: Any) -> int:
     if not nombre.is_finite():
         raise _Refus(f"nombre d'heures illisible « {_court(texte_cellule(valeur))} »")
     if nombre < 0:
-        raise _Refus(f"nombre d'heures négatif ({texte})")
+        raise _Refus(f"nombre d'heures négatif ({_court(texte)})")
     if nombre > HEURES_MAX:
-        raise _Refus(f"{texte} heures dans un mois : plus que le maximum de {HEURES_MAX} heures")
+        raise _Refus(f"{_court(texte)} heures dans un mois : plus que le maximum de {HEURES_MAX} heures")
     return int((nombre * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
+from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 from clause_kit.commun.formats import nombre_simple
 from clause_kit.commun.journal import signaler
 from clause_kit.dossier.classeur_suivi import COLONNES
@@ -44,15 +45,19 @@ from clause_kit.suivi.controle import (
     controler_ligne,
     controler_neant,
     controler_registre,
+    court,
     est_neant,
     nom_probable,
     texte_cellule,
 )
 from clause_kit.suivi.erreurs import ErreurFichier
-from clause_kit.suivi.lecture import EXTENSIONS, Feuille, LigneBrute, lire_feuilles
+from clause_kit.suivi.lecture import EXTENSIONS, TAILLE_MAX, Feuille, LigneBrute, lire_feuilles
 from clause_kit.suivi.registre import Registre, Remplacement, raison_sqlite
 
-__all__ = ["CompteRendu", "importer", "trouver_fichiers"]
+__all__ = ["REJETS_MAX", "CompteRendu", "importer", "trouver_fichiers"]
+
+#: Rejected rows after which a sheet is refused whole (« trop d'erreurs »).
+REJETS_MAX = 200
 
 #: Files a folder of generated dossiers holds that are not follow-up sheets.
 _IGNORES = {"rapport-generation.csv", "rapport-generation.json"}
@@ -88,11 +93,16 @@ def _est_marche(chemin: Path) -> bool:
 
 
 def _parcourir(dossier: Path, exclus: set[Path]) -> Iterator[Path]:
+    """The files of a folder that look like contracts or sheets by their name.
+
+    Whatever their type: a pipe, a device or a broken link named like a sheet is yielded too, so
+    that its import says why it is not read (``_lire``) instead of leaving it out unsaid.
+    """
     for chemin in sorted(dossier.rglob("*")):
         relatif = chemin.relative_to(dossier).parts
         if any(p.startswith((".", "_")) or p.endswith("-preuves") for p in relatif) or chemin.resolve() in exclus:
             continue
-        if chemin.is_file() and chemin.name not in _IGNORES:
+        if not chemin.is_dir() and chemin.name not in _IGNORES:
             if _est_marche(chemin) or chemin.suffix.lower() in EXTENSIONS:
                 yield chemin
 
@@ -143,12 +153,17 @@ def _proteger(chemin: Path, action: Any) -> CompteRendu:
 
 
 def _lire(chemin: Path) -> tuple[bytes, str]:
+    """The bytes of a regular file, read once (what is hashed is what is parsed), and their SHA-256.
+
+    ``/dev/zero`` would be read until memory runs out and a FIFO would block for ever: only a
+    regular file is read, opened without blocking, and never past the size limit.
+    """
     try:
-        contenu = chemin.read_bytes()
-    except FileNotFoundError as err:
-        raise ErreurFichier(f"{chemin} : fichier introuvable") from err
-    except OSError as err:
-        raise ErreurFichier(f"{chemin} : lecture impossible ({raison_systeme(err)})") from err
+        contenu = lire_borne(
+            chemin, TAILLE_MAX, trop_gros=f"fichier trop volumineux (plus de {TAILLE_MAX // 1_000_000} Mo)"
+        )
+    except LectureImpossible as err:
+        raise ErreurFichier(f"{chemin} : {err} ; ignoré") from err
     return contenu, hashlib.sha256(contenu).hexdigest()
 
 
@@ -332,6 +347,21 @@ class _Examen:
     inconnus: set[str] = field(default_factory=set)
     #: « néant » declarations: nobody worked on that lot that month.
     neants: list[Neant] = field(default_factory=list)
+    #: Rows rejected because their contract is not in the register.
+    rejets_inconnus: int = 0
+    #: More than ``REJETS_MAX`` rows rejected: the examination stopped there.
+    trop: bool = False
+
+
+def _examiner_neant(
+    chemin: Path, feuille: Feuille, brute: LigneBrute, marches: dict[str, MarcheConnu], examen: _Examen
+) -> None:
+    """A « néant » row: kept as a declaration, or rejected."""
+    neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
+    if neant is not None:
+        examen.neants.append(neant)
+    else:
+        examen.rejets.append((_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute))
 
 
 def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheConnu]) -> _Examen:
@@ -340,13 +370,7 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
     for feuille in feuilles:
         for brute in feuille.lignes:
             if est_neant(brute):
-                neant, anomalies = controler_neant(brute, feuille.identite.get("reference"), marches)
-                if neant is not None:
-                    examen.neants.append(neant)
-                else:
-                    examen.rejets.append(
-                        (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
-                    )
+                _examiner_neant(chemin, feuille, brute, marches, examen)
                 continue
             ligne, anomalies = controler_ligne(brute, feuille.identite.get("reference"), marches)
             if ligne is not None:
@@ -356,9 +380,14 @@ def _examiner(chemin: Path, feuilles: list[Feuille], marches: dict[str, MarcheCo
                     (_emplacement(feuille, brute), _messages(chemin, feuille, brute, anomalies), brute)
                 )
                 if any("inconnu du registre" in a.message for a in anomalies):
+                    examen.rejets_inconnus += 1
                     examen.inconnus.add(
                         texte_cellule(brute.valeurs.get("reference")) or feuille.identite.get("reference", "")
                     )
+            if len(examen.rejets) > REJETS_MAX:
+                # A sheet this wrong is refused whole: checking its other rows would only cost time.
+                examen.trop = True
+                return examen
 
     # The sheets of one workbook are checked together: a tab copied for the next month with a row
     # left in it would otherwise count the same person's hours twice.
@@ -532,9 +561,11 @@ def _importer_feuille(registre: Registre, chemin: Path, marches: dict[str, March
     deja = _deja_importee(registre, chemin, sha256)
     if deja is not None:
         return deja
-    feuilles = lire_feuilles(chemin)
+    feuilles = lire_feuilles(chemin, contenu)
     nominatifs = _nominatifs(chemin, feuilles)
     if nominatifs:
+        if len(nominatifs) > REJETS_MAX:  # the first ones say it; a message per cell of a huge sheet would not
+            nominatifs[REJETS_MAX:] = [f"{chemin} : trop d'erreurs (plus de {REJETS_MAX}) : fichier refusé"]
         return CompteRendu(str(chemin), "refuse", messages=nominatifs)
     if not any(f.lignes for f in feuilles):
         return CompteRendu(str(chemin), "vide")
@@ -559,21 +590,16 @@ def _ecrire_feuille(
     deja = _deja_importee(registre, chemin, sha256)  # imported by another command since the first look
     if deja is not None:
         return deja
-    _confronter(chemin, registre, examen)
+    if not examen.trop:
+        _confronter(chemin, registre, examen)
     # In the order of the sheet (the rows refused for a repetition or an overlap come with the others).
     rangs = {id(f): i for i, f in enumerate(feuilles)}
     lignes_de = {id(b): rangs[id(f)] for f in feuilles for b in f.lignes}
     examen.rejets.sort(key=lambda r: (lignes_de.get(id(r[2]), 0), r[2].ligne))
     messages = [m for _, lignes, _ in examen.rejets for m in lignes]
-    if (
-        not examen.valides
-        and not examen.neants
-        and examen.inconnus
-        and len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
-    ):
-        inconnus = ", ".join(affichable(r) for r in sorted(examen.inconnus))
-        refus = f"{chemin} : marché {inconnus} inconnu du registre ; fiche refusée"
-        return CompteRendu(str(chemin), "refuse", messages=[refus])
+    refus = _refus_entier(chemin, feuilles, examen)
+    if refus is not None:
+        return refus
     if strict and examen.rejets:
         return CompteRendu(
             str(chemin),
@@ -592,6 +618,30 @@ def _ecrire_feuille(
     compte = CompteRendu(str(chemin), "importe", messages=messages, avertissements=avertissements)
     _enregistrer(registre, chemin, contenu, sha256, feuilles, examen, compte)
     return compte
+
+
+def _refus_entier(chemin: Path, feuilles: list[Feuille], examen: _Examen) -> CompteRendu | None:
+    """A sheet refused whole: of a contract the register does not know, or with too many errors."""
+    # Every row rejected; or, when the examination stopped early, every row so far for its contract.
+    toutes = len(examen.rejets) == sum(len(f.lignes) for f in feuilles)
+    arretee = examen.trop and examen.rejets_inconnus == len(examen.rejets)
+    if not examen.valides and not examen.neants and examen.inconnus and (toutes or arretee):
+        # One line, not one per row: the rows are fine, the contract is missing.
+        refus = f"{chemin} : marché {court(', '.join(sorted(examen.inconnus)))} inconnu du registre ; fiche refusée"
+        return CompteRendu(str(chemin), "refuse", messages=[refus])
+    if examen.trop or len(examen.rejets) > REJETS_MAX:
+        # Never store hundreds of thousands of rejects (a row repeated to the bottom of the sheet): the
+        # first ones say what is wrong, the file is refused and the next files are imported.
+        return CompteRendu(
+            str(chemin),
+            "refuse",
+            messages=[
+                *[m for _, lignes, _ in examen.rejets[:REJETS_MAX] for m in lignes],
+                f"{chemin} : trop d'erreurs (plus de {REJETS_MAX} lignes rejetées) : fichier refusé, rien n'en est "
+                "conservé ; corrigez la fiche et importez-la de nouveau",
+            ],
+        )
+    return None
 
 
 def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clause_kit.commun.codes import normaliser
-from clause_kit.commun.erreurs import raison_systeme
+from clause_kit.commun.fichiers import LectureImpossible, lire_borne
 from clause_kit.commun.ooxml import lettres_colonne
 from clause_kit.dossier.classeur_suivi import (
     CELLULE_SIRET_TITULAIRE,
@@ -34,8 +34,9 @@ from clause_kit.dossier.classeur_suivi import (
 )
 from clause_kit.suivi.erreurs import ErreurFichier
 from clause_kit.suivi.etendue import cellule_la_plus_lointaine
+from clause_kit.suivi.pesee import ClasseurRefuse, verifier_paquet
 
-__all__ = ["EXTENSIONS", "Feuille", "LigneBrute", "lire_feuilles"]
+__all__ = ["EXTENSIONS", "TAILLE_MAX", "Feuille", "LigneBrute", "lire_feuilles"]
 
 EXTENSIONS = (".xlsx", ".ods", ".csv")
 #: A company's monthly sheet is a few kilobytes; a year of a large contract a few megabytes.
@@ -79,17 +80,22 @@ class Feuille:
     inconnues: dict[str, str] = field(default_factory=dict)
 
 
-def lire_feuilles(chemin: Path) -> list[Feuille]:
-    """The sheets of a follow-up file that carry the data dictionary's columns; raise ``ErreurFichier``."""
+def lire_feuilles(chemin: Path, contenu: bytes | None = None) -> list[Feuille]:
+    """The sheets of a follow-up file that carry the data dictionary's columns; raise ``ErreurFichier``.
+
+    ``contenu``: the file's bytes when the caller has already read them (the import hashes them:
+    what it keeps as evidence is then exactly what was read).
+    """
     extension = chemin.suffix.lower()
     if extension not in EXTENSIONS:
         raise ErreurFichier(f"{chemin} : type de fichier non pris en charge (attendu : .xlsx, .ods ou .csv)")
-    try:
-        if chemin.stat().st_size > TAILLE_MAX:
-            raise ErreurFichier(f"{chemin} : fichier trop volumineux (plus de {TAILLE_MAX // 1_000_000} Mo)")
-        contenu = chemin.read_bytes()
-    except OSError as err:
-        raise ErreurFichier(f"{chemin} : lecture impossible ({raison_systeme(err)})") from err
+    if contenu is None:
+        try:
+            contenu = lire_borne(
+                chemin, TAILLE_MAX, trop_gros=f"fichier trop volumineux (plus de {TAILLE_MAX // 1_000_000} Mo)"
+            )
+        except LectureImpossible as err:
+            raise ErreurFichier(f"{chemin} : {err}") from err
     if extension == ".csv":
         return [_feuille_csv(chemin, contenu)]
     return _feuilles_classeur(chemin, contenu)
@@ -125,6 +131,11 @@ def _feuilles_classeur(chemin: Path, contenu: bytes) -> list[Feuille]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     _verifier_chiffrement(chemin, contenu)
+    try:
+        # Sizes, repeats and shared texts first: calamine aborts the process when memory runs out.
+        verifier_paquet(contenu, ods=chemin.suffix.lower() == ".ods")
+    except ClasseurRefuse as err:
+        raise ErreurFichier(f"{chemin} : {err}") from err
     _verifier_etendue(chemin, contenu)
     try:
         classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
@@ -258,11 +269,38 @@ def _separateur(texte: str) -> str:
     return max((";", ",", "\t"), key=lambda s: max((ligne.count(s) for ligne in debut.splitlines()), default=0))
 
 
-def _lignes_csv(texte: str, separateur: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted field may span lines)."""
+#: The csv module's errors (English) and what they mean to the person who saved the file.
+_ERREURS_CSV = {
+    "field larger than field limit": "champ de plus de {limite} caractères (un guillemet ouvert et jamais fermé ?)",
+    "line contains NUL": "caractère nul (contenu binaire ?) ; enregistrez-le en CSV UTF-8",
+    "new-line character seen in unquoted field": "retour à la ligne isolé hors guillemets",
+}
+
+
+def _lignes_csv(chemin: Path, texte: str, separateur: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted field may span lines); ``ErreurFichier`` located."""
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
     debut = 1
-    for enregistrement in lecteur:
+    while True:
+        try:
+            enregistrement = next(lecteur)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raison = next(
+                (francais for anglais, francais in _ERREURS_CSV.items() if str(err).startswith(anglais)),
+                "CSV mal formé",
+            )
+            limite = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+            # The start of the record, short: the field at fault may be a whole file pasted in a cell.
+            morceaux = texte.split("\n", debut)
+            ligne = morceaux[debut - 1] if len(morceaux) >= debut else ""
+            # Control characters of a file are never echoed to a terminal.
+            extrait = "".join(c if c.isprintable() else "?" for c in ligne[:40].rstrip("\r"))
+            raise ErreurFichier(
+                f"{chemin}:{debut}: {raison.format(limite=limite)} ; début de la ligne : « {extrait}"
+                f"{'…' if len(ligne) > 40 else ''} » ; fichier refusé"
+            ) from err
         yield debut, enregistrement
         debut = lecteur.line_num + 1
 
@@ -274,10 +312,7 @@ def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
         )
     texte = _decoder(chemin, contenu)
     separateur = _separateur(texte)
-    try:
-        numerotees = list(_lignes_csv(texte, separateur))
-    except csv.Error as err:
-        raise ErreurFichier(f"{chemin} : CSV mal formé ({err})") from err
+    numerotees = list(_lignes_csv(chemin, texte, separateur))
     grille = [cellules for _, cellules in numerotees]
     trouve = _en_tete(grille)
     if trouve is None:
