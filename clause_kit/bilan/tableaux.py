@@ -7,7 +7,7 @@ added from the period's rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clause_kit.bilan.indicateurs import Ligne, article_du_marche, heures
@@ -16,13 +16,20 @@ __all__ = ["parcours", "tableau_marches"]
 
 
 def tableau_marches(
-    etat: dict[str, Any], marches: Sequence[dict[str, Any]], lignes: Sequence[Ligne], agregees: Sequence[Any]
+    etat: dict[str, Any],
+    marches: Sequence[dict[str, Any]],
+    par_lot: Mapping[tuple[str, int], int],
+    agregees: Sequence[Any],
 ) -> list[dict[str, Any]]:
-    """Per buyer, contract and lot: due, done in the period, done since the start, %, penalty at the current pace."""
-    periode_c: dict[tuple[str, int], int] = {}
-    for element in (*lignes, *agregees):
-        cle = (element.reference, element.lot)
-        periode_c[cle] = periode_c.get(cle, 0) + element.heures_c
+    """Per buyer, contract and lot: due, done in the period, done since the start, %, penalty at the current pace.
+
+    ``par_lot``: the period's hundredths of hours of the rows in force per (contract, lot), as
+    ``indicateurs.Compteur`` sums them; ``agregees`` adds purged people's hours.
+    """
+    periode_c = dict(par_lot)
+    for agregee in agregees:
+        cle = (agregee.reference, agregee.lot)
+        periode_c[cle] = periode_c.get(cle, 0) + agregee.heures_c
     etats = {m["reference"]: m for m in etat["marches"]}
     tableau = []
     for marche in marches:

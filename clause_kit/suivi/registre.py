@@ -869,7 +869,7 @@ class Registre:
 
     # --- annual report (clause_kit.bilan) -------------------------------------------------
 
-    def lignes_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[Any, ...]]:
+    def lignes_bilan(self, premier_mois: str, dernier_mois: str) -> Iterator[tuple[Any, ...]]:
         """Rows in force with hours in the months ``premier_mois``..``dernier_mois`` (AAAA-MM), for the annual report.
 
         The months of one work contract that say the same of the person are summed in SQL (a
@@ -879,6 +879,9 @@ class Registre:
         type, contract start, end of contract as the latest month says it, first month, counted
         hundredths of hours, latest exit declared, publics joined by « ; », last month, month
         of that exit).
+
+        Rows come person by person (by code), read from the cursor as the caller consumes them:
+        the report counts them a batch of whole people at a time and never holds them all.
         """
         # Rows are grouped alone, by sheet rather than by holder, then joined to their lot,
         # contract, buyer and sheet: 9 000 joins instead of 100 000. Two sheets of one holder give
@@ -897,15 +900,17 @@ class Registre:
                 FROM lignes l
                 WHERE l.remplacee_par IS NULL AND l.mois BETWEEN ? AND ?
                   AND (l.heures_c > 0 OR (l.heures_formation_c > 0 AND l.lot_id IN formation))
-                GROUP BY l.lot_id, l.participant, l.debut_contrat, l.fichier_id, l.sexe, l.tranche_age, l.residence,
+                GROUP BY l.participant, l.lot_id, l.debut_contrat, l.fichier_id, l.sexe, l.tranche_age, l.residence,
                          l.modalite, l.siret_employeur, l.type_contrat, publics)
             SELECT a.nom, m.reference, lo.numero, g.participant, g.sexe, g.tranche_age, g.residence, g.modalite,
                    g.siret_employeur, f.siret_titulaire, f.titulaire, g.type_contrat, g.debut_contrat, g.fin, g.premier,
                    g.heures + CASE WHEN m.formation_comptee THEN g.formation ELSE 0 END, substr(g.sortie, 8),
                    g.publics, g.dernier, substr(g.sortie, 1, 7)
             FROM g JOIN lots lo ON lo.id = g.lot_id JOIN marches m ON m.id = lo.marche_id
-            JOIN acheteurs a ON a.id = m.acheteur_id JOIN fichiers f ON f.id = g.fichier_id"""
-        return self.connexion.execute(requete, (premier_mois, dernier_mois)).fetchall()
+            JOIN acheteurs a ON a.id = m.acheteur_id JOIN fichiers f ON f.id = g.fichier_id
+            ORDER BY g.participant, g.lot_id, g.debut_contrat, g.fichier_id, g.sexe, g.tranche_age, g.residence,
+                     g.modalite, g.siret_employeur, g.type_contrat, g.publics"""
+        return iter(self.connexion.execute(requete, (premier_mois, dernier_mois)))
 
     def heures_par_mois_bilan(self, premier_mois: str, dernier_mois: str) -> list[tuple[str, str, int]]:
         """Counted hundredths of hours in force per buyer and month of the period: (buyer, month, hours)."""
