@@ -21,13 +21,13 @@ from clause_kit.bilan.agregats import ajouter, cle_periode, incomplet
 from clause_kit.bilan.flux import Flux
 from clause_kit.bilan.indicateurs import Compteur, HeuresAgregees, Ligne, heures, marches_de_la_periode
 from clause_kit.bilan.periode import Periode, periode_mois
-from clause_kit.bilan.prevision import prevoir
+from clause_kit.bilan.prevision import Prevision
 from clause_kit.bilan.secret import seuil_secret
-from clause_kit.bilan.tableaux import parcours, tableau_marches
+from clause_kit.bilan.tableaux import heures_de_la_periode, parcours, rangee_marche
 from clause_kit.commun.codes import normaliser
 from clause_kit.commun.erreurs import ErreurDonnees
 from clause_kit.commun.parametres import charger_parametres
-from clause_kit.suivi.etat import calculer_etat
+from clause_kit.suivi.etat import etats_marches
 from clause_kit.suivi.registre import Registre
 
 __all__ = ["INDICATEURS_PRECEDENTS", "LIGNES_PAR_LOT", "diviseur_etp", "etablir_bilan"]
@@ -147,6 +147,7 @@ def _compter(
     With ``chemins``, each person's path is appended to it, in the order of the codes.
     """
     with Registre(base, creer=False) as registre:
+        registre.lire_en_flux()
         for lot in _par_personnes(registre.lignes_bilan(periode.premier, periode.dernier), acheteur):
             compteur.ajouter(lot)
             if chemins is not None:
@@ -159,10 +160,12 @@ def etablir_bilan(
 ) -> dict[str, Any]:
     """The report of a period (everything the register holds when None), for one buyer or all.
 
-    ``parcours`` is a ``Flux``: people's paths, read from a temporary file as they are iterated.
+    ``detail_marches`` and ``parcours`` are ``Flux``: a row per contract and people's paths, read
+    from a temporary file as they are iterated.
     """
     diviseur = diviseur or diviseur_etp()
     with Registre(base, creer=False) as registre, ThreadPoolExecutor(max_workers=1) as fond:
+        registre.lire_en_flux()
         # Every month at once: the same scan of the index gives the register's bounds, the
         # period's months and whether a previous period has hours.
         tous = _Mois(
@@ -193,7 +196,8 @@ def etablir_bilan(
         )
         # Everything as of the end of the period: months imported since do not change a past report.
         types_declares = registre.heures_par_type_contrat(periode.au.isoformat(), periode.dernier)
-        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1), periode.dernier)
+        # Each contract's state goes to a file as it comes: read back beside the contracts below.
+        etats = Flux(etats_marches(base, periode.au + datetime.timedelta(days=1), periode.dernier))
         purges = _Purges.lire(registre, periode, precedente, acheteur or "")
         formation = [
             (c, comptees)
@@ -211,7 +215,6 @@ def etablir_bilan(
             )
         compteur = a_compter.result()
     agregees = lecture.agregees
-    etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
     bilan: dict[str, Any] = {
         "periode": {"du": periode.du.isoformat(), "au": periode.au.isoformat(), "libelle": periode.libelle},
         "donneur_ordre": acheteur,
@@ -236,7 +239,35 @@ def etablir_bilan(
     else:
         bilan["precedente"] = None
     retenus = marches_de_la_periode(marches, compteur.references | {a.reference for a in agregees}, periode)
-    bilan["detail_marches"] = tableau_marches(etat, retenus, compteur.par_lot, agregees)
+    references = {m["reference"] for m in retenus}
+    periode_c = heures_de_la_periode(compteur.par_lot, agregees)
+    prevision = Prevision(types_declares, periode)
+    # A row per contract, on disk as the paths are: the states of 3 000 contracts are never all in memory.
+    detail = Flux()
+    for marche, courant in _apparier(marches, etats):
+        prevision.ajouter(marche, courant)
+        if courant is not None and marche["reference"] in references:
+            detail.ajouter(rangee_marche(marche, courant, periode_c))
+    etats.fermer()
+    bilan["detail_marches"] = detail
     bilan["parcours"] = chemins
-    bilan["prevision"] = prevoir(marches, etat, types_declares, periode)
+    bilan["prevision"] = prevision.resultat()
     return bilan
+
+
+def _apparier(
+    marches: Iterable[dict[str, Any]], etats: Iterable[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Each contract with its state (None without one: an award criterion alone), in one pass over both.
+
+    Both come by buyer's name then reference (``Registre.marches_bilan``, ``suivi.etat.etats_marches``),
+    so the states are read once, in step with the contracts, and never held all at once.
+    """
+    suite = iter(etats)
+    courant = next(suite, None)
+    for marche in marches:
+        cle = (marche["acheteur"], marche["reference"])
+        while courant is not None and (courant["acheteur"], courant["reference"]) < cle:
+            courant = next(suite, None)
+        trouve = courant is not None and courant["reference"] == marche["reference"]
+        yield marche, courant if trouve else None
