@@ -54,10 +54,18 @@ def diviseur_etp() -> int:
 
 
 def _choisir_donneur(marches: list[dict[str, Any]], donneur: str) -> str:
-    """The buyer's name as registered, from a name typed in any case, with or without accents."""
+    """The buyer's name as registered, from a name typed in any case, with or without accents.
+
+    The name exactly as registered comes first: « Saint Zacharie » and « SAINT-ZACHARIE » are two
+    buyers that only the exact name tells apart (each gets its own report).
+    """
     noms = sorted({m["acheteur"] for m in marches})
     cherche = normaliser(donneur)
-    trouves = [n for n in noms if normaliser(n) == cherche] or [n for n in noms if cherche in normaliser(n)]
+    trouves = (
+        [n for n in noms if n == donneur]
+        or [n for n in noms if normaliser(n) == cherche]
+        or [n for n in noms if cherche in normaliser(n)]
+    )
     if len(trouves) != 1:
         raison = "inconnu" if not trouves else f"ambigu ({', '.join(trouves)})"
         raise ErreurDonnees(
