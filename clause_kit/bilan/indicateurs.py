@@ -411,8 +411,8 @@ class Compteur:
         self.cdi += sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion"))
         for ligne in groupes:
             self.heures_c += ligne.heures_c
-            cle = (ligne.reference, ligne.lot)
-            self.par_lot[cle] = self.par_lot.get(cle, 0) + ligne.heures_c
+            du_lot = (ligne.reference, ligne.lot)
+            self.par_lot[du_lot] = self.par_lot.get(du_lot, 0) + ligne.heures_c
         self.references |= {ligne.reference for ligne in groupes}
         self.titulaires |= titulaires(groupes, self._attribution)
         declarees = _sorties_declarees(actives)
