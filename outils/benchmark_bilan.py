@@ -3,8 +3,10 @@
 Run: python outils/benchmark_bilan.py [--ecrire docs/performance.md]
 
 Targets of issue 9: on 100 000 rows across 3 000 contracts, the tables and JSON in under 2 s,
-the report with its charts (spreadsheet and Word) in under 10 s, memory flat (peak RSS for
-10 000 rows against 100 000).
+the report with its charts (spreadsheet and Word) in under 10 s. Issue 22: memory flat, the
+peak RSS of each form growing by at most 30 % from 10 000 rows to 100 000; the growth is
+printed beside the table, with the peak of merely importing what each form imports (the floor
+no register size changes).
 
 The register is filled through the register's own write methods (``Registre.enregistrer_marche``
 and ``inserer_lignes``, those the import uses), from the follow-up data of a real contract
@@ -21,6 +23,7 @@ import datetime
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +33,7 @@ RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
 from clause_kit.bilan.etablir import etablir_bilan  # noqa: E402
+from clause_kit.bilan.flux import morceaux_json  # noqa: E402
 from clause_kit.bilan.periode import periode_annee  # noqa: E402
 from clause_kit.dossier.classeur_suivi import donnees_suivi  # noqa: E402
 from clause_kit.marche.chargement import charger_detail  # noqa: E402
@@ -107,23 +111,39 @@ def remplir(base: Path, marches: int, lignes: int) -> int:
     return total
 
 
-def mesurer(travail: Path, nom: str, marches: int, lignes: int) -> str:
-    """One row of the results table."""
+#: What each form imports before it reads a row: JSON (the report's data), -o (workbook, Word, charts).
+SOCLES = {
+    "json": "import clause_kit.cli, clause_kit.bilan.etablir, clause_kit.bilan.flux",
+    "rapport": "import clause_kit.cli, clause_kit.bilan.publier, clause_kit.rendu.moteur; "
+    "from clause_kit.bilan.graphiques import _pyplot; _pyplot()",
+}
+
+
+def socle(importations: str) -> float:
+    """Peak RSS (MB) of a process that only imports: the floor under each form's figure."""
+    script = f"{importations}\nprint(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+    sortie = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=RACINE)
+    return int(sortie.stdout.split()[-1]) / 1024
+
+
+def mesurer(travail: Path, nom: str, marches: int, lignes: int) -> tuple[str, float, float]:
+    """One row of the results table, and the peak RSS (MB) of the JSON form and of the report form."""
     base = travail / f"{nom}.sqlite"
     n = remplir(base, marches, lignes)
     periode = periode_annee(2026)
-    calcul = _mediane(lambda: json.dumps(etablir_bilan(base, periode), ensure_ascii=False), 3)
+    calcul = _mediane(lambda: "".join(morceaux_json(etablir_bilan(base, periode))), 3)
     commun = ["bilan", "--base", str(base), "--annee", "2026"]
     t_json, rss_json, _, cpu_json = commande_mesuree([*commun, "--format", "json"])
     sortie = travail / f"sortie-{nom}"
     t_rapport, rss_rapport, _, cpu_rapport = commande_mesuree([*commun, "-o", str(sortie), "--force"])
     ecrits = sorted(p.name for p in sortie.iterdir()) if sortie.exists() else []
-    if len(ecrits) != 2:
+    if not {"bilan-2026.xlsx", "bilan-2026.docx"} <= set(ecrits):
         raise SystemExit(f"le rapport n'a pas été écrit pour {nom} : {ecrits}")
-    return (
+    ligne = (
         f"| {nom} | {marches} | {n} | **{calcul:.2f}** | {t_json:.2f} / {cpu_json:.2f} | {rss_json:.0f} "
         f"| **{t_rapport:.2f}** / {cpu_rapport:.2f} | {rss_rapport:.0f} |"
     )
+    return ligne, rss_json, rss_rapport
 
 
 def main() -> None:
@@ -141,8 +161,25 @@ def main() -> None:
             "| mémoire max (Mo) | `bilan -o` classeur + Word + graphiques (s, écoulé / CPU) | mémoire max (Mo) |"
         )
         dire("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        pics = []
         for nom, marches, lignes in (("10 000 lignes", 300, 10_000), ("100 000 lignes", 3_000, 100_000)):
-            dire(mesurer(travail, nom.replace(" ", ""), marches, lignes).replace(nom.replace(" ", ""), nom, 1))
+            ligne, rss_json, rss_rapport = mesurer(travail, nom.replace(" ", ""), marches, lignes)
+            dire(ligne.replace(nom.replace(" ", ""), nom, 1))
+            pics.append((rss_json, rss_rapport))
+        dire()
+        (json_10k, rapport_10k), (json_100k, rapport_100k) = pics
+        dire(
+            "| mémoire max (Mo) | importations seules | 10 000 lignes | 100 000 lignes | croissance (objectif ≤ 30 %) |"
+        )
+        dire("| --- | ---: | ---: | ---: | ---: |")
+        for forme, cle, petit, grand in (
+            ("`bilan --format json`", "json", json_10k, json_100k),
+            ("`bilan -o` (classeur, Word, graphiques)", "rapport", rapport_10k, rapport_100k),
+        ):
+            dire(
+                f"| {forme} | {socle(SOCLES[cle]):.0f} | {petit:.0f} | {grand:.0f} "
+                f"| **{(grand / petit - 1) * 100:+.0f} %** (× {grand / petit:.2f}) |"
+            )
         dire()
         dire(f"Charge de la machine pendant la mesure (moyenne sur 5 min) : {os.getloadavg()[1]:.1f} pour 2 cœurs.")
     finally:

@@ -55,6 +55,26 @@ def test_ensemble_tout_ou_rien(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_ensemble_sans_remplacer_ne_touche_a_rien_de_ce_qui_existe(tmp_path: Path) -> None:
+    """A file that appeared after the caller looked (or a planted link) is kept, and nothing else is left."""
+    a, b, victime = tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "victime"
+    b.write_bytes(b"B d'un autre")
+    with pytest.raises(FileExistsError) as erreur:
+        ecrire_ensemble({a: b"A", b: b"B"}, remplacer=False)
+    assert erreur.value.filename2 == str(b)
+    assert not a.exists() and b.read_bytes() == b"B d'un autre"
+    b.unlink()
+    victime.write_bytes(b"intacte")
+    b.symlink_to(victime)
+    with pytest.raises(FileExistsError):
+        ecrire_ensemble({a: b"A", b: b"B"}, remplacer=False)
+    assert not a.exists() and victime.read_bytes() == b"intacte" and b.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx", "victime"]  # no temporary file stays
+    b.unlink()
+    ecrire_ensemble({a: b"A", b: b"B"}, remplacer=False)
+    assert (a.read_bytes(), b.read_bytes()) == (b"A", b"B")
+
+
 def test_reserve_utilisee_puis_liberee(tmp_path: Path) -> None:
     cible = tmp_path / "rapport.json"
     reserve = reserver(cible, 10_000)

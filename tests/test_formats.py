@@ -24,6 +24,7 @@ from clause_kit.commun.formats import (
     pourcentage,
     siret_valide,
     slug,
+    slugs_distincts,
 )
 
 FINE = "\u202f"
@@ -604,3 +605,23 @@ def test_typographie_des_pieces() -> None:
     )
     assert typographie("l'école n° 3 ; Lot n° 2") == "l\u2019école n°\u00a03 ; Lot n°\u00a02"
     assert typographie("M. Dupont, p. 12") == "M. Dupont, p. 12"  # only the legal abbreviations
+
+
+def test_slugs_distincts_pour_des_noms_qui_se_confondent() -> None:
+    """Names with the same slug get -2, -3 in the order of the names; a name without Latin letters a hash."""
+    noms = ["Saint-Zacharie", "Saint Zacharie", "SAINT-ZACHARIE", "Saint Zacharie 2", "Δήμος Αθηναίων", "北京市", "🏛️"]
+    resultat = slugs_distincts(noms, "acheteur")
+    assert resultat["SAINT-ZACHARIE"] == "saint-zacharie"  # first in the order of the names
+    assert resultat["Saint Zacharie 2"] == "saint-zacharie-2"  # its own slug, kept
+    assert (resultat["Saint Zacharie"], resultat["Saint-Zacharie"]) == ("saint-zacharie-3", "saint-zacharie-4")
+    assert re.fullmatch(r"acheteur-[0-9a-f]{8}", resultat["Δήμος Αθηναίων"])
+    assert len(set(resultat.values())) == len(noms)
+    assert slugs_distincts(reversed(noms), "acheteur") == resultat  # whatever the order given
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_slugs_distincts_toujours_distincts_et_sains(noms: list[str]) -> None:
+    resultat = slugs_distincts(noms)
+    assert set(resultat) == set(noms)
+    assert len(set(resultat.values())) == len(resultat)
+    assert all(re.fullmatch(r"[a-z0-9_-]+", v) for v in resultat.values())

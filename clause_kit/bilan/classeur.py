@@ -10,7 +10,7 @@ contracts: openpyxl took 3 s on them).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -90,8 +90,8 @@ def _indicateurs(bilan: dict[str, Any], seuil: int) -> list[list[Any]]:
     return lignes
 
 
-def _penalites(bilan: dict[str, Any]) -> list[list[Any]]:
-    return [
+def _penalites(bilan: dict[str, Any]) -> Iterator[list[Any]]:
+    return (
         [
             m["acheteur"],
             m["reference"],
@@ -103,35 +103,31 @@ def _penalites(bilan: dict[str, Any]) -> list[list[Any]]:
         ]
         for m in bilan["detail_marches"]
         for lot in m["lots"]
-    ]
+    )
 
 
-def _marches(bilan: dict[str, Any]) -> list[list[Any]]:
-    lignes = []
+def _marches(bilan: dict[str, Any]) -> Iterator[list[Any]]:
     caches = marches_secrets(bilan)
     for m in bilan["detail_marches"]:
         cache = m["reference"] in caches
         for lot in m["lots"]:
-            lignes.append(
-                [
-                    m["acheteur"],
-                    m["reference"],
-                    m["objet"],
-                    ARTICLES[m["article"]],
-                    lot["numero"],
-                    lot["heures_dues"],
-                    SECRET if cache and lot["heures_periode"] else lot["heures_periode"],
-                    lot["heures_realisees"],
-                    lot["pourcentage"],
-                ]
-            )
-    return lignes
+            yield [
+                m["acheteur"],
+                m["reference"],
+                m["objet"],
+                ARTICLES[m["article"]],
+                lot["numero"],
+                lot["heures_dues"],
+                SECRET if cache and lot["heures_periode"] else lot["heures_periode"],
+                lot["heures_realisees"],
+                lot["pourcentage"],
+            ]
 
 
-def _parcours(bilan: dict[str, Any]) -> list[list[Any]]:
+def _parcours(bilan: dict[str, Any]) -> Iterator[list[Any]]:
     types = {c.cle: c.libelle for c in codes("types_contrat")}
     sorties = {c.cle: c.libelle for c in codes("sorties")}
-    return [
+    return (
         [
             p["participant"],
             c["acheteur"],
@@ -146,10 +142,10 @@ def _parcours(bilan: dict[str, Any]) -> list[list[Any]]:
         ]
         for p in bilan["parcours"]
         for c in p["contrats"]
-    ]
+    )
 
 
-def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], Iterable[list[Any]]]]:
     seuil = bilan["seuil_secret"]
     sorties = masquer_repartition(
         [
@@ -209,7 +205,7 @@ def _tables(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]
     }
 
 
-def _tables_internes(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def _tables_internes(bilan: dict[str, Any]) -> dict[str, tuple[list[str], Iterable[list[Any]]]]:
     return {
         "Parcours": (
             [
@@ -241,14 +237,6 @@ def _tables_internes(bilan: dict[str, Any]) -> dict[str, tuple[list[str], list[l
     }
 
 
-def _largeurs(entetes: Sequence[str], lignes: list[list[Any]]) -> list[float]:
-    """Column widths from the header and the first 500 rows (enough to see the longest names)."""
-    return [
-        min(60, max([len(str(entete)), *(len(str(ligne[rang] or "")) for ligne in lignes[:500])]) + 2)
-        for rang, entete in enumerate(entetes)
-    ]
-
-
 def construire_classeur_bilan(bilan: dict[str, Any]) -> bytes:
     """The .xlsx bytes of the published tables."""
     tables = _tables(bilan)
@@ -263,7 +251,8 @@ def construire_classeur_bilan(bilan: dict[str, Any]) -> bytes:
     for rang, nom in enumerate(FEUILLES):
         entetes, lignes = tables[nom]
         notes = pied if rang == 0 else [NOTES[nom]] if nom in NOTES else []
-        feuilles.append(Feuille(nom, entetes, lignes, notes, _largeurs(entetes, lignes)))
+        # Widths from the header and the first rows (None): the rows are read once, as they are written.
+        feuilles.append(Feuille(nom, entetes, lignes, notes, None))
     return ecrire_classeur(feuilles, f"Bilan {periode['libelle']} des clauses d'insertion")
 
 
@@ -279,5 +268,5 @@ def construire_classeur_interne(bilan: dict[str, Any]) -> bytes:
     feuilles = []
     for rang, nom in enumerate(FEUILLES_INTERNES):
         entetes, lignes = tables[nom]
-        feuilles.append(Feuille(nom, entetes, lignes, pied if rang == 0 else [], _largeurs(entetes, lignes)))
+        feuilles.append(Feuille(nom, entetes, lignes, pied if rang == 0 else [], None))
     return ecrire_classeur(feuilles, f"Bilan {periode['libelle']} : document interne")

@@ -2,36 +2,38 @@
 
 The result is the JSON for the facilitator's own use (exact counts, said in ``donnees``); the
 published files (spreadsheet, Word, PDF) are made from it with small cells hidden (``secret``).
+
+Memory stays flat however large the register (issue 22): the rows come from SQLite person by
+person and are counted a batch of whole people at a time (``indicateurs.Compteur``); each
+person's path goes to a file as soon as it is known (``flux.Flux``). What the report holds
+grows with the contracts and the codes, never with the rows or the people.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from clause_kit.bilan.agregats import ajouter, cle_periode, incomplet
-from clause_kit.bilan.indicateurs import (
-    HeuresAgregees,
-    Ligne,
-    attributions,
-    calculer_indicateurs,
-    heures,
-    marches_de_la_periode,
-    titulaires,
-)
+from clause_kit.bilan.flux import Flux
+from clause_kit.bilan.indicateurs import Compteur, HeuresAgregees, Ligne, heures, marches_de_la_periode
 from clause_kit.bilan.periode import Periode, periode_mois
-from clause_kit.bilan.prevision import prevoir
+from clause_kit.bilan.prevision import Prevision
 from clause_kit.bilan.secret import seuil_secret
-from clause_kit.bilan.tableaux import parcours, tableau_marches
+from clause_kit.bilan.tableaux import heures_de_la_periode, parcours, rangee_marche
 from clause_kit.commun.codes import normaliser
 from clause_kit.commun.erreurs import ErreurDonnees
 from clause_kit.commun.parametres import charger_parametres
-from clause_kit.suivi.etat import calculer_etat
+from clause_kit.suivi.etat import etats_marches
 from clause_kit.suivi.registre import Registre
 
-__all__ = ["INDICATEURS_PRECEDENTS", "diviseur_etp", "etablir_bilan"]
+__all__ = ["INDICATEURS_PRECEDENTS", "LIGNES_PAR_LOT", "diviseur_etp", "etablir_bilan"]
+
+#: Rows counted at a time (whole people: a batch ends with a person's last row).
+LIGNES_PAR_LOT = 500
 
 #: The headline figures repeated for the previous period.
 INDICATEURS_PRECEDENTS = (
@@ -52,10 +54,18 @@ def diviseur_etp() -> int:
 
 
 def _choisir_donneur(marches: list[dict[str, Any]], donneur: str) -> str:
-    """The buyer's name as registered, from a name typed in any case, with or without accents."""
+    """The buyer's name as registered, from a name typed in any case, with or without accents.
+
+    The name exactly as registered comes first: « Saint Zacharie » and « SAINT-ZACHARIE » are two
+    buyers that only the exact name tells apart (each gets its own report).
+    """
     noms = sorted({m["acheteur"] for m in marches})
     cherche = normaliser(donneur)
-    trouves = [n for n in noms if normaliser(n) == cherche] or [n for n in noms if cherche in normaliser(n)]
+    trouves = (
+        [n for n in noms if n == donneur]
+        or [n for n in noms if normaliser(n) == cherche]
+        or [n for n in noms if cherche in normaliser(n)]
+    )
     if len(trouves) != 1:
         raison = "inconnu" if not trouves else f"ambigu ({', '.join(trouves)})"
         raise ErreurDonnees(
@@ -65,9 +75,8 @@ def _choisir_donneur(marches: list[dict[str, Any]], donneur: str) -> str:
 
 
 class Lecture(NamedTuple):
-    """What the register holds for a period: rows summed over months, purged hours, hours per month."""
+    """What the register holds for a period besides its rows: purged hours, hours per month."""
 
-    lignes: list[Ligne]
     agregees: list[HeuresAgregees]
     mensuelles: list[tuple[str, int]]
 
@@ -83,7 +92,7 @@ class _Mois(NamedTuple):
         mois = [m for _, m, _ in self.declarees] + [a.mois for a in self.agregees]
         return (min(mois), max(mois)) if mois else (None, None)
 
-    def lecture(self, lignes: list[Ligne], periode: Periode, acheteur: str | None) -> Lecture:
+    def lecture(self, periode: Periode, acheteur: str | None) -> Lecture:
         """The period's part, for one buyer or all."""
         dans = periode.premier, periode.dernier
 
@@ -91,7 +100,6 @@ class _Mois(NamedTuple):
             return dans[0] <= mois <= dans[1] and acheteur in (None, nom)
 
         return Lecture(
-            [ligne for ligne in lignes if acheteur in (None, ligne.acheteur)],
             [a for a in self.agregees if retenu(a.acheteur, a.mois)],
             [(mois, h) for nom, mois, h in self.declarees if retenu(nom, mois)],
         )
@@ -116,35 +124,56 @@ class _Purges(NamedTuple):
         )
 
     @staticmethod
-    def completer(
-        indicateurs: dict[str, Any],
-        lignes: list[Ligne],
-        comptes: dict[str, Any] | None,
-        diviseur: int,
-        marches: list[dict[str, Any]],
-    ) -> dict[str, Any]:
+    def completer(compteur: Compteur, comptes: dict[str, Any] | None, diviseur: int) -> dict[str, Any]:
         """The indicators of the rows in force, plus the people purged since."""
+        indicateurs = compteur.indicateurs()
         if comptes is not None:
-            vivants = titulaires((x for x in lignes if x.heures_c > 0), attributions(marches))
-            ajouter(indicateurs, comptes, vivants, diviseur)
+            ajouter(indicateurs, comptes, compteur.titulaires, diviseur)
         return indicateurs
 
 
-def _lignes(base: Path, periode: Periode) -> list[Ligne]:
-    """The period's rows, on a connection of their own (the query runs while the caller reads the rest)."""
+def _par_personnes(lignes: Iterable[tuple[Any, ...]], acheteur: str | None) -> Iterator[list[Ligne]]:
+    """The register's rows (given person by person) in batches of whole people, of one buyer or all."""
+    lot: list[Ligne] = []
+    for brute in lignes:
+        ligne = Ligne._make(brute)
+        if acheteur is not None and ligne.acheteur != acheteur:
+            continue
+        if len(lot) >= LIGNES_PAR_LOT and ligne.participant != lot[-1].participant:
+            yield lot
+            lot = []
+        lot.append(ligne)
+    if lot:
+        yield lot
+
+
+def _compter(
+    base: Path, periode: Periode, acheteur: str | None, compteur: Compteur, chemins: Flux | None = None
+) -> Compteur:
+    """Count the period's rows, on a connection of their own (the caller reads the rest meanwhile).
+
+    With ``chemins``, each person's path is appended to it, in the order of the codes.
+    """
     with Registre(base, lecture=True) as registre:
-        return [Ligne._make(r) for r in registre.lignes_bilan(periode.premier, periode.dernier)]
+        registre.lire_en_flux()
+        for lot in _par_personnes(registre.lignes_bilan(periode.premier, periode.dernier), acheteur):
+            compteur.ajouter(lot)
+            if chemins is not None:
+                chemins.etendre(parcours([ligne for ligne in lot if ligne.heures_c > 0]))
+    return compteur
 
 
 def etablir_bilan(
     base: Path, periode: Periode | None = None, *, donneur_ordre: str | None = None, diviseur: int | None = None
 ) -> dict[str, Any]:
-    """The report of a period (everything the register holds when None), for one buyer or all."""
+    """The report of a period (everything the register holds when None), for one buyer or all.
+
+    ``detail_marches`` and ``parcours`` are ``Flux``: a row per contract and people's paths, read
+    from a temporary file as they are iterated.
+    """
     diviseur = diviseur or diviseur_etp()
-    # The rows' query is the longest read (SQLite sums 100 000 months in about a second, without
-    # the GIL): it runs on a second connection while this one reads months, contracts and state.
     with Registre(base, lecture=True) as registre, ThreadPoolExecutor(max_workers=1) as fond:
-        a_lire = fond.submit(_lignes, base, periode) if periode is not None else None
+        registre.lire_en_flux()
         # Every month at once: the same scan of the index gives the register's bounds, the
         # period's months and whether a previous period has hours.
         tous = _Mois(
@@ -152,59 +181,63 @@ def etablir_bilan(
             [HeuresAgregees._make(r) for r in registre.heures_agregees_bilan("0000-01", "9999-12")],
         )
         premier, dernier = tous.bornes()
-        if periode is None or a_lire is None:
+        if periode is None:
             if premier is None or dernier is None:
                 raise ErreurDonnees(f"{base} : aucune heure déclarée dans le registre ; importez d'abord des fiches")
             periode = periode_mois(premier, dernier)
-            a_lire = fond.submit(_lignes, base, periode)
         precedente = periode.precedente()
-        avant = fond.submit(_lignes, base, precedente) if premier and premier <= precedente.dernier else None
         marches = registre.marches_bilan()
         acheteur = _choisir_donneur(marches, donneur_ordre) if donneur_ordre else None
         if acheteur is not None:
             marches = [m for m in marches if m["acheteur"] == acheteur]
+        lecture = tous.lecture(periode, acheteur)
+        chemins = Flux()
+        # The period's rows are the longest read (SQLite sums 100 000 months in about a second,
+        # without the GIL): they are counted on a second connection while this one reads the rest.
+        a_compter = fond.submit(
+            _compter,
+            base,
+            periode,
+            acheteur,
+            Compteur(marches, lecture.agregees, periode, diviseur, lecture.mensuelles),
+            chemins,
+        )
         # Everything as of the end of the period: months imported since do not change a past report.
         types_declares = registre.heures_par_type_contrat(periode.au.isoformat(), periode.dernier)
-        etat = calculer_etat(base, periode.au + datetime.timedelta(days=1), periode.dernier)
-        lecture = tous.lecture(a_lire.result(), periode, acheteur)
-        anciennes = tous.lecture(avant.result(), precedente, acheteur) if avant is not None else None
+        # Each contract's state goes to a file as it comes: read back beside the contracts below.
+        etats = Flux(etats_marches(base, periode.au + datetime.timedelta(days=1), periode.dernier))
         purges = _Purges.lire(registre, periode, precedente, acheteur or "")
         formation = [
             (c, comptees)
             for nom, c, comptees in registre.heures_formation_bilan(periode.premier, periode.dernier)
             if acheteur in (None, nom)
         ]
-    lignes, agregees = lecture.lignes, lecture.agregees
-    etat["marches"] = [m for m in etat["marches"] if acheteur is None or m["acheteur"] == acheteur]
+        avant = None
+        if premier and premier <= precedente.dernier:
+            anciennes = tous.lecture(precedente, acheteur)
+            avant = _compter(
+                base,
+                precedente,
+                acheteur,
+                Compteur(marches, anciennes.agregees, precedente, diviseur, anciennes.mensuelles),
+            )
+        compteur = a_compter.result()
+    agregees = lecture.agregees
     bilan: dict[str, Any] = {
         "periode": {"du": periode.du.isoformat(), "au": periode.au.isoformat(), "libelle": periode.libelle},
         "donneur_ordre": acheteur,
         "donnees": "exactes, pour l'usage interne du facilitateur : les effectifs de moins de "
         f"{seuil_secret()} personnes ne sont masqués que dans les documents publiés (Word, PDF, classeur)",
         "seuil_secret": seuil_secret(),
-        **purges.completer(
-            calculer_indicateurs(lignes, agregees, marches, periode, diviseur, lecture.mensuelles),
-            lignes,
-            purges.periode,
-            diviseur,
-            marches,
-        ),
+        **purges.completer(compteur, purges.periode, diviseur),
     }
     # Training hours apart from hours worked: all those declared, and those the contracts count as insertion.
     bilan["heures_formation"] = heures(sum(c for c, _ in formation))
     bilan["heures_formation_comptees"] = heures(sum(c for _, c in formation))
     if purges.incomplet and agregees:
         bilan["personnes_purgees"] = incomplet(periode)
-    if anciennes is not None:
-        avant_bilan = purges.completer(
-            calculer_indicateurs(
-                anciennes.lignes, anciennes.agregees, marches, precedente, diviseur, anciennes.mensuelles
-            ),
-            anciennes.lignes,
-            purges.precedente,
-            diviseur,
-            marches,
-        )
+    if avant is not None:
+        avant_bilan = purges.completer(avant, purges.precedente, diviseur)
         bilan["precedente"] = {
             "du": precedente.du.isoformat(),
             "au": precedente.au.isoformat(),
@@ -213,9 +246,36 @@ def etablir_bilan(
         }
     else:
         bilan["precedente"] = None
-    avec_heures = {ligne.reference for ligne in lignes if ligne.heures_c > 0} | {a.reference for a in agregees}
-    retenus = marches_de_la_periode(marches, avec_heures, periode)
-    bilan["detail_marches"] = tableau_marches(etat, retenus, lignes, agregees)
-    bilan["parcours"] = parcours([ligne for ligne in lignes if ligne.heures_c > 0])
-    bilan["prevision"] = prevoir(marches, etat, types_declares, periode)
+    retenus = marches_de_la_periode(marches, compteur.references | {a.reference for a in agregees}, periode)
+    references = {m["reference"] for m in retenus}
+    periode_c = heures_de_la_periode(compteur.par_lot, agregees)
+    prevision = Prevision(types_declares, periode)
+    # A row per contract, on disk as the paths are: the states of 3 000 contracts are never all in memory.
+    detail = Flux()
+    for marche, courant in _apparier(marches, etats):
+        prevision.ajouter(marche, courant)
+        if courant is not None and marche["reference"] in references:
+            detail.ajouter(rangee_marche(marche, courant, periode_c))
+    etats.fermer()
+    bilan["detail_marches"] = detail
+    bilan["parcours"] = chemins
+    bilan["prevision"] = prevision.resultat()
     return bilan
+
+
+def _apparier(
+    marches: Iterable[dict[str, Any]], etats: Iterable[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Each contract with its state (None without one: an award criterion alone), in one pass over both.
+
+    Both come by buyer's name then reference (``Registre.marches_bilan``, ``suivi.etat.etats_marches``),
+    so the states are read once, in step with the contracts, and never held all at once.
+    """
+    suite = iter(etats)
+    courant = next(suite, None)
+    for marche in marches:
+        cle = (marche["acheteur"], marche["reference"])
+        while courant is not None and (courant["acheteur"], courant["reference"]) < cle:
+            courant = next(suite, None)
+        trouve = courant is not None and courant["reference"] == marche["reference"]
+        yield marche, courant if trouve else None

@@ -10,6 +10,7 @@ what they are given and what they return (a PNG of the expected size), never by 
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,10 @@ def _pyplot() -> Any:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    # A buyer named in Chinese or with an emoji has letters the font lacks: drawn as boxes, and
+    # matplotlib's English warning, once per glyph, has nothing to tell a facilitator.
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
     plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
     return plt

@@ -51,6 +51,7 @@ __all__ = [
     "Ligne",
     "Regle",
     "Attribution",
+    "Compteur",
     "article_du_marche",
     "attributions",
     "calculer_indicateurs",
@@ -283,34 +284,6 @@ def _compter_premieres(
                 cumul.personnes.add(ligne.participant)
 
 
-def _rangee(cle: str, libelle: str, cumul: _Cumul | None, diviseur: int) -> dict[str, Any]:
-    cumul = cumul or _Cumul()
-    return {
-        "code": cle,
-        "libelle": libelle,
-        "personnes": len(cumul.personnes),
-        "contrats_travail": len(cumul.contrats),
-        "heures_realisees": heures(cumul.heures_c),
-        "etp": etp(cumul.heures_c, diviseur),
-    }
-
-
-def _repartition_codes(
-    lignes: Sequence[Ligne],
-    liste: str,
-    valeurs: Callable[[Ligne], Iterable[str]],
-    diviseur: int,
-    regle: Regle,
-    premieres: Premieres | None = None,
-) -> list[dict[str, Any]]:
-    """One row per code of a shared list (in its order), then « non renseigné » when some rows have none."""
-    cumuls = repartir(lignes, valeurs, regle=regle, premieres=premieres)
-    rangees = [_rangee(c.cle, c.libelle, cumuls.get(c.cle), diviseur) for c in codes(liste)]
-    if "" in cumuls:
-        rangees.append(_rangee("", "Non renseigné", cumuls[""], diviseur))
-    return rangees
-
-
 def _fins(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], str | None]:
     """The end of each work contract, as its latest row says it."""
     fins: dict[tuple[str, str, str], tuple[str, str | None]] = {}
@@ -319,30 +292,6 @@ def _fins(lignes: Iterable[Ligne]) -> dict[tuple[str, str, str], str | None]:
         if connue is None or ligne.jusqu_a >= connue[0]:
             fins[ligne.contrat] = (ligne.jusqu_a, ligne.fin_contrat)
     return {contrat: fin for contrat, (_, fin) in fins.items()}
-
-
-def _sorties(lignes: Sequence[Ligne], periode: Periode) -> dict[str, Any]:
-    """Exits over every work contract that ended in the period: declared ones, and those without a situation.
-
-    ``total`` counts the work contracts that ended (their end in the period, or an exit declared);
-    ``non_renseignee`` those of them whose exit nobody declared; the rate is over the total.
-    """
-    comptes = dict.fromkeys((c.cle for c in codes("sorties")), 0)
-    declarees = _sorties_declarees(lignes)
-    for sortie in declarees.values():
-        comptes[sortie] = comptes.get(sortie, 0) + 1
-    du, au = periode.du.isoformat(), periode.au.isoformat()
-    comptes["non_renseignee"] = sum(
-        1 for contrat, fin in _fins(lignes).items() if fin and du <= fin <= au and contrat not in declarees
-    )
-    dynamiques = sum(comptes[c.cle] for c in codes("sorties") if c.dynamique)
-    total = sum(comptes.values())
-    return {
-        **comptes,
-        "dynamiques": dynamiques,
-        "total": total,
-        "taux_dynamiques": round(dynamiques * 100 / total, 1) if total else None,
-    }
 
 
 #: (reference, lot) → holder's SIRET, from the award blocks (lot None: the contract without lots).
@@ -376,74 +325,223 @@ def titulaires(lignes: Iterable[Ligne], attribution: Attribution | None = None) 
     }
 
 
-def _entreprises(lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], attribution: Attribution) -> int:
-    """Distinct holders of the lots with hours in the period (purged people's lots too, when the award says who)."""
-    purgees = {_titulaire(attribution, a.reference, a.lot) for a in agregees if a.heures_c > 0}
-    return len(titulaires(lignes, attribution) | {t for t in purgees if t})
+#: Counts under one value of a split, summed batch by batch: [people, work contracts, hundredths of hours].
+Compte = list[int]
 
 
-def _par_donneur(
-    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
-) -> list[dict[str, Any]]:
-    cumuls = repartir(lignes, lambda x: (x.acheteur,))
-    for agregee in agregees:
-        cumuls.setdefault(agregee.acheteur, _Cumul()).heures_c += agregee.heures_c
-    noms = sorted({m["acheteur"] for m in marches} | set(cumuls))
-    rangees = []
-    for nom in noms:
-        rangee = _rangee(nom, nom, cumuls.get(nom), diviseur)
-        rangee["nom"] = rangee.pop("code")
-        del rangee["libelle"]
-        rangee["marches"] = sum(1 for m in marches if m["acheteur"] == nom)
-        rangees.append(rangee)
-    return rangees
+def _rangee_comptee(cle: str, libelle: str, compte: Compte | None, diviseur: int) -> dict[str, Any]:
+    personnes, contrats, centiemes = compte or (0, 0, 0)
+    return {
+        "code": cle,
+        "libelle": libelle,
+        "personnes": personnes,
+        "contrats_travail": contrats,
+        "heures_realisees": heures(centiemes),
+        "etp": etp(centiemes, diviseur),
+    }
 
 
-def _par_article(
-    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
-) -> list[dict[str, Any]]:
-    articles = {m["reference"]: article_du_marche(m) for m in marches}
-    cumuls = repartir(lignes, lambda x: (articles.get(x.reference, "14"),))
-    for agregee in agregees:
-        cumuls.setdefault(articles.get(agregee.reference, "14"), _Cumul()).heures_c += agregee.heures_c
-    rangees = []
-    for code, libelle in ARTICLES.items():
-        rangee = _rangee(code, libelle, cumuls.get(code), diviseur)
-        rangee["marches"] = sum(1 for a in (articles[m["reference"]] for m in marches) if a == code)
-        rangees.append(rangee)
-    return rangees
+def _publics(ligne: Ligne) -> Iterable[str]:
+    return (ligne.publics or "").split(";") if ligne.publics else ("",)
 
 
-def _par_marche(
-    lignes: Sequence[Ligne], agregees: Sequence[HeuresAgregees], marches: Sequence[dict[str, Any]], diviseur: int
-) -> list[dict[str, Any]]:
-    """People, work contracts and hours of the period per contract.
+#: The splits over codes: (key of the indicators, list of codes, values of a row, rule).
+_REPARTITIONS: tuple[tuple[str, str, Callable[[Ligne], Iterable[str]], Regle], ...] = (
+    ("par_public", "publics", _publics, "union"),
+    # Sex, age band, residence describe the person: one row per person. Modality and contract
+    # type describe a work contract: a row's people are those who held one of that kind.
+    ("par_sexe", "sexes", lambda x: (x.sexe,), "premiere"),
+    ("par_tranche_age", "tranches_age", lambda x: (x.tranche_age,), "premiere"),
+    ("par_residence", "residences", lambda x: (x.residence or "",), "premiere"),
+    ("par_modalite", "modalites", lambda x: (x.modalite,), "contrats"),
+    ("par_type_contrat", "types_contrat", lambda x: (x.type_contrat,), "contrats"),
+)
 
-    The published contract table hides the period's hours of a contract that fewer than 5
-    people worked on (they are theirs).
+
+class Compteur:
+    """The indicators of a period, counted batch by batch over the rows of whole people.
+
+    Every count of the report (people, work contracts, per value of each split, exits) is of
+    things that belong to one person: given each person's rows in a single batch, the counts of
+    two batches add up. The report thus reads a register of any size holding one batch of rows
+    and integers per value (codes, buyers, contracts), never a set of people.
     """
-    cumuls = repartir(lignes, lambda x: (x.reference,))
-    for agregee in agregees:
-        cumuls.setdefault(agregee.reference, _Cumul()).heures_c += agregee.heures_c
-    return [_rangee(m["reference"], m["objet"], cumuls.get(m["reference"]), diviseur) for m in marches]
 
+    def __init__(
+        self,
+        marches: Sequence[dict[str, Any]],
+        agregees: Sequence[HeuresAgregees],
+        periode: Periode,
+        diviseur: int,
+        mensuelles: Sequence[tuple[str, int]] | None = None,
+    ) -> None:
+        self._marches, self._agregees, self._periode, self._diviseur = marches, agregees, periode, diviseur
+        self._mensuelles = mensuelles
+        self._attribution = attributions(marches)
+        self._articles = {m["reference"]: article_du_marche(m) for m in marches}
+        self._du, self._au = periode.du.isoformat(), periode.au.isoformat()
+        self._cumuls: dict[str, dict[str, Compte]] = {cle: {} for cle, *_ in _REPARTITIONS}
+        self._cumuls |= {"par_donneur_ordre": {}, "par_article": {}, "par_marche": {}}
+        self._sorties = dict.fromkeys((c.cle for c in codes("sorties")), 0)
+        self._non_renseignee = self.personnes = self.contrats = self.cdi = self.heures_c = 0
+        self._mois_lignes: dict[str, int] = {}
+        #: Holders of the lots with hours (``titulaires``), contracts with hours, hours per (contract, lot).
+        self.titulaires: set[str] = set()
+        self.references: set[str] = set()
+        self.par_lot: dict[tuple[str, int], int] = {}
 
-def _par_mois(
-    lignes: Sequence[Ligne],
-    agregees: Sequence[HeuresAgregees],
-    periode: Periode,
-    mensuelles: Sequence[tuple[str, int]] | None,
-) -> list[dict[str, Any]]:
-    """Hours per month: from ``mensuelles`` (month, hours) when the rows were summed over months, else from the rows."""
-    par_mois = dict.fromkeys(periode.mois(), 0)
-    if mensuelles is None:
-        if any(ligne.dernier_mois and ligne.dernier_mois != ligne.mois for ligne in lignes):
-            raise ValueError("lignes regroupées sur plusieurs mois : donner les heures par mois")
-        mensuelles = [(x.mois, x.heures_c) for x in lignes]
-    for mois, centiemes in [*mensuelles, *((a.mois, a.heures_c) for a in agregees)]:
-        if mois in par_mois:
-            par_mois[mois] += centiemes
-    return [{"mois": mois, "heures_realisees": heures(h)} for mois, h in par_mois.items()]
+    def ajouter(self, lignes: Iterable[Ligne]) -> Compteur:
+        """Count rows holding every row of each of their people (rows of a person never come in two batches)."""
+        actives = [ligne for ligne in lignes if ligne.heures_c > 0]
+        if self._mensuelles is None:
+            if any(ligne.dernier_mois and ligne.dernier_mois != ligne.mois for ligne in actives):
+                raise ValueError("lignes regroupées sur plusieurs mois : donner les heures par mois")
+            for ligne in actives:
+                self._mois_lignes[ligne.mois] = self._mois_lignes.get(ligne.mois, 0) + ligne.heures_c
+        groupes = regrouper(actives)
+        premieres = Premieres.de(groupes)
+        for cle, _, valeurs, regle in _REPARTITIONS:
+            self._cumuler(cle, repartir(groupes, valeurs, regle=regle, premieres=premieres))
+        self._cumuler("par_donneur_ordre", repartir(groupes, lambda x: (x.acheteur,)))
+        self._cumuler("par_article", repartir(groupes, lambda x: (self._articles.get(x.reference, "14"),)))
+        self._cumuler("par_marche", repartir(groupes, lambda x: (x.reference,)))
+        types = {ligne.contrat: ligne.type_contrat for ligne in groupes}
+        self.personnes += len(premieres.personnes)
+        self.contrats += len(types)
+        self.cdi += sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion"))
+        for ligne in groupes:
+            self.heures_c += ligne.heures_c
+            du_lot = (ligne.reference, ligne.lot)
+            self.par_lot[du_lot] = self.par_lot.get(du_lot, 0) + ligne.heures_c
+        self.references |= {ligne.reference for ligne in groupes}
+        self.titulaires |= titulaires(groupes, self._attribution)
+        declarees = _sorties_declarees(actives)
+        for sortie in declarees.values():
+            self._sorties[sortie] = self._sorties.get(sortie, 0) + 1
+        self._non_renseignee += sum(
+            1
+            for contrat, fin in _fins(actives).items()
+            if fin and self._du <= fin <= self._au and contrat not in declarees
+        )
+        return self
+
+    def _cumuler(self, cle: str, cumuls: dict[str, _Cumul]) -> None:
+        siens = self._cumuls[cle]
+        for valeur, cumul in cumuls.items():
+            compte = siens.get(valeur)
+            if compte is None:
+                compte = siens[valeur] = [0, 0, 0]
+            compte[0] += len(cumul.personnes)
+            compte[1] += len(cumul.contrats)
+            compte[2] += cumul.heures_c
+
+    def _avec_agregees(self, cle: str, valeur: Callable[[HeuresAgregees], str]) -> dict[str, Compte]:
+        """A split's counts with the hours of purged people added (no person behind them)."""
+        cumuls = {k: list(v) for k, v in self._cumuls[cle].items()}
+        for agregee in self._agregees:
+            cumuls.setdefault(valeur(agregee), [0, 0, 0])[2] += agregee.heures_c
+        return cumuls
+
+    def _sorties_comptees(self) -> dict[str, Any]:
+        """Exits over every work contract that ended in the period: declared ones, and those without a situation.
+
+        ``total`` counts the work contracts that ended (their end in the period, or an exit declared);
+        ``non_renseignee`` those of them whose exit nobody declared; the rate is over the total.
+        """
+        comptes = {**self._sorties, "non_renseignee": self._non_renseignee}
+        dynamiques = sum(comptes[c.cle] for c in codes("sorties") if c.dynamique)
+        total = sum(comptes.values())
+        return {
+            **comptes,
+            "dynamiques": dynamiques,
+            "total": total,
+            "taux_dynamiques": round(dynamiques * 100 / total, 1) if total else None,
+        }
+
+    def _repartition_codes(self, cle: str, liste: str) -> list[dict[str, Any]]:
+        """One row per code of a shared list (in its order), then « non renseigné » when some rows have none."""
+        cumuls = self._cumuls[cle]
+        rangees = [_rangee_comptee(c.cle, c.libelle, cumuls.get(c.cle), self._diviseur) for c in codes(liste)]
+        if "" in cumuls:
+            rangees.append(_rangee_comptee("", "Non renseigné", cumuls[""], self._diviseur))
+        return rangees
+
+    def _par_donneur(self, retenus: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        cumuls = self._avec_agregees("par_donneur_ordre", lambda a: a.acheteur)
+        marches_par_nom: dict[str, int] = {}
+        for marche in retenus:
+            marches_par_nom[marche["acheteur"]] = marches_par_nom.get(marche["acheteur"], 0) + 1
+        rangees = []
+        for nom in sorted(set(marches_par_nom) | set(cumuls)):
+            rangee = _rangee_comptee(nom, nom, cumuls.get(nom), self._diviseur)
+            rangee["nom"] = rangee.pop("code")
+            del rangee["libelle"]
+            rangee["marches"] = marches_par_nom.get(nom, 0)
+            rangees.append(rangee)
+        return rangees
+
+    def _par_article(self, retenus: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        cumuls = self._avec_agregees("par_article", lambda a: self._articles.get(a.reference, "14"))
+        rangees = []
+        for code, libelle in ARTICLES.items():
+            rangee = _rangee_comptee(code, libelle, cumuls.get(code), self._diviseur)
+            rangee["marches"] = sum(1 for m in retenus if self._articles[m["reference"]] == code)
+            rangees.append(rangee)
+        return rangees
+
+    def _par_marche(self, retenus: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """People, work contracts and hours of the period per contract.
+
+        The published contract table hides the period's hours of a contract that fewer than 5
+        people worked on (they are theirs).
+        """
+        cumuls = self._avec_agregees("par_marche", lambda a: a.reference)
+        return [
+            _rangee_comptee(m["reference"], m["objet"], cumuls.get(m["reference"]), self._diviseur) for m in retenus
+        ]
+
+    def _par_mois(self) -> list[dict[str, Any]]:
+        """Hours per month: from ``mensuelles`` (month, hours) when the rows were summed over months, else the rows'."""
+        par_mois = dict.fromkeys(self._periode.mois(), 0)
+        mensuelles = self._mensuelles if self._mensuelles is not None else list(self._mois_lignes.items())
+        for mois, centiemes in [*mensuelles, *((a.mois, a.heures_c) for a in self._agregees)]:
+            if mois in par_mois:
+                par_mois[mois] += centiemes
+        return [{"mois": mois, "heures_realisees": heures(h)} for mois, h in par_mois.items()]
+
+    def entreprises(self) -> int:
+        """Distinct holders of the lots with hours in the period (purged people's lots too, when the award says who)."""
+        purgees = {_titulaire(self._attribution, a.reference, a.lot) for a in self._agregees if a.heures_c > 0}
+        return len(self.titulaires | {t for t in purgees if t})
+
+    def indicateurs(self) -> dict[str, Any]:
+        """Every indicator of the rows counted so far, exact counts (the JSON for internal use)."""
+        avec_heures = self.references | {a.reference for a in self._agregees if a.heures_c > 0}
+        retenus = marches_de_la_periode(self._marches, avec_heures, self._periode)
+        total_c = self.heures_c + sum(a.heures_c for a in self._agregees)
+        diviseur, periode = self._diviseur, self._periode
+        return {
+            "marches": len(retenus),
+            "donneurs_ordre": len({m["acheteur"] for m in retenus}),
+            "entreprises": self.entreprises(),
+            "personnes": self.personnes,
+            "contrats_travail": self.contrats,
+            "heures_realisees": heures(total_c),
+            "etp": etp(total_c, diviseur),
+            **(
+                {"etp_annualise": etp(total_c * 12 // periode.nombre_mois, diviseur)}
+                if periode.nombre_mois != 12
+                else {}
+            ),
+            "diviseur_etp": diviseur,
+            "cdi": self.cdi,
+            "sorties": self._sorties_comptees(),
+            "par_donneur_ordre": self._par_donneur(retenus),
+            "par_article": self._par_article(retenus),
+            "par_marche": self._par_marche(retenus),
+            **{cle: self._repartition_codes(cle, liste) for cle, liste, *_ in _REPARTITIONS},
+            "par_mois": self._par_mois(),
+        }
 
 
 def calculer_indicateurs(
@@ -459,45 +557,4 @@ def calculer_indicateurs(
     ``lignes`` may be monthly rows or rows summed over months by the register; with the latter,
     ``mensuelles`` gives the hours of each month, (month, hundredths) for the months of the period.
     """
-    actives = [ligne for ligne in lignes if ligne.heures_c > 0]
-    groupes = regrouper(actives)
-    premieres = Premieres.de(groupes)
-    avec_heures = {ligne.reference for ligne in groupes} | {a.reference for a in agregees if a.heures_c > 0}
-    retenus = marches_de_la_periode(marches, avec_heures, periode)
-    total_c = sum(ligne.heures_c for ligne in groupes) + sum(a.heures_c for a in agregees)
-    types = {ligne.contrat: ligne.type_contrat for ligne in groupes}
-    return {
-        "marches": len(retenus),
-        "donneurs_ordre": len({m["acheteur"] for m in retenus}),
-        "entreprises": _entreprises(groupes, agregees, attributions(marches)),
-        "personnes": len(premieres.personnes),
-        "contrats_travail": len(types),
-        "heures_realisees": heures(total_c),
-        "etp": etp(total_c, diviseur),
-        **({"etp_annualise": etp(total_c * 12 // periode.nombre_mois, diviseur)} if periode.nombre_mois != 12 else {}),
-        "diviseur_etp": diviseur,
-        "cdi": sum(1 for t in types.values() if t in ("cdi", "cdi_inclusion")),
-        "sorties": _sorties(actives, periode),
-        "par_donneur_ordre": _par_donneur(groupes, agregees, retenus, diviseur),
-        "par_article": _par_article(groupes, agregees, retenus, diviseur),
-        "par_marche": _par_marche(groupes, agregees, retenus, diviseur),
-        "par_public": _repartition_codes(
-            groupes, "publics", lambda x: (x.publics or "").split(";") if x.publics else ("",), diviseur, "union"
-        ),
-        # Sex, age band, residence describe the person: one row per person. Modality and contract
-        # type describe a work contract: a row's people are those who held one of that kind.
-        "par_sexe": _repartition_codes(groupes, "sexes", lambda x: (x.sexe,), diviseur, "premiere", premieres),
-        "par_tranche_age": _repartition_codes(
-            groupes, "tranches_age", lambda x: (x.tranche_age,), diviseur, "premiere", premieres
-        ),
-        "par_residence": _repartition_codes(
-            groupes, "residences", lambda x: (x.residence or "",), diviseur, "premiere", premieres
-        ),
-        "par_modalite": _repartition_codes(
-            groupes, "modalites", lambda x: (x.modalite,), diviseur, "contrats", premieres
-        ),
-        "par_type_contrat": _repartition_codes(
-            groupes, "types_contrat", lambda x: (x.type_contrat,), diviseur, "contrats", premieres
-        ),
-        "par_mois": _par_mois(actives, agregees, periode, mensuelles),
-    }
+    return Compteur(marches, agregees, periode, diviseur, mensuelles).ajouter(lignes).indicateurs()

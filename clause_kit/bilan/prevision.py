@@ -20,7 +20,7 @@ launch. A contract that does not state its launch date is kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from clause_kit.bilan.indicateurs import heures
 from clause_kit.bilan.periode import Periode, mois_suivant, suite_mois
 from clause_kit.commun.codes import codes
 
-__all__ = ["heures_entieres", "prevoir", "repartir_entier"]
+__all__ = ["Prevision", "heures_entieres", "prevoir", "repartir_entier"]
 
 
 def repartir_entier(total: int, poids: Sequence[int]) -> list[int]:
@@ -60,32 +60,31 @@ def _restant_c(lot: dict[str, Any]) -> int:
     return max(0, lot["heures_dues"] * 100 - int(realisees))
 
 
-def prevoir(
-    marches: Sequence[dict[str, Any]],
-    etat: dict[str, Any],
-    types_declares: Sequence[tuple[str, int, str, int]],
-    periode: Periode,
-) -> dict[str, Any]:
-    """Hours still due after the period, per month, kind of contract and kind of work contract."""
-    etats = {m["reference"]: m for m in etat["marches"]}
-    declares: dict[tuple[str, int], dict[str, int]] = {}
-    for reference, lot, type_contrat, centiemes in types_declares:
-        declares.setdefault((reference, lot), {})[type_contrat] = centiemes
-    par_mois: dict[str, dict[str, int]] = {}
-    par_type_contrat: dict[str, int] = {}
-    par_marche, sans_dates = [], []
-    premier_possible = mois_suivant(periode.dernier)
-    fin_periode = periode.au.isoformat()
-    for marche in marches:
-        courant = etats.get(marche["reference"])
-        if courant is None or (marche["fin"] and marche["fin"] <= fin_periode):
-            continue  # no hours due, or finished by the end of the period
-        if (marche.get("lancement") or "") > fin_periode:
-            continue  # launched after the period: not known at its end
+class Prevision:
+    """The forward view, built contract by contract (``ajouter``), in the order of the contracts."""
+
+    def __init__(self, types_declares: Iterable[tuple[str, int, str, int]], periode: Periode) -> None:
+        self._periode = periode
+        self._declares: dict[tuple[str, int], dict[str, int]] = {}
+        for reference, lot, type_contrat, centiemes in types_declares:
+            self._declares.setdefault((reference, lot), {})[type_contrat] = centiemes
+        self._par_mois: dict[str, dict[str, int]] = {}
+        self._par_type_contrat: dict[str, int] = {}
+        self._par_marche: list[dict[str, Any]] = []
+        self._sans_dates: list[dict[str, Any]] = []
+        self._premier_possible = mois_suivant(periode.dernier)
+        self._fin_periode = periode.au.isoformat()
+
+    def ajouter(self, marche: dict[str, Any], courant: dict[str, Any] | None) -> None:
+        """One contract and its state after the period (``suivi.etat``; None: no hours due)."""
+        if courant is None or (marche["fin"] and marche["fin"] <= self._fin_periode):
+            return  # no hours due, or finished by the end of the period
+        if (marche.get("lancement") or "") > self._fin_periode:
+            return  # launched after the period: not known at its end
         restant = {lot["numero"]: _restant_c(lot) for lot in courant["lots"]}
         total = sum(restant.values())
         if not total:
-            continue
+            return
         resume = {
             "reference": marche["reference"],
             "acheteur": marche["acheteur"],
@@ -94,18 +93,35 @@ def prevoir(
             "heures_restantes": heures(total),
         }
         if not marche["debut"] or not marche["fin"]:
-            sans_dates.append(resume)
-            continue
-        mois = suite_mois(max(premier_possible, marche["debut"][:7]), marche["fin"][:7])
+            self._sans_dates.append(resume)
+            return
+        mois = suite_mois(max(self._premier_possible, marche["debut"][:7]), marche["fin"][:7])
         for numero, centiemes in restant.items():
-            types = declares.get((marche["reference"], numero), {"non_connu": 0})
+            types = self._declares.get((marche["reference"], numero), {"non_connu": 0})
             for m, part in zip(mois, repartir_entier(centiemes, [1] * len(mois)), strict=True):
-                cellule = par_mois.setdefault(m, {})
+                cellule = self._par_mois.setdefault(m, {})
                 cellule[marche["type"]] = cellule.get(marche["type"], 0) + part
                 for type_contrat, sous_part in zip(types, repartir_entier(part, list(types.values())), strict=True):
-                    par_type_contrat[type_contrat] = par_type_contrat.get(type_contrat, 0) + sous_part
-        par_marche.append({**resume, "premier_mois": mois[0], "dernier_mois": mois[-1], "mois": len(mois)})
-    return _resultat(periode, par_mois, par_type_contrat, par_marche, sans_dates)
+                    self._par_type_contrat[type_contrat] = self._par_type_contrat.get(type_contrat, 0) + sous_part
+        self._par_marche.append({**resume, "premier_mois": mois[0], "dernier_mois": mois[-1], "mois": len(mois)})
+
+    def resultat(self) -> dict[str, Any]:
+        """The forward view of the contracts added."""
+        return _resultat(self._periode, self._par_mois, self._par_type_contrat, self._par_marche, self._sans_dates)
+
+
+def prevoir(
+    marches: Sequence[dict[str, Any]],
+    etat: dict[str, Any],
+    types_declares: Sequence[tuple[str, int, str, int]],
+    periode: Periode,
+) -> dict[str, Any]:
+    """Hours still due after the period, per month, kind of contract and kind of work contract."""
+    etats = {m["reference"]: m for m in etat["marches"]}
+    prevision = Prevision(types_declares, periode)
+    for marche in marches:
+        prevision.ajouter(marche, etats.get(marche["reference"]))
+    return prevision.resultat()
 
 
 def _resultat(

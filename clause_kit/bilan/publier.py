@@ -5,8 +5,13 @@ lot; ``…-interne-parcours.png``: the timeline of paths): never part of what is
 
 All or nothing: every file is made in memory (the PDF in a temporary folder), then the set is
 written together (``fichiers.ecrire_ensemble``); a file already there is replaced only with
-``force``. A bad template, an unreadable qualitative file or a failed conversion leaves SORTIE
-as it was.
+``force``, even one that appears while the report is made (without it, each file is linked to
+its name, which never replaces anything). A bad template, an unreadable qualitative file or a
+failed conversion leaves SORTIE as it was.
+
+Each buyer's report is named after the buyer (``formats.slugs_distincts``): two buyers whose
+names give the same slug get ``-2``, ``-3``... in the order of their names, and a name without
+Latin letters gets ``acheteur-<empreinte>``; no report ever takes another's name.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitati
 from clause_kit.bilan.rapport import MODELE, frise_interne, rendre_rapport
 from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
 from clause_kit.commun.fichiers import ecrire_ensemble
-from clause_kit.commun.formats import slug
+from clause_kit.commun.formats import slug, slugs_distincts
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.rendu.pieces import dossier_modeles
 from clause_kit.suivi.registre import Registre
@@ -48,9 +53,16 @@ class Demande:
     interne: bool = False
 
 
-def _nom(bilan: dict[str, Any], donneur: str | None = None) -> str:
+#: What names a buyer's report when the buyer's name has no Latin letter nor digit.
+SANS_LETTRES = "acheteur"
+
+
+def _nom(bilan: dict[str, Any], donneur: str | None = None, noms: dict[str, str] | None = None) -> str:
+    """``bilan-<période>``, then ``-<donneur>`` for one buyer's report (``noms``: the buyers' distinct names)."""
     nom = f"bilan-{slug(bilan['periode']['libelle'])}"
-    return f"{nom}-{slug(donneur)}" if donneur else nom
+    if not donneur:
+        return nom
+    return f"{nom}-{(noms or slugs_distincts([donneur], SANS_LETTRES))[donneur]}"
 
 
 def _qualitatif(bilan: dict[str, Any], demande: Demande) -> list[Bloc]:
@@ -74,11 +86,13 @@ def publier(
     if demande.par_donneur_ordre and not bilan["donneur_ordre"]:
         du, au = bilan["periode"]["du"], bilan["periode"]["au"]
         periode = Periode(du[:7], au[:7])
+        noms = slugs_distincts((r["nom"] for r in bilan["par_donneur_ordre"]), SANS_LETTRES)
         for rangee in bilan["par_donneur_ordre"]:
             sien = etablir_bilan(base, periode, donneur_ordre=rangee["nom"], diviseur=demande.diviseur)
-            contenus[demande.sortie / f"{_nom(bilan, rangee['nom'])}.docx"] = rendre_rapport(
-                sien, modele, qualitatif, aujourd_hui
-            )
+            chemin = demande.sortie / f"{_nom(bilan, rangee['nom'], noms)}.docx"
+            if chemin in contenus:  # never: the names are distinct; a report must not replace another
+                raise ErreurSortie(f"{chemin} : deux rapports auraient le même nom")
+            contenus[chemin] = rendre_rapport(sien, modele, qualitatif, aujourd_hui)
     if demande.pdf:
         contenus |= _pdf(contenus)
     if demande.interne:
@@ -132,11 +146,15 @@ def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:
 
 
 def _ecrire(contenus: dict[Path, bytes], demande: Demande) -> None:
-    existants = [chemin for chemin in contenus if chemin.exists()]
+    existants = [chemin for chemin in contenus if chemin.exists() or chemin.is_symlink()]
     if existants and not demande.force:
         raise ErreurSortie(f"{existants[0]} existe déjà ; --force pour remplacer les fichiers de ce bilan")
     try:
         demande.sortie.mkdir(parents=True, exist_ok=True)
-        ecrire_ensemble(contenus)
+        ecrire_ensemble(contenus, remplacer=demande.force)
+    except FileExistsError as err:
+        # Created by someone else while the report was made: kept, and nothing of this report is written.
+        chemin = err.filename2 or err.filename or demande.sortie
+        raise ErreurSortie(f"{chemin} existe déjà ; --force pour remplacer les fichiers de ce bilan") from err
     except OSError as err:
         raise ErreurSortie(f"impossible d'écrire dans {demande.sortie} ({raison_systeme(err)})") from err

@@ -9,6 +9,7 @@ keeps equal to what ``contexte_rapport`` provides. Charts are ``images_docx.Imag
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -341,7 +342,7 @@ def frise_interne(bilan: dict[str, Any]) -> bytes | None:
     """The timeline of people's paths (PNG), for the internal file only; None without paths."""
     from clause_kit.bilan import graphiques as g
 
-    frise = bilan["parcours"][:PARCOURS_DANS_LA_FRISE]
+    frise = list(itertools.islice(bilan["parcours"], PARCOURS_DANS_LA_FRISE))
     if not frise:
         return None
     legendes = {c.cle: c.libelle for c in codes("types_contrat")}

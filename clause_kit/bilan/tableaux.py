@@ -7,50 +7,67 @@ added from the period's rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clause_kit.bilan.indicateurs import Ligne, article_du_marche, heures
 
-__all__ = ["parcours", "tableau_marches"]
+__all__ = ["heures_de_la_periode", "parcours", "rangee_marche", "tableau_marches"]
+
+
+def rangee_marche(
+    marche: dict[str, Any], courant: dict[str, Any], periode_c: Mapping[tuple[str, int], int]
+) -> dict[str, Any]:
+    """A contract's row: its state (``suivi.etat``) and ``periode_c``, hundredths of the period per (contract, lot)."""
+    lots = [
+        {**lot, "heures_periode": heures(periode_c.get((marche["reference"], lot["numero"]), 0))}
+        for lot in courant["lots"]
+    ]
+    return {
+        "acheteur": marche["acheteur"],
+        "reference": marche["reference"],
+        "objet": marche["objet"],
+        "type": marche["type"],
+        "article": article_du_marche(marche),
+        "debut": marche["debut"],
+        "fin": marche["fin"],
+        "heures_dues": courant["heures_dues"],
+        "heures_periode": heures(sum(periode_c.get((marche["reference"], lot["numero"]), 0) for lot in lots)),
+        "heures_realisees": courant["heures_realisees"],
+        "pourcentage": courant["pourcentage"],
+        "penalite_au_rythme": courant["penalite_au_rythme"],
+        "lots": lots,
+    }
+
+
+def heures_de_la_periode(par_lot: Mapping[tuple[str, int], int], agregees: Sequence[Any]) -> dict[tuple[str, int], int]:
+    """Hundredths of the period per (contract, lot): the rows' (``indicateurs.Compteur``) and purged people's."""
+    periode_c = dict(par_lot)
+    for agregee in agregees:
+        cle = (agregee.reference, agregee.lot)
+        periode_c[cle] = periode_c.get(cle, 0) + agregee.heures_c
+    return periode_c
 
 
 def tableau_marches(
-    etat: dict[str, Any], marches: Sequence[dict[str, Any]], lignes: Sequence[Ligne], agregees: Sequence[Any]
+    etat: dict[str, Any],
+    marches: Sequence[dict[str, Any]],
+    par_lot: Mapping[tuple[str, int], int],
+    agregees: Sequence[Any],
 ) -> list[dict[str, Any]]:
-    """Per buyer, contract and lot: due, done in the period, done since the start, %, penalty at the current pace."""
-    periode_c: dict[tuple[str, int], int] = {}
-    for element in (*lignes, *agregees):
-        cle = (element.reference, element.lot)
-        periode_c[cle] = periode_c.get(cle, 0) + element.heures_c
+    """Per buyer, contract and lot: due, done in the period, done since the start, %, penalty at the current pace.
+
+    ``par_lot``: the period's hundredths of hours of the rows in force per (contract, lot), as
+    ``indicateurs.Compteur`` sums them; ``agregees`` adds purged people's hours.
+    """
+    periode_c = heures_de_la_periode(par_lot, agregees)
     etats = {m["reference"]: m for m in etat["marches"]}
-    tableau = []
-    for marche in marches:
-        courant = etats.get(marche["reference"])
-        if courant is None:  # an award criterion alone: no hours due, no state
-            continue
-        lots = [
-            {**lot, "heures_periode": heures(periode_c.get((marche["reference"], lot["numero"]), 0))}
-            for lot in courant["lots"]
-        ]
-        tableau.append(
-            {
-                "acheteur": marche["acheteur"],
-                "reference": marche["reference"],
-                "objet": marche["objet"],
-                "type": marche["type"],
-                "article": article_du_marche(marche),
-                "debut": marche["debut"],
-                "fin": marche["fin"],
-                "heures_dues": courant["heures_dues"],
-                "heures_periode": heures(sum(periode_c.get((marche["reference"], lot["numero"]), 0) for lot in lots)),
-                "heures_realisees": courant["heures_realisees"],
-                "pourcentage": courant["pourcentage"],
-                "penalite_au_rythme": courant["penalite_au_rythme"],
-                "lots": lots,
-            }
-        )
-    return tableau
+    # A contract with an award criterion alone has no hours due and no state: no row.
+    return [
+        rangee_marche(marche, etats[marche["reference"]], periode_c)
+        for marche in marches
+        if marche["reference"] in etats
+    ]
 
 
 def _employeur(ligne: Ligne) -> str:

@@ -6,15 +6,19 @@ even in write-only mode, spent about 3 s on them (an lxml element per cell). Her
 one string built from escaped values: the same workbook in a tenth of the time. Texts are
 inline strings (no shared-string table to keep); characters that XML 1.0 forbids are dropped.
 Excel, LibreOffice, openpyxl and calamine read it; the tests reopen it with the last two.
+
+A sheet's rows may be any iterable (people's paths read from a file): they are written into the
+zip entry a thousand at a time, never held all together (issue 22).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,7 +27,7 @@ from xml.sax.saxutils import escape
 # The column letters the follow-up sheets are read with: one way to name a column.
 from clause_kit.commun.ooxml import lettres_colonne
 
-__all__ = ["Feuille", "ecrire_classeur"]
+__all__ = ["LIGNES_POUR_LARGEURS", "Feuille", "ecrire_classeur", "largeurs_auto"]
 
 _INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -32,15 +36,32 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
+#: Rows read to size the columns (enough to see the longest names).
+LIGNES_POUR_LARGEURS = 500
+#: Rows encoded at a time into the sheet's zip entry.
+_PAQUET = 1000
+
+
 @dataclass
 class Feuille:
-    """One sheet: its name, a header row (bold), the rows, notes below them, column widths."""
+    """One sheet: its name, a header row (bold), the rows, notes below them, column widths.
+
+    ``largeurs`` None: from the header and the first ``LIGNES_POUR_LARGEURS`` rows.
+    """
 
     nom: str
     entetes: Sequence[str]
-    lignes: Sequence[Sequence[Any]]
+    lignes: Iterable[Sequence[Any]]
     notes: Sequence[str] = ()
-    largeurs: list[float] = field(default_factory=list)
+    largeurs: list[float] | None = field(default_factory=list)
+
+
+def largeurs_auto(entetes: Sequence[str], lignes: Sequence[Sequence[Any]]) -> list[float]:
+    """Column widths from the header and the given rows, at most 60 characters."""
+    return [
+        min(60, max([len(str(entete)), *(len(str(ligne[rang] or "")) for ligne in lignes)]) + 2)
+        for rang, entete in enumerate(entetes)
+    ]
 
 
 def _texte(valeur: str) -> str:
@@ -68,24 +89,33 @@ def _rangee(numero: int, valeurs: Sequence[Any], colonnes: list[str], style: str
     return f'<row r="{numero}">{cellules}</row>'
 
 
-def _feuille_xml(feuille: Feuille) -> str:
-    largeur = max([len(feuille.entetes), *(len(ligne) for ligne in feuille.lignes[:1])], default=1)
+def _feuille_xml(feuille: Feuille) -> Iterator[str]:
+    """The sheet's XML, in pieces of at most ``_PAQUET`` rows."""
+    suite_lignes = iter(feuille.lignes)
+    tete = list(itertools.islice(suite_lignes, LIGNES_POUR_LARGEURS))
+    largeur = max([len(feuille.entetes), *(len(ligne) for ligne in tete[:1])], default=1)
     colonnes = [lettres_colonne(i + 1) for i in range(max(largeur, 1))]
-    rangees = [_rangee(1, feuille.entetes, colonnes, ' s="1"')]
-    rangees += [_rangee(numero, ligne, colonnes) for numero, ligne in enumerate(feuille.lignes, start=2)]
-    suite = len(feuille.lignes) + 3  # one empty row, then the notes
-    rangees += [_rangee(suite + i, [note], colonnes) for i, note in enumerate(feuille.notes)]
+    largeurs = largeurs_auto(feuille.entetes, tete) if feuille.largeurs is None else feuille.largeurs
     cols = "".join(
-        f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>' for i, w in enumerate(feuille.largeurs, start=1)
+        f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>' for i, w in enumerate(largeurs, start=1)
     )
-    return (
+    entete = _rangee(1, feuille.entetes, colonnes, ' s="1"')
+    yield (
         f'{_DECLARATION}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
-        f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>{''.join(rangees)}</sheetData></worksheet>"
+        f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>{entete}"
     )
+    numero = 1
+    lignes = itertools.chain(tete, suite_lignes)
+    while paquet := list(itertools.islice(lignes, _PAQUET)):
+        yield "".join(_rangee(numero + rang, ligne, colonnes) for rang, ligne in enumerate(paquet, start=1))
+        numero += len(paquet)
+    suite = numero + 2  # one empty row, then the notes
+    yield "".join(_rangee(suite + i, [note], colonnes) for i, note in enumerate(feuille.notes))
+    yield "</sheetData></worksheet>"
 
 
 def _paquet(feuilles: Sequence[Feuille], titre: str, auteur: str) -> dict[str, str]:
@@ -150,5 +180,7 @@ def ecrire_classeur(feuilles: Sequence[Feuille], titre: str, auteur: str = "clau
         for nom, contenu in _paquet(feuilles, titre, auteur).items():
             paquet.writestr(nom, contenu)
         for i, feuille in enumerate(feuilles, start=1):
-            paquet.writestr(f"xl/worksheets/sheet{i}.xml", _feuille_xml(feuille))
+            with paquet.open(f"xl/worksheets/sheet{i}.xml", "w") as entree:
+                for morceau in _feuille_xml(feuille):
+                    entree.write(morceau.encode("utf-8"))
     return tampon.getvalue()

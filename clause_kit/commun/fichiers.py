@@ -118,13 +118,19 @@ def ecrire_exclusif(chemin: Path, donnees: bytes) -> None:
         raise
 
 
-def ecrire_ensemble(contenus: dict[Path, bytes], reserves: dict[Path, Path] | None = None) -> None:
+def ecrire_ensemble(
+    contenus: dict[Path, bytes], reserves: dict[Path, Path] | None = None, *, remplacer: bool = True
+) -> None:
     """Replace several files together: all of them, or (on failure) none, never one without the others.
 
     Each is first written to an exclusive temporary file beside it (or into the room
     ``reserver`` set aside for it). If one of the final renames fails, the files already
     renamed are removed too: a reader finds the whole set, the previous set, or nothing;
     never a mixture of two runs.
+
+    ``remplacer`` False: no file already there is ever replaced, even one that appeared after
+    the caller looked (``FileExistsError``, and nothing of the set is left). Each temporary file
+    is then linked to its name (``link`` fails on an existing name, link or not), never renamed.
     """
     temporaires: dict[Path, Path] = {}
     remplaces: list[Path] = []
@@ -133,17 +139,35 @@ def ecrire_ensemble(contenus: dict[Path, bytes], reserves: dict[Path, Path] | No
             reserve = (reserves or {}).get(cible)
             temporaires[cible] = _remplir(reserve, donnees) if reserve else _temporaire_a_cote(cible, donnees)
         for cible, temporaire in temporaires.items():
-            os.replace(temporaire, cible)
+            if remplacer:
+                os.replace(temporaire, cible)
+            else:
+                _lier(temporaire, cible, contenus[cible])
             remplaces.append(cible)
     except BaseException:
         for temporaire in [*temporaires.values(), *(reserves or {}).values()]:
             with contextlib.suppress(OSError):
                 temporaire.unlink()
-        if remplaces:
-            for cible in contenus:
-                with contextlib.suppress(OSError):
-                    cible.unlink()
+        # Without ``remplacer``, only the files this call created are removed: never one it found.
+        for cible in contenus if remplacer and remplaces else remplaces:
+            with contextlib.suppress(OSError):
+                cible.unlink()
         raise
+
+
+def _lier(temporaire: Path, cible: Path, donnees: bytes) -> None:
+    """Give ``cible`` the temporary file's content without replacing anything already there."""
+    try:
+        os.link(temporaire, cible, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as err:
+        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        # A file system without hard links (FAT, some shares): an exclusive creation instead.
+        ecrire_exclusif(cible, donnees)
+    with contextlib.suppress(OSError):
+        temporaire.unlink()
 
 
 def reserver(cible: Path, taille: int) -> Path:

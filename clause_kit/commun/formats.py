@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import format_decimal
@@ -47,6 +48,7 @@ __all__ = [
     "pourcentage",
     "siret_valide",
     "slug",
+    "slugs_distincts",
 ]
 
 ESPACE_FINE = "\u202f"  # narrow no-break space: thousands separator
@@ -429,6 +431,39 @@ def slug(texte: str) -> str:
         resultat = resultat[: LONGUEUR_MAX_SLUG - 9].rstrip("-") + "-" + empreinte
     if resultat in _RESERVES_WINDOWS:
         resultat += "_"
+    return resultat
+
+
+def slugs_distincts(noms: Iterable[str], sans_lettres: str = "sans-nom") -> dict[str, str]:
+    """A distinct file-name part for each name, the same for the same names whatever their order.
+
+    Each gets its ``slug``; names whose slugs are equal (« Saint-Zacharie », « Saint Zacharie »,
+    « SAINT-ZACHARIE ») are taken in the order of the names themselves: the first keeps the
+    slug, the next ones get ``-2``, ``-3``... (never a slug another name already has). A name
+    with no Latin letter nor digit (« Δήμος Αθηναίων », « 北京市 », an emoji) gets
+    ``<sans_lettres>-<8 hex digits of its SHA-256>``.
+    """
+    bases: dict[str, str] = {}
+    for nom in sorted(set(noms)):
+        try:
+            bases[nom] = slug(nom)
+        except ValueError:
+            bases[nom] = f"{sans_lettres}-{hashlib.sha256(nom.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    pris: set[str] = set()
+    resultat: dict[str, str] = {}
+    suivants = []
+    for nom, base in bases.items():  # every slug goes first to the first name that has it
+        if base in pris:
+            suivants.append(nom)
+        else:
+            resultat[nom] = base
+            pris.add(base)
+    for nom in suivants:
+        rang = 2
+        while f"{bases[nom]}-{rang}" in pris:
+            rang += 1
+        resultat[nom] = f"{bases[nom]}-{rang}"
+        pris.add(resultat[nom])
     return resultat
 
 

@@ -34,7 +34,7 @@ from lxml import etree
 
 from clause_kit.commun.erreurs import ErreurModele
 from clause_kit.commun.formats import espaces_insecables, puce, typographie
-from clause_kit.commun.ooxml import analyser_xml
+from clause_kit.commun.ooxml import verifier_xml
 from clause_kit.rendu import cache as cache_modeles
 from clause_kit.rendu.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.rendu.images import placer_images, trouver_images
@@ -266,7 +266,7 @@ def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template,
         xml = retirer_marques(xml)
     donnees = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml).encode("utf-8")
     try:
-        analyser_xml(donnees)
+        verifier_xml(donnees)
     except etree.XMLSyntaxError as err:
         raise ErreurModele(
             f"modèle {nom} : le document produit est invalide ({partie}{_pres_de(donnees, err)}) ; "

@@ -10,7 +10,8 @@ A month is expected once it is over: on 30 November, October is due and November
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import itertools
+from collections.abc import Collection, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,14 @@ from typing import Any
 from clause_kit.commun.formats import date_fr, montant, nombre
 from clause_kit.suivi.registre import LotEtat, Registre
 
-__all__ = ["JOURS_FINS_DE_CONTRAT", "calculer_etat", "etat_texte", "mois_attendus", "penalite_au_rythme"]
+__all__ = [
+    "JOURS_FINS_DE_CONTRAT",
+    "calculer_etat",
+    "etat_texte",
+    "etats_marches",
+    "mois_attendus",
+    "penalite_au_rythme",
+]
 
 #: Work contracts ending within this many days are listed.
 JOURS_FINS_DE_CONTRAT = 30
@@ -76,7 +84,7 @@ def _pourcentage(realisees: Decimal, dues: int) -> float | None:
     return float((realisees * _CENT / dues).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _etat_lot(lot: LotEtat, recus: set[str], au: datetime.date) -> dict[str, Any]:
+def _etat_lot(lot: LotEtat, recus: Collection[str], au: datetime.date) -> dict[str, Any]:
     realisees = Decimal(lot.heures_c) / _CENT
     resultat: dict[str, Any] = {
         "numero": lot.numero,
@@ -109,9 +117,11 @@ def _somme(elements: list[dict[str, Any]], cle: str) -> Any:
     return int(total) if total == total.to_integral_value() else float(total)
 
 
-def _etat_marche(lots: list[LotEtat], recus: dict[tuple[str, int], set[str]], au: datetime.date) -> dict[str, Any]:
+def _etat_marche(
+    lots: list[LotEtat], recus: dict[tuple[str, int], tuple[str, ...]], au: datetime.date
+) -> dict[str, Any]:
     premier = lots[0]
-    details = [_etat_lot(lot, recus.get((lot.reference, lot.numero), set()), au) for lot in lots]
+    details = [_etat_lot(lot, recus.get((lot.reference, lot.numero), ()), au) for lot in lots]
     manquants = None
     if all(d["mois_manquants"] is not None for d in details):
         communs = set.intersection(*(set(d["mois_manquants"]) for d in details))
@@ -135,6 +145,22 @@ def _etat_marche(lots: list[LotEtat], recus: dict[tuple[str, int], set[str]], au
     }
 
 
+def etats_marches(base: Path, au: datetime.date, jusqu_a: str | None = None) -> Iterator[dict[str, Any]]:
+    """The state of each contract with a clause on date ``au``, one at a time, by buyer's name then reference.
+
+    As in ``calculer_etat`` (its ``marches``), without holding every contract's state at once:
+    the annual report goes through them alongside the contracts it lists, in the same order.
+    """
+    limite = jusqu_a or _mois(au)
+    with Registre(base, lecture=True) as registre:
+        registre.lire_en_flux()
+        lots = [lot for lot in registre.lots_etat(limite) if lot.clause]
+        recus = registre.mois_recus()
+    # Lots come by buyer's name, reference and number: a contract's lots follow each other.
+    for _, siens in itertools.groupby(lots, key=lambda lot: lot.reference):
+        yield _etat_marche(list(siens), recus, au)
+
+
 def calculer_etat(base: Path, au: datetime.date, jusqu_a: str | None = None) -> dict[str, Any]:
     """The state of every contract of the register on date ``au``, as JSON-ready data.
 
@@ -144,6 +170,7 @@ def calculer_etat(base: Path, au: datetime.date, jusqu_a: str | None = None) -> 
     """
     limite = jusqu_a or _mois(au)
     with Registre(base, lecture=True) as registre:
+        registre.lire_en_flux()
         lots = [lot for lot in registre.lots_etat(limite) if lot.clause]
         recus = registre.mois_recus()
         fins = registre.fins_de_contrat(au, au + datetime.timedelta(days=JOURS_FINS_DE_CONTRAT), limite)
