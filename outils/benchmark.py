@@ -9,19 +9,21 @@ Measures, on this machine:
 5. the follow-up register: reading 10 000 rows with python-calamine and openpyxl (read-only),
    importing 300 sheets (10 000 rows) and 3 000 sheets (100 000 rows), and ``suivi etat`` on
    them (targets: 10 000 rows under 5 s, etat under 0.5 s on 100 000 rows, memory flat).
-6. speed (issue 12): start-up (import time, ``--help``, ``verifier``, ``generer`` on one contract),
+6. the annual report (``outils/benchmark_bilan.py``): time and peak memory of ``bilan --format
+   json`` and ``bilan -o`` on 10 000 and 100 000 register rows (target: at most 30 % growth);
+7. speed (issue 12): start-up (import time, ``--help``, ``verifier``, ``generer`` on one contract),
    the whole ``generer`` with -j 2 against -j 1 on 40 and 100 contracts (targets 1.75 and 1.85),
    the PDF cost per piece with -j 2 against one lone LibreOffice on the same pieces (at most 0.55),
    ``--mettre-a-jour`` after one contract of 100 changed, with PDF (under 10 % of the full run,
-   exactly one dossier rebuilt); see ``outils/benchmark_vitesse.py``.
+   exactly one dossier rebuilt); see ``outils/benchmark_vitesse.py``;
 8. against its floors (issue 22): the whole ``generer -j 1`` per piece against python-docx
    opening and saving the same templates (at most 0.60), ``-j 2`` against the machine's own
    two-process capacity (at least 0.92), the follow-up workbook alone (at most 5 ms), PDF against
    a lone LibreOffice (at most 0.55), every term measured in the same run; see
    ``outils/benchmark_plancher.py``.
 Timings are medians of repeated runs; the machine is shared, so expect some noise.
-``--suivi-seulement`` runs part 5 only, ``--vitesse-seulement`` part 6 only, ``--plancher-seulement``
-part 8 only (``--entrees`` chooses its contracts).
+``--suivi-seulement`` runs part 5 only, ``--bilan-seulement`` part 6, ``--vitesse-seulement``
+part 7, ``--plancher-seulement`` part 8 (``--entrees`` chooses its contracts).
 ``--ecrire docs/performance.md`` replaces the results section of that file.
 """
 
@@ -207,12 +209,16 @@ def main() -> None:
     analyseur.add_argument("--contrats", type=int, default=100)
     analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
     analyseur.add_argument("--suivi-seulement", action="store_true", help="ne mesurer que le registre de suivi")
-    analyseur.add_argument("--vitesse-seulement", action="store_true", help="ne mesurer que la partie 6 (vitesse)")
+    analyseur.add_argument("--vitesse-seulement", action="store_true", help="ne mesurer que la partie 7 (vitesse)")
+    analyseur.add_argument("--bilan-seulement", action="store_true", help="ne mesurer que la partie 6 (bilan)")
     analyseur.add_argument("--plancher-seulement", action="store_true", help="ne mesurer que la partie 8 (planchers)")
     analyseur.add_argument(
         "--entrees", type=Path, default=benchmark_plancher.EXEMPLES, help="marchés de la partie 8 (les exemples)"
     )
     options = analyseur.parse_args()
+    if options.bilan_seulement:
+        bilan(options.ecrire)
+        return
     if options.plancher_seulement:
         plancher(options.entrees.resolve(), options.ecrire)
         return
@@ -298,6 +304,7 @@ def main() -> None:
     if options.ecrire:
         _remplacer_section(options.ecrire, "\n".join(lignes_md))
     suivi(options.ecrire)
+    bilan(options.ecrire)
     vitesse(options.ecrire)
     plancher(options.entrees.resolve(), options.ecrire)
 
@@ -313,6 +320,13 @@ def plancher(entrees: Path, ecrire: Path | None) -> None:
         shutil.rmtree(travail, ignore_errors=True)
     if ecrire:
         _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-plancher")
+
+
+def bilan(ecrire: Path | None) -> None:
+    """Part 6: the annual report's time and memory (its own module, which imports this one)."""
+    from outils import benchmark_bilan
+
+    benchmark_bilan.section(ecrire)
 
 
 def suivi(ecrire: Path | None) -> None:

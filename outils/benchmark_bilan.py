@@ -150,7 +150,11 @@ def main() -> None:
     """Measure 10 000 and 100 000 rows, print a Markdown section, optionally write it."""
     analyseur = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyseur.add_argument("--ecrire", type=Path, help="fichier Markdown dont remplacer la section des résultats")
-    options = analyseur.parse_args()
+    section(analyseur.parse_args().ecrire)
+
+
+def section(ecrire: Path | None) -> None:
+    """The whole section (also part 6 of ``outils/benchmark.py``)."""
     travail = Path(tempfile.mkdtemp(prefix="clause-kit-bench-bilan-"))
     lignes_md, dire = journal("python outils/benchmark_bilan.py")
     try:
@@ -184,8 +188,8 @@ def main() -> None:
         dire(f"Charge de la machine pendant la mesure (moyenne sur 5 min) : {os.getloadavg()[1]:.1f} pour 2 cœurs.")
     finally:
         shutil.rmtree(travail, ignore_errors=True)
-    if options.ecrire:
-        _remplacer_section(options.ecrire, "\n".join(lignes_md), "resultats-bilan")
+    if ecrire:
+        _remplacer_section(ecrire, "\n".join(lignes_md), "resultats-bilan")
 
 
 if __name__ == "__main__":
