@@ -8,6 +8,12 @@ as bytes and, for each XML part holding Jinja tags, docxtpl's own preprocessing 
 by our environment. A render (``rendre``) is then Jinja + docxtpl's post-processing on
 the few parts that change, and a zip write. The output is checked to be well-formed XML.
 
+The zip write compresses only the rendered parts (``commun.zip_stable``, at a fast level): the
+parts that do not change keep the compressed bytes they have in the template file, copied as
+they are (``ModeleCompile.fixes``). Recompressing them for every piece (780 kB of styles in
+each template) cost a third of ``generer``. The piece's bytes depend on nothing but the
+template and the context: no timestamp.
+
 The environment is sandboxed (templates are edited by legal services, not programmers)
 and bounded in memory, time and output (``bac_a_sable``), uses a StrictUndefined that names
 the missing variable, and autoescapes XML: an ``objet`` with ``& < >`` comes out exactly
@@ -35,6 +41,7 @@ from lxml import etree
 from clause_kit.commun.erreurs import ErreurModele
 from clause_kit.commun.formats import espaces_insecables, puce, typographie
 from clause_kit.commun.ooxml import analyser_xml
+from clause_kit.commun.zip_stable import NIVEAU_FIXE, Entree, assembler, compresser, entrees_brutes
 from clause_kit.rendu import cache as cache_modeles
 from clause_kit.rendu.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.rendu.images import placer_images, trouver_images
@@ -109,6 +116,8 @@ class ModeleCompile:
     conseils: dict[str, str] = field(default_factory=dict)
     #: Whether it prints ``document.date_generation``: then the day of generation decides the piece.
     date_generation: bool = False
+    #: The entries that are not rendered, compressed once (their bytes in the template file).
+    fixes: dict[str, Entree] = field(default_factory=dict)
 
 
 _cache: dict[tuple[str, int, int], ModeleCompile] = {}
@@ -141,8 +150,12 @@ def _compiler(chemin: Path) -> ModeleCompile:
     env = environnement()
     globaux = env.make_globals(None)
     parties = {partie: env.template_class.from_code(env, code, globaux) for partie, code in compilation.codes.items()}
+    fixes = entrees_brutes(brut, [info for info, _ in entrees if info.filename not in parties])
+    for info, donnees in entrees:  # a part compressed by a method we do not copy: compressed again, once
+        if info.filename not in parties and info.filename not in fixes:
+            fixes[info.filename] = compresser(info.filename, donnees, NIVEAU_FIXE)
     return ModeleCompile(
-        chemin.name, sha256, tuple(entrees), parties, compilation.conseils, compilation.date_generation
+        chemin.name, sha256, tuple(entrees), parties, compilation.conseils, compilation.date_generation, fixes
     )
 
 
@@ -230,13 +243,13 @@ def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
     images = trouver_images(valeurs)
     if images:
         rendues.update(placer_images(rendues, {i.filename: d for i, d in modele.entrees}, images))
-    sortie = io.BytesIO()
-    with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for info, donnees in modele.entrees:
-            archive.writestr(info, rendues.pop(info.filename, donnees), compress_type=zipfile.ZIP_DEFLATED)
-        for nom, donnees in rendues.items():  # parts added by the pictures (media, relationships)
-            archive.writestr(nom, donnees, compress_type=zipfile.ZIP_DEFLATED)
-    return sortie.getvalue()
+    entrees = [
+        compresser(info.filename, rendues.pop(info.filename)) if info.filename in rendues else modele.fixes[info.filename]
+        for info, _ in modele.entrees
+    ]
+    # Parts added by the pictures (media, relationships), in the order placer_images gave them.
+    entrees += [compresser(nom, donnees) for nom, donnees in rendues.items()]
+    return assembler(entrees)
 
 
 def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template, valeurs: dict[str, Any]) -> bytes:
