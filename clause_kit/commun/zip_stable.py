@@ -98,8 +98,23 @@ def assembler(entrees: Iterable[Entree]) -> bytes:
         )  # fmt: skip
         central.append(
             _CENTRAL.pack(
-                b"PK\x01\x02", (3 << 8) | 20, version, drapeaux, entree.methode, _HEURE_DOS, _DATE_DOS,
-                entree.crc, taille_compressee, entree.taille, len(nom), 0, 0, 0, 0, 0o600 << 16, position,
+                b"PK\x01\x02",
+                (3 << 8) | 20,
+                version,
+                drapeaux,
+                entree.methode,
+                _HEURE_DOS,
+                _DATE_DOS,
+                entree.crc,
+                taille_compressee,
+                entree.taille,
+                len(nom),
+                0,
+                0,
+                0,
+                0,
+                0o600 << 16,
+                position,
             )  # fmt: skip
             + nom
         )

@@ -57,7 +57,7 @@ __all__ = [
     "LIGNE_LIBELLES",
     "NOM_FICHIER",
     "Colonne",
-    "construire_classeur",
+    "construire_classeur_openpyxl",
     "donnees_suivi",
     "importer_openpyxl",
     "lots_avec_clause",
@@ -282,7 +282,7 @@ def importer_openpyxl() -> Any:
     return openpyxl
 
 
-def construire_classeur(
+def construire_classeur_openpyxl(
     consultation: Consultation,
     chiffres: Chiffres,
     designation_facilitateur: str,

@@ -27,8 +27,9 @@ from clause_kit.commun.fichiers import ecrire_exclusif, nom_ancien, prefixe_temp
 from clause_kit.commun.formats import slug
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.parametres import charger_parametres
+from clause_kit.dossier.classeur_gabarit import construire_classeur
 from clause_kit.dossier.classeur_suivi import NOM_FICHIER as CLASSEUR_SUIVI
-from clause_kit.dossier.classeur_suivi import construire_classeur, donnees_suivi
+from clause_kit.dossier.classeur_suivi import donnees_suivi
 from clause_kit.dossier.entrees import Reglages, releve
 from clause_kit.dossier.fiche_publicite import NOM_HTML as FICHE_HTML
 from clause_kit.dossier.fiche_publicite import NOM_JSON as FICHE_JSON
@@ -130,7 +131,7 @@ def construire(
     fichiers = (
         {
             CLASSEUR_SUIVI: construire_classeur(
-                consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source, genere_le
+                consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source
             )
         }
         if avec_clause

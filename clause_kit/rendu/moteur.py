@@ -244,7 +244,9 @@ def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
     if images:
         rendues.update(placer_images(rendues, {i.filename: d for i, d in modele.entrees}, images))
     entrees = [
-        compresser(info.filename, rendues.pop(info.filename)) if info.filename in rendues else modele.fixes[info.filename]
+        compresser(info.filename, rendues.pop(info.filename))
+        if info.filename in rendues
+        else modele.fixes[info.filename]
         for info, _ in modele.entrees
     ]
     # Parts added by the pictures (media, relationships), in the order placer_images gave them.
