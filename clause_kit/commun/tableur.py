@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["DEBUTS_FORMULE", "cellule_texte", "champ_csv", "echapper_xml", "ecrire_cellule", "ressemble_a_une_formule"]
+__all__ = ["DEBUTS_FORMULE", "cellule_texte", "champ_csv", "echapper_xml", "ressemble_a_une_formule"]
 
 #: First characters that make a spreadsheet read a text as a formula.
 DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
@@ -59,14 +59,3 @@ def cellule_texte(reference: str, valeur: str, style: int, style_citation: int) 
     espace = ' xml:space="preserve"' if valeur != valeur.strip() else ""
     s = style_citation if ressemble_a_une_formule(valeur) else style
     return f'<c r="{reference}" s="{s}" t="inlineStr"><is><t{espace}>{texte}</t></is></c>'
-
-
-def ecrire_cellule(feuille: Any, rang: int, colonne: int, valeur: Any) -> Any:
-    """Set a cell of an openpyxl sheet; text is a string cell, never a formula. Returns the cell."""
-    cellule = feuille.cell(rang, colonne, valeur)
-    if isinstance(valeur, str):
-        # openpyxl turns any text starting with « = » into a formula: the type is set back to text.
-        cellule.data_type = "s"
-        if ressemble_a_une_formule(valeur):
-            cellule.quotePrefix = True
-    return cellule

@@ -1,7 +1,7 @@
 """What every process of a batch needs, prepared once in the main process before the workers start.
 
 Each worker used to pay, before its first dossier, for what the others were paying at the same
-moment: compiling the templates, importing openpyxl, reading ``parametres.yaml`` and
+moment: compiling the templates, reading ``parametres.yaml`` and
 ``codes.yaml``, loading babel's French data. Prepared here, before the workers are forked, it
 is paid once and shared: a worker's first dossier costs what the others cost. Nothing here may
 fail a batch: a template that does not compile is left for the worker of each contract using it,
@@ -31,9 +31,6 @@ __all__ = ["memoire_figee", "preparer_lot"]
 
 def preparer_lot(fichiers: Sequence[Path], modeles: Path | None, racines: Sequence[Path]) -> None:
     """Load once, in this process, what building the dossiers of ``fichiers`` will need."""
-    from clause_kit.dossier.classeur_suivi import importer_openpyxl
-
-    importer_openpyxl()
     version()  # the package's metadata, read once here rather than by every worker
     charger_parametres()
     for liste in LISTES:
