@@ -56,6 +56,7 @@ _PARTIES = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)
 # compiling, so that the same characters typed in a contract's value are left as typed.
 _ECHAPPEMENTS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _TEXTE_W = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+_LISTING = re.compile("[\t\a\n\f]")
 # Inside a tag, the text Word escaped is what the author typed: "R&D" in a string literal.
 _DANS_UNE_BALISE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
 
@@ -66,6 +67,24 @@ class Variables(dict):  # type: ignore[type-arg]
     def __init__(self, chemin: str, valeurs: dict[str, Any]) -> None:
         super().__init__(valeurs)
         self.chemin = chemin
+        self.images: dict[str, Any] | None = None  # found by ``rendre`` on its first use
+
+
+def _images(valeurs: Variables) -> dict[str, Any]:
+    """The pictures among the context's values, searched once for the seven pieces of a contract.
+
+    Templates cannot change the context (the sandbox is immutable): what the first piece found
+    holds for the next ones.
+    """
+    if valeurs.images is None:
+        valeurs.images = trouver_images(valeurs)
+    return valeurs.images
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typographier(texte_xml: str) -> str:
+    """French typography of a ``w:t``'s text, remembered: most texts are the template's, the same for every contract."""
+    return typographie(espaces_insecables(texte_xml))
 
 
 def variables(valeur: Any, chemin: str = "") -> Any:
@@ -233,14 +252,17 @@ def _conseil(texte: str) -> str:
 
 
 def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
-    """Render a compiled template with a context; return the .docx bytes."""
+    """Render a compiled template with a context; return the .docx bytes.
+
+    Give the context as ``variables(contexte)`` when it renders several templates: wrapped once.
+    """
     valeurs = contexte if isinstance(contexte, Variables) else variables(contexte)
     with delai():
         rendues = {
             partie: _rendre_partie(modele, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
         }
     # Pictures given as context values (images_docx.Image) become inline drawings after rendering.
-    images = trouver_images(valeurs)
+    images = _images(valeurs)
     if images:
         rendues.update(placer_images(rendues, {i.filename: d for i, d in modele.entrees}, images))
     entrees = [
@@ -272,10 +294,13 @@ def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template,
         raise ErreurModele(f"modèle {nom} : expression invalide ({err})") from err
     if partie.startswith("word/"):
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = _docxtpl.resolve_listing(xml)
+        # Tabs, line and page breaks typed in a value become Word's: without any of those characters
+        # anywhere in the part, docxtpl's pass (a third of a piece's rendering) would change nothing.
+        if _LISTING.search(xml):
+            xml = _docxtpl.resolve_listing(xml)
         # One typography for every value and every template: « Prix : 60 % » gets its no-break space
         # whether the colon came from the template, a value or a formula.
-        xml = _TEXTE_W.sub(lambda m: m.group(1) + typographie(espaces_insecables(m.group(2))) + m.group(3), xml)
+        xml = _TEXTE_W.sub(lambda m: m.group(1) + _typographier(m.group(2)) + m.group(3), xml)
         xml = appliquer_surlignage(xml)
     else:
         xml = retirer_marques(xml)
