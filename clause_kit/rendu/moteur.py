@@ -35,7 +35,6 @@ from types import CodeType
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from clause_kit.commun.erreurs import ErreurModele
@@ -140,7 +139,18 @@ class ModeleCompile:
 
 
 _cache: dict[tuple[str, int, int], ModeleCompile] = {}
-_docxtpl = DocxTemplate(io.BytesIO())  # only its preprocessing methods are used; they read no state
+
+
+@functools.cache
+def _docxtpl() -> Any:
+    """docxtpl, only for its preprocessing methods (they read no state).
+
+    Imported on first use: it loads python-docx (60 ms), which a run whose templates are all in
+    the compiled cache and whose values hold no tab or line break never needs.
+    """
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate(io.BytesIO())
 
 
 def compiler(chemin: Path) -> ModeleCompile:
@@ -196,7 +206,7 @@ def _preparer_partie(nom: str, partie: str, donnees: bytes) -> tuple[str, str]:
     normalise = normaliser_xml(nom, partie, donnees)
     # docxtpl's preprocessing: merge tags split across runs, handle {%p %} {%tr %} tags, and
     # straighten the quotes and entities Word and LibreOffice put inside tags (properties too).
-    xml = _docxtpl.patch_xml(normalise)
+    xml = _docxtpl().patch_xml(normalise)
     xml = _DANS_UNE_BALISE.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
     for echappe, litteral in _ECHAPPEMENTS:
         xml = xml.replace(echappe, "{% raw %}" + litteral + "{% endraw %}")
@@ -297,7 +307,7 @@ def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template,
         # Tabs, line and page breaks typed in a value become Word's: without any of those characters
         # anywhere in the part, docxtpl's pass (a third of a piece's rendering) would change nothing.
         if _LISTING.search(xml):
-            xml = _docxtpl.resolve_listing(xml)
+            xml = _docxtpl().resolve_listing(xml)
         # One typography for every value and every template: « Prix : 60 % » gets its no-break space
         # whether the colon came from the template, a value or a formula.
         xml = _TEXTE_W.sub(lambda m: m.group(1) + _typographier(m.group(2)) + m.group(3), xml)
