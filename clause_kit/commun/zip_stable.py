@@ -25,9 +25,10 @@ from dataclasses import dataclass
 __all__ = ["NIVEAU", "NIVEAU_FIXE", "Entree", "assembler", "compresser", "entrees_brutes"]
 
 #: Deflate level of the parts compressed per document. Level 1 is about 2.5 times faster than
-#: zlib's default (6) on WordprocessingML and SpreadsheetML and makes the rendered parts some 15 %
-#: larger (a few kilobytes per piece); what does not change is compressed once, at level 9.
+#: zlib's default (6) on a rendered ``word/document.xml`` (0.05 against 0.13 ms for 18 kB) and
+#: makes it some 20 % larger (4.5 against 3.8 kB): Word and LibreOffice read any level.
 NIVEAU = 1
+#: Level of a part compressed once per process (the workbook's fixed parts): size wins there.
 NIVEAU_FIXE = 9
 #: Extensions already compressed by their own format: stored, deflate would only cost time.
 _DEJA_COMPRESSES = (".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".wdp")
