@@ -17,7 +17,8 @@ from pathlib import Path
 
 import openpyxl
 
-from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES, construire_classeur
+from clause_kit.dossier.classeur_gabarit import construire_classeur
+from clause_kit.dossier.classeur_suivi import COLONNES, FEUILLE_SUIVI, LIGNE_LIBELLES
 from clause_kit.marche.chargement import charger_detail
 from clause_kit.suivi.etat import calculer_etat
 
@@ -60,9 +61,7 @@ def donnees(dossier: Path, marches: int, feuilles: int, lignes_par_feuille: int)
         chemin.write_text(MARCHE.format(numero=numero, commune=numero % 7), encoding="utf-8")
         detail = charger_detail(chemin)
         empreinte = hashlib.sha256(chemin.read_bytes()).hexdigest()
-        vierges[numero] = construire_classeur(
-            detail.consultation, detail.chiffres, "Facilitateur", empreinte, datetime.datetime(2026, 1, 1)
-        )
+        vierges[numero] = construire_classeur(detail.consultation, detail.chiffres, "Facilitateur", empreinte)
     for feuille in range(feuilles):
         numero, mois = feuille % marches, 1 + (feuille // marches) % 12
         classeur = openpyxl.load_workbook(io.BytesIO(vierges[numero]))
@@ -103,7 +102,7 @@ def _mediane(fonction: Callable[[], object], repetitions: int) -> float:
 def gros_classeur(chemin: Path, lignes: int) -> Path:
     """One workbook of ``lignes`` rows, for the reading comparison."""
     detail = charger_detail(RACINE / "dossiers" / "roquevaire" / "2026-tx-031-ecole.yaml")
-    vierge = construire_classeur(detail.consultation, detail.chiffres, "F", "0" * 64, datetime.datetime(2026, 1, 1))
+    vierge = construire_classeur(detail.consultation, detail.chiffres, "F", "0" * 64)
     classeur = openpyxl.load_workbook(io.BytesIO(vierge))
     onglet = classeur[FEUILLE_SUIVI]
     for rang in range(lignes):

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clause_kit.commun.tableur import champ_csv, ecrire_cellule, ressemble_a_une_formule
+from clause_kit.commun.tableur import cellule_texte, champ_csv, ressemble_a_une_formule
 from clause_kit.dossier.classeur_suivi import FEUILLE_SUIVI, NOM_FICHIER
 from clause_kit.dossier.construction import construire, ecrire
 from clause_kit.lot.compte_rendu import Resultat, ecrire_rapport
@@ -45,10 +45,10 @@ def test_la_regle(valeur: object, formule: bool) -> None:
 
 
 def test_une_cellule_de_texte_n_est_jamais_une_formule() -> None:
-    feuille = openpyxl.Workbook().active
-    cellule = ecrire_cellule(feuille, 1, 1, "=1+1")
-    assert (cellule.value, cellule.data_type, cellule.quotePrefix) == ("=1+1", "s", True)
-    assert ecrire_cellule(feuille, 1, 2, 3).data_type == "n"
+    assert cellule_texte("A1", "=1+1", 6, 19) == '<c r="A1" s="19" t="inlineStr"><is><t>=1+1</t></is></c>'
+    assert cellule_texte("B2", " a<b & \r", 6, 19) == (
+        '<c r="B2" s="6" t="inlineStr"><is><t xml:space="preserve"> a&lt;b &amp; &#13;</t></is></c>'
+    )
 
 
 def test_fiche_de_suivi_sans_formule_et_toujours_importable(dossier_piege: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -127,3 +128,14 @@ def test_xml_invalide_apres_rendu_avec_le_bon_conseil(tmp_path: Path) -> None:
     message = str(info.value)
     assert "commence-t-elle dans un paragraphe" in message and "{%p if … %}" in message
     assert "{%tr %}" not in message
+
+
+def test_saut_de_ligne_et_tabulation_d_une_valeur_et_memes_octets(tmp_path: Path) -> None:
+    """A line break or a tab typed in a value becomes Word's; without any, the part is left as rendered."""
+    compile_ = compiler(modele(tmp_path, "Adresse : {{ a }}"))
+    contenu = rendre(compile_, {**CONTEXTE, "a": "1 rue du Port\n13400 Aubagne\tFrance"})
+    xml = zipfile.ZipFile(io.BytesIO(contenu)).read("word/document.xml").decode("utf-8")
+    assert "<w:br/>" in xml and "<w:tab/>" in xml and "\n13400" not in xml
+    assert "13400 Aubagne" in texte(contenu)
+    # Byte-stable: the same context gives the same bytes, whatever the clock.
+    assert rendre(compile_, {**CONTEXTE, "a": "x"}) == rendre(compile_, {**CONTEXTE, "a": "x"})

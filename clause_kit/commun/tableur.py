@@ -7,8 +7,9 @@ follow-up workbook a company opens, or a computed value in a CSV report (« CSV 
 The one rule, for every workbook and CSV file written (``fiche-suivi.xlsx``,
 ``rapport-generation.csv``, the register's exports and the report's workbooks):
 
-* in a workbook, a text value is written as a string cell, never as a formula, with Excel's
-  « quote prefix » style when it looks like one, so that editing the cell keeps it text;
+* in a workbook, a text value is written as a string cell (``cellule_texte``: an inline string,
+  escaped for XML), never as a formula, with Excel's « quote prefix » style when it looks like
+  one, so that editing the cell keeps it text;
 * in a CSV file, a field that looks like a formula is prefixed by an apostrophe, as OWASP
   recommends and as Calc itself shows a text that would otherwise be read as a formula.
 
@@ -17,12 +18,20 @@ Numbers and dates are written as they are: only text is typed by a user.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["DEBUTS_FORMULE", "champ_csv", "ecrire_cellule", "ressemble_a_une_formule"]
+__all__ = ["DEBUTS_FORMULE", "cellule_texte", "champ_csv", "echapper_xml", "ressemble_a_une_formule"]
 
 #: First characters that make a spreadsheet read a text as a formula.
 DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold, even as references (lone surrogates cannot be written in UTF-8).
+_INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A carriage return would be read back as a line feed, a tab or a line feed in an attribute as a
+# space (XML normalises them): written as character references, they stay what was typed.
+_ECHAPPEMENTS = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\t": "&#9;", "\n": "&#10;"}
+)
 
 
 def ressemble_a_une_formule(valeur: object) -> bool:
@@ -35,12 +44,18 @@ def champ_csv(valeur: Any) -> Any:
     return f"'{valeur}" if ressemble_a_une_formule(valeur) else valeur
 
 
-def ecrire_cellule(feuille: Any, rang: int, colonne: int, valeur: Any) -> Any:
-    """Set a cell of an openpyxl sheet; text is a string cell, never a formula. Returns the cell."""
-    cellule = feuille.cell(rang, colonne, valeur)
-    if isinstance(valeur, str):
-        # openpyxl turns any text starting with « = » into a formula: the type is set back to text.
-        cellule.data_type = "s"
-        if ressemble_a_une_formule(valeur):
-            cellule.quotePrefix = True
-    return cellule
+def echapper_xml(texte: str) -> str:
+    """``texte`` for XML element content or a quoted attribute, characters XML cannot hold dropped."""
+    return _INTERDITS.sub("", texte).translate(_ECHAPPEMENTS)
+
+
+def cellule_texte(reference: str, valeur: str, style: int, style_citation: int) -> str:
+    """A SpreadsheetML cell holding ``valeur`` as text (an inline string), never a formula.
+
+    ``style_citation`` is the twin of ``style`` with Excel's quote prefix, used when the text
+    looks like a formula. Spaces at either end are kept (``xml:space``).
+    """
+    texte = echapper_xml(valeur)
+    espace = ' xml:space="preserve"' if valeur != valeur.strip() else ""
+    s = style_citation if ressemble_a_une_formule(valeur) else style
+    return f'<c r="{reference}" s="{s}" t="inlineStr"><is><t{espace}>{texte}</t></is></c>'

@@ -27,8 +27,9 @@ from clause_kit.commun.fichiers import ecrire_exclusif, nom_ancien, prefixe_temp
 from clause_kit.commun.formats import slug
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.parametres import charger_parametres
+from clause_kit.dossier.classeur_gabarit import construire_classeur
 from clause_kit.dossier.classeur_suivi import NOM_FICHIER as CLASSEUR_SUIVI
-from clause_kit.dossier.classeur_suivi import construire_classeur, donnees_suivi
+from clause_kit.dossier.classeur_suivi import donnees_suivi
 from clause_kit.dossier.entrees import Reglages, releve
 from clause_kit.dossier.fiche_publicite import NOM_HTML as FICHE_HTML
 from clause_kit.dossier.fiche_publicite import NOM_JSON as FICHE_JSON
@@ -38,7 +39,7 @@ from clause_kit.marche.chargement import charger_detail
 from clause_kit.marche.modele import Consultation
 from clause_kit.rendu.contexte import construire_contexte
 from clause_kit.rendu.couches import STANDARD, Couches, couches_pour
-from clause_kit.rendu.moteur import compiler, rendre
+from clause_kit.rendu.moteur import compiler, rendre, variables
 from clause_kit.rendu.pieces import Piece, pieces_applicables
 
 __all__ = [
@@ -116,6 +117,7 @@ def construire(
     # The commune's own templates sit beside its _commune.yaml (see couches.py).
     couches = couches_pour(commune=detail.defauts.parent if detail.defauts else source.resolve().parent, choisi=modeles)
     contexte = construire_contexte(consultation, chiffres, parametres, jour, brouillon=brouillon)
+    valeurs = variables(contexte)  # wrapped once for the seven pieces
     rendues = []
     depend_du_jour = consultation.marche.date_lancement is None
     for numero, piece in enumerate(pieces_applicables(couches.pieces(), consultation, chiffres.heures_total), start=1):
@@ -123,14 +125,14 @@ def construire(
         modele = compiler(resolu.chemin)
         depend_du_jour = depend_du_jour or modele.date_generation
         nom = f"{numero:02d}-{piece.fichier}.docx"
-        rendues.append(PieceRendue(piece, nom, rendre(modele, contexte), modele.sha256, resolu.couche))
+        rendues.append(PieceRendue(piece, nom, rendre(modele, valeurs), modele.sha256, resolu.couche))
     genere_le = datetime.datetime.now(datetime.UTC)
     # No follow-up workbook for a reserved contract without an insertion clause: nothing to follow up.
     avec_clause = chiffres.heures_total > 0 or consultation.insertion.article_53 is not None
     fichiers = (
         {
             CLASSEUR_SUIVI: construire_classeur(
-                consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source, genere_le
+                consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source
             )
         }
         if avec_clause

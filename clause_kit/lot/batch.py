@@ -209,7 +209,7 @@ def generer_tout(
     if jobs <= 1 or len(paquets) <= 1:
         _executer_ici(paquets, options, recevoir)
     else:
-        # Compiled templates, parameters, codes, openpyxl: once here, shared by the workers (fork).
+        # Compiled templates, parameters, codes: once here, shared by the workers (fork).
         preparer_lot(fichiers, options.modeles, options.racines)
         with memoire_figee():
             _executer_en_parallele(paquets, options, jobs, recevoir)

@@ -1,9 +1,9 @@
 """What every process of a batch needs, prepared once in the main process before the workers start.
 
 Each worker used to pay, before its first dossier, for what the others were paying at the same
-moment: compiling the templates, importing openpyxl, reading ``parametres.yaml`` and
-``codes.yaml``, loading babel's French data. Prepared here, before the workers are forked, it
-is paid once and shared: a worker's first dossier costs what the others cost. Nothing here may
+moment: compiling the templates, reading ``parametres.yaml`` and ``codes.yaml``, writing the
+follow-up workbook's fixed parts, loading babel's French data. Prepared here, before the workers
+are forked, it is paid once and shared: a worker's first dossier costs what the others cost. Nothing here may
 fail a batch: a template that does not compile is left for the worker of each contract using it,
 which reports it with that contract.
 """
@@ -21,6 +21,7 @@ from clause_kit.commun.codes import LISTES, codes
 from clause_kit.commun.erreurs import ClauseKitError
 from clause_kit.commun.formats import montant
 from clause_kit.commun.parametres import charger_parametres
+from clause_kit.dossier.classeur_gabarit import preparer_classeur
 from clause_kit.lot.selection import racine_de
 from clause_kit.marche.communes import trouver_defauts
 from clause_kit.rendu.couches import couches_pour
@@ -31,13 +32,11 @@ __all__ = ["memoire_figee", "preparer_lot"]
 
 def preparer_lot(fichiers: Sequence[Path], modeles: Path | None, racines: Sequence[Path]) -> None:
     """Load once, in this process, what building the dossiers of ``fichiers`` will need."""
-    from clause_kit.dossier.classeur_suivi import importer_openpyxl
-
-    importer_openpyxl()
     version()  # the package's metadata, read once here rather than by every worker
     charger_parametres()
     for liste in LISTES:
         codes(liste)
+    preparer_classeur()  # the follow-up workbook's fixed parts, written and compressed once
     montant(Decimal(1))  # babel's French data
     for commune in _dossiers_de_commune(fichiers, racines):
         _compiler_couches(commune, modeles)

@@ -8,6 +8,12 @@ as bytes and, for each XML part holding Jinja tags, docxtpl's own preprocessing 
 by our environment. A render (``rendre``) is then Jinja + docxtpl's post-processing on
 the few parts that change, and a zip write. The output is checked to be well-formed XML.
 
+The zip write compresses only the rendered parts (``commun.zip_stable``, at a fast level): the
+parts that do not change keep the compressed bytes they have in the template file, copied as
+they are (``ModeleCompile.fixes``). Recompressing them for every piece (780 kB of styles in
+each template) cost a third of ``generer``. The piece's bytes depend on nothing but the
+template and the context: no timestamp.
+
 The environment is sandboxed (templates are edited by legal services, not programmers)
 and bounded in memory, time and output (``bac_a_sable``), uses a StrictUndefined that names
 the missing variable, and autoescapes XML: an ``objet`` with ``& < >`` comes out exactly
@@ -29,12 +35,12 @@ from types import CodeType
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from clause_kit.commun.erreurs import ErreurModele
 from clause_kit.commun.formats import espaces_insecables, puce, typographie
 from clause_kit.commun.ooxml import verifier_xml
+from clause_kit.commun.zip_stable import NIVEAU_FIXE, Entree, assembler, compresser, entrees_brutes
 from clause_kit.rendu import cache as cache_modeles
 from clause_kit.rendu.bac_a_sable import EnvironnementBorne, delai, message_syntaxe, remplir
 from clause_kit.rendu.images import placer_images, trouver_images
@@ -49,6 +55,7 @@ _PARTIES = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)
 # compiling, so that the same characters typed in a contract's value are left as typed.
 _ECHAPPEMENTS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _TEXTE_W = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+_LISTING = re.compile("[\t\a\n\f]")
 # Inside a tag, the text Word escaped is what the author typed: "R&D" in a string literal.
 _DANS_UNE_BALISE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
 
@@ -59,6 +66,24 @@ class Variables(dict):  # type: ignore[type-arg]
     def __init__(self, chemin: str, valeurs: dict[str, Any]) -> None:
         super().__init__(valeurs)
         self.chemin = chemin
+        self.images: dict[str, Any] | None = None  # found by ``rendre`` on its first use
+
+
+def _images(valeurs: Variables) -> dict[str, Any]:
+    """The pictures among the context's values, searched once for the seven pieces of a contract.
+
+    Templates cannot change the context (the sandbox is immutable): what the first piece found
+    holds for the next ones.
+    """
+    if valeurs.images is None:
+        valeurs.images = trouver_images(valeurs)
+    return valeurs.images
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typographier(texte_xml: str) -> str:
+    """French typography of a ``w:t``'s text, remembered: most texts are the template's, the same for every contract."""
+    return typographie(espaces_insecables(texte_xml))
 
 
 def variables(valeur: Any, chemin: str = "") -> Any:
@@ -109,10 +134,23 @@ class ModeleCompile:
     conseils: dict[str, str] = field(default_factory=dict)
     #: Whether it prints ``document.date_generation``: then the day of generation decides the piece.
     date_generation: bool = False
+    #: The entries that are not rendered, compressed once (their bytes in the template file).
+    fixes: dict[str, Entree] = field(default_factory=dict)
 
 
 _cache: dict[tuple[str, int, int], ModeleCompile] = {}
-_docxtpl = DocxTemplate(io.BytesIO())  # only its preprocessing methods are used; they read no state
+
+
+@functools.cache
+def _docxtpl() -> Any:
+    """docxtpl, only for its preprocessing methods (they read no state).
+
+    Imported on first use: it loads python-docx (60 ms), which a run whose templates are all in
+    the compiled cache and whose values hold no tab or line break never needs.
+    """
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate(io.BytesIO())
 
 
 def compiler(chemin: Path) -> ModeleCompile:
@@ -141,8 +179,12 @@ def _compiler(chemin: Path) -> ModeleCompile:
     env = environnement()
     globaux = env.make_globals(None)
     parties = {partie: env.template_class.from_code(env, code, globaux) for partie, code in compilation.codes.items()}
+    fixes = entrees_brutes(brut, [info for info, _ in entrees if info.filename not in parties])
+    for info, donnees in entrees:  # a part compressed by a method we do not copy: compressed again, once
+        if info.filename not in parties and info.filename not in fixes:
+            fixes[info.filename] = compresser(info.filename, donnees, NIVEAU_FIXE)
     return ModeleCompile(
-        chemin.name, sha256, tuple(entrees), parties, compilation.conseils, compilation.date_generation
+        chemin.name, sha256, tuple(entrees), parties, compilation.conseils, compilation.date_generation, fixes
     )
 
 
@@ -164,7 +206,7 @@ def _preparer_partie(nom: str, partie: str, donnees: bytes) -> tuple[str, str]:
     normalise = normaliser_xml(nom, partie, donnees)
     # docxtpl's preprocessing: merge tags split across runs, handle {%p %} {%tr %} tags, and
     # straighten the quotes and entities Word and LibreOffice put inside tags (properties too).
-    xml = _docxtpl.patch_xml(normalise)
+    xml = _docxtpl().patch_xml(normalise)
     xml = _DANS_UNE_BALISE.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
     for echappe, litteral in _ECHAPPEMENTS:
         xml = xml.replace(echappe, "{% raw %}" + litteral + "{% endraw %}")
@@ -220,23 +262,28 @@ def _conseil(texte: str) -> str:
 
 
 def rendre(modele: ModeleCompile, contexte: dict[str, Any]) -> bytes:
-    """Render a compiled template with a context; return the .docx bytes."""
+    """Render a compiled template with a context; return the .docx bytes.
+
+    Give the context as ``variables(contexte)`` when it renders several templates: wrapped once.
+    """
     valeurs = contexte if isinstance(contexte, Variables) else variables(contexte)
     with delai():
         rendues = {
             partie: _rendre_partie(modele, partie, gabarit, valeurs) for partie, gabarit in modele.parties.items()
         }
     # Pictures given as context values (images_docx.Image) become inline drawings after rendering.
-    images = trouver_images(valeurs)
+    images = _images(valeurs)
     if images:
         rendues.update(placer_images(rendues, {i.filename: d for i, d in modele.entrees}, images))
-    sortie = io.BytesIO()
-    with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for info, donnees in modele.entrees:
-            archive.writestr(info, rendues.pop(info.filename, donnees), compress_type=zipfile.ZIP_DEFLATED)
-        for nom, donnees in rendues.items():  # parts added by the pictures (media, relationships)
-            archive.writestr(nom, donnees, compress_type=zipfile.ZIP_DEFLATED)
-    return sortie.getvalue()
+    entrees = [
+        compresser(info.filename, rendues.pop(info.filename))
+        if info.filename in rendues
+        else modele.fixes[info.filename]
+        for info, _ in modele.entrees
+    ]
+    # Parts added by the pictures (media, relationships), in the order placer_images gave them.
+    entrees += [compresser(nom, donnees) for nom, donnees in rendues.items()]
+    return assembler(entrees)
 
 
 def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template, valeurs: dict[str, Any]) -> bytes:
@@ -257,10 +304,13 @@ def _rendre_partie(modele: ModeleCompile, partie: str, gabarit: jinja2.Template,
         raise ErreurModele(f"modèle {nom} : expression invalide ({err})") from err
     if partie.startswith("word/"):
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = _docxtpl.resolve_listing(xml)
+        # Tabs, line and page breaks typed in a value become Word's: without any of those characters
+        # anywhere in the part, docxtpl's pass (a third of a piece's rendering) would change nothing.
+        if _LISTING.search(xml):
+            xml = _docxtpl().resolve_listing(xml)
         # One typography for every value and every template: « Prix : 60 % » gets its no-break space
         # whether the colon came from the template, a value or a formula.
-        xml = _TEXTE_W.sub(lambda m: m.group(1) + typographie(espaces_insecables(m.group(2))) + m.group(3), xml)
+        xml = _TEXTE_W.sub(lambda m: m.group(1) + _typographier(m.group(2)) + m.group(3), xml)
         xml = appliquer_surlignage(xml)
     else:
         xml = retirer_marques(xml)
