@@ -89,13 +89,10 @@ def pieces_ecrites(sortie: Path) -> tuple[Counter[str], int]:
 
 def temps_classeur_ms(entrees: Path, repetitions: int) -> tuple[float, int]:
     """Median ms to build one follow-up workbook, over every contract of ``entrees``, in this process."""
-    import datetime
-
-    from clause_kit.dossier.classeur_suivi import construire_classeur
+    from clause_kit.dossier.classeur_gabarit import construire_classeur
     from clause_kit.lot.selection import collecter
     from clause_kit.marche.chargement import charger_detail
 
-    genere_le = datetime.datetime(2026, 12, 1, 9, 0)
     fabriques: list[Callable[[], bytes]] = []
     for fichier in collecter([entrees])[0]:
         try:
@@ -106,7 +103,7 @@ def temps_classeur_ms(entrees: Path, repetitions: int) -> tuple[float, int]:
             continue  # no clause: the command writes no workbook either
 
         def fabrique(d: object = detail) -> bytes:
-            return construire_classeur(d.consultation, d.chiffres, "Le facilitateur", d.sha256_source, genere_le)  # type: ignore[attr-defined]
+            return construire_classeur(d.consultation, d.chiffres, "Le facilitateur", d.sha256_source)  # type: ignore[attr-defined]
 
         fabriques.append(fabrique)
     if not fabriques:
