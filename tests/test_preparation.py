@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from clause_kit.cli import main
-from clause_kit.lot.batch import PAQUET_MAX, _paquets
+from clause_kit.dossier.pdf import TAILLE_LOT_MAX
+from clause_kit.lot.batch import PAQUET_MAX, PIECES_PAR_MARCHE_MAX, _paquets
 from clause_kit.lot.preparation import preparer_lot
 from clause_kit.rendu import moteur as rendu
 from tests.contrats import contrat
@@ -29,13 +30,15 @@ def test_paquets_sans_pdf_decroissants_jusqu_a_un_marche(nombre: int) -> None:
     assert tailles[-min(nombre, 3) :] == [1] * min(nombre, 3)
 
 
-@pytest.mark.parametrize("nombre", [3, 40, 100])
-def test_paquets_pdf_egaux_pour_les_lots_de_libreoffice(nombre: int) -> None:
+@pytest.mark.parametrize(("nombre", "attendus"), [(3, 2), (40, 2), (44, 2), (45, 4), (100, 6)])
+def test_paquets_pdf_egaux_pour_les_lots_de_libreoffice(nombre: int, attendus: int) -> None:
     fichiers = [Path(f"m{i:03d}.yaml") for i in range(nombre)]
     paquets = _paquets(fichiers, 2, pdf=True)
     assert [f for p in paquets for f in p] == fichiers
     tailles = [len(p) for p in paquets]
-    assert len(tailles) % 2 == 0 and max(tailles) - min(tailles) <= 1 and max(tailles) <= 20
+    # One packet per process as long as their pieces fit in one LibreOffice call each.
+    assert len(tailles) == attendus and max(tailles) - min(tailles) <= 1
+    assert max(tailles) * PIECES_PAR_MARCHE_MAX <= TAILLE_LOT_MAX
 
 
 def test_modeles_des_communes_compiles_avant_le_lancement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,6 +38,7 @@ from clause_kit.commun.signaux import preexec_mourir_avec_le_parent, tuer_groupe
 
 __all__ = [
     "ENV_SOFFICE",
+    "TAILLE_LOT_MAX",
     "Arret",
     "assembler_pdf",
     "convertir_en_pdf",
@@ -54,8 +55,8 @@ _CONSEIL_INSTALLATION = (
     f"(ou indiquez le chemin de l'exécutable soffice dans la variable {ENV_SOFFICE})."
 )
 
-# One LibreOffice process silently stops converting after about 250 files: stay well below.
-_TAILLE_LOT_MAX = 200
+#: One LibreOffice process silently stops converting after about 250 files: stay well below.
+TAILLE_LOT_MAX = 200
 
 # Force the Word 2007+ import filter: without it, a file LibreOffice does not recognise
 # (random bytes named .docx) is imported as plain text and "converted" into a PDF of
@@ -114,7 +115,7 @@ def convertir_en_pdf(
     docx: Sequence[Path],
     dossier_sortie: Path,
     *,
-    taille_lot: int = _TAILLE_LOT_MAX,
+    taille_lot: int = TAILLE_LOT_MAX,
     delai: float = 300.0,
     arret: Arret | None = None,
 ) -> list[Path]:
@@ -133,8 +134,8 @@ def convertir_en_pdf(
     (after one retry), or when LibreOffice hangs.
     ``arret``, polled while LibreOffice works, stops it and raises ``Interruption`` when true.
     """
-    if not 1 <= taille_lot <= _TAILLE_LOT_MAX:
-        raise ValueError(f"taille_lot doit être entre 1 et {_TAILLE_LOT_MAX}, pas {taille_lot}")
+    if not 1 <= taille_lot <= TAILLE_LOT_MAX:
+        raise ValueError(f"taille_lot doit être entre 1 et {TAILLE_LOT_MAX}, pas {taille_lot}")
     entrees = [Path(p) for p in docx]
     if not entrees:
         return []

@@ -24,6 +24,7 @@ from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, Interru
 from clause_kit.commun.journal import signaler
 from clause_kit.commun.signaux import ignorer_arrets, mourir_avec_le_parent
 from clause_kit.dossier.construction import DossierEnCours, abandonner, construire, finaliser, preparer
+from clause_kit.dossier.pdf import TAILLE_LOT_MAX
 from clause_kit.lot.compte_rendu import Resultat
 from clause_kit.lot.preparation import memoire_figee, preparer_lot
 from clause_kit.lot.selection import identifier, racine_de
@@ -47,13 +48,21 @@ class Options:
     a_remplacer: frozenset[str] = frozenset()
 
 
+#: The most Word pieces the standard set gives one contract (``modeles/pieces.yaml``).
+PIECES_PAR_MARCHE_MAX = 9
+
+
 def _paquets(fichiers: list[Path], jobs: int, pdf: bool) -> list[list[Path]]:
     """Split the work: big enough packets for LibreOffice to pay off, enough of them to keep every core busy."""
     if not fichiers:
         return []
     if not pdf:
         return _paquets_decroissants(fichiers, jobs)
-    plafond = 20
+    # As few LibreOffice starts as possible (each costs close to a second before its first page):
+    # a packet's pieces go through one LibreOffice process, which converts at most
+    # TAILLE_LOT_MAX files, so a packet holds as many contracts as that allows with every piece
+    # of the standard set (a commune's extra pieces only split its conversion in two).
+    plafond = TAILLE_LOT_MAX // PIECES_PAR_MARCHE_MAX
     # A multiple of ``jobs`` packets of near-equal sizes (they differ by one at most), so that
     # every process finishes at about the same time.
     nombre = jobs * max(1, -(-len(fichiers) // (jobs * plafond)))
