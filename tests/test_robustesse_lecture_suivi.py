@@ -404,3 +404,17 @@ def test_grande_fiche_d_un_marche_inconnu_refusee_en_une_ligne(tmp_path: Path) -
     resultat = importer(tmp_path / "suivi.sqlite", fiche)
     assert resultat.exit_code == 1
     assert resultat.stderr.splitlines() == [f"{fiche} : marché 2026-TX-077 inconnu du registre ; fiche refusée"]
+
+
+def test_une_longue_suite_de_lettres_ne_bloque_pas_le_controle_des_noms() -> None:
+    # The name check tried a run of letters from each of its letters: quadratic (20 000 letters
+    # took 11 s, 40 000 took 46 s), and an adversarial sheet's cell of two million letters held an
+    # import for hours. 200 000 letters now take milliseconds; the child's time limit is a guard
+    # against the hang, not a speed target.
+    code = (
+        "from clause_kit.suivi.controle import code_nominatif, nom_probable\n"
+        "texte = 'CDD' + 'é' * 200_000\n"
+        "print(nom_probable(texte), code_nominatif(texte), nom_probable(texte + ' Dupont'))\n"
+    )
+    resultat = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert resultat.stdout.split() == ["False", "True", "True"]

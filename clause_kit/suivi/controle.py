@@ -56,7 +56,10 @@ __all__ = [
 HEURES_MAX = Decimal(250)
 _CODE = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
 #: Two words (« Jean Dupont »), or a word of four letters or more beside a space (« Dupont 2 »).
-_MOTS = re.compile(r"[^\W\d_]{2,}[\s.]+[^\W\d_]{2,}|[^\W\d_]{4,}\s|\s[^\W\d_]{4,}")
+# Two words of letters. Each run of letters is only tried from its first letter (lookbehind) and
+# never given back (possessive): otherwise a cell of a million letters without a space is tried
+# from every one of them, a quadratic search that held an import for minutes.
+_MOTS = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}+[\s.]+[^\W\d_]{2,}|(?<![^\W\d_])[^\W\d_]{4,}+\s|\s[^\W\d_]{4,}")
 _EPOQUE_TABLEUR = datetime.date(1899, 12, 30)
 #: The spreadsheet serial numbers of the accepted dates: another number in a date column is no date.
 _SERIE_MIN, _SERIE_MAX = ((jour - _EPOQUE_TABLEUR).days for jour in (DATE_MIN, DATE_MAX))
