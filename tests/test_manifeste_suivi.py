@@ -198,6 +198,9 @@ def _texte_altere(dossier: Path, avant: str, apres: str) -> str:
         ("surrogat", ('"type": "travaux"', '"type": "\\udc80"'), "suivi.type: texte invalide"),
         ("chiffres", ('"heures_dues": 1067', '"heures_dues": ' + "9" * 5000), "manifeste illisible"),
         ("tableau", ("{", "[" * 100_000 + "]" * 100_000 + "\n{"), "manifeste illisible"),
+        # A 20-byte edit the model took minutes to turn into an integer of 10^8 digits: refused as read.
+        ("exposant", ('"heures_dues": 1067', '"heures_dues": 1e99999999'), "nombre démesuré « 1e99999999 »"),
+        ("exposant_negatif", ('"heures_dues": 1067', '"heures_dues": -1.5e-99999999'), "nombre démesuré"),
     ],
 )
 def test_un_manifeste_au_json_hostile_est_refuse_en_francais(
