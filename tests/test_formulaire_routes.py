@@ -607,3 +607,15 @@ def test_un_echec_imprevu_de_la_generation_est_dit_en_francais_sans_sortie_brute
     texte = html.unescape(reponse.text)
     assert reponse.status_code == 422 and "la génération s'est interrompue pour une raison technique" in texte
     assert "rapport-generation" not in texte and "statut" not in texte
+
+
+@pytest.mark.parametrize("chiffre", ["²", "⁰", "①", "١"])
+def test_un_nom_de_champ_a_chiffre_non_ascii_n_est_pas_une_erreur_inattendue(client: TestClient, chiffre: str) -> None:
+    # « ² ».isdigit() is true but int(« ² ») fails: the form answered 500, and a draft saved with
+    # such a name answered 500 every time it was reopened (adversarial pass).
+    jeton = client.get("/").text.split('name="_jeton" value="', 1)[1].split('"', 1)[0]
+    for route in ("/formulaire", "/apercu", "/yaml"):
+        paires = [("_jeton", jeton), (f"marche.lots.{chiffre}", "1"), ("marche.objet", "Voirie")]
+        reponse = _poster(client, route, paires)
+        assert reponse.status_code in (200, 422), (route, reponse.text[:500])  # type: ignore[attr-defined]
+        assert "erreur inattendue" not in reponse.text  # type: ignore[attr-defined]

@@ -35,7 +35,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _chemin(nom: str) -> Chemin:
-    return tuple(int(p) if p.isdigit() else p for p in nom.split("."))
+    # isascii: « ² » or « ① » are digits to str.isdigit, not to int().
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in nom.split("."))
 
 
 def _cle(chemin: Chemin) -> tuple[str, ...]:

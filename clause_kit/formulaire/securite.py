@@ -124,7 +124,7 @@ class Garde:
         if (origine is not None and origine not in self.origines) or entetes.get("sec-fetch-site") == "cross-site":
             return 403, "requête refusée : envoyée depuis un autre site que le formulaire"
         longueur = entetes.get("content-length", "0")
-        if not longueur.isdigit() or int(longueur) > self.corps_max:
+        if not (longueur.isascii() and longueur.isdigit()) or int(longueur) > self.corps_max:
             return 413, _message_taille(self.corps_max)
         return None
 
