@@ -9,9 +9,10 @@ written together (``fichiers.ecrire_ensemble``); a file already there is replace
 its name, which never replaces anything). A bad template, an unreadable qualitative file or a
 failed conversion leaves SORTIE as it was.
 
-Each buyer's report is named after the buyer (``formats.slugs_distincts``): two buyers whose
-names give the same slug get ``-2``, ``-3``... in the order of their names, and a name without
-Latin letters gets ``acheteur-<empreinte>``; no report ever takes another's name.
+Each buyer's report is named after the buyer (``formats.slugs_distincts``, over every buyer of
+the register, whichever the run asks for): buyers whose names give the same slug each get it
+followed by a short hash of their own name, and a name without Latin letters gets
+``acheteur-<empreinte>``; no report ever takes another's name, in one run or across runs.
 """
 
 from __future__ import annotations
@@ -57,12 +58,20 @@ class Demande:
 SANS_LETTRES = "acheteur"
 
 
-def _nom(bilan: dict[str, Any], donneur: str | None = None, noms: dict[str, str] | None = None) -> str:
-    """``bilan-<période>``, then ``-<donneur>`` for one buyer's report (``noms``: the buyers' distinct names)."""
+def _nom(bilan: dict[str, Any], donneur: str | None, noms: dict[str, str]) -> str:
+    """``bilan-<période>``, then ``-<donneur>`` for one buyer's report (``noms``: every buyer's distinct name)."""
     nom = f"bilan-{slug(bilan['periode']['libelle'])}"
-    if not donneur:
-        return nom
-    return f"{nom}-{(noms or slugs_distincts([donneur], SANS_LETTRES))[donneur]}"
+    return f"{nom}-{noms[donneur]}" if donneur else nom
+
+
+def _noms(base: Path) -> dict[str, str]:
+    """A distinct file-name part for every buyer of the register, whatever the run asks for.
+
+    Computed over all of them, not those of the run: « Saint Zacharie » asked alone gets the same
+    name as in a run for every buyer, and never that of « Saint-Zacharie ».
+    """
+    with Registre(base, lecture=True) as registre:
+        return slugs_distincts(registre.noms_acheteurs(), SANS_LETTRES)
 
 
 def _qualitatif(bilan: dict[str, Any], demande: Demande) -> list[Bloc]:
@@ -78,7 +87,8 @@ def publier(
     lecture = _lecture(bilan, base, demande)  # read first: the state of the register the report was made from
     modele = dossier_modeles() / MODELE
     qualitatif = _qualitatif(bilan, demande)
-    nom = _nom(bilan, bilan["donneur_ordre"])
+    noms = _noms(base)
+    nom = _nom(bilan, bilan["donneur_ordre"], noms)
     contenus = {
         demande.sortie / f"{nom}.xlsx": construire_classeur_bilan(bilan),
         demande.sortie / f"{nom}.docx": rendre_rapport(bilan, modele, qualitatif, aujourd_hui),
@@ -86,7 +96,6 @@ def publier(
     if demande.par_donneur_ordre and not bilan["donneur_ordre"]:
         du, au = bilan["periode"]["du"], bilan["periode"]["au"]
         periode = Periode(du[:7], au[:7])
-        noms = slugs_distincts((r["nom"] for r in bilan["par_donneur_ordre"]), SANS_LETTRES)
         for rangee in bilan["par_donneur_ordre"]:
             sien = etablir_bilan(base, periode, donneur_ordre=rangee["nom"], diviseur=demande.diviseur)
             chemin = demande.sortie / f"{_nom(bilan, rangee['nom'], noms)}.docx"

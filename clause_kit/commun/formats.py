@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -435,36 +436,34 @@ def slug(texte: str) -> str:
 
 
 def slugs_distincts(noms: Iterable[str], sans_lettres: str = "sans-nom") -> dict[str, str]:
-    """A distinct file-name part for each name, the same for the same names whatever their order.
+    """A distinct file-name part for each name, that depends on that name alone once it is taken.
 
-    Each gets its ``slug``; names whose slugs are equal (« Saint-Zacharie », « Saint Zacharie »,
-    « SAINT-ZACHARIE ») are taken in the order of the names themselves: the first keeps the
-    slug, the next ones get ``-2``, ``-3``... (never a slug another name already has). A name
-    with no Latin letter nor digit (« Δήμος Αθηναίων », « 北京市 », an emoji) gets
-    ``<sans_lettres>-<8 hex digits of its SHA-256>``.
+    A name keeps its ``slug`` when no other name has it. Names whose slugs are equal
+    (« Saint-Zacharie », « Saint Zacharie », « SAINT-ZACHARIE ») all get the slug followed by
+    8 hex digits of the name's SHA-256, and a name with no Latin letter nor digit (« Δήμος
+    Αθηναίων », « 北京市 », an emoji) ``<sans_lettres>-<8 hex digits>``: never a rank, which a
+    name sorting earlier would take over in a later run, so that a report written once is never
+    replaced by another buyer's. More digits are taken in the unlikely case they still collide.
     """
-    bases: dict[str, str] = {}
-    for nom in sorted(set(noms)):
+    noms = sorted(set(noms))
+    bases: dict[str, str | None] = {}
+    for nom in noms:
         try:
             bases[nom] = slug(nom)
         except ValueError:
-            bases[nom] = f"{sans_lettres}-{hashlib.sha256(nom.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
-    pris: set[str] = set()
-    resultat: dict[str, str] = {}
-    suivants = []
-    for nom, base in bases.items():  # every slug goes first to the first name that has it
-        if base in pris:
-            suivants.append(nom)
-        else:
-            resultat[nom] = base
-            pris.add(base)
-    for nom in suivants:
-        rang = 2
-        while f"{bases[nom]}-{rang}" in pris:
-            rang += 1
-        resultat[nom] = f"{bases[nom]}-{rang}"
-        pris.add(resultat[nom])
-    return resultat
+            bases[nom] = None
+    compte = Counter(base for base in bases.values() if base is not None)
+    for longueur in range(8, 65, 4):
+        resultat = {}
+        for nom, base in bases.items():
+            if base is not None and compte[base] == 1:
+                resultat[nom] = base
+                continue
+            empreinte = hashlib.sha256(nom.encode("utf-8", "surrogatepass")).hexdigest()[:longueur]
+            resultat[nom] = f"{base or sans_lettres}-{empreinte}"
+        if len(set(resultat.values())) == len(resultat):
+            return resultat
+    raise ValueError("noms impossibles à distinguer")  # 64 hex digits of SHA-256 apart: never
 
 
 # --- sentences -----------------------------------------------------------------------

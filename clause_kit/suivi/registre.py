@@ -882,6 +882,10 @@ class Registre:
         )
         return int(curseur.lastrowid or 0)
 
+    def noms_acheteurs(self) -> list[str]:
+        """Every buyer's name the register knows, in name order (the report files are named from them)."""
+        return [nom for (nom,) in self.connexion.execute("SELECT DISTINCT nom FROM acheteurs ORDER BY nom")]
+
     def position_journal(self) -> int:
         """The position of the latest change: a report records it to say which state it read."""
         return int(self.connexion.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0])
