@@ -140,3 +140,16 @@ def test_click_n_a_pas_change_la_forme_de_ses_exceptions() -> None:
     erreur = click.NoSuchOption("--x", possibilities=["--y"])
     assert erreur.option_name == "--x" and erreur.possibilities == ["--y"]
     assert hasattr(click.MissingParameter(), "param_type")
+
+
+def test_un_lecteur_qui_ferme_le_tube_n_est_pas_une_erreur_inattendue() -> None:
+    # ``clause-kit bilan --format json | head -1``: the reader leaves once it has its line. Python
+    # then raises BrokenPipeError on the next write, which was reported as an unexpected error.
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "clause_kit", "schema"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert processus.stdout is not None and processus.stderr is not None
+    processus.stdout.close()  # before the command writes anything: its first write breaks the pipe
+    erreur = processus.stderr.read().decode("utf-8")
+    assert processus.wait(timeout=60) == 1
+    assert erreur == "", erreur  # neither « erreur inattendue » nor Python's « Exception ignored »

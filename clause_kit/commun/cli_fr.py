@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import select
 import sys
 from typing import Any
 
@@ -160,6 +162,16 @@ class CommandeFr(_AideFr):
     """A click command with French help."""
 
 
+def sortie_fermee() -> bool:
+    """Whether standard output is a pipe whose reader has gone (POLLERR on its descriptor)."""
+    try:
+        sondage = select.poll()
+        sondage.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(evenement & select.POLLERR for _, evenement in sondage.poll(0))
+    except (OSError, ValueError, AttributeError):  # no descriptor (tests capture stdout), no poll
+        return False
+
+
 class GroupeFr(_AideFr, click.Group):
     """A click group with French help and usage errors (exit code 2, as click), catching clause_kit's errors."""
 
@@ -176,6 +188,14 @@ class GroupeFr(_AideFr, click.Group):
                 click.echo(json.dumps({"erreurs": erreurs_json(err)}, ensure_ascii=False, indent=2))
             click.echo(message_erreur(err), err=True)
             raise click.exceptions.Exit(ctx.meta.get(_CODE, 1)) from err
+        except BrokenPipeError as err:
+            if not sortie_fermee():
+                click.echo(f"Erreur : {signaler(err, ctx.command_path)}", err=True)
+                raise click.exceptions.Exit(1) from err
+            # ``… --format json | head -1``: the reader has what it wanted and left; nobody to tell.
+            # The interpreter's last flush would fail again: stdout goes nowhere from now on.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(1) from err
         except Exception as err:  # a bug: its traceback goes to the journal the message names
             click.echo(f"Erreur : {signaler(err, ctx.command_path)}", err=True)
             raise click.exceptions.Exit(1) from err
