@@ -128,7 +128,7 @@ ALTERATIONS = [  # (case, change to the block, expected path, expected words)
     ("lancement_1900", _changer("date_lancement", "1900-01-01"), "suivi.date_lancement", "1990"),
     ("plafond_moins_infini", _lots(_lot(plafond_penalite="-1e999")), "suivi.lots[1].plafond_penalite", "supérieur"),
     ("plafond_nan", _lots(_lot(plafond_penalite="NaN")), "suivi.lots[1].plafond_penalite", "nombre attendu"),
-    ("heures_1e308", _changer("heures_dues", 1e308), "suivi.heures_dues", "nombre entier attendu"),
+    ("heures_1e308", _changer("heures_dues", 1e308), "suivi.heures_dues", "nombre démesuré"),
     ("heures_10_puissance_30", _changer("heures_dues", 10**30), "suivi.heures_dues", "inférieur ou égal"),
     ("heures_en_texte", _changer("heures_dues", "1067"), "suivi.heures_dues", "nombre entier attendu"),
     ("heures_booleennes", _changer("heures_dues", True), "suivi.heures_dues", "nombre entier attendu"),
@@ -199,8 +199,9 @@ def _texte_altere(dossier: Path, avant: str, apres: str) -> str:
         ("chiffres", ('"heures_dues": 1067', '"heures_dues": ' + "9" * 5000), "manifeste illisible"),
         ("tableau", ("{", "[" * 100_000 + "]" * 100_000 + "\n{"), "manifeste illisible"),
         # A 20-byte edit the model took minutes to turn into an integer of 10^8 digits: refused as read.
-        ("exposant", ('"heures_dues": 1067', '"heures_dues": 1e99999999'), "nombre démesuré « 1e99999999 »"),
-        ("exposant_negatif", ('"heures_dues": 1067', '"heures_dues": -1.5e-99999999'), "nombre démesuré"),
+        ("exposant", ('"heures_dues": 1067', '"heures_dues": 1e99999999'), "suivi.heures_dues: nombre démesuré"),
+        ("exposant_negatif", ('"heures_dues": 1067', '"heures_dues": -1.5e-99999999'), "suivi.heures_dues: nombre"),
+        ("exposant_euros", ('"penalite_par_heure": "18.03"', '"penalite_par_heure": 1e99999999'), "démesuré"),
     ],
 )
 def test_un_manifeste_au_json_hostile_est_refuse_en_francais(

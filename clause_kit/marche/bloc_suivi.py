@@ -127,6 +127,32 @@ def _coherence(bloc: BlocSuivi) -> list[tuple[Chemin, str]]:
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+#: The largest power of ten a manifest's number may carry: the biggest contract's hours and amounts
+#: stay under 10^15. Beyond, ``1e99999999`` (a 20-byte edit) was turned by the model into an integer
+#: of a hundred million digits, which took minutes.
+EXPOSANT_MAX = 30
+
+
+class NombreDemesure:
+    """A JSON number beyond 10^±``EXPOSANT_MAX``, kept as its text: refused at its field, never converted."""
+
+    def __init__(self, texte: str) -> None:
+        self.texte = texte
+
+    def __repr__(self) -> str:
+        return self.texte
+
+
+def nombre_json(texte: str) -> Decimal | NombreDemesure:
+    """A JSON number with a fraction or an exponent (``json.loads``'s ``parse_float``): exact, and bounded."""
+    valeur = Decimal(texte)
+    if valeur.is_zero():
+        return Decimal(0)  # « 0e99999999 » is zero, without its exponent
+    if not -EXPOSANT_MAX <= valeur.adjusted() <= EXPOSANT_MAX:
+        return NombreDemesure(texte)
+    return valeur
+
+
 def _types_json(valeur: Any, annotation: Any, chemin: Chemin) -> list[tuple[Chemin, str]]:
     """Values of another JSON type than the one ``generer`` writes, read from the model's annotations.
 
@@ -134,6 +160,18 @@ def _types_json(valeur: Any, annotation: Any, chemin: Chemin) -> list[tuple[Chem
     933 hours or ``12`` for a reference. A manifest is JSON, written by ``generer`` with a type for
     each value: another type is a file altered by hand, refused at the field rather than guessed.
     """
+    if isinstance(valeur, NombreDemesure):
+        return [(chemin, _demesure(valeur))]
+    return _types_attendus(valeur, annotation, chemin)
+
+
+def _demesure(valeur: NombreDemesure) -> str:
+    texte = valeur.texte if len(valeur.texte) <= 40 else valeur.texte[:39] + "…"
+    return f"nombre démesuré « {texte} » : au-delà de 10^{EXPOSANT_MAX}"
+
+
+def _types_attendus(valeur: Any, annotation: Any, chemin: Chemin) -> list[tuple[Chemin, str]]:
+    """``_types_json`` for a value that is not a number beyond bounds."""
     origine, arguments = typing.get_origin(annotation), typing.get_args(annotation)
     if origine is Annotated:
         return _types_json(valeur, arguments[0], chemin)

@@ -212,15 +212,14 @@ def _donnees_marche(chemin: Path, contenu: bytes, sha256: str) -> tuple[dict[str
 
 
 def _lire_manifeste(chemin: Path, contenu: bytes) -> dict[str, Any]:
-    """The manifest's JSON object; floats exact (``Decimal``), ``NaN`` and ``Infinity`` left as text to refuse."""
+    """The manifest's JSON object; floats exact (``Decimal``) and bounded, ``NaN`` and ``Infinity`` as text."""
     try:
         # utf-8-sig: a text editor may have put a byte-order mark in front of it.
-        manifeste = json.loads(contenu.decode("utf-8-sig"), parse_float=_decimal_borne, parse_constant=str)
-    except _NombreDemesure as err:
-        raise ErreurFichier(
-            f"{chemin} : manifeste illisible : nombre démesuré « {affichable(str(err))} » "
-            f"(exposant au-delà de ±{_EXPOSANT_MAX})"
-        ) from err
+        # A number beyond 10^±30 is kept as its text, to be refused at its field. (The block's model
+        # checks the manifest next anyway: loading it here costs nothing more.)
+        from clause_kit.marche.bloc_suivi import nombre_json
+
+        manifeste = json.loads(contenu.decode("utf-8-sig"), parse_float=nombre_json, parse_constant=str)
     except UnicodeDecodeError as err:
         raise ErreurFichier(f"{chemin} : manifeste illisible (pas du texte UTF-8, octet {err.start + 1})") from err
     except json.JSONDecodeError as err:
@@ -233,25 +232,6 @@ def _lire_manifeste(chemin: Path, contenu: bytes) -> dict[str, Any]:
     if not isinstance(manifeste, dict):
         raise ErreurFichier(f"{chemin} : manifeste illisible : objet JSON attendu ({{ … }})")
     return manifeste
-
-
-#: The largest power of ten a manifest's number may carry: the biggest contract's hours and
-#: amounts stay under 10^15. Beyond, ``1e99999999`` is a 20-byte edit that the model, turning it
-#: into an integer of a hundred million digits, took minutes to refuse.
-_EXPOSANT_MAX = 30
-
-
-class _NombreDemesure(ValueError):
-    """A JSON number beyond ``_EXPOSANT_MAX``: refused as it is read, before any conversion."""
-
-
-def _decimal_borne(texte: str) -> Decimal:
-    valeur = Decimal(texte)
-    if valeur.is_zero():
-        return Decimal(0)  # « 0e99999999 » is zero, without its exponent
-    if not -_EXPOSANT_MAX <= valeur.adjusted() <= _EXPOSANT_MAX:
-        raise _NombreDemesure(texte)
-    return valeur
 
 
 #: The JSON parser's messages, in French.
