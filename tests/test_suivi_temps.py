@@ -190,6 +190,27 @@ def test_une_fiche_annulee_reimportee_compte_de_nouveau(contrat: Path, vierge: b
     assert [o["operation"] for o in _journal(base)["operations"]][-1] == "reprise"
 
 
+def test_une_fiche_annulee_ne_revient_pas_par_dessus_un_contrat_qui_la_chevauche(
+    contrat: Path, vierge: bytes, tmp_path: Path
+) -> None:
+    # While it was undone, another sheet declared an overlapping work contract of the same person:
+    # taken back blindly, both were kept (a review found it). Refused now, and nothing changes.
+    base = tmp_path / "suivi.sqlite"
+    debut, fin = datetime.date(2026, 2, 2), datetime.date(2026, 7, 31)
+    premiere = remplir(vierge, [ligne("CUG-900", debut_contrat=debut, fin_contrat=fin)], tmp_path / "b.xlsx")
+    autre = ligne("CUG-900", debut_contrat=datetime.date(2026, 3, 1), fin_contrat=None, mois=datetime.date(2026, 4, 1))
+    seconde = remplir(vierge, [autre], tmp_path / "d.xlsx")
+    assert importer(base, contrat, premiere).exit_code == 0
+    assert CliRunner().invoke(main, ["suivi", "annuler", str(premiere), "--base", str(base)]).exit_code == 0
+    assert importer(base, seconde).exit_code == 0  # no overlap with an undone sheet
+    avant = hashlib.sha256(base.read_bytes()).hexdigest(), _lots(base)
+    resultat = importer(base, premiere)
+    assert resultat.exit_code == 1, resultat.output
+    assert "CUG-900, contrat du 02/02/2026 : chevauche un contrat que le registre garde depuis" in resultat.output
+    assert "non reprise (annulez l'autre fiche d'abord)" in resultat.output
+    assert (hashlib.sha256(base.read_bytes()).hexdigest(), _lots(base)) == avant
+
+
 def test_annuler_ce_qui_n_est_pas_une_fiche(contrat: Path, tmp_path: Path) -> None:
     base = tmp_path / "suivi.sqlite"
     assert importer(base, contrat).exit_code == 0

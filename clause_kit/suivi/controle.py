@@ -40,6 +40,7 @@ __all__ = [
     "PREFIXES_CODE",
     "MarcheConnu",
     "Neant",
+    "chevauchent",
     "code_nominatif",
     "code_normalise",
     "court",
@@ -484,6 +485,11 @@ def _chevauchent(a: LigneSuivi, b: LigneSuivi) -> bool:
     fin_a = a.fin_contrat or datetime.date.max
     fin_b = b.fin_contrat or datetime.date.max
     return a.debut_contrat <= fin_b and b.debut_contrat <= fin_a
+
+
+def chevauchent(debut_a: str, fin_a: str | None, debut_b: str, fin_b: str | None) -> bool:
+    """Whether two work contracts given as ISO dates (no end: still running) share a day."""
+    return debut_a <= (fin_b or "9999-12-31") and debut_b <= (fin_a or "9999-12-31")
 
 
 def controler_ensemble(

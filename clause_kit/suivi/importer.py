@@ -2,13 +2,15 @@
 
 Contracts first (their YAML, or the ``manifest.json`` of a generated dossier, whose ``suivi``
 block is checked like a contract file: ``marche.bloc_suivi``), then sheets, whatever the order
-on the command line. Each file is one transaction; the evidence copy is
-written (atomically, named by its SHA-256) before the transaction that names it, so the
-register never points to a missing copy. A file already imported (same SHA-256) changes
-nothing. Rows that break a rule are reported by cell, kept raw in ``rejets`` and left out
-of the totals; ``strict`` refuses the whole file instead. A file with a value that looks
-like a name or a social-security number is refused whole: keeping its rows or its copy
-would keep the name.
+on the command line. Each file is one transaction (``BEGIN IMMEDIATE``: checks and writes under
+one lock, so two imports at once are serialised); the evidence copy is written (atomically,
+named by its SHA-256) inside it, before the row that names it, so the register never points to
+a missing copy (a rolled-back import may leave a copy nothing names, harmless and found again
+by its content). A file already imported (same SHA-256) changes nothing; an undone one is taken
+back, unless a work contract of it now overlaps one the register kept meanwhile. Rows that
+break a rule are reported by cell, kept raw in ``rejets`` and left out of the totals;
+``strict`` refuses the whole file instead. A file with a value that looks like a name or a
+social-security number is refused whole: keeping its rows or its copy would keep the name.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from clause_kit.suivi.controle import (
     LigneSuivi,
     MarcheConnu,
     Neant,
+    chevauchent,
     code_nominatif,
     code_normalise,
     controler_ensemble,
@@ -556,7 +559,7 @@ def _deja_importee(registre: Registre, chemin: Path, sha256: str) -> CompteRendu
         return None
     fichier_id, _, _, _, annulee = registre.chercher_fichiers(sha256)[0]
     if annulee:
-        return _reprendre(registre, chemin, fichier_id)
+        return _reprendre(registre, chemin, fichier_id, sha256)
     return CompteRendu(str(chemin), "deja_importe")
 
 
@@ -648,11 +651,31 @@ def _refus_entier(chemin: Path, feuilles: list[Feuille], examen: _Examen) -> Com
     return None
 
 
-def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu:
-    """An undone sheet imported again: its rows count again where no later sheet replaced them."""
-    with registre.transaction():
-        remplacees, reprises = registre.annuler(fichier_id, reprendre=True)
-        registre.noter_operation("reprise", fichier_id)
+class _RepriseRefusee(Exception):  # noqa: N818 - rolls the taking back, carries the message
+    pass
+
+
+def _reprendre(registre: Registre, chemin: Path, fichier_id: int, sha256: str) -> CompteRendu:
+    """An undone sheet imported again: its rows count again where no later sheet replaced them.
+
+    Under the write lock, as a new sheet: taken back by another import meanwhile, it is « déjà
+    importée »; a work contract of it that overlaps one the register has kept since (another
+    sheet imported while it was undone) refuses the taking back, and nothing changes.
+    """
+    try:
+        with registre.transaction():
+            if not registre.chercher_fichiers(sha256)[0][4]:
+                return CompteRendu(str(chemin), "deja_importe")
+            remplacees, reprises = registre.annuler(fichier_id, reprendre=True)
+            chevauchements = _chevauchements(registre, fichier_id)
+            if chevauchements:
+                raise _RepriseRefusee(chevauchements)
+            registre.noter_operation("reprise", fichier_id)
+    except _RepriseRefusee as refus:
+        messages = [
+            f"{chemin} : {m} ; fiche annulée, non reprise (annulez l'autre fiche d'abord)" for m in refus.args[0]
+        ]
+        return CompteRendu(str(chemin), "refuse", messages=messages)
     compte = CompteRendu(str(chemin), "reprise", lignes=sum(r.lignes for r in reprises))
     compte.corrections = [
         f"{chemin} : {r.reference} lot {r.lot}, mois {r.mois} : {r.lignes} ligne(s) de nouveau en vigueur "
@@ -663,6 +686,29 @@ def _reprendre(registre: Registre, chemin: Path, fichier_id: int) -> CompteRendu
         for reference, lot, mois, n, h in remplacees
     ]
     return compte
+
+
+def _chevauchements(registre: Registre, fichier_id: int) -> list[str]:
+    """Work contracts of a file's rows in force that overlap another contract in force of the same person."""
+    par_marche: dict[str, set[str]] = {}
+    for reference, participant in registre.personnes_du_fichier(fichier_id):
+        par_marche.setdefault(reference, set()).add(participant)
+    messages = []
+    for reference, participants in par_marche.items():
+        contrats: dict[str, set[tuple[str, str | None, bool]]] = {}
+        for participant, debut, fin, _, origine in registre.contrats_declares(reference, participants):
+            contrats.setdefault(participant, set()).add((debut, fin, origine == fichier_id))
+        for participant, siens in sorted(contrats.items()):
+            for debut, fin, du_fichier in sorted(siens, key=str):
+                autres = [(d, f) for d, f, autre in siens if not autre and d != debut]
+                if du_fichier and any(chevauchent(debut, fin, d, f) for d, f in autres):
+                    messages.append(
+                        f"{affichable(reference)} : {affichable(participant)}, contrat du "
+                        f"{datetime.date.fromisoformat(debut):%d/%m/%Y} : chevauche un contrat que le registre "
+                        "garde depuis"
+                    )
+                    break
+    return messages
 
 
 def _enregistrer(

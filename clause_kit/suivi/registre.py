@@ -810,6 +810,17 @@ class Registre:
             )
         )
 
+    def personnes_du_fichier(self, fichier_id: int) -> list[tuple[str, str]]:
+        """The (contract reference, person code) pairs a file's rows declare, whatever their state."""
+        return list(
+            self.connexion.execute(
+                """SELECT DISTINCT m.reference, l.participant
+                    FROM lignes l JOIN lots lo ON lo.id = l.lot_id JOIN marches m ON m.id = lo.marche_id
+                    WHERE l.fichier_id = ? ORDER BY 1, 2""",
+                (fichier_id,),
+            )
+        )
+
     def inserer_lignes(self, fichier_id: int, lignes: list[tuple[str, LigneSuivi]]) -> int:
         """Insert valid rows of a file (inside a transaction); return how many."""
         lots = self._identifiants_lots()
