@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -71,3 +74,14 @@ def test_libreoffice_ouvre_le_classeur(classeur: Path, tmp_path: Path) -> None:
     assert livre.sheetnames == ["Donneurs d'ordre", "Vide", "Large"]
     lignes = list(livre["Donneurs d'ordre"].iter_rows(values_only=True))
     assert lignes[1] == ('Ville <A> & "B"', 12, 1607.5) and lignes[5][0] == "Une note sous le tableau."
+
+
+def test_le_meme_classeur_a_une_autre_heure_a_les_memes_octets(monkeypatch: pytest.MonkeyPatch) -> None:
+    # zipfile dates an entry given by name with the current time: two identical reports a few
+    # seconds apart differed (a review found it), where the Word report was the same to the byte.
+    premier = ecrire_classeur(FEUILLES, "Bilan")
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # 2033
+    monkeypatch.setattr(time, "localtime", lambda *_: time.gmtime(2_000_000_000))
+    assert ecrire_classeur(FEUILLES, "Bilan") == premier
+    with zipfile.ZipFile(io.BytesIO(premier)) as paquet:
+        assert {info.date_time for info in paquet.infolist()} == {(1980, 1, 1, 0, 0, 0)}

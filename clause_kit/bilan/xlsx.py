@@ -177,10 +177,19 @@ def ecrire_classeur(feuilles: Sequence[Feuille], titre: str, auteur: str = "clau
     """The .xlsx bytes of ``feuilles``, in order."""
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as paquet:
+        # Every entry dated 1980 (zipfile's date for a name alone would be now): the same period
+        # gives the same workbook, byte for byte, as the Word report.
         for nom, contenu in _paquet(feuilles, titre, auteur).items():
-            paquet.writestr(nom, contenu)
+            paquet.writestr(_entree(nom), contenu)
         for i, feuille in enumerate(feuilles, start=1):
-            with paquet.open(f"xl/worksheets/sheet{i}.xml", "w") as entree:
+            with paquet.open(_entree(f"xl/worksheets/sheet{i}.xml"), "w") as entree:
                 for morceau in _feuille_xml(feuille):
                     entree.write(morceau.encode("utf-8"))
     return tampon.getvalue()
+
+
+def _entree(nom: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, deflated."""
+    info = zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
