@@ -84,7 +84,7 @@ def test_un_rapport_par_donneur_d_ordre_meme_quand_les_noms_se_confondent(base: 
     assert resultat.exit_code == 0, resultat.output
     noms = slugs_distincts(ACHETEURS, "acheteur")
     attendus = {f"bilan-2026-{noms[a]}.docx" for a in ACHETEURS}
-    assert len({n for n in attendus if n.startswith("bilan-2026-saint-zacharie-")}) == 3
+    assert len({n for n in attendus if n.startswith("bilan-2026-saint-zacharie--")}) == 3
     presents = {p.name for p in sortie.iterdir()}
     assert attendus | {"bilan-2026.docx", "bilan-2026.xlsx", "bilan-2026-registre.json"} == presents
     # « Écrit : » names each file written once, and only those.
@@ -100,7 +100,7 @@ def test_un_donneur_d_ordre_sans_lettres_latines(base: Path, tmp_path: Path) -> 
     assert resultat.exit_code == 0, resultat.output
     (rapport,) = sortie.glob("*.docx")
     assert rapport.name == f"bilan-2026-{slugs_distincts(['Δήμος Αθηναίων'], 'acheteur')['Δήμος Αθηναίων']}.docx"
-    assert rapport.name.startswith("bilan-2026-acheteur-") and _donneur(rapport) == "Δήμος Αθηναίων"
+    assert rapport.name.startswith("bilan-2026-acheteur--") and _donneur(rapport) == "Δήμος Αθηναίων"
 
 
 def test_rien_n_est_remplace_sans_force(base: Path, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_un_rapport_par_donneur_d_ordre_demande_un_a_un_garde_le_meme_nom(base: 
     for acheteur in ("Saint-Zacharie", "Saint Zacharie", "SAINT-ZACHARIE"):
         resultat = bilan("--base", str(base), "--annee", "2026", "-o", str(un_a_un), "--donneur-ordre", acheteur)
         assert resultat.exit_code == 0, resultat.output
-    rapports = sorted(un_a_un.glob("bilan-2026-saint-zacharie-*.docx"))
+    rapports = sorted(un_a_un.glob("bilan-2026-saint-zacharie--*.docx"))
     assert len(rapports) == 3
     assert {_donneur(r) for r in rapports} == {"Saint-Zacharie", "Saint Zacharie", "SAINT-ZACHARIE"}
     for rapport in rapports:  # the same name as in the run for every buyer, about the same buyer

@@ -11,8 +11,8 @@ failed conversion leaves SORTIE as it was.
 
 Each buyer's report is named after the buyer (``formats.slugs_distincts``, over every buyer of
 the register, whichever the run asks for): buyers whose names give the same slug each get it
-followed by a short hash of their own name, and a name without Latin letters gets
-``acheteur-<empreinte>``; no report ever takes another's name, in one run or across runs.
+followed by ``--`` and a short hash of their own name, and a name without Latin letters gets
+``acheteur--<empreinte>``; no report ever takes another's name, in one run or across runs.
 """
 
 from __future__ import annotations

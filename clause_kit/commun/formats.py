@@ -439,11 +439,12 @@ def slugs_distincts(noms: Iterable[str], sans_lettres: str = "sans-nom") -> dict
     """A distinct file-name part for each name, that depends on that name alone once it is taken.
 
     A name keeps its ``slug`` when no other name has it. Names whose slugs are equal
-    (« Saint-Zacharie », « Saint Zacharie », « SAINT-ZACHARIE ») all get the slug followed by
+    (« Saint-Zacharie », « Saint Zacharie », « SAINT-ZACHARIE ») all get the slug, ``--`` and
     8 hex digits of the name's SHA-256, and a name with no Latin letter nor digit (« Δήμος
-    Αθηναίων », « 北京市 », an emoji) ``<sans_lettres>-<8 hex digits>``: never a rank, which a
-    name sorting earlier would take over in a later run, so that a report written once is never
-    replaced by another buyer's. More digits are taken in the unlikely case they still collide.
+    Αθηναίων », « 北京市 », an emoji) ``<sans_lettres>--<8 hex digits>``. Never a rank, which a
+    name sorting earlier would take over in a later run; and ``--``, which no slug contains, so
+    that no other name's own slug can ever be one of these (« Saint Zacharie b49d0d00 » gives
+    ``saint-zacharie-b49d0d00``). More digits are taken in the unlikely case they still collide.
     """
     noms = sorted(set(noms))
     bases: dict[str, str | None] = {}
@@ -460,7 +461,7 @@ def slugs_distincts(noms: Iterable[str], sans_lettres: str = "sans-nom") -> dict
                 resultat[nom] = base
                 continue
             empreinte = hashlib.sha256(nom.encode("utf-8", "surrogatepass")).hexdigest()[:longueur]
-            resultat[nom] = f"{base or sans_lettres}-{empreinte}"
+            resultat[nom] = f"{base or sans_lettres}--{empreinte}"
         if len(set(resultat.values())) == len(resultat):
             return resultat
     raise ValueError("noms impossibles à distinguer")  # 64 hex digits of SHA-256 apart: never
