@@ -269,7 +269,7 @@ def test_le_systeme_de_fichiers_se_lit_au_point_de_montage_le_plus_long(tmp_path
     assert systeme_de_fichiers(tmp_path / "x", tmp_path / "absente") is None
 
 
-@pytest.mark.parametrize("type_", ["cifs", "smb3", "nfs", "nfs4", "fuse.sshfs"])
+@pytest.mark.parametrize("type_", ["cifs", "smb3", "nfs", "nfs4", "fuse.sshfs", "fuse.gvfsd-fuse", "9p"])
 def test_une_base_sur_un_partage_reseau_est_refusee(
     tmp_path: Path, contrat: Path, vierge: bytes, monkeypatch: pytest.MonkeyPatch, type_: str
 ) -> None:

@@ -20,6 +20,9 @@ __all__ = ["SYSTEMES_RESEAU", "reseau", "systeme_de_fichiers"]
 SYSTEMES_RESEAU = frozenset(
     {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "ncpfs", "fuse.sshfs", "sshfs", "davfs", "fuse.davfs2"}
     | {"ceph", "glusterfs", "fuse.glusterfs", "lustre", "gpfs", "fuse.rclone", "fuse.s3fs"}
+    # GNOME's file manager mounts smb:// shares through gvfs; WSL shows Windows drives as 9p or
+    # drvfs; VirtualBox shared folders: where a facilitator might put the register, unsafe alike.
+    | {"fuse.gvfsd-fuse", "9p", "drvfs", "vboxsf"}
 )
 _OCTAL = re.compile(r"\\([0-7]{3})")
 #: Read at most this much of the table: a few thousand mounts, never a runaway file.
