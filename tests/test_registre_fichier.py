@@ -186,6 +186,7 @@ def _simuler_support(monkeypatch: pytest.MonkeyPatch, *, sans_index: bool) -> No
         return uri(chemin, parametres)
 
     monkeypatch.setattr(module_registre, "_uri", sur_support)
+    monkeypatch.setattr(module_registre, "support_en_lecture_seule", lambda _chemin: True)
 
 
 def test_une_base_en_lecture_seule_est_lue_et_l_ecriture_dit_pourquoi(
@@ -210,6 +211,21 @@ def test_une_base_en_lecture_seule_est_lue_et_l_ecriture_dit_pourquoi(
     assert resultat.exit_code == 1 and "base en lecture seule" in resultat.stderr
     assert not list((tmp_path / "suivi-preuves").glob("*avril*"))
     assert _empreinte(base) == avant
+
+
+def test_une_base_illisible_sur_un_support_inscriptible_n_est_pas_lue_figee(
+    tmp_path: Path, contrat: Path, vierge: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mode=ro fails because this account cannot make « -shm » in the folder, but the media is
+    # writable: another account may be importing, and an immutable reading would ignore its WAL.
+    base = tmp_path / "suivi.sqlite"
+    assert importer(base, contrat, remplir(vierge, BONNES, tmp_path / "fiche.xlsx")).exit_code == 0
+    _simuler_support(monkeypatch, sans_index=True)
+    monkeypatch.setattr(module_registre, "support_en_lecture_seule", lambda _chemin: False)
+    resultat = _lancer(["suivi", "etat", "--format", "json"], base, contrat, tmp_path / "sortie")
+    _sans_trace(resultat)
+    assert resultat.exit_code == 1
+    assert f"{base} : lecture impossible : SQLite doit pouvoir créer ses fichiers" in resultat.stderr
 
 
 @pytest.mark.lent

@@ -32,6 +32,7 @@ import dataclasses
 import datetime
 import itertools
 import json
+import os
 import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -190,6 +191,14 @@ SELECT participant, MIN(mois) AS premier_mois, MAX(mois) AS dernier_mois, COUNT(
 FROM v_lignes
 GROUP BY participant;
 """
+
+
+def support_en_lecture_seule(chemin: Path) -> bool:
+    """Whether the file system holding ``chemin`` is mounted read-only (a CD, a write-protected key)."""
+    try:
+        return bool(os.statvfs(chemin).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (not POSIX): say no, the message will tell why
+        return False
 
 
 def _executer_script(connexion: sqlite3.Connection, script: str) -> None:
@@ -504,6 +513,14 @@ class Registre:
             # A WAL base on read-only media: no « -shm » can be made beside it, but it can be read as it is.
             if getattr(err, "sqlite_errorname", "") not in ("SQLITE_CANTOPEN", "SQLITE_READONLY"):
                 raise self._erreur(err) from err
+            if not support_en_lecture_seule(self.chemin):
+                # Writable media, but not by us (another account's folder): someone may be importing
+                # right now, and an immutable reading would ignore their WAL, or read it torn.
+                raise ErreurRegistre(
+                    f"{self.chemin} : lecture impossible : SQLite doit pouvoir créer ses fichiers « -shm » "
+                    f"et « -wal » à côté de la base, et le dossier {self.chemin.parent} ne le permet pas à ce "
+                    "compte ; lisez-la depuis le compte qui l'importe, ou lisez-en une copie"
+                ) from err
             try:
                 connexion, version = self._connexion_lecture("immutable=1")
             except sqlite3.Error as immuable:
