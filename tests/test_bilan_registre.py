@@ -405,3 +405,20 @@ def test_un_registre_purge_garde_ses_heures_et_ses_bornes(
     assert apres["heures_realisees"] == avant["heures_realisees"] == TOTAL
     assert (apres["personnes"], apres["parcours"]) == (0, [])
     assert [m["heures_realisees"] for m in apres["par_mois"]] == [160, 65.5]
+
+
+def test_un_bilan_lu_pendant_un_import_est_refait(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The report reads the register on several connections, each its own snapshot: an import
+    # committed between them would mix two states (a review found it). The journal's position
+    # before and after says so; the report is then made again.
+    from clause_kit.bilan import etablir
+    from clause_kit.commun.erreurs import ErreurDonnees
+
+    positions = iter([4, 5, 5, 5])
+    faits: list[int] = []
+    monkeypatch.setattr(etablir, "_position", lambda _base: next(positions))
+    monkeypatch.setattr(etablir, "_etablir", lambda *_a, **_k: faits.append(1) or {"essai": len(faits)})
+    assert etablir.etablir_bilan(tmp_path / "suivi.sqlite") == {"essai": 2}
+    monkeypatch.setattr(etablir, "_position", lambda _base: len(faits))  # moves at every reading
+    with pytest.raises(ErreurDonnees, match="le registre a changé pendant chacun des 3 essais"):
+        etablir.etablir_bilan(tmp_path / "suivi.sqlite")

@@ -163,14 +163,38 @@ def _compter(
     return compteur
 
 
+#: How many times a report is made again when the register changed while it was read.
+ESSAIS_STABLES = 3
+
+
 def etablir_bilan(
     base: Path, periode: Periode | None = None, *, donneur_ordre: str | None = None, diviseur: int | None = None
 ) -> dict[str, Any]:
     """The report of a period (everything the register holds when None), for one buyer or all.
 
     ``detail_marches`` and ``parcours`` are ``Flux``: a row per contract and people's paths, read
-    from a temporary file as they are iterated.
+    from a temporary file as they are iterated. The report reads the register on several
+    connections (the rows are counted beside the rest), each its own snapshot: when an import
+    commits meanwhile (the journal's position moves), it is made again, so that it never mixes
+    two states of the register.
     """
+    for _ in range(ESSAIS_STABLES):
+        avant = _position(base)
+        bilan = _etablir(base, periode, donneur_ordre=donneur_ordre, diviseur=diviseur)
+        if _position(base) == avant:
+            return bilan
+    raise ErreurDonnees(
+        f"{base} : le registre a changé pendant chacun des {ESSAIS_STABLES} essais du bilan (imports en cours ?) ; "
+        "relancez la commande quand ils sont finis"
+    )
+
+
+def _position(base: Path) -> int:
+    with Registre(base, lecture=True) as registre:
+        return registre.position_journal()
+
+
+def _etablir(base: Path, periode: Periode | None, *, donneur_ordre: str | None, diviseur: int | None) -> dict[str, Any]:
     diviseur = diviseur or diviseur_etp()
     with Registre(base, lecture=True) as registre, ThreadPoolExecutor(max_workers=1) as fond:
         registre.lire_en_flux()
