@@ -315,7 +315,7 @@ def plancher(entrees: Path, ecrire: Path | None) -> None:
     lignes_md, dire = journal(f"python outils/benchmark.py --plancher-seulement --entrees {entrees.name}")
     try:
         benchmark_plancher.mesurer(entrees, travail, 5, dire)
-        benchmark_plancher.pdf(entrees, travail, 2, dire)
+        benchmark_plancher.pdf(entrees, travail, 3, dire)
     finally:
         shutil.rmtree(travail, ignore_errors=True)
     if ecrire:
