@@ -17,7 +17,7 @@ import pytest
 from clause_kit.commun.affichage import affichable
 from clause_kit.suivi.controle import MarcheConnu, code_nominatif, code_normalise, controler_ligne
 from clause_kit.suivi.lecture import LigneBrute
-from tests.suivi_commun import BONNES, compter, importer, ligne
+from tests.suivi_commun import compter, importer, ligne
 from tests.tableur import remplir
 
 NOMS = [
@@ -67,20 +67,6 @@ _MARCHES = {
         "2026-TX-077", {1: True, 2: True}, datetime.date(2026, 2, 1), datetime.date(2026, 11, 30)
     )
 }
-
-
-@pytest.mark.parametrize("valeur", ["DUPONT-JEAN-1", "MARTIN_SOPHIE_75", "dupont.jean"])
-def test_une_fiche_avec_un_nom_en_code_est_refusee_en_entier(
-    contrat: Path, vierge: bytes, tmp_path: Path, valeur: str
-) -> None:
-    base = tmp_path / "suivi.sqlite"
-    fiche = remplir(vierge, [*BONNES, ligne(valeur)], tmp_path / "fiche.xlsx")
-    resultat = importer(base, contrat, fiche)
-    assert resultat.exit_code == 1
-    assert f"{fiche}:Suivi!C15: Code de la personne (participant) : ressemble à un nom" in resultat.stderr
-    assert valeur not in resultat.output
-    assert compter(base, "lignes") == 0 and compter(base, "rejets") == 0
-    assert not list((tmp_path / "suivi-preuves").glob("*.xlsx"))
 
 
 @pytest.mark.parametrize("valeur", ["ſUB-0042", "ＡＵＢ-0042", "AUB-００42", "ﬁB-0042", "AUB\u00a00042"])

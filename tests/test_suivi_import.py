@@ -178,7 +178,19 @@ def test_ligne_d_un_autre_marche_tapee_dans_une_fiche_rejetee(contrat: Path, vie
     assert par_marche == {"2026-TX-077": 255.75, "2026-TX-078": 0}
 
 
-@pytest.mark.parametrize("valeur", ["Jean Dupont", "DUPONT", "1 85 07 13 055 123 45", "2850713055123"])
+@pytest.mark.parametrize(
+    "valeur",
+    # Names joined by « - », « _ » or « . » are names too (issue 21, tests/test_codes_personnes.py).
+    [
+        "Jean Dupont",
+        "DUPONT",
+        "1 85 07 13 055 123 45",
+        "2850713055123",
+        "DUPONT-JEAN-1",
+        "MARTIN_SOPHIE_75",
+        "dupont.jean",
+    ],
+)
 def test_un_nom_ou_un_numero_de_securite_sociale_fait_refuser_la_fiche(
     contrat: Path, vierge: bytes, tmp_path: Path, valeur: str
 ) -> None:
