@@ -88,8 +88,7 @@ def test_un_lien_plante_au_nom_temporaire_n_est_pas_suivi(versions: tuple[Path, 
 def test_moteur_word_arrete_apres_le_delai_et_nettoye(
     versions: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("python_redlines")
-    import python_redlines
+    import python_redlines  # the « revue » extra: installed by outils/installer.sh, as in CI
 
     temporaire = tmp_path / "tmp"
     temporaire.mkdir()
@@ -119,7 +118,6 @@ def test_delai_invalide_refuse_en_francais(versions: tuple[Path, Path], tmp_path
 
 @pytest.mark.lent
 def test_arret_par_sigterm_tue_le_moteur_et_nettoie(versions: tuple[Path, Path], tmp_path: Path) -> None:
-    pytest.importorskip("python_redlines")
     temporaire = tmp_path / "tmp"
     temporaire.mkdir()
     trace = tmp_path / "trace"
