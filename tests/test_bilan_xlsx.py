@@ -82,6 +82,8 @@ def test_le_meme_classeur_a_une_autre_heure_a_les_memes_octets(monkeypatch: pyte
     premier = ecrire_classeur(FEUILLES, "Bilan")
     monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # 2033
     monkeypatch.setattr(time, "localtime", lambda *_: time.gmtime(2_000_000_000))
-    assert ecrire_classeur(FEUILLES, "Bilan") == premier
+    assert ecrire_classeur(FEUILLES, "Bilan") == premier  # the same day: CLAUSE_KIT_AUJOURDHUI (conftest)
     with zipfile.ZipFile(io.BytesIO(premier)) as paquet:
         assert {info.date_time for info in paquet.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        # Dated by the day, as the Word report (the clock's second made two runs differ).
+        assert b">2026-12-01T00:00:00Z</dcterms:created>" in paquet.read("docProps/core.xml")

@@ -13,7 +13,6 @@ zip entry a thousand at a time, never held all together (issue 22).
 
 from __future__ import annotations
 
-import datetime
 import io
 import itertools
 import re
@@ -25,6 +24,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 # The column letters the follow-up sheets are read with: one way to name a column.
+from clause_kit.commun.horloge import aujourdhui
 from clause_kit.commun.ooxml import lettres_colonne
 
 __all__ = ["LIGNES_POUR_LARGEURS", "Feuille", "ecrire_classeur", "largeurs_auto"]
@@ -133,7 +133,9 @@ def _paquet(feuilles: Sequence[Feuille], titre: str, auteur: str) -> dict[str, s
     liens = "".join(
         f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
     )
-    maintenant = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The day, as the Word report prints it, not the second: the same report the same day is the
+    # same file, byte for byte.
+    maintenant = f"{aujourdhui().isoformat()}T00:00:00Z"
     return {
         "[Content_Types].xml": f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
