@@ -81,6 +81,14 @@ def test_marche_attribue_complet(tmp_path: Path) -> None:
     assert marche["procedure"] == "Procédure adaptée" and marche["typeGroupementOperateurs"] == "Pas de groupement"
 
 
+def test_un_siret_tape_avec_des_espaces_est_publie_en_14_chiffres(tmp_path: Path) -> None:
+    # The holder's SIRET lost its spaces, the buyer's kept them: the essential data then failed
+    # the format's « 14 digits » rule, in jsonschema's English (a review found it).
+    espace = f"{ACHETEUR[:3]} {ACHETEUR[3:6]} {ACHETEUR[6:9]} {ACHETEUR[9:]}"
+    (marche,) = _marches(tmp_path, ATTRIBUE.replace(f"siret: '{ACHETEUR}'", f"siret: '{espace}'"))
+    assert marche["acheteur"] == {"id": ACHETEUR}
+
+
 def test_une_information_manquante_est_nommee_et_rien_n_est_ecrit(tmp_path: Path) -> None:
     texte = ATTRIBUE.replace("  offres_recues: 4\n", "").replace(f", siret: '{ACHETEUR}'", "")
     fichier = _ecrire(tmp_path, texte)

@@ -30,10 +30,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from clause_kit.commun.erreurs import ErreursValidation, Probleme
-from clause_kit.commun.formats import siret_valide
 from clause_kit.marche.chargement import chemin_texte, message_fr
 from clause_kit.marche.droit import Regime, TypeMarche
-from clause_kit.marche.modele import Chemin, Execution, Jour, LieuExecution, Reference, Texte, _exiger_slug, _Strict
+from clause_kit.marche.modele import (
+    Chemin,
+    Execution,
+    Jour,
+    LieuExecution,
+    Reference,
+    Siret,
+    Texte,
+    _exiger_slug,
+    _Strict,
+)
 
 __all__ = ["BlocSuivi", "LotSuivi", "valider_bloc_suivi"]
 
@@ -86,7 +95,7 @@ class BlocSuivi(_Strict):
     duree_mois: Annotated[int, Field(gt=0, le=DUREE_MAX_MOIS)] | None = None
     date_lancement: Jour | None = None
     execution: Execution | None = None
-    acheteur_siret: str | None = None
+    acheteur_siret: Siret | None = None
     lieu_execution: LieuExecution | None = None
     lots: Annotated[list[LotSuivi], Field(min_length=1, max_length=999)]
     #: Read by the register (training hours counted), though no dossier writes it yet.
@@ -96,13 +105,6 @@ class BlocSuivi(_Strict):
     @classmethod
     def _commune_en_dossier(cls, valeur: str) -> str:
         _exiger_slug(valeur)
-        return valeur
-
-    @field_validator("acheteur_siret")
-    @classmethod
-    def _siret_luhn(cls, valeur: str | None) -> str | None:
-        if valeur is not None and not siret_valide(valeur):
-            raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
         return valeur
 
 

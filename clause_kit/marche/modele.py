@@ -72,6 +72,17 @@ Texte = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_san
 Reference = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_sans_caractere_interdit)]
 #: A date of the contract, within the range of every date clause_kit accepts (``commun.dates``).
 Jour = Annotated[datetime.date, AfterValidator(borner_date)]
+
+
+def _siret(valeur: str) -> str:
+    """Luhn checked, spaces dropped: ``732 829 320 00074`` is stored (and published) as 14 digits."""
+    if not siret_valide(valeur):
+        raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
+    return "".join(valeur.split())
+
+
+#: A SIRET, of the buyer or of a holder: one rule wherever the model or a manifest holds one.
+Siret = Annotated[str, AfterValidator(_siret)]
 Pourcentage = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)]
 Montant = Annotated[Decimal, Field(gt=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Ponderation = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
@@ -150,7 +161,9 @@ class Acheteur(_Strict):
         title="Commune", description="Range les dossiers : dossiers/<commune>/ et SORTIE/<commune>/."
     )
     adresse: Texte | None = Field(default=None, title="Adresse")
-    siret: str | None = Field(default=None, title="SIRET", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
+    siret: Siret | None = Field(
+        default=None, title="SIRET", description="14 chiffres, clé de contrôle (Luhn) vérifiée."
+    )
     representant: Texte | None = Field(
         default=None, title="Représentant", description="Monsieur le Maire, Madame la Présidente…"
     )
@@ -176,13 +189,6 @@ class Acheteur(_Strict):
     @classmethod
     def _commune_en_dossier(cls, valeur: str) -> str:
         _exiger_slug(valeur)
-        return valeur
-
-    @field_validator("siret")
-    @classmethod
-    def _siret_luhn(cls, valeur: str | None) -> str | None:
-        if valeur is not None and not siret_valide(valeur):
-            raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
         return valeur
 
 
@@ -876,18 +882,11 @@ class Titulaire(_Strict):
         default=None, title="Lot", description="Numéro du lot ; omis pour un marché sans lots."
     )
     nom: Texte = Field(title="Nom du titulaire")
-    siret: str = Field(title="SIRET du titulaire", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
+    siret: Siret = Field(title="SIRET du titulaire", description="14 chiffres, clé de contrôle (Luhn) vérifiée.")
     #: What this holder was awarded: each lot is a contract of its own in the essential data (DECP).
     montant_ht: Montant | None = Field(
         default=None, title="Montant attribué HT (€)", description="Pour un marché alloti : le montant du lot attribué."
     )
-
-    @field_validator("siret")
-    @classmethod
-    def _siret_luhn(cls, valeur: str) -> str:
-        if not siret_valide(valeur):
-            raise ValueError("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle (Luhn) correcte")
-        return "".join(valeur.split())
 
 
 class Avance(_Strict):
