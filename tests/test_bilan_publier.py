@@ -121,17 +121,17 @@ def test_un_fichier_apparu_pendant_le_bilan_est_garde(
     base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A report written by someone else after the check, before the writing: kept, and nothing else written."""
-    from clause_kit.bilan import publier
+    from clause_kit.commun import fichiers
 
     sortie = tmp_path / "bilan"
-    ecrire = publier.ecrire_ensemble
+    ecrire = fichiers.ecrire_ensemble
 
     def un_autre_ecrit_d_abord(contenus: dict[Path, bytes], *args: Any, **options: Any) -> None:
         sortie.mkdir(exist_ok=True)
         (sortie / "bilan-2026.docx").write_bytes(b"d'un autre")
         ecrire(contenus, *args, **options)
 
-    monkeypatch.setattr(publier, "ecrire_ensemble", un_autre_ecrit_d_abord)
+    monkeypatch.setattr(fichiers, "ecrire_ensemble", un_autre_ecrit_d_abord)
     resultat = bilan("--base", str(base), "--annee", "2026", "-o", str(sortie))
     assert resultat.exit_code == 1
     assert "bilan-2026.docx existe déjà ; --force" in resultat.stderr

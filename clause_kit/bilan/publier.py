@@ -29,8 +29,8 @@ from clause_kit.bilan.etablir import etablir_bilan
 from clause_kit.bilan.periode import Periode
 from clause_kit.bilan.qualitatif import Bloc, lire_qualitatif, trouver_qualitatif
 from clause_kit.bilan.rapport import MODELE, frise_interne, rendre_rapport
-from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
-from clause_kit.commun.fichiers import ecrire_ensemble
+from clause_kit.commun.erreurs import ErreurSortie
+from clause_kit.commun.fichiers import ecrire_sorties
 from clause_kit.commun.formats import slug, slugs_distincts
 from clause_kit.commun.horloge import aujourdhui
 from clause_kit.rendu.pieces import dossier_modeles
@@ -110,7 +110,8 @@ def publier(
         if frise is not None:
             contenus[demande.sortie / f"{nom}-interne-parcours.png"] = frise
     contenus[demande.sortie / f"{nom}-registre.json"] = lecture
-    _ecrire(contenus, demande)
+    suite = " ; --force pour remplacer les fichiers de ce bilan"
+    ecrire_sorties(contenus, demande.sortie, force=demande.force, suite=suite)
     return list(contenus)
 
 
@@ -152,18 +153,3 @@ def _pdf(contenus: dict[Path, bytes]) -> dict[Path, bytes]:
             entrees.append(entree)
         sorties = convertir_en_pdf(entrees, Path(travail) / "pdf")
         return {chemin.with_suffix(".pdf"): pdf.read_bytes() for chemin, pdf in zip(rapports, sorties, strict=True)}
-
-
-def _ecrire(contenus: dict[Path, bytes], demande: Demande) -> None:
-    existants = [chemin for chemin in contenus if chemin.exists() or chemin.is_symlink()]
-    if existants and not demande.force:
-        raise ErreurSortie(f"{existants[0]} existe déjà ; --force pour remplacer les fichiers de ce bilan")
-    try:
-        demande.sortie.mkdir(parents=True, exist_ok=True)
-        ecrire_ensemble(contenus, remplacer=demande.force)
-    except FileExistsError as err:
-        # Created by someone else while the report was made: kept, and nothing of this report is written.
-        chemin = err.filename2 or err.filename or demande.sortie
-        raise ErreurSortie(f"{chemin} existe déjà ; --force pour remplacer les fichiers de ce bilan") from err
-    except OSError as err:
-        raise ErreurSortie(f"impossible d'écrire dans {demande.sortie} ({raison_systeme(err)})") from err

@@ -243,3 +243,24 @@ def verrou(dossier: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def ecrire_sorties(contenus: dict[Path, bytes], dossier: Path, *, force: bool, suite: str) -> None:
+    """A command's output files into ``dossier``, all together; an existing one only replaced with ``force``.
+
+    Checked first, for a clear message; then, without ``force``, ``ecrire_ensemble`` never replaces
+    a file that appeared meanwhile either (it is kept, and nothing of the set is written). ``suite``
+    follows « <file> existe déjà » in the message (how to ask for the replacement).
+    """
+    from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
+
+    existants = [chemin for chemin in contenus if chemin.exists() or chemin.is_symlink()]
+    if existants and not force:
+        raise ErreurSortie(f"{existants[0]} existe déjà{suite}")
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+        ecrire_ensemble(contenus, remplacer=force)
+    except FileExistsError as err:
+        raise ErreurSortie(f"{err.filename2 or err.filename or dossier} existe déjà{suite}") from err
+    except OSError as err:
+        raise ErreurSortie(f"impossible d'écrire dans {dossier} ({raison_systeme(err)})") from err

@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 
 from clause_kit.commun.cli_fr import CommandeFr, DateIso
-from clause_kit.commun.erreurs import ErreurSortie, raison_systeme
-from clause_kit.commun.fichiers import ecrire_ensemble
+from clause_kit.commun.fichiers import ecrire_sorties
 from clause_kit.commun.formats import slug
 from clause_kit.commun.horloge import aujourdhui
 
@@ -61,7 +60,7 @@ def publier(fichier: Path, sortie: Path, decp: bool, date_publication: datetime.
         contenus = {sortie / f"{slug(fichier.stem)}.decp.json": _json(document)}
     else:
         contenus = _fiche(fichier, sortie)
-    _ecrire(contenus, force)
+    ecrire_sorties(contenus, next(iter(contenus)).parent, force=force, suite=" : --force pour remplacer")
     for chemin in contenus:
         click.echo(f"Écrit : {chemin}")
 
@@ -81,14 +80,3 @@ def _fiche(fichier: Path, sortie: Path) -> dict[Path, bytes]:
 
 def _json(document: dict[str, object]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _ecrire(contenus: dict[Path, bytes], force: bool) -> None:
-    existants = [str(c) for c in contenus if c.exists() or c.is_symlink()]
-    if existants and not force:
-        raise ErreurSortie(f"{', '.join(existants)} existe déjà : --force pour remplacer")
-    try:
-        next(iter(contenus)).parent.mkdir(parents=True, exist_ok=True)
-        ecrire_ensemble(contenus)
-    except OSError as err:
-        raise ErreurSortie(f"écriture impossible dans {next(iter(contenus)).parent} ({raison_systeme(err)})") from err
