@@ -8,6 +8,7 @@ SQLite error reaches the user in French, naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import threading
@@ -403,3 +404,21 @@ def test_un_disque_plein_pendant_l_import_se_dit_en_francais(
     assert f"{base} : disque plein" in resultat.stderr, resultat.stderr
     assert "full" not in resultat.stderr
     assert compter(base, "lignes") == 0 and compter(base, "fichiers", "nature = 'feuille'") == 0
+
+
+def test_un_bloc_imbrique_qui_echoue_est_defait_meme_si_l_appelant_continue(tmp_path: Path) -> None:
+    # A nested transaction block was simply part of the outer one: when its caller caught the
+    # error and went on (a refused taking back of an undone sheet), what the block had written was
+    # committed all the same (a review found it). It is a savepoint now.
+    from clause_kit.suivi.registre import Registre
+
+    base = tmp_path / "suivi.sqlite"
+    with Registre(base) as registre, registre.transaction():
+        registre.noter_operation("marche")
+        with contextlib.suppress(RuntimeError), registre.transaction():
+            registre.noter_operation("reprise")
+            raise RuntimeError("refusée")
+        registre.noter_operation("import")
+    with Registre(base, lecture=True) as registre:
+        operations = [nature for (nature,) in registre.connexion.execute("SELECT nature FROM operations ORDER BY id")]
+    assert operations == ["marche", "import"]

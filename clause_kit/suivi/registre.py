@@ -400,6 +400,7 @@ class Registre:
         #: (reference, lot number) → lot id, kept between sheets; dropped when a contract is registered.
         self._lots: dict[tuple[str, int], int] | None = None
         self.preuves = chemin.with_name(f"{chemin.stem}-preuves")
+        self._profondeur = 0  # nested transaction blocks (savepoints) open
         marque = self._examiner_fichier(creer=creer and not lecture)
         existe = marque is not None
         systeme = reseau(chemin if chemin.exists() else chemin.parent)
@@ -609,11 +610,13 @@ class Registre:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """All or nothing: committed at the end of the block, rolled back on any exception.
 
-        Inside another transaction of the register, the block is part of it: an import checks
-        and writes a sheet under one write lock, and what it calls may open a transaction too.
+        Inside another transaction of the register, the block is part of it (an import checks and
+        writes a sheet under one write lock, and what it calls may open a transaction too), as a
+        savepoint: when the block fails and its caller goes on, what the block wrote is undone
+        all the same, not committed with the rest.
         """
         if self.connexion.in_transaction:
-            yield self.connexion
+            yield from self._point_de_reprise()
             return
         try:
             self.connexion.execute("BEGIN IMMEDIATE")
@@ -628,6 +631,23 @@ class Registre:
             self._annuler()
             raise
         self.valider()
+
+    def _point_de_reprise(self) -> Iterator[sqlite3.Connection]:
+        """A nested block: a SAVEPOINT, rolled back to on any exception, released otherwise."""
+        self._profondeur += 1
+        nom = f"bloc_{self._profondeur}"
+        self.connexion.execute(f"SAVEPOINT {nom}")
+        try:
+            yield self.connexion
+        except BaseException:
+            if self.connexion.in_transaction:  # SQLite may have rolled everything back already
+                self.connexion.execute(f"ROLLBACK TO {nom}")
+                self.connexion.execute(f"RELEASE {nom}")
+            raise
+        else:
+            self.connexion.execute(f"RELEASE {nom}")
+        finally:
+            self._profondeur -= 1
 
     def _annuler(self) -> None:
         # SQLite has already rolled back after some errors (disk full): a second ROLLBACK would raise.
