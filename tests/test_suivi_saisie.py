@@ -44,6 +44,26 @@ def test_une_colonne_nom_ajoutee_fait_refuser_la_fiche(contrat: Path, vierge: by
     assert not any((tmp_path / "suivi-preuves").glob("*.xlsx"))
 
 
+def test_deux_colonnes_ajoutees_de_meme_titre_sont_lues_toutes_deux(
+    contrat: Path, vierge: bytes, tmp_path: Path
+) -> None:
+    # Kept by their header, the second « Commentaire » hid the first: a name typed there was not seen
+    # and the sheet was imported (a review found it). Kept by their place now.
+    base = tmp_path / "suivi.sqlite"
+    fiche = _ajouter_colonne(
+        remplir(vierge, [ligne("CUG-001")], tmp_path / "fiche.xlsx"), "Commentaire", ["Jean Dupont"]
+    )
+    classeur = openpyxl.load_workbook(fiche)
+    feuille = classeur[FEUILLE_SUIVI]
+    feuille.cell(LIGNE_LIBELLES, len(COLONNES) + 2, "Commentaire")
+    feuille.cell(LIGNE_LIBELLES + 1, len(COLONNES) + 2, "ok")
+    classeur.save(fiche)
+    resultat = importer(base, contrat, fiche)
+    assert resultat.exit_code == 1, resultat.output
+    assert f"{fiche}:Suivi!{AJOUTEE}12: colonne ajoutée « Commentaire » : ressemble à un nom" in resultat.stderr
+    assert compter(base, "lignes") == 0
+
+
 def test_un_nom_dans_une_autre_colonne_fait_refuser_la_fiche(contrat: Path, vierge: bytes, tmp_path: Path) -> None:
     base = tmp_path / "suivi.sqlite"
     fiche = remplir(vierge, [ligne("CUG-001", siret_employeur="Jean Dupont")], tmp_path / "fiche.xlsx")

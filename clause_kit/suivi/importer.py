@@ -488,11 +488,11 @@ def _nominatifs(chemin: Path, feuilles: list[Feuille]) -> list[str]:
                         "sociale : seul le code pseudonymisé donné par le facilitateur est admis, et aucun nom dans "
                         "aucune colonne ; fichier refusé en entier, rien n'en est conservé (ni ligne, ni copie)"
                     )
-            for entete, valeur in ligne.autres.items():
+            for ou, valeur in ligne.autres.items():
+                entete = feuille.inconnues[ou]
                 if _nom_ajoute(entete, valeur):
-                    where = next((k for k, t in feuille.inconnues.items() if t == entete), "")
                     lieu = (
-                        f"{chemin}:{affichable(feuille.nom)}!{where}{ligne.ligne}"
+                        f"{chemin}:{affichable(feuille.nom)}!{ou}{ligne.ligne}"
                         if feuille.nom
                         else f"{chemin}:{ligne.ligne}"
                     )

@@ -57,8 +57,9 @@ class LigneBrute:
     valeurs: dict[str, Any]
     #: Machine key → column letter (``N``) in a workbook, shared by the rows of a sheet; empty for a CSV.
     colonnes: dict[str, str]
-    #: Values of the columns the sheet adds (``Feuille.inconnues``), by their header: never imported,
-    #: only checked for a name.
+    #: Values of the columns the sheet adds, by their place (the keys of ``Feuille.inconnues``: ``P`` in a
+    #: workbook, ``colonne 16`` in a CSV), never by their header, which two added columns may share:
+    #: never imported, only checked for a name.
     autres: dict[str, Any] = field(default_factory=dict)
 
     def cellule(self, cle: str) -> str:
@@ -245,7 +246,9 @@ def _feuille_grille(nom: str, grille: list[list[Any]]) -> Feuille | None:
     for index in range(debut, len(grille)):
         cellules = grille[index]
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
-        autres = {t: cellules[i] for i, t in inconnues.items() if i < len(cellules) and not _vide(cellules[i])}
+        autres = {
+            lettres_colonne(i + 1): cellules[i] for i in inconnues if i < len(cellules) and not _vide(cellules[i])
+        }
         if valeurs:
             feuille.lignes.append(LigneBrute(index + 1, valeurs, lettres, autres))
     return feuille
@@ -334,7 +337,7 @@ def _feuille_csv(chemin: Path, contenu: bytes) -> Feuille:
     )
     for numero, cellules in numerotees[debut:]:
         valeurs = {cle: cellules[i] for i, cle in colonnes.items() if i < len(cellules) and not _vide(cellules[i])}
-        autres = {t: cellules[i] for i, t in inconnues.items() if i < len(cellules) and not _vide(cellules[i])}
+        autres = {f"colonne {i + 1}": cellules[i] for i in inconnues if i < len(cellules) and not _vide(cellules[i])}
         if valeurs:
             feuille.lignes.append(LigneBrute(numero, valeurs, {}, autres))
     return feuille
