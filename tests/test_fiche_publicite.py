@@ -105,6 +105,21 @@ def test_lot_reserve(tmp_path: Path, reserve: str, bt71: str, bt736: str) -> Non
     assert code.code_libelle.startswith("La participation est réservée")
 
 
+def test_un_marche_reserve_reserve_chacun_de_ses_lots(tmp_path: Path) -> None:
+    # Reserved at the contract level, its lots were reserved for eForms (BT-71) but their text took
+    # the article from the lot's own context, empty: « marché réservé () » (a review found it).
+    lots = (
+        "  reserve: siae\n  lots:\n"
+        "    - {numero: 1, intitule: Gros œuvre, montant_ht: 50000}\n"
+        "    - {numero: 2, intitule: Espaces verts, montant_ht: 100000}\n"
+    )
+    fiches, _ = _fiches(_ecrire(tmp_path, contrat(montant=150000, marche=lots + "  duree_mois: 24\n")))
+    for fiche in fiches:
+        assert _valeurs(fiche, "BT-71-Lot") == ["res-ws"]
+        (description,) = _valeurs(fiche, "BT-777-Lot")
+        assert "()" not in description and "L. 2113-13" in description, description
+
+
 def test_tranches_optionnelles_en_options(tmp_path: Path) -> None:
     tranches = (
         "  tranches:\n"

@@ -237,11 +237,10 @@ def _borne(total: Decimal | None, par_lot: list[tuple[int, Decimal | None]]) -> 
 
 
 def _reserve_du_lot(consultation: Consultation, numero: int | None) -> str | None:
-    """A lot's reservation: its own, else (the implicit lot) the contract's."""
+    """A lot's reservation: its own, else the contract's (a reserved contract reserves every lot)."""
     marche = consultation.marche
-    if numero is None:
-        return marche.reserve
-    return next((lot.reserve for lot in marche.lots or [] if lot.numero == numero), None)
+    propre = next((lot.reserve for lot in marche.lots or [] if lot.numero == numero), None) if numero else None
+    return propre or marche.reserve
 
 
 def _reserve(code: str | None, prefixe: str) -> dict[str, Any]:
