@@ -342,3 +342,23 @@ def test_les_heures_json_sont_celles_du_calcul_decimal(centiemes: int) -> None:
     exact = Decimal(centiemes) / 100
     attendu = int(exact) if exact == exact.to_integral_value() else float(exact)
     assert heures(centiemes) == attendu and type(heures(centiemes)) is type(attendu)
+
+
+def test_les_heures_a_venir_sont_les_memes_dans_le_rapport_et_le_classeur() -> None:
+    # The workbook rounded months and undated contracts together, the Word report apart: 10.5 h,
+    # 3.5 h and an undated 2.5 h gave 11, 4, 2 in one and 11, 3, 3 in the other (a review found it).
+    from clause_kit.bilan.prevision import heures_entieres
+    from clause_kit.bilan.rapport import _prevision
+
+    prevision = {
+        "apres": "2026-12-31",
+        "par_mois": [{"mois": "2027-01", "heures": 10.5}, {"mois": "2027-02", "heures": 3.5}],
+        "par_type_contrat": [],
+        "sans_dates": [{"reference": "M-9", "objet": "Voirie", "heures_restantes": 2.5}],
+    }
+    rapport = _prevision({"prevision": prevision})
+    classeur = heures_entieres([10.5, 3.5, 2.5])  # the workbook's « Heures à venir » sheet
+    assert [m["heures"] for m in rapport["par_mois"]] + [s["heures"] for s in rapport["sans_dates"]] == [
+        str(h) for h in classeur
+    ]
+    assert rapport["heures_restantes"] == str(sum(classeur))

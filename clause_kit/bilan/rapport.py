@@ -201,9 +201,13 @@ def _prevision(bilan: dict[str, Any]) -> dict[str, Any]:
     """The forward view in whole hours (an estimate: hundredths would be false precision)."""
     prevision = bilan["prevision"]
     sans_dates = prevision["sans_dates"]
-    mois = heures_entieres([m["heures"] for m in prevision["par_mois"]])
+    # Months and undated contracts rounded together, as the workbook's « Heures à venir » sheet does:
+    # rounded apart, the two documents gave different whole hours for the same figures.
+    ensemble = heures_entieres(
+        [m["heures"] for m in prevision["par_mois"]] + [s["heures_restantes"] for s in sans_dates]
+    )
+    mois, autres = ensemble[: len(prevision["par_mois"])], ensemble[len(prevision["par_mois"]) :]
     types = heures_entieres([t["heures"] for t in prevision["par_type_contrat"]])
-    autres = heures_entieres([s["heures_restantes"] for s in sans_dates])
     return {
         "apres": date_fr(datetime.date.fromisoformat(prevision["apres"])),
         "heures_restantes": _n(sum(mois) + sum(autres)),
