@@ -34,7 +34,7 @@ from clause_kit.dossier.entrees import Reglages, releve
 from clause_kit.dossier.fiche_publicite import NOM_HTML as FICHE_HTML
 from clause_kit.dossier.fiche_publicite import NOM_JSON as FICHE_JSON
 from clause_kit.dossier.fiche_publicite import fiche_html, fiche_json, fiche_publicite
-from clause_kit.marche.calcul import Chiffres
+from clause_kit.marche.calcul import Chiffres, avec_clause
 from clause_kit.marche.chargement import charger_detail
 from clause_kit.marche.modele import Consultation
 from clause_kit.rendu.contexte import construire_contexte
@@ -128,14 +128,13 @@ def construire(
         rendues.append(PieceRendue(piece, nom, rendre(modele, valeurs), modele.sha256, resolu.couche))
     genere_le = datetime.datetime.now(datetime.UTC)
     # No follow-up workbook for a reserved contract without an insertion clause: nothing to follow up.
-    avec_clause = chiffres.heures_total > 0 or consultation.insertion.article_53 is not None
     fichiers = (
         {
             CLASSEUR_SUIVI: construire_classeur(
                 consultation, chiffres, contexte["facilitateur"]["designation"], detail.sha256_source
             )
         }
-        if avec_clause
+        if avec_clause(consultation, chiffres.heures_total)
         else {}
     )
     # The eForms fields of the notice, to paste into the buyer's publication form.

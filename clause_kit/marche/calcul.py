@@ -29,6 +29,7 @@ __all__ = [
     "Periode",
     "TrancheHeures",
     "arrondir_heures",
+    "avec_clause",
     "calculer",
     "etp",
     "heures_formule",
@@ -177,6 +178,14 @@ class Chiffres:
     def penalite_par_heure(self) -> Decimal:
         """Penalty per missing insertion hour (€)."""
         return self.penalites.par_heure
+
+
+def avec_clause(consultation: Consultation, heures_total: int) -> bool:
+    """Whether the contract has an insertion clause at all: hours to perform, or an award criterion.
+
+    A reserved contract may have neither: only the avis and the RC then apply, with no follow-up.
+    """
+    return heures_total > 0 or consultation.insertion.article_53 is not None
 
 
 def heures_formule(

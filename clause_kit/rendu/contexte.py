@@ -37,7 +37,7 @@ from clause_kit.commun.formats import (
     surligne,
 )
 from clause_kit.commun.parametres import Parametres
-from clause_kit.marche.calcul import Chiffres, HeuresLot, etp
+from clause_kit.marche.calcul import Chiffres, HeuresLot, avec_clause, etp
 from clause_kit.marche.droit import (
     AVERTISSEMENT_CMP2006,
     CCAG_2021,
@@ -466,7 +466,7 @@ def _insertion(
         "regime": regime,
         "article_14": any(lot.heures > 0 for lot in chiffres.lots),
         "article_53": a53 is not None,
-        "clause": chiffres.heures_total > 0 or a53 is not None,
+        "clause": avec_clause(consultation, chiffres.heures_total),
         "notation_plafond": _notation_plafond(chiffres),
         "exception_condition_sociale": _saisi(insertion.exception_condition_sociale)
         if insertion.exception_condition_sociale and condition_sociale_exigee(consultation, chiffres)

@@ -17,6 +17,7 @@ import yaml
 
 from clause_kit.commun.erreurs import ErreurDonnees
 from clause_kit.commun.fichiers import LectureImpossible, lire_borne
+from clause_kit.marche.calcul import avec_clause
 from clause_kit.marche.modele import Consultation
 from clause_kit.marche.yaml_texte import ChargeurTexte, ProblemeYaml
 
@@ -158,7 +159,7 @@ def pieces_applicables(pieces: list[Piece], consultation: Consultation, heures_t
     actifs = {
         "toujours": True,
         # A reserved contract may have no insertion clause at all: only the avis and the RC then apply.
-        "clause": heures_total > 0 or consultation.insertion.article_53 is not None,
+        "clause": avec_clause(consultation, heures_total),
         "article_14": heures_total > 0,
         "article_53": consultation.insertion.article_53 is not None,
     }
