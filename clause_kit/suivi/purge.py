@@ -99,7 +99,8 @@ def purger(
         with registre.transaction():
             personnes = registre.personnes_a_purger(limite)
             registre.agreger(personnes)
-            if conserver is not None:
+            # A trial is rolled back: the report's figures it would keep are not worked out for nothing.
+            if conserver is not None and not essai:
                 conserver(registre)
             lignes, rejets = registre.supprimer_personnes()
             preuves = registre.preuves_sans_lignes()
