@@ -93,7 +93,8 @@ def annuler(base: Path, designation: str) -> Annulation:
         return Annulation(nom, sha, retirees=retirees, restaurees=restaurees, position=position)
 
 
-def _h(centiemes: int) -> str:
+def heures_texte(centiemes: int) -> str:
+    """Hundredths of an hour as a message writes them: « 12,5 h »."""
     return f"{nombre_simple(Decimal(centiemes) / 100)} h"
 
 
@@ -103,12 +104,12 @@ def annulation_texte(annulation: Annulation) -> list[str]:
         return [f"{annulation.fichier} : déjà annulée le {annulation.deja_annulee[:10]}, rien ne change"]
     lignes = [f"{annulation.fichier} ({annulation.sha256[:12]}) : fiche annulée"]
     lignes += [
-        f"  {reference} lot {lot}, mois {mois} : {n} ligne(s) retirée(s) ({_h(h)})"
+        f"  {reference} lot {lot}, mois {mois} : {n} ligne(s) retirée(s) ({heures_texte(h)})"
         for reference, lot, mois, n, h in annulation.retirees
     ]
     lignes += [
         f"  {r.reference} lot {r.lot}, mois {r.mois} : {r.lignes} ligne(s) de {r.fichier} rétablie(s) "
-        f"({_h(r.heures_avant_c)})"
+        f"({heures_texte(r.heures_avant_c)})"
         for r in annulation.restaurees
     ]
     return lignes

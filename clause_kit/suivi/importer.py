@@ -25,7 +25,6 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +32,9 @@ from clause_kit.commun.affichage import affichable
 from clause_kit.commun.codes import normaliser, resoudre
 from clause_kit.commun.erreurs import ClauseKitError, ErreursValidation, raison_systeme
 from clause_kit.commun.fichiers import LectureImpossible, lire_borne
-from clause_kit.commun.formats import nombre_simple
 from clause_kit.commun.journal import signaler
 from clause_kit.dossier.classeur_suivi import COLONNES
+from clause_kit.suivi.annulation import heures_texte
 from clause_kit.suivi.controle import (
     Anomalie,
     LigneSuivi,
@@ -527,9 +526,9 @@ def _controles_souples(chemin: Path, examen: _Examen) -> list[str]:
         jours = (fin - debut).days + 1
         if jours > 0 and ligne.heures_c > jours * HEURES_PAR_JOUR * 100:
             messages.append(
-                f"{_lieu(chemin, feuille, brute, 'heures')} {_h(ligne.heures_c)} en {ligne.mois} pour un contrat de "
-                f"travail qui n'en couvre que {jours} jour(s) (du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}) : plus de "
-                f"{HEURES_PAR_JOUR} h par jour ; vérifiez (ligne importée)"
+                f"{_lieu(chemin, feuille, brute, 'heures')} {heures_texte(ligne.heures_c)} en {ligne.mois} "
+                f"pour un contrat de travail qui n'en couvre que {jours} jour(s) (du {debut:%d/%m/%Y} au "
+                f"{fin:%d/%m/%Y}) : plus de {HEURES_PAR_JOUR} h par jour ; vérifiez (ligne importée)"
             )
         if ligne.fin_contrat is not None and ligne.fin_contrat <= dernier and ligne.sortie is None:
             messages.append(
@@ -679,10 +678,10 @@ def _reprendre(registre: Registre, chemin: Path, fichier_id: int, sha256: str) -
     compte = CompteRendu(str(chemin), "reprise", lignes=sum(r.lignes for r in reprises))
     compte.corrections = [
         f"{chemin} : {r.reference} lot {r.lot}, mois {r.mois} : {r.lignes} ligne(s) de nouveau en vigueur "
-        f"({_h(r.heures_avant_c)})"
+        f"({heures_texte(r.heures_avant_c)})"
         for r in reprises
     ] + [
-        f"{chemin} : {reference} lot {lot}, mois {mois} : {n} ligne(s) d'autres fiches remplacée(s) ({_h(h)})"
+        f"{chemin} : {reference} lot {lot}, mois {mois} : {n} ligne(s) d'autres fiches remplacée(s) ({heures_texte(h)})"
         for reference, lot, mois, n, h in remplacees
     ]
     return compte
@@ -769,14 +768,10 @@ def _enregistrer(
         registre.noter_operation("import", fichier_id)
 
 
-def _h(centiemes: int) -> str:
-    return f"{nombre_simple(Decimal(centiemes) / 100)} h"
-
-
 def _correction(chemin: Path, remplacement: Remplacement) -> str:
     """« lot 1, mois 2026-04 : 3 ligne(s) de mars.xlsx remplacée(s) (120 h → 130 h) »."""
     return (
         f"{chemin} : {remplacement.reference} lot {remplacement.lot}, mois {remplacement.mois} : "
         f"{remplacement.lignes} ligne(s) de {remplacement.fichier} remplacée(s) "
-        f"({_h(remplacement.heures_avant_c)} → {_h(remplacement.heures_apres_c)})"
+        f"({heures_texte(remplacement.heures_avant_c)} → {heures_texte(remplacement.heures_apres_c)})"
     )
