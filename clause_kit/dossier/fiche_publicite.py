@@ -27,6 +27,7 @@ import jinja2
 import yaml
 
 from clause_kit.marche.calcul import Chiffres
+from clause_kit.marche.droit import est_accord_cadre
 from clause_kit.marche.modele import Consultation, Lot
 
 __all__ = ["NOM_HTML", "NOM_JSON", "Champ", "FicheLot", "fiche_html", "fiche_json", "fiche_publicite"]
@@ -260,7 +261,7 @@ def _forme(consultation: Consultation, lot: Lot | None, contexte: dict[str, Any]
     marche = consultation.marche
     champs = [_champ("BT-765-Lot", _FORME_BT765[marche.forme])]
     maximum = (lot.montant_maximum_ht if lot is not None else None) or marche.montant_maximum_ht
-    if marche.forme != "ordinaire":
+    if est_accord_cadre(marche.forme):
         if maximum is not None:
             note = "euros hors taxes" + (", reconductions comprises" if marche.reconductions else "")
             champs.append(_champ("BT-271-Lot", f"{Decimal(maximum):.2f}", note))

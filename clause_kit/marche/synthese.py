@@ -15,6 +15,7 @@ from clause_kit.marche.droit import (
     REFERENCES,
     clause_ccag,
     critere_environnemental_exige,
+    est_accord_cadre,
     libelle_ccag,
     reference_ponderation,
 )
@@ -114,7 +115,7 @@ def synthese(
                 "montant_seuil_ht": _ou_rien(
                     lot.montant_maximum_ht
                     if lot.montant_maximum_ht is not None
-                    else (None if chiffres.forme != "ordinaire" else lot.montant_ht)
+                    else (None if est_accord_cadre(chiffres.forme) else lot.montant_ht)
                 ),
                 "heures_par_1000_euros": _ou_rien(lot.heures_par_1000),
                 "heures_garanties": lot.heures_garanties,

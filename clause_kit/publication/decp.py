@@ -22,6 +22,7 @@ from typing import Any
 from clause_kit.commun.erreurs import ErreursValidation, Probleme
 from clause_kit.marche.chargement import Chargement, charger_detail, origine_de
 from clause_kit.marche.communes import Origines
+from clause_kit.marche.droit import est_accord_cadre
 from clause_kit.marche.modele import Consultation, Lot
 from clause_kit.publication.schema_decp import verifier_decp
 
@@ -170,7 +171,7 @@ def _montant_lot(consultation: Consultation, lot: Lot) -> Decimal | None:
     montants = [t.montant_ht for t in (execution.titulaires if execution else None) or [] if t.lot == lot.numero]
     if montants and all(m is not None for m in montants):
         return Decimal(sum(montants))  # type: ignore[arg-type]
-    if consultation.marche.forme != "ordinaire":
+    if est_accord_cadre(consultation.marche.forme):
         return lot.montant_maximum_ht or consultation.marche.montant_maximum_ht
     return None
 
@@ -202,7 +203,7 @@ def _marche(detail: Chargement, lot: Lot | None, publication: datetime.date, heu
     assert execution is not None and execution.titulaires  # checked by _manques
     titulaires = [t for t in execution.titulaires if lot is None or t.lot == lot.numero]
     montant = execution.montant_ht if lot is None else _montant_lot(consultation, lot)
-    if lot is None and marche.forme != "ordinaire" and marche.montant_maximum_ht is not None:
+    if lot is None and est_accord_cadre(marche.forme) and marche.montant_maximum_ht is not None:
         montant = marche.montant_maximum_ht  # « montant forfaitaire ou estimé maximum HT »
     modalites = [m for m in (_MODALITES.get(marche.forme), "Tranches" if marche.tranches else None) if m]
     avance = execution.avance
@@ -212,7 +213,7 @@ def _marche(detail: Chargement, lot: Lot | None, publication: datetime.date, heu
         "nature": "Marché",
         "objet": marche.objet if lot is None else f"{marche.objet} – lot {lot.numero} : {lot.intitule}",
         "codeCPV": marche.cpv,
-        "techniques": {"technique": ["Accord-cadre" if marche.forme != "ordinaire" else "Sans objet"]},
+        "techniques": {"technique": ["Accord-cadre" if est_accord_cadre(marche.forme) else "Sans objet"]},
         "modalitesExecution": {"modaliteExecution": modalites or ["Sans objet"]},
         # Innovative purchases (R. 2124-3, R. 2122-9-1) are not a form clause_kit describes.
         "marcheInnovant": False,
@@ -246,7 +247,7 @@ def _sociales(consultation: Consultation, lot: Lot | None, heures: int) -> list[
     considerations = []
     # A minimum every offer must reach (article 53) binds the holder as an execution condition does.
     minimum = insertion.article_53 is not None and insertion.article_53.heures_minimum
-    if heures > 0 or (marche.forme != "ordinaire" and insertion.article_14 is not None) or minimum:
+    if heures > 0 or (est_accord_cadre(marche.forme) and insertion.article_14 is not None) or minimum:
         considerations.append("Clause sociale")
     if insertion.article_53 is not None:
         considerations.append("Critère social")
