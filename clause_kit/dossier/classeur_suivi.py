@@ -38,7 +38,6 @@ __all__ = [
     "CELLULE_SIRET_TITULAIRE",
     "attribution",
     "penalite_par_heure",
-    "smic_au",
     "CELLULE_TITULAIRE",
     "COLONNES",
     "FEUILLE_CODES",
@@ -232,18 +231,6 @@ def attribution(consultation: Consultation) -> dict[str, Any] | None:
     }
 
 
-def smic_au(jour: datetime.date) -> Decimal:
-    """The hourly SMIC in force on ``jour`` (``parametres.yaml``; the earliest known before the table)."""
-    from clause_kit.commun.parametres import charger_parametres
-
-    valeurs = sorted(
-        (v["au"] if isinstance(v["au"], datetime.date) else datetime.date.fromisoformat(str(v["au"])), v["montant"])
-        for v in charger_parametres().brut["smic_horaire"]
-    )
-    en_vigueur = [v for v in valeurs if v[0] <= jour] or valeurs[:1]
-    return Decimal(str(en_vigueur[-1][1]))
-
-
 def penalite_par_heure(consultation: Consultation, chiffres: Chiffres) -> Decimal:
     """The penalty per missing hour the follow-up applies.
 
@@ -251,6 +238,8 @@ def penalite_par_heure(consultation: Consultation, chiffres: Chiffres) -> Decima
     award block gives the notification date, the SMIC of that date; else the figure of the
     dossier (SMIC at launch, or a fixed amount).
     """
+    from clause_kit.marche.calcul import smic_au  # here: the sheet's layout is read without the contract model
+
     penalites = chiffres.penalites
     notification = consultation.execution.notification if consultation.execution else None
     if penalites.multiple_smic is None or penalites.smic_reference != "notification" or notification is None:

@@ -22,6 +22,7 @@ from clause_kit.marche.modele import Article14, Chemin, Consultation, Lot, tout_
 from clause_kit.marche.seuils import Seuil, montant_du_seuil, procedure_par_defaut, seuil_europeen
 
 __all__ = [
+    "smic_au",
     "Chiffres",
     "ErreurCalcul",
     "HeuresLot",
@@ -631,6 +632,13 @@ def _smic(p: dict[str, Any], jour: datetime.date) -> tuple[datetime.date, Decima
     valeurs = sorted((_une_date(v["au"]), Decimal(str(v["montant"]))) for v in p["smic_horaire"])
     en_vigueur = [v for v in valeurs if v[0] <= jour]
     return en_vigueur[-1] if en_vigueur else valeurs[0]
+
+
+def smic_au(jour: datetime.date) -> Decimal:
+    """The hourly SMIC in force on ``jour``, from ``parametres.yaml`` (the rule of ``_smic``)."""
+    from clause_kit.commun.parametres import charger_parametres
+
+    return _smic(charger_parametres().brut, jour)[1]
 
 
 def _une_date(valeur: Any) -> datetime.date:
