@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from clause_kit.commun.erreurs import Probleme
 from clause_kit.formulaire.champs import Champ, chemin_de_champ, trouver_cible
-from clause_kit.marche.modele import Chemin
+from clause_kit.marche.modele import SOMME_DES_LOTS, Chemin
 
 __all__ = ["ETAPES", "Etape", "Placement", "etape_de", "libelle_de", "placer", "repartir"]
 
@@ -103,7 +103,7 @@ def etape_de(chemin: Chemin) -> Etape | None:
 
 #: The loader names the contract's amount when the lots do not add up to it; the officer is typing the
 #: lots: the message goes beside them too, and the summary links to them.
-_SOMME_DES_LOTS = ("la somme des montants des lots", ("marche", "montant_ht"), ("marche", "lots"))
+_SOMME_DES_LOTS = (SOMME_DES_LOTS, ("marche", "montant_ht"), ("marche", "lots"))
 
 
 def placer(racine: Champ, problemes: list[Probleme]) -> Placement:

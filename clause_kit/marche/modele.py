@@ -619,6 +619,10 @@ def _exiger_slug(valeur: str) -> None:
         raise ValueError("ne donne pas de nom de dossier utilisable (lettres ou chiffres attendus)") from err
 
 
+#: How the message about lots that do not add up to the contract's amount begins (the form puts it
+#: beside the lots too, ``formulaire.etapes``).
+SOMME_DES_LOTS = "la somme des montants des lots"
+
 Chemin = tuple[str | int, ...]
 
 
@@ -671,7 +675,7 @@ def _coherence_lots(marche: Marche) -> list[tuple[Chemin, str]]:
             problemes.append(
                 (
                     ("marche", "montant_ht"),
-                    f"la somme des montants des lots ({_euros(somme)}) diffère du montant du marché "
+                    f"{SOMME_DES_LOTS} ({_euros(somme)}) diffère du montant du marché "
                     f"({_euros(marche.montant_ht)}), différence {_euros(abs(somme - marche.montant_ht))}",
                 )
             )
